@@ -1,0 +1,40 @@
+import type { ApimService } from '../estate/model.js';
+import type { AnyRule, RuleContext, Verdict } from '../rules/types.js';
+import type { RuleResult } from './result.js';
+
+/**
+ * Runs one rule against one service and turns its verdicts into results. A rule that throws, or a
+ * service that is malformed, yields an `error` result instead of aborting the audit.
+ */
+export function evaluateRule(rule: AnyRule, service: ApimService, context: RuleContext<unknown>): RuleResult[] {
+  if (service.problem !== undefined) {
+    return [toResult(rule, service, { outcome: 'error', reason: `The resource cannot be audited: ${service.problem}.`, evidence: [] })];
+  }
+  let verdicts: Verdict | readonly Verdict[];
+  try {
+    verdicts = rule.evaluate(service, context as RuleContext<never>);
+  } catch (thrown) {
+    const message = thrown instanceof Error ? thrown.message : String(thrown);
+    return [toResult(rule, service, { outcome: 'error', reason: `The rule could not evaluate this resource: ${message}`, evidence: [] })];
+  }
+  const list = Array.isArray(verdicts) ? (verdicts as readonly Verdict[]) : [verdicts as Verdict];
+  if (list.length === 0) {
+    return [toResult(rule, service, { outcome: 'error', reason: 'The rule returned no verdict for this resource.', evidence: [] })];
+  }
+  return list.map((verdict) => toResult(rule, service, verdict));
+}
+
+function toResult(rule: AnyRule, service: ApimService, verdict: Verdict): RuleResult {
+  const { meta } = rule;
+  return {
+    ruleId: meta.id,
+    resourceId: verdict.resourceId ?? service.id,
+    serviceId: service.id,
+    outcome: verdict.outcome,
+    severity: meta.severity,
+    title: meta.title,
+    evidence: verdict.evidence,
+    reason: verdict.reason,
+    ...(verdict.outcome === 'fail' ? { fix: { kind: meta.fix } } : {}),
+  };
+}

@@ -1,0 +1,220 @@
+import { CHILD_TYPES, PSRULE_EXPORTED_KINDS, SERVICE_TYPE } from './child-types.js';
+import { field, isObject, locationKey, stringField } from './fields.js';
+import type { ApimService, ChildKind, ChildResource, Estate, JsonObject } from './model.js';
+
+const SERVICE_ID_PREFIX =
+  /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.apimanagement\/service\/[^/]+)(?:\/|$)/;
+const ID_PARTS = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\//i;
+
+interface ServiceBuilder {
+  readonly service: Omit<ApimService, 'children'>;
+  readonly children: Map<ChildKind, ChildResource[]>;
+}
+
+interface PendingChild {
+  readonly child: ChildResource;
+  /** Lower-cased id of the service this child belongs to, when it can be told. */
+  readonly serviceKey: string | undefined;
+}
+
+/**
+ * Normalises an array of raw ARM resource objects (ARM GET bodies, ARG rows or a PSRule export) into
+ * one {@link Estate}: services with their child resources, linked by resource id (case-insensitive)
+ * or by nesting in the service's `resources` array. Bad entries never abort the whole estate: a
+ * broken service is kept with a `problem` so that it is reported, everything else is counted.
+ */
+export function normalizeEstate(entries: readonly unknown[]): Estate {
+  const builders = new Map<string, ServiceBuilder>();
+  const order: ServiceBuilder[] = [];
+  const pending: PendingChild[] = [];
+  const ignoredByType: Record<string, number> = {};
+  const warnings: string[] = [];
+  let entryCount = 0;
+  let invalidEntries = 0;
+  let misplacedNested = 0;
+  let duplicates = 0;
+
+  const ignore = (type: string | undefined): void => {
+    const key = type ?? '(no type)';
+    ignoredByType[key] = (ignoredByType[key] ?? 0) + 1;
+  };
+
+  entries.forEach((entry, index) => {
+    entryCount += 1;
+    if (!isObject(entry)) {
+      invalidEntries += 1;
+      return;
+    }
+    const type = stringField(entry, ['type', 'ResourceType'])?.toLowerCase();
+    if (type === SERVICE_TYPE) {
+      const builder = buildService(entry, index);
+      if (builders.has(builder.service.key)) {
+        duplicates += 1;
+        return;
+      }
+      builders.set(builder.service.key, builder);
+      order.push(builder);
+      const nested = field(entry, 'resources');
+      if (Array.isArray(nested)) {
+        for (const kind of PSRULE_EXPORTED_KINDS) builder.children.set(kind, builder.children.get(kind) ?? []);
+        for (const item of nested) {
+          entryCount += 1;
+          if (!isObject(item)) {
+            invalidEntries += 1;
+            continue;
+          }
+          const child = buildChild(item);
+          if (child === undefined) {
+            ignore(stringField(item, ['type', 'ResourceType'])?.toLowerCase());
+            continue;
+          }
+          // Nesting is authoritative: exports have been seen with child ids copied from another service.
+          if (child.serviceKey !== builder.service.key && child.child.kind !== 'autoscaleSettings') {
+            misplacedNested += 1;
+          }
+          addChild(builder, child.child);
+        }
+      }
+      return;
+    }
+    const child = buildChild(entry);
+    if (child === undefined) ignore(type);
+    else pending.push(child);
+  });
+
+  let orphans = 0;
+  for (const { child, serviceKey } of pending) {
+    const builder = serviceKey === undefined ? undefined : builders.get(serviceKey);
+    if (builder === undefined) orphans += 1;
+    else addChild(builder, child);
+  }
+
+  if (invalidEntries > 0) warnings.push(`${invalidEntries} entries are not JSON objects and were skipped.`);
+  if (duplicates > 0) warnings.push(`${duplicates} services appear more than once; the first copy of each was audited.`);
+  if (orphans > 0) warnings.push(`${orphans} child resources belong to no service in the estate and were skipped.`);
+  if (misplacedNested > 0) {
+    warnings.push(
+      `${misplacedNested} nested child resources have ids outside the service they are nested in; they were judged with that service.`,
+    );
+  }
+
+  const services = order.map(({ service, children }) => ({ ...service, children: Object.fromEntries(children) }));
+  const childCount = services.reduce(
+    (sum, svc) => sum + Object.values(svc.children).reduce((n, list) => n + list.length, 0),
+    0,
+  );
+  return {
+    services,
+    stats: { entries: entryCount, services: services.length, children: childCount, ignoredByType, orphans, invalidEntries, warnings },
+  };
+}
+
+function addChild(builder: ServiceBuilder, child: ChildResource): void {
+  const list = builder.children.get(child.kind);
+  if (list === undefined) builder.children.set(child.kind, [child]);
+  else list.push(child);
+}
+
+function buildService(entry: JsonObject, index: number): ServiceBuilder {
+  const id = stringField(entry, ['id', 'ResourceId'])?.trim();
+  const idName = id?.split('/').pop();
+  const name = stringField(entry, ['name', 'ResourceName']) ?? idName ?? '(unnamed)';
+  const rawProperties = field(entry, 'properties');
+  const problem =
+    id === undefined || id === ''
+      ? 'the entry has no resource id'
+      : rawProperties === null
+        ? 'properties is null'
+        : !isObject(rawProperties)
+          ? 'the entry has no properties object'
+          : undefined;
+  const displayId = id === undefined || id === '' ? `(entry #${index + 1}, name "${name}")` : id;
+  const idParts = id === undefined ? null : ID_PARTS.exec(id);
+  const location = stringField(entry, ['location', 'Location']);
+  const service: Omit<ApimService, 'children'> = {
+    id: displayId,
+    key: displayId.toLowerCase(),
+    name,
+    location,
+    locationKey: locationKey(location),
+    subscriptionId: stringField(entry, ['subscriptionId', 'SubscriptionId']) ?? idParts?.[1],
+    resourceGroup: stringField(entry, ['resourceGroup', 'ResourceGroupName']) ?? idParts?.[2],
+    sku: readSku(field(entry, 'sku')),
+    zones: readZones(field(entry, 'zones')),
+    identity: readIdentity(field(entry, 'identity')),
+    tags: readTags(field(entry, 'tags')),
+    properties: isObject(rawProperties) ? rawProperties : {},
+    systemData: asObject(field(entry, 'systemData')),
+    problem,
+  };
+  return { service, children: new Map() };
+}
+
+function buildChild(entry: JsonObject): PendingChild | undefined {
+  const type = stringField(entry, ['type', 'ResourceType']);
+  const info = type === undefined ? undefined : CHILD_TYPES.get(type.toLowerCase());
+  if (info === undefined || type === undefined) return undefined;
+  const id = stringField(entry, ['id', 'ResourceId'])?.trim() ?? '';
+  const rawProperties = field(entry, 'properties');
+  const child: ChildResource = {
+    id,
+    name: stringField(entry, ['name', 'ResourceName']) ?? id.split('/').pop() ?? '(unnamed)',
+    type,
+    kind: info.kind,
+    properties: isObject(rawProperties) ? rawProperties : {},
+    ...(info.policyScope === undefined ? {} : { policyScope: info.policyScope }),
+    ...(id === ''
+      ? { problem: 'the entry has no resource id' }
+      : isObject(rawProperties)
+        ? {}
+        : { problem: rawProperties === null ? 'properties is null' : 'the entry has no properties object' }),
+  };
+  return { child, serviceKey: serviceKeyOf(child) };
+}
+
+/**
+ * The service a child belongs to. Autoscale settings are separate resources that point at the
+ * service through `targetResourceUri`; everything else sits under the service id.
+ */
+function serviceKeyOf(child: ChildResource): string | undefined {
+  if (child.kind === 'autoscaleSettings') {
+    const target = child.properties['targetResourceUri'];
+    return typeof target === 'string' ? target.trim().toLowerCase() : undefined;
+  }
+  return SERVICE_ID_PREFIX.exec(child.id.toLowerCase())?.[1];
+}
+
+function asObject(value: unknown): JsonObject | undefined {
+  return isObject(value) ? value : undefined;
+}
+
+function readSku(value: unknown): ApimService['sku'] {
+  if (!isObject(value)) return { name: undefined, capacity: undefined };
+  const capacity = field(value, 'capacity');
+  return {
+    name: stringField(value, ['name']),
+    capacity: typeof capacity === 'number' ? capacity : typeof capacity === 'string' && capacity !== '' ? Number(capacity) : undefined,
+  };
+}
+
+function readZones(value: unknown): readonly string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter((z) => typeof z === 'string' || typeof z === 'number').map(String);
+}
+
+function readIdentity(value: unknown): ApimService['identity'] {
+  if (!isObject(value)) return undefined;
+  return {
+    type: stringField(value, ['type']),
+    userAssignedIdentities: asObject(field(value, 'userAssignedIdentities')),
+  };
+}
+
+function readTags(value: unknown): Readonly<Record<string, string>> | undefined {
+  if (!isObject(value)) return undefined;
+  const tags: Record<string, string> = {};
+  for (const [key, tagValue] of Object.entries(value)) {
+    if (typeof tagValue === 'string') tags[key] = tagValue;
+  }
+  return tags;
+}
