@@ -1,0 +1,156 @@
+import { readFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EMPTY_AUDIT_CONFIG, loadAuditConfig } from '../engine/audit-config.js';
+import { auditEstate } from '../engine/audit.js';
+import type { Report } from '../engine/report.js';
+import { isOpenFailure } from '../engine/result.js';
+import { parseSeverity, selectRules } from '../engine/select-rules.js';
+import { loadEstateFile } from '../estate/load-file.js';
+import { formatCsv } from '../output/csv.js';
+import { formatJson } from '../output/json.js';
+import { formatSarif } from '../output/sarif.js';
+import { formatTable } from '../output/table.js';
+import { ALL_RULES } from '../rules/index.js';
+import { SEVERITIES, type Severity } from '../rules/types.js';
+import { UsageError } from './errors.js';
+import { writeFileAtomic, type CliIo } from './io.js';
+
+const FORMATS = ['table', 'json', 'sarif', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const AUDIT_USAGE = `Usage: apim-posture audit --estate <file.json> [options]
+
+Audits an exported estate: a JSON array of ARM resources as ARM GET or Azure Resource Graph
+return them (child resources as separate entries or nested in "resources", PSRule's format).
+
+Options:
+  --estate <file>        the estate to audit (required)
+  --format <f>           table (default) | json | sarif | csv
+  --output <file>        write the report to a file instead of standard output
+  --fail-on <severity>   exit 1 when a rule of this severity or above fails:
+                         critical | high | medium | low (default) | none
+  --rules <ids>          only these rules, comma-separated (APIM-001,APIM-4)
+  --severity <severity>  only rules of this severity and above
+  --category <names>     only rules of these categories, comma-separated
+  --config <file>        rule options and exemptions (JSON; see README)
+  --as-of <date>         evaluate as of this date (certificate expiry, exemptions)
+  --verbose              table: also list passing services and not-applicable reasons
+  --no-color             table: never colour (NO_COLOR is honoured too)
+
+Exit codes: 0 nothing fails at or above --fail-on · 1 something does · 2 usage or input error.`;
+
+export async function runAudit(args: readonly string[], io: CliIo, version: string): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      estate: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+      output: { type: 'string' },
+      'fail-on': { type: 'string', default: 'low' },
+      rules: { type: 'string' },
+      severity: { type: 'string' },
+      category: { type: 'string' },
+      config: { type: 'string' },
+      'as-of': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      'no-color': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    io.stdout(`${AUDIT_USAGE}\n`);
+    return 0;
+  }
+  if (values.estate === undefined) throw new UsageError('audit needs --estate <file.json> (live audits with --env arrive with the inventory)');
+  const format = parseFormat(values.format);
+  const failOn = values['fail-on'] === 'none' ? undefined : parseSeverity(values['fail-on']);
+  const now = values['as-of'] === undefined ? io.now() : parseDate(values['as-of']);
+  const rules = selectRules(ALL_RULES, {
+    ...(values.rules === undefined ? {} : { ids: splitList(values.rules) }),
+    ...(values.severity === undefined ? {} : { minSeverity: parseSeverity(values.severity) }),
+    ...(values.category === undefined ? {} : { categories: splitList(values.category) }),
+  });
+  const config = values.config === undefined ? EMPTY_AUDIT_CONFIG : await loadAuditConfig(values.config);
+
+  const estate = await loadEstateFile(values.estate);
+  const report = auditEstate(estate, {
+    rules,
+    now,
+    ruleOptions: config.ruleOptions,
+    exemptions: config.exemptions,
+    source: values.estate,
+    version,
+  });
+
+  const text = await render(report, format, {
+    estatePath: values.estate,
+    color: format === 'table' && io.stdoutIsTty && values.output === undefined && !values['no-color'] && io.env['NO_COLOR'] === undefined,
+    verbose: values.verbose,
+  });
+  if (values.output === undefined) io.stdout(text);
+  else {
+    await writeFileAtomic(values.output, text);
+    io.stderr(`apim-posture: wrote ${format} report to ${values.output}\n`);
+  }
+  return exitCode(report, failOn);
+}
+
+/** 1 when an open failure (not covered by an active exemption) is at or above the threshold. */
+export function exitCode(report: Report, failOn: Severity | undefined): number {
+  if (failOn === undefined) return 0;
+  const limit = SEVERITIES.indexOf(failOn);
+  return report.results.some((r) => isOpenFailure(r) && SEVERITIES.indexOf(r.severity) <= limit) ? 1 : 0;
+}
+
+async function render(report: Report, format: Format, options: { estatePath: string; color: boolean; verbose: boolean }): Promise<string> {
+  switch (format) {
+    case 'table':
+      return formatTable(report, { color: options.color, verbose: options.verbose });
+    case 'json':
+      return formatJson(report);
+    case 'csv':
+      return formatCsv(report);
+    case 'sarif': {
+      const text = await readFile(options.estatePath, 'utf8');
+      return formatSarif(report, { artifactUri: artifactUri(options.estatePath), lineOf: lineLocator(text), rules: ALL_RULES });
+    }
+  }
+}
+
+/** SARIF wants a URI relative to the repository root; the working directory is the best guess. */
+function artifactUri(path: string): string {
+  return relative(process.cwd(), path).split(sep).join('/');
+}
+
+/** Finds the line where a resource id appears in the estate text, for code scanning's source view. */
+function lineLocator(text: string): (resourceId: string) => number | undefined {
+  const cache = new Map<string, number | undefined>();
+  return (resourceId) => {
+    if (cache.has(resourceId)) return cache.get(resourceId);
+    const at = text.indexOf(JSON.stringify(resourceId));
+    const line = at < 0 ? undefined : text.slice(0, at).split('\n').length;
+    cache.set(resourceId, line);
+    return line;
+  };
+}
+
+function parseFormat(value: string): Format {
+  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
+  throw new UsageError(`unknown format "${value}"; use one of ${FORMATS.join(', ')}`);
+}
+
+function parseDate(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--as-of needs a date such as 2026-12-31, not "${value}"`);
+  return date;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}

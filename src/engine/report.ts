@@ -1,0 +1,52 @@
+import type { EstateStats } from '../estate/model.js';
+import type { Category, FixKind, Severity } from '../rules/types.js';
+import type { RuleResult } from './result.js';
+
+export interface SeverityCounts {
+  readonly critical: number;
+  readonly high: number;
+  readonly medium: number;
+  readonly low: number;
+}
+
+/** Counts over (service, rule) pairs: one failing rule on one service is one finding. */
+export interface StandingCounts {
+  readonly failed: SeverityCounts;
+  readonly exempted: number;
+  readonly passed: number;
+  readonly notApplicable: number;
+  readonly errors: number;
+}
+
+export interface ServiceReport {
+  readonly id: string;
+  readonly name: string;
+  readonly subscriptionId: string | undefined;
+  readonly resourceGroup: string | undefined;
+  readonly location: string | undefined;
+  readonly sku: string | undefined;
+  /** 0–100, or null when no rule could be judged (see score.ts for the formula). */
+  readonly score: number | null;
+  readonly counts: StandingCounts;
+}
+
+export interface ReportRule {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly fix: FixKind;
+}
+
+export interface Report {
+  readonly tool: { readonly name: 'apim-posture'; readonly version: string };
+  readonly generatedAt: string;
+  /** Where the estate came from, e.g. a file path; shown in every output so nobody audits the wrong estate. */
+  readonly source: string;
+  readonly rules: readonly ReportRule[];
+  readonly summary: { readonly score: number | null; readonly services: number } & StandingCounts;
+  /** Worst first: lowest score, then most critical failures. */
+  readonly services: readonly ServiceReport[];
+  readonly results: readonly RuleResult[];
+  readonly estate: EstateStats;
+}

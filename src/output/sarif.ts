@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { Report } from '../engine/report.js';
+import type { RuleResult } from '../engine/result.js';
+import type { AnyRule, Severity } from '../rules/types.js';
+import { formatEvidence } from './values.js';
+
+export interface SarifOptions {
+  /** The artifact findings point at (the estate file), relative to the repository root. */
+  readonly artifactUri: string;
+  /** Line of a resource in the artifact, so code scanning can show the finding in context. */
+  readonly lineOf?: (resourceId: string) => number | undefined;
+  readonly rules: readonly AnyRule[];
+}
+
+/** GitHub code scanning orders alerts by this 0–10 score (critical ≥ 9, high ≥ 7, medium ≥ 4). */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
+
+/**
+ * SARIF 2.1.0 for pipelines and GitHub code scanning: failing results (exempted ones as accepted
+ * suppressions), rule metadata with help text, and `error` results as tool notifications.
+ */
+export function formatSarif(report: Report, options: SarifOptions): string {
+  const selected = new Set(report.rules.map((r) => r.id));
+  const rules = options.rules.filter((rule) => selected.has(rule.meta.id));
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.meta.id, index]));
+  const log: Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'apim-posture',
+            version: report.tool.version,
+            informationUri: 'https://learn.microsoft.com/azure/api-management/security-controls-policy',
+            rules: rules.map(toDescriptor),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: true,
+            endTimeUtc: report.generatedAt,
+            toolExecutionNotifications: report.results
+              .filter((r) => r.outcome === 'error')
+              .map((r) => ({ level: 'error' as const, message: { text: `${r.ruleId} on ${r.resourceId}: ${r.reason}` } })),
+          },
+        ],
+        results: report.results
+          .filter((r) => r.outcome === 'fail')
+          .map((r) => toResult(r, ruleIndex.get(r.ruleId) ?? -1, options)),
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function toDescriptor(rule: AnyRule): ReportingDescriptor {
+  const { meta } = rule;
+  const { docs } = meta;
+  return {
+    id: meta.id,
+    name: pascalCase(meta.title),
+    shortDescription: { text: meta.title },
+    fullDescription: { text: docs.synopsis },
+    help: {
+      text: `${docs.description}\n\nRecommendation: ${docs.recommendation}`,
+      markdown: `${docs.description}\n\n**Recommendation.** ${docs.recommendation}\n\n**How it is checked.** ${docs.howChecked}`,
+    },
+    ...(docs.links[0] === undefined ? {} : { helpUri: docs.links[0].url }),
+    defaultConfiguration: { level: LEVEL[meta.severity] },
+    properties: {
+      tags: ['security', meta.category, meta.pillar],
+      precision: 'high',
+      'security-severity': SECURITY_SEVERITY[meta.severity],
+      'problem.severity': LEVEL[meta.severity] === 'note' ? 'recommendation' : LEVEL[meta.severity],
+    },
+  };
+}
+
+function toResult(result: RuleResult, ruleIndex: number, options: SarifOptions): Result {
+  const evidence = result.evidence.map((e) => formatEvidence(e));
+  const line = options.lineOf?.(result.resourceId) ?? options.lineOf?.(result.serviceId);
+  return {
+    ruleId: result.ruleId,
+    ...(ruleIndex >= 0 ? { ruleIndex } : {}),
+    level: LEVEL[result.severity],
+    message: { text: [`${result.reason}`, ...evidence].join('\n') },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: options.artifactUri },
+          region: { startLine: line ?? 1 },
+        },
+        logicalLocations: [{ fullyQualifiedName: result.resourceId, kind: 'resource' }],
+      },
+    ],
+    // Stable across runs so code scanning tracks one alert per rule and resource.
+    partialFingerprints: { 'apimPostureFinding/v1': fingerprint(result) },
+    ...(result.exemption !== undefined && !result.exemption.expired
+      ? { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: `${result.exemption.reason} (until ${result.exemption.expires})` }] }
+      : {}),
+    properties: { resourceId: result.resourceId, serviceId: result.serviceId, severity: result.severity, fix: result.fix?.kind },
+  };
+}
+
+function fingerprint(result: RuleResult): string {
+  return createHash('sha256').update(`${result.ruleId}|${result.resourceId.toLowerCase()}`).digest('hex').slice(0, 32);
+}
+
+function pascalCase(title: string): string {
+  return title
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}

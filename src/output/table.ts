@@ -1,0 +1,146 @@
+import type { Report, ServiceReport, SeverityCounts } from '../engine/report.js';
+import { isExempted, isOpenFailure, type RuleResult } from '../engine/result.js';
+import type { Severity } from '../rules/types.js';
+import { formatEvidence, shortenPath } from './values.js';
+
+export interface TableOptions {
+  /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. */
+  readonly color: boolean;
+  /** Also list passing services and not-applicable reasons. */
+  readonly verbose: boolean;
+}
+
+type Style = 'bold' | 'dim' | 'red' | 'yellow' | 'cyan' | 'green' | 'magenta';
+const ANSI: Record<Style, [number, number]> = {
+  bold: [1, 22], dim: [2, 22], red: [31, 39], yellow: [33, 39], cyan: [36, 39], green: [32, 39], magenta: [35, 39],
+};
+const SEVERITY_STYLE: Record<Severity, Style[]> = { critical: ['red', 'bold'], high: ['red'], medium: ['yellow'], low: ['cyan'] };
+const MAX_RESULTS_PER_RULE = 3;
+const MAX_EVIDENCE_PER_RESULT = 3;
+
+/** A terminal report grouped by service, worst first, failures before everything else. */
+export function formatTable(report: Report, options: TableOptions): string {
+  const paint = (text: string, ...styles: Style[]): string =>
+    options.color ? styles.reduce((t, s) => `\u001b[${ANSI[s][0]}m${t}\u001b[${ANSI[s][1]}m`, text) : text;
+  const lines: string[] = [];
+  const { summary } = report;
+  lines.push(paint(`APIM posture · ${report.source}`, 'bold'));
+  lines.push(
+    `${summary.services} services · ${report.rules.length} rules · score ${formatScore(summary.score)} · ${report.generatedAt.slice(0, 10)}`,
+  );
+  lines.push(`Failing: ${severityLine(summary.failed, paint)} · Exempted ${summary.exempted} · Errors ${summary.errors} · Not applicable ${summary.notApplicable} · Passed ${summary.passed}`);
+
+  const byService = new Map<string, RuleResult[]>();
+  for (const result of report.results) {
+    const list = byService.get(result.serviceId);
+    if (list === undefined) byService.set(result.serviceId, [result]);
+    else list.push(result);
+  }
+
+  let quiet = 0;
+  for (const service of report.services) {
+    const results = byService.get(service.id) ?? [];
+    const notable = results.filter((r) => r.outcome === 'fail' || r.outcome === 'error');
+    if (notable.length === 0 && !options.verbose) {
+      quiet += 1;
+      continue;
+    }
+    lines.push('');
+    lines.push(serviceHeader(service, paint));
+    for (const group of groupByRule(notable)) lines.push(...ruleBlock(group, paint));
+    if (options.verbose) {
+      for (const group of groupByRule(results.filter((r) => r.outcome === 'notApplicable'))) {
+        const first = group[0];
+        if (first !== undefined) lines.push(paint(`  n/a       ${first.ruleId}  ${first.reason}`, 'dim'));
+      }
+    }
+    const c = service.counts;
+    lines.push(paint(`  passed ${c.passed} · not applicable ${c.notApplicable}${c.exempted ? ` · exempted ${c.exempted}` : ''}`, 'dim'));
+  }
+  if (quiet > 0) lines.push('', paint(`${quiet} more services have no failing rule (--verbose lists them).`, 'green'));
+  lines.push(...estateNotes(report));
+  return `${lines.join('\n')}\n`;
+}
+
+function serviceHeader(service: ServiceReport, paint: (t: string, ...s: Style[]) => string): string {
+  const where = [service.sku, service.location, service.resourceGroup].filter((x) => x !== undefined).join(' · ');
+  return `${paint(service.name, 'bold')}  score ${formatScore(service.score)}  ${paint(where, 'dim')}`;
+}
+
+function ruleBlock(group: readonly RuleResult[], paint: (t: string, ...s: Style[]) => string): string[] {
+  const first = group[0];
+  if (first === undefined) return [];
+  const failing = group.filter((r) => r.outcome === 'fail');
+  const open = failing.filter(isOpenFailure);
+  const exempted = failing.filter(isExempted);
+  let badge: string;
+  if (open.length > 0) badge = paint(first.severity.toUpperCase().padEnd(9), ...SEVERITY_STYLE[first.severity]);
+  else if (exempted.length > 0) badge = paint('EXEMPTED'.padEnd(9), 'magenta');
+  else badge = paint('ERROR'.padEnd(9), 'magenta');
+  const shown = open.length > 0 ? open : exempted.length > 0 ? exempted : group;
+  const count = shown.length > 1 ? paint(` (${shown.length} resources)`, 'dim') : '';
+  const lines = [`  ${badge} ${first.ruleId}  ${first.title}${count}`];
+  for (const result of shown.slice(0, MAX_RESULTS_PER_RULE)) {
+    lines.push(`            ${result.reason}`);
+    const exemption = result.exemption;
+    if (exemption !== undefined) {
+      lines.push(
+        paint(
+          exemption.expired
+            ? `            exemption expired ${exemption.expires} (${exemption.reason}) — finding shown again`
+            : `            exempted until ${exemption.expires}: ${exemption.reason}`,
+          'magenta',
+        ),
+      );
+    }
+    for (const item of result.evidence.slice(0, MAX_EVIDENCE_PER_RESULT)) {
+      lines.push(paint(`            ${formatEvidence(item, shortenPath)}`, 'dim'));
+    }
+    if (result.evidence.length > MAX_EVIDENCE_PER_RESULT) {
+      lines.push(paint(`            … ${result.evidence.length - MAX_EVIDENCE_PER_RESULT} more`, 'dim'));
+    }
+  }
+  if (shown.length > MAX_RESULTS_PER_RULE) lines.push(paint(`            … and ${shown.length - MAX_RESULTS_PER_RULE} more resources (--format json lists all)`, 'dim'));
+  return lines;
+}
+
+function groupByRule(results: readonly RuleResult[]): RuleResult[][] {
+  const groups = new Map<string, RuleResult[]>();
+  for (const result of results) {
+    const list = groups.get(result.ruleId);
+    if (list === undefined) groups.set(result.ruleId, [result]);
+    else list.push(result);
+  }
+  const rank = (group: readonly RuleResult[]): number => (group.some(isOpenFailure) ? 0 : group.some(isExempted) ? 2 : 1);
+  const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+  return [...groups.values()].sort((a, b) => {
+    const fa = a[0];
+    const fb = b[0];
+    if (fa === undefined || fb === undefined) return 0;
+    return rank(a) - rank(b) || severityRank[fa.severity] - severityRank[fb.severity] || fa.ruleId.localeCompare(fb.ruleId);
+  });
+}
+
+function severityLine(counts: SeverityCounts, paint: (t: string, ...s: Style[]) => string): string {
+  return (['critical', 'high', 'medium', 'low'] as const)
+    .map((severity) => {
+      const text = `${counts[severity]} ${severity}`;
+      return counts[severity] > 0 ? paint(text, ...SEVERITY_STYLE[severity]) : text;
+    })
+    .join(' · ');
+}
+
+function formatScore(score: number | null): string {
+  return score === null ? 'n/a' : `${score}/100`;
+}
+
+function estateNotes(report: Report): string[] {
+  const notes: string[] = [...report.estate.warnings];
+  const ignored = Object.entries(report.estate.ignoredByType);
+  if (ignored.length > 0) {
+    const total = ignored.reduce((n, [, count]) => n + count, 0);
+    const kinds = ignored.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([type, count]) => `${type} (${count})`).join(', ');
+    notes.push(`${total} resources of types no rule reads were ignored: ${kinds}${ignored.length > 3 ? ', …' : ''}.`);
+  }
+  return notes.length === 0 ? [] : ['', ...notes.map((note) => `note: ${note}`)];
+}

@@ -1,0 +1,19 @@
+import type { Evidence } from '../rules/types.js';
+
+/** Renders an evidence value for people: absent stays "absent", strings are quoted like JSON. */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return 'absent';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** `path = actual (expected …)`, with the platform-default note when the value is absent. */
+export function formatEvidence(item: Evidence, shortenPath: (path: string) => string = (p) => p): string {
+  const note = item.note === undefined ? '' : ` — ${item.note}`;
+  return `${shortenPath(item.path)} = ${formatValue(item.actual)} (expected ${formatValue(item.expected)})${note}`;
+}
+
+/** Long customProperties keys make lines unreadable in a terminal; the prefix is always the same. */
+export function shortenPath(path: string): string {
+  return path.replace('Microsoft.WindowsAzure.ApiManagement.Gateway.', '…');
+}
