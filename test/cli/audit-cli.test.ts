@@ -1,0 +1,147 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { apimService, childOf, GATEWAY, hardenedCustomProperties } from '../support/fixtures.js';
+import { runCliBinary, scratchDir, writeJson } from '../support/cli.js';
+
+const dir = scratchDir();
+const weak = apimService({
+  name: 'apim-weak',
+  identity: null,
+  properties: { customProperties: { ...hardenedCustomProperties(), [`${GATEWAY}.Security.Protocols.Tls10`]: 'True' } },
+});
+const strong = apimService({ name: 'apim-strong' });
+const estatePath = writeJson(dir, 'estate.json', [
+  strong,
+  weak,
+  childOf(weak, 'apis/orders', 'Microsoft.ApiManagement/service/apis', { displayName: 'Orders', protocols: ['http', 'https'] }),
+]);
+
+describe('apim-posture audit (built binary)', () => {
+  it('prints a table grouped by service, worst first, and exits 1 when something fails', () => {
+    const run = runCliBinary(['audit', '--estate', estatePath]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`APIM posture · ${estatePath}`);
+    expect(run.stdout).toMatch(/2 services · \d+ rules · score \d+\/100/);
+    const weakAt = run.stdout.indexOf('apim-weak');
+    expect(weakAt).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/CRITICAL\s+APIM-001\s+Legacy TLS\/SSL protocols are disabled/);
+    expect(run.stdout).toContain(`properties.customProperties['…Security.Protocols.Tls10'] = "True" (expected "False")`);
+    // Not a TTY: no colour codes in pipelines.
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  it('honours --fail-on: nothing critical left after filtering to low rules means exit 0', () => {
+    expect(runCliBinary(['audit', '--estate', estatePath, '--fail-on', 'none']).code).toBe(0);
+    expect(runCliBinary(['audit', '--estate', writeJson(dir, 'strong.json', [strong]), '--rules', 'APIM-001']).code).toBe(0);
+  });
+
+  it('writes JSON with results, evidence and the estate counts', () => {
+    const run = runCliBinary(['audit', '--estate', estatePath, '--format', 'json', '--rules', 'APIM-001']);
+    const report = JSON.parse(run.stdout) as { results: { ruleId: string; outcome: string; resourceId: string }[]; summary: { services: number } };
+    expect(report.summary.services).toBe(2);
+    // Results keep estate order; the services list is what sorts worst first.
+    expect(report.results.map((r) => [r.resourceId.split('/').pop(), r.outcome])).toEqual([
+      ['apim-strong', 'pass'],
+      ['apim-weak', 'fail'],
+    ]);
+  });
+
+  it('writes CSV with a header and neutralises formula-like cells', () => {
+    const sneaky = apimService({ name: 'apim-csv', properties: { customProperties: { ...hardenedCustomProperties(), [`${GATEWAY}.Security.Protocols.Tls10`]: '=HYPERLINK("x")' } } });
+    const run = runCliBinary(['audit', '--estate', writeJson(dir, 'csv.json', [sneaky]), '--format', 'csv', '--rules', 'APIM-001']);
+    const lines = run.stdout.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('ruleId,severity,outcome,exemption,service,resourceId,title,reason,evidence,fix');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('APIM-001,critical,pass');
+  });
+
+  it('writes the report to --output and says so on stderr', () => {
+    const out = join(dir, 'report.json');
+    const run = runCliBinary(['audit', '--estate', estatePath, '--format', 'json', '--output', out]);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`wrote json report to ${out}`);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveProperty('summary');
+  });
+
+  it('audits the rest of the estate when one resource is broken, reporting an error for it', () => {
+    const broken = { ...apimService({ name: 'apim-broken' }), properties: null };
+    const run = runCliBinary(['audit', '--estate', writeJson(dir, 'broken.json', [broken, strong]), '--format', 'json', '--rules', 'APIM-001']);
+    const report = JSON.parse(run.stdout) as { results: { outcome: string; reason: string }[] };
+    expect(report.results.map((r) => r.outcome)).toEqual(['error', 'pass']);
+    expect(report.results[0]?.reason).toContain('properties is null');
+    expect(run.code).toBe(0);
+  });
+
+  it('applies exemptions from --config and marks them in the table', () => {
+    const config = writeJson(dir, 'config.json', {
+      exemptions: [{ ruleId: 'APIM-001', resource: 'apim-weak', reason: 'legacy partner until Q1', expires: '2099-01-31', owner: 'team-payments' }],
+    });
+    const run = runCliBinary(['audit', '--estate', estatePath, '--config', config, '--rules', 'APIM-001']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('exempted until 2099-01-31: legacy partner until Q1');
+    const expired = writeJson(dir, 'expired.json', { exemptions: [{ ruleId: 'APIM-001', resource: 'apim-weak', reason: 'old', expires: '2020-01-01' }] });
+    const again = runCliBinary(['audit', '--estate', estatePath, '--config', expired, '--rules', 'APIM-001']);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('exemption expired 2020-01-01 (old) — finding shown again');
+  });
+
+  it.each([
+    ['truncated JSON', '[{"id":', /is not valid JSON/],
+    ['not an array', '{"id":"x"}', /must hold a JSON array/],
+    ['binary', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]), /not a JSON text file/],
+  ])('exits 2 with one clear line for %s', (_name, content, message) => {
+    const path = join(dir, `bad-${String(_name).replace(/\W/g, '')}.json`);
+    writeFileSync(path, content);
+    const run = runCliBinary(['audit', '--estate', path]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    [['audit'], /audit needs --estate/],
+    [['audit', '--estate', 'missing.json'], /cannot read estate file missing.json: no such file/],
+    [['audit', '--estate', 'x.json', '--format', 'xml'], /unknown format "xml"/],
+    [['audit', '--estate', 'x.json', '--fail-on', 'severe'], /unknown severity "severe"/],
+    [['audit', '--estate', 'x.json', '--rules', 'APIM-999'], /unknown rule APIM-999/],
+    [['audit', '--estate', 'x.json', '--frobnicate'], /Unknown option '--frobnicate'.*\(see --help\)/],
+    [['audit', '--estate', 'x.json', '--as-of', 'soon'], /--as-of needs a date/],
+    [['deploy'], /unknown command "deploy"/],
+  ])('exits 2 on usage error %j', (args, message) => {
+    const run = runCliBinary(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('apim-posture rules and explain (built binary)', () => {
+  it('lists every rule', () => {
+    const run = runCliBinary(['rules']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^APIM-001\s+critical\s+guarded\s+ARG\s+Legacy TLS\/SSL protocols are disabled$/m);
+  });
+
+  it('explains a rule from its docs, accepting a loosely typed id', () => {
+    const run = runCliBinary(['explain', 'apim-1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^APIM-001 · Legacy TLS\/SSL protocols are disabled · Critical$/m);
+    for (const heading of ['SYNOPSIS', 'WHY IT MATTERS', 'HOW TO FIX', 'HOW IT IS CHECKED', 'UPSTREAM REFERENCES']) expect(run.stdout).toContain(heading);
+    expect(run.stdout).toContain('PSRule for Azure: Azure.APIM.Protocols, AZR-000054');
+  });
+
+  it('explains in Markdown identical to the generated docs page', () => {
+    const run = runCliBinary(['explain', 'APIM-001', '--format', 'markdown']);
+    expect(run.stdout).toBe(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'rules', 'APIM-001.md'), 'utf8'));
+  });
+
+  it('says which rules exist when the id is unknown', () => {
+    const run = runCliBinary(['explain', 'APIM-404']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/there is no rule "APIM-404"; rules are APIM-001 … APIM-0\d\d/);
+  });
+});

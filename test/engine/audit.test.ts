@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { auditEstate } from '../../src/engine/audit.js';
+import { evaluateRule } from '../../src/engine/evaluate.js';
+import { normalizeEstate } from '../../src/estate/normalize.js';
+import { defineRule, evidence, fail, pass } from '../../src/rules/define-rule.js';
+import type { AnyRule, RuleMeta, Severity } from '../../src/rules/types.js';
+import { apimService } from '../support/fixtures.js';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+
+function meta(id: string, severity: Severity): RuleMeta {
+  return {
+    id, title: `${id} title`, severity, category: 'network', pillar: 'security', needs: [], fix: 'manual', sources: {},
+    docs: { synopsis: 's', description: 'd', recommendation: 'r', howChecked: 'h', examples: [], links: [] },
+  };
+}
+
+/** A rule that fails services whose name contains `bad`, so tests control outcomes by naming. */
+function nameRule(id: string, severity: Severity, marker = 'bad'): AnyRule {
+  return defineRule({
+    meta: meta(id, severity),
+    evaluate: (svc) => (svc.name.includes(marker) ? fail(`${svc.name} is ${marker}.`, [evidence('name', svc.name, 'good')]) : pass('Fine.')),
+  });
+}
+
+describe('auditEstate', () => {
+  const estate = normalizeEstate([apimService({ name: 'apim-good' }), apimService({ name: 'apim-bad' }), apimService({ name: 'apim-bad-worse' })]);
+  const rules = [nameRule('APIM-901', 'critical'), nameRule('APIM-902', 'low'), nameRule('APIM-903', 'high', 'worse')];
+
+  it('scores each service with the severity-weighted formula and sorts worst first', () => {
+    const report = auditEstate(estate, { rules, now: NOW, source: 'test', version: '0' });
+    // Weights 10 + 1 + 5 = 16. apim-bad fails 10+1 → 5/16 → 31; apim-bad-worse fails all → 0.
+    expect(report.services.map((s) => [s.name, s.score])).toEqual([
+      ['apim-bad-worse', 0],
+      ['apim-bad', 31],
+      ['apim-good', 100],
+    ]);
+    // Pooled: earned 16 + 5 + 0 = 21 of 48.
+    expect(report.summary.score).toBe(44);
+    expect(report.summary.failed).toEqual({ critical: 2, high: 1, medium: 0, low: 2 });
+    expect(report.summary.passed).toBe(4);
+  });
+
+  it('applies exemptions by rule and name pattern; an expired one shows the finding again, marked', () => {
+    const report = auditEstate(estate, {
+      rules, now: NOW, source: 'test', version: '0',
+      exemptions: [
+        { ruleId: 'APIM-901', resource: 'apim-bad', reason: 'legacy clients until migration', expires: '2026-06-30' },
+        { ruleId: '*', resource: '*worse', reason: 'decommissioning', expires: '2026-05-31' },
+      ],
+    });
+    const bad = report.results.find((r) => r.ruleId === 'APIM-901' && r.serviceId.endsWith('/apim-bad'));
+    expect(bad?.exemption).toEqual({ reason: 'legacy clients until migration', expires: '2026-06-30', expired: false });
+    const worse = report.results.filter((r) => r.serviceId.endsWith('/apim-bad-worse') && r.outcome === 'fail');
+    expect(worse.every((r) => r.exemption?.expired === true)).toBe(true);
+    expect(report.summary.exempted).toBe(1);
+    // The exempted critical no longer counts against apim-bad: only the low fails (1 of 6).
+    expect(report.services.find((s) => s.name === 'apim-bad')?.score).toBe(83);
+  });
+
+  it('rejects invalid rule options before evaluating anything', () => {
+    const strict = defineRule({ meta: meta('APIM-904', 'low'), evaluate: () => pass('Fine.') });
+    expect(() => auditEstate(estate, { rules: [strict], now: NOW, source: 't', version: '0', ruleOptions: { 'APIM-904': { bogus: 1 } } })).toThrow(
+      'APIM-904 takes no options, but bogus were given',
+    );
+  });
+
+  it('gives a null score, not 100, when nothing could be judged', () => {
+    const broken = normalizeEstate([{ ...apimService({ name: 'apim-broken' }), properties: null }]);
+    const report = auditEstate(broken, { rules, now: NOW, source: 't', version: '0' });
+    expect(report.services[0]?.score).toBeNull();
+    expect(report.summary.errors).toBe(3);
+  });
+});
+
+describe('evaluateRule', () => {
+  const service = normalizeEstate([apimService()]).services[0];
+  if (service === undefined) throw new Error('fixture');
+
+  it('turns a throwing rule into an error result instead of aborting', () => {
+    const throwing = defineRule({ meta: meta('APIM-905', 'high'), evaluate: () => { throw new Error('boom'); } });
+    expect(evaluateRule(throwing, service, { now: NOW, options: {} })).toEqual([
+      expect.objectContaining({ outcome: 'error', reason: 'The rule could not evaluate this resource: boom' }),
+    ]);
+  });
+
+  it('reports a rule that returns no verdict', () => {
+    const empty = defineRule({ meta: meta('APIM-906', 'high'), evaluate: () => [] });
+    expect(evaluateRule(empty, service, { now: NOW, options: {} })[0]?.outcome).toBe('error');
+  });
+
+  it('attaches the fix kind to failures only', () => {
+    const results = evaluateRule(nameRule('APIM-907', 'low', 'apim'), service, { now: NOW, options: {} });
+    expect(results[0]).toMatchObject({ outcome: 'fail', fix: { kind: 'manual' }, resourceId: service.id, serviceId: service.id });
+  });
+});
