@@ -1,9 +1,12 @@
-import { CHILD_TYPES, PSRULE_EXPORTED_KINDS, SERVICE_TYPE } from './child-types.js';
+import { CHILD_KIND_LABELS, CHILD_TYPES, PSRULE_EXPORTED_KINDS, SERVICE_TYPE } from './child-types.js';
 import { field, isObject, locationKey, stringField } from './fields.js';
 import type { ApimService, ChildKind, ChildResource, Estate, JsonObject } from './model.js';
 
 const SERVICE_ID_PREFIX =
   /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.apimanagement\/service\/[^/]+)(?:\/|$)/;
+/** The service field naming child collections gathered completely (see markCollected). */
+export const COLLECTED_FIELD = 'collectedChildren';
+const CHILD_KIND_BY_NAME = new Map((Object.keys(CHILD_KIND_LABELS) as ChildKind[]).map((kind) => [kind.toLowerCase(), kind]));
 const ID_PARTS = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\//i;
 
 interface ServiceBuilder {
@@ -33,6 +36,7 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
   let invalidEntries = 0;
   let misplacedNested = 0;
   let duplicates = 0;
+  let unknownCollected = 0;
 
   const ignore = (type: string | undefined): void => {
     const key = type ?? '(no type)';
@@ -54,6 +58,7 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
       }
       builders.set(builder.service.key, builder);
       order.push(builder);
+      unknownCollected += markCollected(builder, field(entry, COLLECTED_FIELD));
       const nested = field(entry, 'resources');
       if (Array.isArray(nested)) {
         for (const kind of PSRULE_EXPORTED_KINDS) builder.children.set(kind, builder.children.get(kind) ?? []);
@@ -92,6 +97,7 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
   if (invalidEntries > 0) warnings.push(`${invalidEntries} entries are not JSON objects and were skipped.`);
   if (duplicates > 0) warnings.push(`${duplicates} services appear more than once; the first copy of each was audited.`);
   if (orphans > 0) warnings.push(`${orphans} child resources belong to no service in the estate and were skipped.`);
+  if (unknownCollected > 0) warnings.push(`${unknownCollected} entries of "${COLLECTED_FIELD}" name no known child collection and were ignored.`);
   if (misplacedNested > 0) {
     warnings.push(
       `${misplacedNested} nested child resources have ids outside the service they are nested in; they were judged with that service.`,
@@ -107,6 +113,22 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
     services,
     stats: { entries: entryCount, services: services.length, children: childCount, ignoredByType, orphans, invalidEntries, warnings },
   };
+}
+
+/**
+ * `collectedChildren: ["subscriptions", "diagnosticSettings", …]` on a service says which child
+ * collections an export gathered completely, so an empty one reads as "none" rather than "never
+ * fetched". Our own inventory writes it; returns how many names were not child kinds.
+ */
+function markCollected(builder: ServiceBuilder, value: unknown): number {
+  if (!Array.isArray(value)) return 0;
+  let unknown = 0;
+  for (const name of value) {
+    const kind = typeof name === 'string' ? CHILD_KIND_BY_NAME.get(name.toLowerCase()) : undefined;
+    if (kind === undefined) unknown += 1;
+    else if (!builder.children.has(kind)) builder.children.set(kind, []);
+  }
+  return unknown;
 }
 
 function addChild(builder: ServiceBuilder, child: ChildResource): void {

@@ -106,3 +106,14 @@ describe('normalizeEstate', () => {
     expect(estate.stats.warnings[0]).toMatch(/appear more than once/);
   });
 });
+
+describe('collectedChildren', () => {
+  it('marks named collections as gathered, so an empty one means "none"', () => {
+    const estate = normalizeEstate([{ ...apimService({ name: 'apim-g' }), collectedChildren: ['subscriptions', 'DiagnosticSettings', 'bogus'] }]);
+    const svc = estate.services[0];
+    expect(svc?.children.subscriptions).toEqual([]);
+    expect(svc?.children.diagnosticSettings).toEqual([]);
+    expect(svc?.children.apis).toBeUndefined();
+    expect(estate.stats.warnings.join(' ')).toMatch(/1 entries of "collectedChildren" name no known child collection/);
+  });
+});
