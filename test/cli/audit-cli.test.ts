@@ -92,7 +92,7 @@ describe('apim-posture audit (built binary)', () => {
     ['not an array', '{"id":"x"}', /must hold a JSON array/],
     ['binary', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]), /not a JSON text file/],
   ])('exits 2 with one clear line for %s', (_name, content, message) => {
-    const path = join(dir, `bad-${String(_name).replace(/\W/g, '')}.json`);
+    const path = join(dir, `bad-${_name.replace(/\W/g, '')}.json`);
     writeFileSync(path, content);
     const run = runCliBinary(['audit', '--estate', path]);
     expect(run.code).toBe(2);

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import AjvModule from 'ajv-draft-04';
+import formatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Log } from 'sarif';
 import { apimService, GATEWAY, hardenedCustomProperties } from '../support/fixtures.js';
@@ -8,6 +8,9 @@ import { runCliBinary, scratchDir, writeJson } from '../support/cli.js';
 
 // The OASIS SARIF 2.1.0 schema (draft-04), as shipped by Microsoft's sarif-js-sdk package.
 const require = createRequire(import.meta.url);
+// CommonJS modules seen from ESM: the default import is module.exports, whose `default` is the class/plugin.
+const Ajv = AjvModule.default;
+const addFormats = formatsModule.default;
 const sarifSchema = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json') as object;
 // The schema's language-tag pattern is not valid as a unicode regular expression.
 const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });

@@ -8,7 +8,7 @@ const BACKEND_SSL30 = `${GATEWAY}.Security.Backend.Protocols.Ssl30`;
 function withFlags(changes: Record<string, string | undefined>, extra: { createdAtUtc?: string | undefined; systemData?: unknown } = {}) {
   const customProperties: Record<string, string> = { ...hardenedCustomProperties() };
   for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) delete customProperties[key];
+    if (value === undefined) Reflect.deleteProperty(customProperties, key);
     else customProperties[key] = value;
   }
   return apimService({

@@ -105,7 +105,7 @@ export function extensionOf(service: Raw, provider: string, name: string, proper
 
 function mergeInto(target: Raw, changes: Raw): void {
   for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) delete target[key];
+    if (value === undefined) Reflect.deleteProperty(target, key);
     else target[key] = value;
   }
 }

@@ -110,7 +110,7 @@ export const ruleTester = {
             expect(matches, `no ${expected} reason matches ${String(c.reason)}: ${JSON.stringify(reasons)}`).toBe(true);
           }
           if (expected === 'fail') {
-            const failCase = c as FailCase;
+            const failCase = c;
             if (failCase.evidence.length === 0) throw new Error(`${rule.meta.id} "${c.name}": a fail case must name its evidence`);
             const failing = results.filter((r) => r.outcome === 'fail');
             const evidence = failing.flatMap((r) => r.evidence);

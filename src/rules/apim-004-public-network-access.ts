@@ -1,0 +1,145 @@
+import type { ApimService } from '../estate/model.js';
+import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { isConsumption } from './shared/sku.js';
+import { equalsIgnoreCase, isBlank, readPath } from './shared/values.js';
+
+interface EndpointConnection {
+  /** The connection's name, else the private endpoint's name, else its position. */
+  readonly label: string;
+  readonly status: unknown;
+  /** ARM path of the connection's approval status. */
+  readonly path: string;
+}
+
+/** `properties.privateEndpointConnections[*]` as ARG and ARM GET return them inline on the service. */
+function endpointConnections(service: ApimService): EndpointConnection[] {
+  const list = service.properties['privateEndpointConnections'];
+  if (!Array.isArray(list)) return [];
+  return list.map((entry: unknown, index) => {
+    const name = readPath(entry, 'name');
+    const endpointId = readPath(entry, 'properties.privateEndpoint.id');
+    const label =
+      typeof name === 'string' && name.trim() !== ''
+        ? name
+        : typeof endpointId === 'string' && endpointId.trim() !== ''
+          ? (endpointId.split('/').pop() ?? endpointId)
+          : `#${index}`;
+    return {
+      label,
+      status: readPath(entry, 'properties.privateLinkServiceConnectionState.status'),
+      path: `properties.privateEndpointConnections[${index}].properties.privateLinkServiceConnectionState.status`,
+    };
+  });
+}
+
+function isApproved(connection: EndpointConnection): boolean {
+  return equalsIgnoreCase(connection.status, 'Approved');
+}
+
+function describeStatus(connection: EndpointConnection): string {
+  return `'${connection.label}' (${typeof connection.status === 'string' && connection.status.trim() !== '' ? connection.status : 'no status'})`;
+}
+
+/** External or Internal: the classic VNet injection modes. */
+function injectionMode(service: ApimService): string | undefined {
+  const type = service.properties['virtualNetworkType'];
+  return equalsIgnoreCase(type, 'External') || equalsIgnoreCase(type, 'Internal') ? (type as string).trim() : undefined;
+}
+
+export default defineRule({
+  meta: {
+    id: 'APIM-004',
+    title: 'Public network access is disabled',
+    severity: 'high',
+    category: 'network',
+    pillar: 'security',
+    needs: [],
+    fix: 'guarded',
+    sources: {
+      checkov: ['CKV_AZURE_174'],
+      conformity: ['APIManagement-008'],
+      mcsb: ['NS-2'],
+    },
+    docs: {
+      synopsis: 'Once clients reach the gateway through an approved private endpoint, switch off its public endpoint.',
+      description:
+        'An inbound private endpoint gives clients on a private network a path to the gateway over Azure Private Link. As long as publicNetworkAccess stays "Enabled" (the default), the same gateway also answers on its public IP address, so the private endpoint adds a path instead of replacing one. With "Disabled", private endpoints are the exclusive access method.',
+      recommendation:
+        'After every legitimate caller (including CI/CD agents and the developer portal users) has moved to the private endpoint, set properties.publicNetworkAccess to "Disabled".',
+      howChecked:
+        'Reads properties.publicNetworkAccess (absent means "Enabled", the platform default; compared case-insensitively) and properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status. Fails when publicNetworkAccess is not "Disabled" and at least one connection is "Approved". Passes when it is "Disabled".',
+      notApplicableWhen:
+        'The service is on the Consumption tier (no private endpoints); it is injected into a virtual network (properties.virtualNetworkType External or Internal), where inbound access is governed by the VNet mode and its network security group, and inbound private endpoints are not supported; or it has no approved private endpoint connection, because ARM refuses to disable public access then and doing so would cut off every caller (see APIM-005).',
+      examples: [
+        {
+          title: 'Azure CLI (check for an approved private endpoint first)',
+          language: 'bash',
+          code: [
+            '# 1. there must be at least one approved connection',
+            'url="https://management.azure.com/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>?api-version=2024-05-01"',
+            'az rest --method get --url "$url" \\',
+            '  --query "properties.privateEndpointConnections[?properties.privateLinkServiceConnectionState.status==\'Approved\'].name"',
+            '# 2. then switch the public endpoint off',
+            'az rest --method patch --url "$url" \\',
+            '  --body \'{"properties":{"publicNetworkAccess":"Disabled"}}\'',
+          ].join('\n'),
+        },
+        {
+          title: 'ARM template',
+          language: 'json',
+          code: JSON.stringify(
+            {
+              type: 'Microsoft.ApiManagement/service',
+              apiVersion: '2024-05-01',
+              properties: { publicNetworkAccess: 'Disabled' },
+            },
+            null,
+            2,
+          ),
+        },
+      ],
+      notes:
+        'Blast radius: every caller not on the private network loses access at once, including the developer portal, CI/CD on public build agents and monitoring probes. ARM rejects "Disabled" at service creation and on services without an approved private endpoint connection (azure-rest-api-specs#24947), so the fix is guarded by re-reading the connections first. For Premium v2 instances injected into a VNet the property reportedly has no effect. Conformity APIManagement-008 likewise only flags services that have a private endpoint.',
+      links: [
+        { title: 'Connect privately to API Management using an inbound private endpoint', url: 'https://learn.microsoft.com/azure/api-management/private-endpoint' },
+        { title: 'Azure API Management security baseline (NS-2)', url: 'https://learn.microsoft.com/security/benchmark/azure/baselines/api-management-security-baseline' },
+        { title: 'API Management service – Update (REST API, publicNetworkAccess)', url: 'https://learn.microsoft.com/rest/api/apimanagement/api-management-service/update' },
+      ],
+    },
+  },
+  evaluate(service) {
+    const name = `Service '${service.name}'`;
+    if (isConsumption(service)) {
+      return notApplicable(`${name} is on the Consumption tier, which supports neither inbound private endpoints nor the publicNetworkAccess switch.`);
+    }
+    const mode = injectionMode(service);
+    if (mode !== undefined) {
+      return notApplicable(
+        `${name} is injected into a virtual network in ${mode} mode, so public access is governed by the VNet mode and its network security group rather than by publicNetworkAccess.`,
+      );
+    }
+    const publicAccess = service.properties['publicNetworkAccess'];
+    const publicEvidence = isBlank(publicAccess)
+      ? evidence('properties.publicNetworkAccess', undefined, 'Disabled', 'absent — platform default: Enabled')
+      : evidence('properties.publicNetworkAccess', publicAccess, 'Disabled');
+    if (equalsIgnoreCase(publicAccess, 'Disabled')) {
+      return pass(`${name} has public network access disabled; private endpoints are the only way in.`, [publicEvidence]);
+    }
+    const connections = endpointConnections(service);
+    const approved = connections.filter(isApproved);
+    if (approved.length === 0) {
+      const waiting = connections.length === 0 ? '' : ` Connections not approved: ${connections.map(describeStatus).join(', ')}.`;
+      return notApplicable(
+        `${name} has no approved private endpoint connection, so disabling public network access would cut off every caller; add one first (see APIM-005).${waiting}`,
+      );
+    }
+    const state = isBlank(publicAccess) ? 'publicNetworkAccess is absent, which means Enabled' : `publicNetworkAccess is "${String(publicAccess)}"`;
+    return fail(
+      `${name} still accepts traffic from the internet (${state}) although ${approved.length === 1 ? 'an approved private endpoint connection' : `${approved.length} approved private endpoint connections`} (${approved.map((c) => `'${c.label}'`).join(', ')}) can carry it.`,
+      [
+        publicEvidence,
+        ...approved.map((c) => evidence(c.path, c.status, 'Approved', `private endpoint connection '${c.label}' is approved, so public access can be disabled`)),
+      ],
+    );
+  },
+});

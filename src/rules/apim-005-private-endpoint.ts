@@ -1,0 +1,167 @@
+import type { ApimService } from '../estate/model.js';
+import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import type { Evidence } from './types.js';
+import { isConsumption } from './shared/sku.js';
+import { equalsIgnoreCase, isBlank, readPath } from './shared/values.js';
+
+interface EndpointConnection {
+  /** The connection's name, else the private endpoint's name, else its position. */
+  readonly label: string;
+  readonly status: unknown;
+  /** ARM path of the connection's approval status. */
+  readonly path: string;
+}
+
+/** `properties.privateEndpointConnections[*]` as ARG and ARM GET return them inline on the service. */
+function endpointConnections(service: ApimService): EndpointConnection[] {
+  const list = service.properties['privateEndpointConnections'];
+  if (!Array.isArray(list)) return [];
+  return list.map((entry: unknown, index) => {
+    const name = readPath(entry, 'name');
+    const endpointId = readPath(entry, 'properties.privateEndpoint.id');
+    const label =
+      typeof name === 'string' && name.trim() !== ''
+        ? name
+        : typeof endpointId === 'string' && endpointId.trim() !== ''
+          ? (endpointId.split('/').pop() ?? endpointId)
+          : `#${index}`;
+    return {
+      label,
+      status: readPath(entry, 'properties.privateLinkServiceConnectionState.status'),
+      path: `properties.privateEndpointConnections[${index}].properties.privateLinkServiceConnectionState.status`,
+    };
+  });
+}
+
+function isApproved(connection: EndpointConnection): boolean {
+  return equalsIgnoreCase(connection.status, 'Approved');
+}
+
+function describeStatus(connection: EndpointConnection): string {
+  return `'${connection.label}' (${typeof connection.status === 'string' && connection.status.trim() !== '' ? connection.status : 'no status'})`;
+}
+
+/** External or Internal: the classic VNet injection modes. */
+function injectionMode(service: ApimService): string | undefined {
+  const type = service.properties['virtualNetworkType'];
+  return equalsIgnoreCase(type, 'External') || equalsIgnoreCase(type, 'Internal') ? (type as string).trim() : undefined;
+}
+
+const VNET_EXPECTED = 'External or Internal (VNet injection), or an approved private endpoint';
+
+export default defineRule({
+  meta: {
+    id: 'APIM-005',
+    title: 'The service has an approved private endpoint or is VNet-injected',
+    severity: 'high',
+    category: 'network',
+    pillar: 'security',
+    needs: [],
+    fix: 'manual',
+    sources: {
+      azqr: ['apim-004'],
+      mcsb: ['NS-2'],
+    },
+    docs: {
+      synopsis: 'Give clients a private path to the gateway: an approved inbound private endpoint, or VNet injection.',
+      description:
+        'Without network isolation every client, wanted or not, reaches the gateway over its public IP address, and the only controls left are in the API policies. An inbound private endpoint (Azure Private Link) puts the gateway on a private IP address in your virtual network; classic VNet injection (External or Internal mode) places the service itself in a subnet. The two are alternatives: inbound private endpoints are not supported on VNet-injected classic instances, so either one satisfies this rule.',
+      recommendation:
+        'Create a private endpoint for the gateway (group id "Gateway") in a subnet of your virtual network, approve the connection, and map the gateway host name to its private IP address in a private DNS zone. Where VNet injection is preferred (Developer and Premium tiers), deploy the service into a subnet in External or Internal mode instead. Then consider disabling public network access (APIM-004).',
+      howChecked:
+        'Reads properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status (compared case-insensitively) and properties.virtualNetworkType. Passes when at least one connection is "Approved", or when virtualNetworkType is "External" or "Internal". Fails otherwise: an absent, null or empty connection list, or only Pending, Rejected or Disconnected connections, with virtualNetworkType absent or "None". The evidence lists every connection that is not approved.',
+      notApplicableWhen: 'The service is on the Consumption tier, which supports neither inbound private endpoints nor VNet injection.',
+      examples: [
+        {
+          title: 'Azure CLI (create and approve an inbound private endpoint)',
+          language: 'bash',
+          code: [
+            'apim_id=$(az apim show -g <rg> -n <name> --query id -o tsv)',
+            'az network private-endpoint create -g <net-rg> -n pe-<name> --vnet-name <vnet> --subnet <subnet> \\',
+            '  --private-connection-resource-id "$apim_id" --group-id Gateway --connection-name pe-<name>',
+            '# if the connection is pending (manual approval):',
+            'az rest --method put --url "https://management.azure.com$apim_id/privateEndpointConnections/pe-<name>?api-version=2024-05-01" \\',
+            '  --body \'{"properties":{"privateLinkServiceConnectionState":{"status":"Approved","description":"approved by the API team"}}}\'',
+          ].join('\n'),
+        },
+        {
+          title: 'ARM template (private endpoint for the gateway)',
+          language: 'json',
+          code: JSON.stringify(
+            {
+              type: 'Microsoft.Network/privateEndpoints',
+              apiVersion: '2023-11-01',
+              name: "[format('pe-{0}', parameters('apimName'))]",
+              location: "[parameters('location')]",
+              properties: {
+                subnet: { id: "[parameters('subnetId')]" },
+                privateLinkServiceConnections: [
+                  {
+                    name: "[format('pe-{0}', parameters('apimName'))]",
+                    properties: {
+                      privateLinkServiceId: "[resourceId('Microsoft.ApiManagement/service', parameters('apimName'))]",
+                      groupIds: ['Gateway'],
+                    },
+                  },
+                ],
+              },
+            },
+            null,
+            2,
+          ),
+        },
+      ],
+      notes:
+        'Only the gateway endpoint supports inbound private endpoints (not the developer portal or management endpoint), self-hosted and workspace gateways do not, and a service holds at most 100 connections. The Basic v2 tier supports neither private endpoints nor VNet injection, so the fix there is a tier change. azqr apim-004 flags VNet-injected services as lacking a private endpoint; this rule counts VNet injection as the alternative it is. VNet injection changes the service\'s IP addresses and takes tens of minutes; it needs a dedicated subnet and NSG rules (3443 from the ApiManagement service tag, 6390 from AzureLoadBalancer).',
+      links: [
+        { title: 'Connect privately to API Management using an inbound private endpoint', url: 'https://learn.microsoft.com/azure/api-management/private-endpoint' },
+        { title: 'Virtual network configuration concepts for API Management', url: 'https://learn.microsoft.com/azure/api-management/virtual-network-concepts' },
+        { title: 'Azure API Management security baseline (NS-2)', url: 'https://learn.microsoft.com/security/benchmark/azure/baselines/api-management-security-baseline' },
+      ],
+    },
+  },
+  evaluate(service) {
+    const name = `Service '${service.name}'`;
+    if (isConsumption(service)) {
+      return notApplicable(`${name} is on the Consumption tier, which supports neither inbound private endpoints nor VNet injection.`);
+    }
+    const connections = endpointConnections(service);
+    const approved = connections.filter(isApproved);
+    if (approved.length > 0) {
+      return pass(
+        `${name} is reachable through ${approved.length === 1 ? 'an approved private endpoint connection' : `${approved.length} approved private endpoint connections`}: ${approved.map((c) => `'${c.label}'`).join(', ')}.`,
+        approved.map((c) => evidence(c.path, c.status, 'Approved')),
+      );
+    }
+    const vnetType = service.properties['virtualNetworkType'];
+    const mode = injectionMode(service);
+    if (mode !== undefined) {
+      return pass(
+        `${name} has no approved private endpoint but is injected into a virtual network in ${mode} mode, the alternative to an inbound private endpoint.`,
+        [evidence('properties.virtualNetworkType', vnetType, VNET_EXPECTED)],
+      );
+    }
+    const found: Evidence[] = [
+      isBlank(vnetType)
+        ? evidence('properties.virtualNetworkType', undefined, VNET_EXPECTED, 'absent — platform default: None (not injected)')
+        : evidence('properties.virtualNetworkType', vnetType, VNET_EXPECTED),
+    ];
+    if (connections.length === 0) {
+      const list = service.properties['privateEndpointConnections'];
+      found.push(
+        evidence(
+          'properties.privateEndpointConnections',
+          list,
+          'at least one connection with status Approved',
+          list === undefined ? 'absent — no private endpoint connections' : 'no private endpoint connections',
+        ),
+      );
+      return fail(`${name} has no private endpoint connection and is not injected into a virtual network.`, found);
+    }
+    found.push(...connections.map((c) => evidence(c.path, c.status, 'Approved', `private endpoint connection '${c.label}' is not approved`)));
+    return fail(
+      `${name} has no approved private endpoint connection and is not injected into a virtual network; connections not approved: ${connections.map(describeStatus).join(', ')}.`,
+      found,
+    );
+  },
+});

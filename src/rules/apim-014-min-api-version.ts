@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { isConsumption } from './shared/sku.js';
+import { isBlank, readPath } from './shared/values.js';
+
+const PATH = 'properties.apiVersionConstraint.minApiVersion';
+
+/** An ARM api-version: a date, optionally with "-preview" (any casing). */
+const API_VERSION = /^(\d{4}-\d{2}-\d{2})(?:-preview)?$/i;
+
+/** True for a real calendar date in yyyy-mm-dd form (rejects 2021-02-30). */
+function isCalendarDate(date: string): boolean {
+  const time = Date.parse(`${date}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === date;
+}
+
+/** The date part of an api-version, or undefined when the value is not one. */
+function datePart(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const date = API_VERSION.exec(value.trim())?.[1];
+  return date !== undefined && isCalendarDate(date) ? date : undefined;
+}
+
+const options = z.object({
+  /** The oldest control-plane API version to accept (PSRule's AZURE_APIM_MIN_API_VERSION). */
+  minimumApiVersion: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date in yyyy-mm-dd form, e.g. 2021-08-01')
+    .refine(isCalendarDate, 'expected a real calendar date')
+    .default('2021-08-01'),
+});
+
+export default defineRule({
+  meta: {
+    id: 'APIM-014',
+    title: 'A minimum control-plane API version of 2021-08-01 or later is enforced',
+    severity: 'low',
+    category: 'governance',
+    pillar: 'operational-excellence',
+    needs: [],
+    fix: 'safe',
+    sources: {
+      psrule: ['Azure.APIM.MinAPIVersion', 'AZR-000321'],
+      azurePolicy: ['549814b6-3212-4203-bdc8-1548d342fb67'],
+    },
+    docs: {
+      synopsis: 'Make API Management reject management calls that use API versions older than 2021-08-01.',
+      description:
+        'Every ARM template, CLI, SDK and Terraform provider talks to API Management with an api-version. API versions before 2021-08-01 are retired from 1 June 2024, and versions before 2019-12-01 returned secrets (such as subscription keys) in GET responses to read-only users, the original reason for Azure Policy 549814b6. properties.apiVersionConstraint.minApiVersion makes the service refuse control-plane calls below the given version, so outdated tooling fails loudly instead of relying on retired behaviour.',
+      recommendation: 'Set properties.apiVersionConstraint.minApiVersion to 2021-08-01 or later, after updating tooling that pins older API versions.',
+      howChecked:
+        'Reads properties.apiVersionConstraint.minApiVersion. Absent, null or empty fails (no minimum is enforced). Otherwise the date part (a "-preview" suffix is ignored) is compared with the option minimumApiVersion (default 2021-08-01, as PSRule\'s AZURE_APIM_MIN_API_VERSION): an older date fails, the same or a newer one passes. A value that is not an API version (yyyy-mm-dd, optionally -preview) fails. PSRule also checks the deploying template\'s own apiVersion, which is not part of the deployed resource and is not checked here.',
+      notApplicableWhen: 'The service is on the Consumption tier, which Azure Policy 549814b6 excludes from this check.',
+      examples: [
+        {
+          title: 'Azure CLI',
+          language: 'bash',
+          code: [
+            'az rest --method patch --url "https://management.azure.com/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>?api-version=2024-05-01" \\',
+            '  --body \'{"properties":{"apiVersionConstraint":{"minApiVersion":"2021-08-01"}}}\'',
+          ].join('\n'),
+        },
+        {
+          title: 'ARM template',
+          language: 'json',
+          code: JSON.stringify(
+            {
+              type: 'Microsoft.ApiManagement/service',
+              apiVersion: '2024-05-01',
+              properties: { apiVersionConstraint: { minApiVersion: '2021-08-01' } },
+            },
+            null,
+            2,
+          ),
+        },
+      ],
+      notes:
+        'Low severity: Azure Policy 549814b6 is deprecated ("configuring a minimum API version no longer affects the security posture of API Management services", default effect Disabled), and its rule once had inverted logic (azure-policy issue #1011). The retirement of old API versions is enforced by the platform either way; the constraint mainly makes pinned tooling fail early. Blast radius of the fix: old SDKs, Terraform provider versions and templates pinned to earlier API versions are rejected.',
+      links: [
+        { title: 'API version retirements (June 2024)', url: 'https://learn.microsoft.com/azure/api-management/breaking-changes/api-version-retirement-sep-2023' },
+        { title: 'API Management service – Update (REST API, apiVersionConstraint)', url: 'https://learn.microsoft.com/rest/api/apimanagement/api-management-service/update' },
+        { title: 'PSRule Azure.APIM.MinAPIVersion', url: 'https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.MinAPIVersion/' },
+      ],
+    },
+  },
+  options,
+  evaluate(service, { options: { minimumApiVersion } }) {
+    const name = `Service '${service.name}'`;
+    if (isConsumption(service)) {
+      return notApplicable(`${name} is on the Consumption tier, which the minimum API version check (Azure Policy 549814b6) does not cover.`);
+    }
+    const expected = `${minimumApiVersion} or later`;
+    const value = readPath(service.properties, 'apiVersionConstraint.minApiVersion');
+    if (isBlank(value)) {
+      return fail(`${name} enforces no minimum control-plane API version (properties.apiVersionConstraint.minApiVersion is not set).`, [
+        evidence(PATH, undefined, expected, 'absent — no minimum: calls with any API version are accepted'),
+      ]);
+    }
+    const date = datePart(value);
+    const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+    if (date === undefined) {
+      return fail(`${name} has minApiVersion ${shown}, which is not an API version (yyyy-mm-dd, optionally with -preview).`, [
+        evidence(PATH, value, expected, 'not an API version'),
+      ]);
+    }
+    if (date < minimumApiVersion) {
+      return fail(`${name} accepts control-plane calls from API version ${String(value)}, older than ${minimumApiVersion}.`, [
+        evidence(PATH, value, expected),
+      ]);
+    }
+    return pass(`${name} rejects control-plane calls older than API version ${String(value)}.`, [evidence(PATH, value, expected)]);
+  },
+});

@@ -1,0 +1,99 @@
+import type { ChildResource } from '../estate/model.js';
+import type { Verdict } from './types.js';
+import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { describeChild, judgeChildren } from './shared/children.js';
+import { isConsumption } from './shared/sku.js';
+import { equalsIgnoreCase, isFalseFlag } from './shared/values.js';
+
+/** "Developer portal configuration 'default'" at the start of a sentence. */
+function subject(child: ChildResource): string {
+  const name = describeChild(child);
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** `portalconfigs/default`: the child as it sits under the service, for evidence paths. */
+function childPath(child: ChildResource): string {
+  return `${child.type.split('/').pop() ?? child.type}/${child.name}`;
+}
+
+function judgeConfig(config: ChildResource): Verdict {
+  const path = `${childPath(config)}: properties.enableBasicAuth`;
+  const value = config.properties['enableBasicAuth'];
+  if (isFalseFlag(value)) {
+    return pass(`${subject(config)} does not allow username and password sign-in.`, [evidence(path, value, false)]);
+  }
+  const absent = value === undefined || value === null;
+  return fail(`${subject(config)} allows developers to sign in with a username and password.`, [
+    absent ? evidence(path, undefined, false, 'absent — counts as enabled (the platform default)') : evidence(path, value, false),
+  ]);
+}
+
+export default defineRule({
+  meta: {
+    id: 'APIM-023',
+    title: 'Developer portal username and password sign-in is disabled',
+    severity: 'medium',
+    category: 'developer-portal',
+    pillar: 'security',
+    needs: ['portalConfigs'],
+    fix: 'guarded',
+    sources: {
+      azurePolicy: ['ffe25541-3853-4f4e-b71d-064422294b11', '1b0d74ac-4b43-4c39-a15f-594385adc38d'],
+      mcsb: ['IM-1', 'PA-1'],
+    },
+    docs: {
+      synopsis: 'Developers sign in to the developer portal with Microsoft Entra ID (or Azure AD B2C), not with portal-local usernames and passwords.',
+      description:
+        'With basic authentication on, the developer portal keeps its own user accounts with passwords. Those accounts get no multifactor authentication, no Conditional Access and no central offboarding, and they are exposed to password spraying and credential stuffing. A signed-in developer can read API documentation and obtain subscription keys, so a taken-over account is a way into the APIs.',
+      recommendation:
+        'Configure a Microsoft Entra ID or Azure AD B2C identity provider (APIM-040), move developers to it, then set properties.enableBasicAuth to false in the developer portal configuration.',
+      howChecked:
+        'Reads properties.enableBasicAuth of each developer portal configuration (Microsoft.ApiManagement/service/portalconfigs, normally one named default). Only false (JSON boolean or "false" in any casing) passes; true, any other value, or an absent value fails, because an absent value counts as enabled (as in Azure Policy ffe25541: "not equals false"). A service whose portal configuration list is collected but empty passes. properties.developerPortalStatus of the service absent counts as Enabled.',
+      notApplicableWhen:
+        'The service is on the Consumption tier (no developer portal), its properties.developerPortalStatus is "Disabled", or the portal configuration was not collected (a deep audit reads it from ARM).',
+      examples: [
+        {
+          title: 'Azure CLI (after an Entra ID identity provider exists)',
+          language: 'bash',
+          code: [
+            'base="https://management.azure.com/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>"',
+            '# precondition (APIM-040): an aad or aadB2C identity provider',
+            'az rest --method get --url "$base/identityProviders?api-version=2024-05-01" --query "value[].name"',
+            'az rest --method patch --headers "If-Match=*" --url "$base/portalconfigs/default?api-version=2024-05-01" \\',
+            '  --body \'{"properties":{"enableBasicAuth":false}}\'',
+          ].join('\n'),
+        },
+        {
+          title: 'ARM template',
+          language: 'json',
+          code: JSON.stringify(
+            {
+              type: 'Microsoft.ApiManagement/service/portalconfigs',
+              apiVersion: '2024-05-01',
+              name: '<name>/default',
+              properties: { enableBasicAuth: false },
+            },
+            null,
+            2,
+          ),
+        },
+      ],
+      notes:
+        'Guarded fix: apply it only when an Entra ID or Azure AD B2C identity provider exists (APIM-040) and developers have moved to it. Otherwise nobody can sign in to the developer portal any more, and existing portal-local accounts lose access. Azure Policy 1b0d74ac (Modify) makes the same change. Users of the publisher side (Azure portal) are not affected.',
+      links: [
+        { title: 'Secure access to the API Management developer portal', url: 'https://learn.microsoft.com/azure/api-management/secure-developer-portal-access' },
+        { title: 'Authorize developer accounts by using Microsoft Entra ID', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-aad' },
+        { title: 'Azure Policy built-in definitions for API Management', url: 'https://learn.microsoft.com/azure/api-management/policy-reference' },
+      ],
+    },
+  },
+  evaluate(service) {
+    if (isConsumption(service)) return notApplicable('Consumption tier has no developer portal.');
+    if (equalsIgnoreCase(service.properties['developerPortalStatus'], 'Disabled')) {
+      return notApplicable('The developer portal is disabled (properties.developerPortalStatus is "Disabled"), so nobody can sign in to it.');
+    }
+    return judgeChildren(service, 'portalConfigs', judgeConfig, {
+      none: 'The service reports no developer portal configuration, so no username and password sign-in is configured.',
+    });
+  },
+});

@@ -1,0 +1,116 @@
+import type { ChildResource } from '../estate/model.js';
+import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { describeChild, judgeChildren } from './shared/children.js';
+
+/** Plain-text protocols and the encrypted protocol that replaces each. */
+const ENCRYPTED_EQUIVALENT: Readonly<Record<string, string>> = { http: 'https', ws: 'wss' };
+
+/** "API 'orders'" at the start of a sentence. */
+function subject(child: ChildResource): string {
+  const name = describeChild(child);
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** `apis/orders`: the child as it sits under the service, for evidence paths. */
+function childPath(child: ChildResource): string {
+  return `${child.type.split('/').pop() ?? child.type}/${child.name}`;
+}
+
+/** The protocol list with every plain-text entry swapped for its encrypted twin, without duplicates. */
+function encryptedProtocols(protocols: readonly string[]): string[] {
+  const result: string[] = [];
+  for (const protocol of protocols) {
+    const wanted = ENCRYPTED_EQUIVALENT[protocol.trim().toLowerCase()] ?? protocol;
+    if (!result.some((entry) => entry.toLowerCase() === wanted.toLowerCase())) result.push(wanted);
+  }
+  return result;
+}
+
+export default defineRule({
+  meta: {
+    id: 'APIM-024',
+    title: 'APIs accept only HTTPS and WSS',
+    severity: 'high',
+    category: 'encryption',
+    pillar: 'security',
+    needs: ['apis'],
+    fix: 'guarded',
+    sources: {
+      psrule: ['Azure.APIM.HTTPEndpoint', 'AZR-000042'],
+      azurePolicy: ['ee7495e7-3ba7-40b6-bfee-c29e22cc75d4'],
+      mcsb: ['DP-3'],
+    },
+    docs: {
+      synopsis: 'Every API accepts client calls only over encrypted protocols: https, or wss for WebSocket APIs.',
+      description:
+        'Each API lists the protocols the gateway accepts for it in properties.protocols. An API that accepts http (or ws for WebSocket APIs) lets clients send subscription keys, tokens and payloads in clear text, where anyone on the path can read or change them. The gateway itself supports TLS on every tier, so plain-text protocols are never needed on the client side.',
+      recommendation:
+        'Remove "http" and "ws" from properties.protocols of every API: REST, SOAP and GraphQL APIs keep ["https"], WebSocket APIs keep ["wss"]. Tell the callers of each API first and move them to the https:// or wss:// gateway URL.',
+      howChecked:
+        'Reads properties.protocols of each API (Microsoft.ApiManagement/service/apis) and fails the API when the list contains "http" or "ws" (any casing). Azure Policy ee7495e7 checks both; PSRule Azure.APIM.HTTPEndpoint checks only "http". An API without properties.protocols is not evaluated (the verdict for it says so); an empty list accepts no plain-text protocol and passes. A service without APIs passes.',
+      notApplicableWhen:
+        'The service\'s APIs were not collected (they are read from ARM by a deep audit), or an API does not report properties.protocols.',
+      examples: [
+        {
+          title: 'Azure CLI (one API at a time)',
+          language: 'bash',
+          code: [
+            'az rest --method patch --headers "If-Match=*" \\',
+            '  --url "https://management.azure.com/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>/apis/<apiId>?api-version=2024-05-01" \\',
+            '  --body \'{"properties":{"protocols":["https"]}}\'',
+            '# WebSocket APIs: --body \'{"properties":{"protocols":["wss"]}}\'',
+          ].join('\n'),
+        },
+        {
+          title: 'ARM template',
+          language: 'json',
+          code: JSON.stringify(
+            {
+              type: 'Microsoft.ApiManagement/service/apis',
+              apiVersion: '2024-05-01',
+              name: '<name>/orders',
+              properties: { displayName: 'Orders', path: 'orders', protocols: ['https'] },
+            },
+            null,
+            2,
+          ),
+        },
+      ],
+      notes:
+        'Guarded fix, applied per API: callers that still use http:// or ws:// get errors as soon as the protocol is removed, so check the gateway logs for plain-text calls first. A PUT of an API replaces its whole definition, so change protocols with PATCH. The rule judges every API entry the export lists, including revisions.',
+      links: [
+        { title: 'Import and publish your first API (protocols)', url: 'https://learn.microsoft.com/azure/api-management/import-and-publish' },
+        { title: 'Apis - Update (REST API)', url: 'https://learn.microsoft.com/rest/api/apimanagement/apis/update' },
+        { title: 'Azure Policy built-in definitions for API Management', url: 'https://learn.microsoft.com/azure/api-management/policy-reference' },
+        { title: 'PSRule Azure.APIM.HTTPEndpoint', url: 'https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.HTTPEndpoint/' },
+      ],
+    },
+  },
+  evaluate(service) {
+    return judgeChildren(
+      service,
+      'apis',
+      (api) => {
+        const path = `${childPath(api)}: properties.protocols`;
+        const protocols = api.properties['protocols'];
+        if (protocols === undefined || protocols === null) {
+          return notApplicable(`${subject(api)} does not report properties.protocols, so the protocols it accepts are not evaluated.`);
+        }
+        if (!Array.isArray(protocols) || protocols.some((entry) => typeof entry !== 'string')) {
+          return error(`${subject(api)} has properties.protocols that is not a list of protocol names: ${JSON.stringify(protocols)}.`);
+        }
+        const listed = protocols as string[];
+        const plain = [...new Set(listed.map((p) => p.trim().toLowerCase()).filter((p) => p in ENCRYPTED_EQUIVALENT))];
+        if (plain.length > 0) {
+          return fail(`${subject(api)} accepts ${plain.join(' and ')}.`, [evidence(path, listed, encryptedProtocols(listed))]);
+        }
+        const reason =
+          listed.length === 0
+            ? `${subject(api)} lists no protocols, so it accepts no plain-text calls.`
+            : `${subject(api)} accepts only ${listed.join(', ')}.`;
+        return pass(reason, [evidence(path, listed, listed)]);
+      },
+      { none: 'The service has no APIs, so none accepts plain-text protocols.' },
+    );
+  },
+});

@@ -1,0 +1,143 @@
+import type { ChildResource } from '../estate/model.js';
+import type { Verdict } from './types.js';
+import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { describeChild, judgeChildren } from './shared/children.js';
+import { equalsIgnoreCase, isBlank, readPath } from './shared/values.js';
+
+const EXPECTED =
+  'a client certificate (certificate[] or certificateIds[]), an authorization scheme, a header or query credential, or a managed identity';
+
+/** "Backend 'orders'" at the start of a sentence. */
+function subject(child: ChildResource): string {
+  const name = describeChild(child);
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** `backends/orders`: the child as it sits under the service, for evidence paths. */
+function childPath(child: ChildResource): string {
+  return `${child.type.split('/').pop() ?? child.type}/${child.name}`;
+}
+
+/** A value for a sentence: strings as they are, anything else as JSON. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : JSON.stringify(value);
+}
+
+function isNonEmptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.some((entry) => !isBlank(entry));
+}
+
+function isNonEmptyMap(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0;
+}
+
+/** The kinds of credential a backend carries, in the words used in reasons. */
+function credentialKinds(credentials: unknown): string[] {
+  const kinds: string[] = [];
+  if (isNonEmptyList(readPath(credentials, 'certificate')) || isNonEmptyList(readPath(credentials, 'certificateIds'))) {
+    kinds.push('a client certificate');
+  }
+  if (!isBlank(readPath(credentials, 'authorization.scheme'))) kinds.push('an authorization header');
+  if (isNonEmptyMap(readPath(credentials, 'header'))) kinds.push('header credentials');
+  if (isNonEmptyMap(readPath(credentials, 'query'))) kinds.push('query credentials');
+  const identity = readPath(credentials, 'managedIdentity');
+  if (isNonEmptyMap(identity) || identity === true || (typeof identity === 'string' && !isBlank(identity))) {
+    kinds.push('a managed identity');
+  }
+  return kinds;
+}
+
+function judgeBackend(backend: ChildResource): Verdict {
+  const props = backend.properties;
+  const serviceFabric = readPath(props, 'properties.serviceFabricCluster');
+  if (serviceFabric !== undefined && serviceFabric !== null) {
+    return notApplicable(`${subject(backend)} is a Service Fabric backend; its calls are authenticated with the cluster's client certificate, which this rule does not read.`);
+  }
+  const protocol = props['protocol'];
+  if (isBlank(protocol)) {
+    return notApplicable(`${subject(backend)} does not report properties.protocol, so it is not evaluated.`);
+  }
+  if (!equalsIgnoreCase(protocol, 'http')) {
+    return notApplicable(`${subject(backend)} uses the ${text(protocol)} protocol; this rule judges HTTP backends only.`);
+  }
+  if (isBlank(props['url'])) {
+    return notApplicable(`${subject(backend)} has no properties.url (for example a load-balanced pool), so it calls no backend itself.`);
+  }
+  const path = `${childPath(backend)}: properties.credentials`;
+  const credentials = props['credentials'];
+  const kinds = credentialKinds(credentials);
+  if (kinds.length === 0) {
+    const absent = credentials === undefined || credentials === null;
+    return fail(`${subject(backend)} calls ${text(props['url'])} without credentials.`, [
+      absent ? evidence(path, undefined, EXPECTED, 'absent — the gateway sends no credentials to the backend') : evidence(path, credentials, EXPECTED),
+    ]);
+  }
+  return pass(`${subject(backend)} authenticates to its backend with ${kinds.join(', ')}.`, [evidence(path, credentials, EXPECTED)]);
+}
+
+export default defineRule({
+  meta: {
+    id: 'APIM-027',
+    title: 'Backend calls are authenticated',
+    severity: 'medium',
+    category: 'api-security',
+    pillar: 'security',
+    needs: ['backends'],
+    fix: 'manual',
+    sources: {
+      azurePolicy: ['c15dcc82-b93c-4dcb-9332-fbf121685b54'],
+    },
+    docs: {
+      synopsis: 'Every HTTP backend entity carries credentials, so the backend can tell the gateway from anyone else.',
+      description:
+        'A backend that accepts unauthenticated calls trusts anything that can reach it: callers can bypass the gateway and its policies (rate limits, validation, authorization) by calling the backend directly. A backend entity can carry credentials that the gateway sends with every call: a client certificate, an Authorization header, other headers or query parameters, or a managed identity token.',
+      recommendation:
+        'Configure credentials on each HTTP backend entity — preferably a managed identity or a client certificate stored in Key Vault — and make the backend reject calls without them. Keep secrets in Key Vault-backed named values rather than inline.',
+      howChecked:
+        'Reads each backend (Microsoft.ApiManagement/service/backends) with properties.protocol "http" (any casing; the backend type, not the URL scheme) and a properties.url. It passes when properties.credentials has a non-empty certificate[] or certificateIds[], an authorization.scheme, a non-empty header or query map, or a managedIdentity entry; otherwise it fails (absent credentials count as none). Azure Policy c15dcc82 recognises only certificates and the authorization header; managed-identity credentials are treated as compliant here to avoid its open false positive (azure-policy#1539), and header/query credentials count too. A service without backends passes.',
+      notApplicableWhen:
+        'The backends were not collected (a deep audit reads them from ARM); a backend is a Service Fabric backend (properties.properties.serviceFabricCluster), uses another protocol (soap), reports no protocol, or has no URL (load-balanced pools).',
+      examples: [
+        {
+          title: 'Azure CLI (client certificate uploaded to API Management)',
+          language: 'bash',
+          code: [
+            'az rest --method patch --headers "If-Match=*" \\',
+            '  --url "https://management.azure.com/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>/backends/<backendId>?api-version=2024-05-01" \\',
+            '  --body \'{"properties":{"credentials":{"certificateIds":["/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>/certificates/<certId>"]}}}\'',
+          ].join('\n'),
+        },
+        {
+          title: 'ARM template (Authorization header from a Key Vault named value)',
+          language: 'json',
+          code: JSON.stringify(
+            {
+              type: 'Microsoft.ApiManagement/service/backends',
+              apiVersion: '2024-05-01',
+              name: '<name>/orders',
+              properties: {
+                protocol: 'http',
+                url: 'https://orders.contoso.com/api',
+                credentials: { authorization: { scheme: 'Bearer', parameter: '{{orders-backend-token}}' } },
+              },
+            },
+            null,
+            2,
+          ),
+        },
+      ],
+      notes:
+        'Manual fix: credentials are secrets that the backend owner must issue, and the backend must be changed to require them. Authentication added in policies (authentication-managed-identity, authentication-certificate, set-header) is not on the backend entity and is not seen by this rule, so such backends fail; exempt them with that reason. Backends referenced only from policies with set-backend-service base-url are not backend entities and are not judged.',
+      links: [
+        { title: 'Backends in API Management', url: 'https://learn.microsoft.com/azure/api-management/backends' },
+        { title: 'Authentication and authorization to APIs in API Management', url: 'https://learn.microsoft.com/azure/api-management/authentication-authorization-overview' },
+        { title: 'Secure backend services using client certificate authentication', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-mutual-certificates' },
+        { title: 'Authenticate with managed identity (policy)', url: 'https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy' },
+        { title: 'Azure Policy built-in definitions for API Management', url: 'https://learn.microsoft.com/azure/api-management/policy-reference' },
+      ],
+    },
+  },
+  evaluate(service) {
+    return judgeChildren(service, 'backends', judgeBackend, { none: 'The service has no backends, so no backend call goes out unauthenticated.' });
+  },
+});

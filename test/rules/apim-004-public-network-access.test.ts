@@ -1,0 +1,137 @@
+import rule from '../../src/rules/apim-004-public-network-access.js';
+import { apimService, serviceId } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+/** An inline private endpoint connection as ARM GET and ARG return it. */
+function connection(name: string, status: string | null) {
+  return {
+    id: `${serviceId('apim-test')}/privateEndpointConnections/${name}`,
+    name,
+    type: 'Microsoft.ApiManagement/service/privateEndpointConnections',
+    properties: {
+      privateEndpoint: { id: `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/${name}` },
+      privateLinkServiceConnectionState: { status, description: '', actionsRequired: 'None' },
+      provisioningState: 'Succeeded',
+      groupIds: ['Gateway'],
+    },
+  };
+}
+
+const STATUS_0 = 'properties.privateEndpointConnections[0].properties.privateLinkServiceConnectionState.status';
+const STATUS_1 = 'properties.privateEndpointConnections[1].properties.privateLinkServiceConnectionState.status';
+
+function service(properties: Record<string, unknown>) {
+  return apimService({ properties });
+}
+
+ruleTester.run(rule, {
+  pass: [
+    {
+      name: 'public access "Disabled" with an approved private endpoint',
+      resources: [service({ publicNetworkAccess: 'Disabled', privateEndpointConnections: [connection('pe-weu', 'Approved')] })],
+      reason: "Service 'apim-test' has public network access disabled; private endpoints are the only way in.",
+    },
+    {
+      name: 'public access "disabled" in lower case',
+      resources: [service({ publicNetworkAccess: 'disabled', privateEndpointConnections: [connection('pe-weu', 'Approved')] })],
+    },
+    {
+      name: 'public access "Disabled" and no connection listed',
+      resources: [service({ publicNetworkAccess: 'Disabled', privateEndpointConnections: null })],
+    },
+  ],
+  fail: [
+    {
+      name: 'public access "Enabled" with an approved private endpoint',
+      resources: [service({ publicNetworkAccess: 'Enabled', privateEndpointConnections: [connection('pe-weu', 'Approved')] })],
+      reason:
+        "Service 'apim-test' still accepts traffic from the internet (publicNetworkAccess is \"Enabled\") although an approved private endpoint connection ('pe-weu') can carry it.",
+      evidence: [
+        { path: 'properties.publicNetworkAccess', actual: 'Enabled', expected: 'Disabled' },
+        { path: STATUS_0, actual: 'Approved', expected: 'Approved', note: "'pe-weu' is approved" },
+      ],
+    },
+    {
+      name: 'public access absent (default Enabled) with an approved private endpoint',
+      resources: [service({ publicNetworkAccess: undefined, privateEndpointConnections: [connection('pe-weu', 'Approved')] })],
+      reason: 'publicNetworkAccess is absent, which means Enabled',
+      evidence: [{ path: 'properties.publicNetworkAccess', actual: undefined, expected: 'Disabled', note: 'absent — platform default: Enabled' }],
+    },
+    {
+      name: 'public access null with an approved private endpoint',
+      resources: [service({ publicNetworkAccess: null, privateEndpointConnections: [connection('pe-weu', 'Approved')] })],
+      evidence: [{ path: 'properties.publicNetworkAccess', actual: undefined, note: 'platform default: Enabled' }],
+    },
+    {
+      name: 'approved status in lower case, virtualNetworkType "None"',
+      resources: [service({ virtualNetworkType: 'None', privateEndpointConnections: [connection('pe-weu', 'approved')] })],
+      evidence: [{ path: STATUS_0, actual: 'approved' }],
+    },
+    {
+      name: 'virtualNetworkType absent with an approved private endpoint',
+      resources: [service({ virtualNetworkType: undefined, privateEndpointConnections: [connection('pe-weu', 'Approved')] })],
+      evidence: [{ path: 'properties.publicNetworkAccess', actual: 'Enabled' }],
+    },
+    {
+      name: 'one pending and one approved connection: only the approved one is evidence',
+      resources: [service({ privateEndpointConnections: [connection('pe-new', 'Pending'), connection('pe-weu', 'Approved')] })],
+      reason: "an approved private endpoint connection ('pe-weu') can carry it.",
+      evidence: [{ path: STATUS_1, actual: 'Approved' }],
+    },
+    {
+      name: 'two approved connections are both named',
+      resources: [service({ privateEndpointConnections: [connection('pe-weu', 'Approved'), connection('pe-neu', 'Approved')] })],
+      reason: "2 approved private endpoint connections ('pe-weu', 'pe-neu')",
+      evidence: [
+        { path: STATUS_0, actual: 'Approved' },
+        { path: STATUS_1, actual: 'Approved' },
+      ],
+    },
+  ],
+  notApplicable: [
+    {
+      name: 'Consumption tier',
+      resources: [apimService({ sku: { name: 'Consumption', capacity: 0 }, properties: { customProperties: undefined } })],
+      reason: "Service 'apim-test' is on the Consumption tier, which supports neither inbound private endpoints nor the publicNetworkAccess switch.",
+    },
+    {
+      name: 'injected into a VNet in Internal mode',
+      resources: [service({ virtualNetworkType: 'Internal', privateEndpointConnections: null })],
+      reason: 'is injected into a virtual network in Internal mode, so public access is governed by the VNet mode',
+    },
+    {
+      name: 'injected into a VNet in "external" mode (lower case)',
+      resources: [service({ virtualNetworkType: 'external' })],
+      reason: 'in external mode',
+    },
+    {
+      name: 'no private endpoint connections (null)',
+      resources: [service({ privateEndpointConnections: null })],
+      reason:
+        "Service 'apim-test' has no approved private endpoint connection, so disabling public network access would cut off every caller; add one first (see APIM-005).",
+    },
+    {
+      name: 'private endpoint connections absent',
+      resources: [service({ privateEndpointConnections: undefined })],
+      reason: 'would cut off every caller',
+    },
+    {
+      name: 'empty connection list',
+      resources: [service({ privateEndpointConnections: [] })],
+      reason: 'see APIM-005',
+    },
+    {
+      name: 'only pending and rejected connections are listed',
+      resources: [service({ privateEndpointConnections: [connection('pe-new', 'Pending'), connection('pe-old', 'Rejected')] })],
+      reason: "Connections not approved: 'pe-new' (Pending), 'pe-old' (Rejected).",
+    },
+    {
+      name: 'connection without a status or name is named by its private endpoint',
+      resources: [service({ privateEndpointConnections: [{ ...connection('pe-odd', null), name: undefined }] })],
+      reason: "Connections not approved: 'pe-odd' (no status).",
+    },
+  ],
+  error: [
+    { name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' },
+  ],
+});

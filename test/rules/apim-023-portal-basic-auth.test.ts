@@ -1,0 +1,75 @@
+import rule from '../../src/rules/apim-023-portal-basic-auth.js';
+import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const service = apimService();
+const PATH = 'portalconfigs/default: properties.enableBasicAuth';
+
+function config(properties: Raw | null, owner: Raw = service, name = 'default'): Raw {
+  return childOf(owner, `portalconfigs/${name}`, 'Microsoft.ApiManagement/service/portalconfigs', properties);
+}
+
+function portalConfig(enableBasicAuth: unknown): Raw {
+  return config({ enableBasicAuth, signin: { require: true }, signup: { termsOfService: { requireConsent: false } } });
+}
+
+const portalDisabled = apimService({ properties: { developerPortalStatus: 'Disabled' } });
+const consumption = apimService({ sku: { name: 'Consumption', capacity: 0 }, properties: { customProperties: undefined } });
+
+ruleTester.run(rule, {
+  pass: [
+    {
+      name: 'portal configuration collected and empty',
+      resources: [{ ...service, collectedChildren: ['portalConfigs'] }],
+      reason: 'The service reports no developer portal configuration',
+    },
+    {
+      name: 'basic auth disabled',
+      resources: [service, portalConfig(false)],
+      reason: "Developer portal configuration 'default' does not allow username and password sign-in.",
+    },
+    { name: 'basic auth "False" as a string', resources: [service, portalConfig('False')] },
+    {
+      name: 'developerPortalStatus absent counts as enabled, basic auth off',
+      resources: [apimService({ properties: { developerPortalStatus: undefined } }), config({ enableBasicAuth: false })],
+    },
+    { name: 'portal status "enabled" in lower case, basic auth off', resources: [apimService({ properties: { developerPortalStatus: 'enabled' } }), config({ enableBasicAuth: false })] },
+  ],
+  fail: [
+    {
+      name: 'basic auth enabled',
+      resources: [service, portalConfig(true)],
+      reason: "Developer portal configuration 'default' allows developers to sign in with a username and password.",
+      evidence: [{ path: PATH, actual: true, expected: false }],
+      failing: ['default'],
+    },
+    {
+      name: 'enableBasicAuth absent counts as enabled',
+      resources: [service, config({ signin: { require: false } })],
+      evidence: [{ path: PATH, actual: undefined, expected: false, note: 'counts as enabled' }],
+    },
+    {
+      name: 'enableBasicAuth null counts as enabled',
+      resources: [service, portalConfig(null)],
+      evidence: [{ path: PATH, actual: undefined, note: 'absent' }],
+    },
+    {
+      name: 'string "TRUE"',
+      resources: [service, portalConfig('TRUE')],
+      evidence: [{ path: PATH, actual: 'TRUE', expected: false }],
+    },
+    {
+      name: 'mixed configurations: only the one allowing basic auth fails',
+      resources: [service, portalConfig(false), config({ enableBasicAuth: true }, service, 'legacy')],
+      failing: ['legacy'],
+      evidence: [{ path: 'portalconfigs/legacy: properties.enableBasicAuth', actual: true }],
+    },
+  ],
+  notApplicable: [
+    { name: 'portal configuration not collected', resources: [service], reason: 'needs developer portal configuration' },
+    { name: 'developer portal disabled', resources: [portalDisabled, config({ enableBasicAuth: true }, portalDisabled)], reason: 'developer portal is disabled' },
+    { name: 'developer portal "DISABLED" in upper case', resources: [apimService({ properties: { developerPortalStatus: 'DISABLED' } })], reason: 'developerPortalStatus' },
+    { name: 'Consumption tier', resources: [consumption, config({ enableBasicAuth: true }, consumption)], reason: 'Consumption tier has no developer portal' },
+  ],
+  error: [{ name: 'portal configuration with null properties', resources: [service, config(null)], reason: 'properties is null' }],
+});

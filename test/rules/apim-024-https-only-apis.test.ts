@@ -1,0 +1,85 @@
+import rule from '../../src/rules/apim-024-https-only-apis.js';
+import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const API_TYPE = 'Microsoft.ApiManagement/service/apis';
+const service = apimService();
+
+function api(name: string, properties: Raw | null): Raw {
+  return childOf(service, `apis/${name}`, API_TYPE, properties);
+}
+
+function rest(name: string, protocols: unknown): Raw {
+  return api(name, { displayName: name, path: name, protocols });
+}
+
+ruleTester.run(rule, {
+  pass: [
+    { name: 'one API with https only', resources: [service, rest('orders', ['https'])], reason: "API 'orders' accepts only https." },
+    { name: 'WebSocket API with wss only', resources: [service, api('chat', { type: 'websocket', path: 'chat', protocols: ['wss'] })] },
+    {
+      name: 'service collected with no APIs',
+      resources: [{ ...service, resources: [] }],
+      reason: 'The service has no APIs',
+    },
+    { name: 'protocols in upper case "HTTPS"', resources: [service, rest('orders', ['HTTPS'])] },
+    { name: 'empty protocols list accepts no plain text', resources: [service, rest('orders', [])], reason: 'lists no protocols' },
+    {
+      name: 'API without protocols next to an https API (absent one is not evaluated)',
+      resources: [service, rest('orders', ['https']), api('legacy', { path: 'legacy' })],
+    },
+  ],
+  fail: [
+    {
+      name: 'API accepts http and https',
+      resources: [service, rest('orders', ['https', 'http'])],
+      reason: "API 'orders' accepts http.",
+      evidence: [{ path: 'apis/orders: properties.protocols', actual: ['https', 'http'], expected: ['https'] }],
+    },
+    {
+      name: 'WebSocket API accepts ws (Azure Policy, not PSRule)',
+      resources: [service, api('chat', { type: 'websocket', path: 'chat', protocols: ['ws'] })],
+      reason: "API 'chat' accepts ws.",
+      evidence: [{ path: 'apis/chat: properties.protocols', actual: ['ws'], expected: ['wss'] }],
+    },
+    {
+      name: 'upper-case "HTTP" is caught',
+      resources: [service, rest('orders', ['HTTP'])],
+      evidence: [{ path: 'apis/orders: properties.protocols', actual: ['HTTP'], expected: ['https'] }],
+    },
+    {
+      name: 'mixed APIs: only the plain-text ones fail',
+      resources: [
+        service,
+        rest('orders', ['https']),
+        rest('legacy', ['http']),
+        api('chat', { type: 'websocket', path: 'chat', protocols: ['ws', 'wss'] }),
+        api('no-protocols', { path: 'x' }),
+      ],
+      failing: ['legacy', 'chat'],
+      evidence: [
+        { path: 'apis/legacy: properties.protocols', actual: ['http'], expected: ['https'] },
+        { path: 'apis/chat: properties.protocols', actual: ['ws', 'wss'], expected: ['wss'] },
+      ],
+    },
+    {
+      name: 'API accepting both http and ws names both',
+      resources: [service, rest('both', ['http', 'ws'])],
+      reason: "API 'both' accepts http and ws.",
+      evidence: [{ path: 'apis/both: properties.protocols', expected: ['https', 'wss'] }],
+    },
+  ],
+  notApplicable: [
+    { name: 'APIs not collected', resources: [service], reason: 'needs APIs' },
+    {
+      name: 'only API has no protocols property',
+      resources: [service, api('orders', { path: 'orders' })],
+      reason: "API 'orders' does not report properties.protocols",
+    },
+    { name: 'protocols is null', resources: [service, rest('orders', null)], reason: 'not evaluated' },
+  ],
+  error: [
+    { name: 'API with null properties', resources: [service, api('orders', null)], reason: 'properties is null' },
+    { name: 'protocols is a string, not a list', resources: [service, rest('orders', 'https')], reason: 'not a list of protocol names' },
+  ],
+});

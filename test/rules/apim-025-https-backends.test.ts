@@ -1,0 +1,95 @@
+import rule from '../../src/rules/apim-025-https-backends.js';
+import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const service = apimService();
+
+function backend(name: string, properties: Raw | null): Raw {
+  return childOf(service, `backends/${name}`, 'Microsoft.ApiManagement/service/backends', properties);
+}
+
+function api(name: string, properties: Raw | null): Raw {
+  return childOf(service, `apis/${name}`, 'Microsoft.ApiManagement/service/apis', properties);
+}
+
+/** The service with both collections present (PSRule-style nesting), holding these children. */
+function withChildren(...children: Raw[]): Raw {
+  return { ...service, resources: children };
+}
+
+ruleTester.run(rule, {
+  pass: [
+    {
+      name: 'https backend and https API service URL',
+      resources: [withChildren(backend('orders', { protocol: 'http', url: 'https://orders.contoso.com' }), api('orders', { serviceUrl: 'https://orders.contoso.com/api' }))],
+      reason: "Backend 'orders' does not forward requests over plain HTTP (https://orders.contoso.com).",
+    },
+    { name: 'no backends and no APIs', resources: [withChildren()], reason: 'no backends and no APIs' },
+    {
+      name: 'upper-case HTTPS:// scheme',
+      resources: [withChildren(api('orders', { serviceUrl: 'HTTPS://orders.contoso.com' }))],
+    },
+    {
+      name: 'API without serviceUrl next to an https backend (absent URL not evaluated, PSRule #1555)',
+      resources: [withChildren(backend('orders', { protocol: 'http', url: 'https://orders.contoso.com' }), api('graph', { path: 'graph' }))],
+    },
+    {
+      name: 'Service Fabric backend URL fabric:/',
+      resources: [withChildren(backend('sf', { protocol: 'http', url: 'fabric:/app/orders', properties: { serviceFabricCluster: {} } }))],
+    },
+    {
+      name: 'top-level backend and API entries',
+      resources: [service, backend('orders', { protocol: 'http', url: 'https://orders.contoso.com' }), api('orders', { serviceUrl: 'https://orders.contoso.com' })],
+    },
+  ],
+  fail: [
+    {
+      name: 'backend URL http://',
+      resources: [withChildren(backend('legacy', { protocol: 'http', url: 'http://legacy.contoso.com' }))],
+      reason: "Backend 'legacy' forwards requests over plain HTTP to http://legacy.contoso.com.",
+      evidence: [{ path: 'backends/legacy: properties.url', actual: 'http://legacy.contoso.com', expected: 'an https:// URL' }],
+      failing: ['legacy'],
+    },
+    {
+      name: 'API serviceUrl http:// in upper case',
+      resources: [withChildren(api('orders', { serviceUrl: 'HTTP://orders.contoso.com/api' }))],
+      reason: "API 'orders' forwards requests over plain HTTP",
+      evidence: [{ path: 'apis/orders: properties.serviceUrl', actual: 'HTTP://orders.contoso.com/api' }],
+    },
+    {
+      name: 'mixed backends and APIs: only the http ones fail',
+      resources: [
+        withChildren(
+          backend('secure', { protocol: 'http', url: 'https://secure.contoso.com' }),
+          backend('legacy', { protocol: 'http', url: 'http://legacy.contoso.com' }),
+          backend('pool', { type: 'Pool', pool: { services: [] } }),
+          api('orders', { serviceUrl: 'https://orders.contoso.com' }),
+          api('echo', { serviceUrl: 'http://echoapi.cloudapp.net/api' }),
+          api('blank', { serviceUrl: '' }),
+        ),
+      ],
+      failing: ['legacy', 'echo'],
+      evidence: [
+        { path: 'backends/legacy: properties.url', actual: 'http://legacy.contoso.com' },
+        { path: 'apis/echo: properties.serviceUrl', actual: 'http://echoapi.cloudapp.net/api' },
+      ],
+    },
+  ],
+  notApplicable: [
+    { name: 'neither collection collected', resources: [service], reason: 'needs backends and APIs' },
+    {
+      name: 'APIs collected but backends not',
+      resources: [service, api('orders', { serviceUrl: 'http://orders.contoso.com' })],
+      reason: 'needs backends,',
+    },
+    {
+      name: 'only entries without URLs',
+      resources: [withChildren(api('graph', { path: 'graph' }), backend('pool', { type: 'Pool' }))],
+      reason: "API 'graph' has no properties.serviceUrl",
+    },
+  ],
+  error: [
+    { name: 'backend with null properties', resources: [withChildren(backend('broken', null))], reason: 'properties is null' },
+    { name: 'URL is not a string', resources: [withChildren(backend('odd', { url: 42 }))], reason: 'not a string' },
+  ],
+});

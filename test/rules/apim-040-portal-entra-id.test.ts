@@ -1,0 +1,60 @@
+import rule from '../../src/rules/apim-040-portal-entra-id.js';
+import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const service = apimService();
+const portalDisabled = apimService({ properties: { developerPortalStatus: 'Disabled' } });
+const consumption = apimService({ sku: { name: 'Consumption', capacity: 0 }, properties: { customProperties: undefined } });
+
+function provider(name: string, properties: Raw | null = { type: name, clientId: '00000000-0000-0000-0000-0000000000aa' }, owner: Raw = service): Raw {
+  return childOf(owner, `identityProviders/${name}`, 'Microsoft.ApiManagement/service/identityProviders', properties);
+}
+
+ruleTester.run(rule, {
+  pass: [
+    { name: 'Entra ID provider', resources: [service, provider('aad')], reason: "the 'aad' identity provider." },
+    { name: 'Azure AD B2C provider', resources: [service, provider('aadB2C')] },
+    { name: 'provider name in other casing ("AADB2C")', resources: [service, provider('AADB2C', { type: 'AadB2c' })] },
+    { name: 'Entra ID next to social providers', resources: [service, provider('facebook'), provider('aad'), provider('google')] },
+    { name: 'Entra ID provider with null properties counts by name', resources: [service, provider('aad', null)] },
+    {
+      name: 'developerPortalStatus absent counts as enabled',
+      resources: [apimService({ properties: { developerPortalStatus: undefined } }), provider('aad')],
+    },
+  ],
+  fail: [
+    {
+      name: 'identity providers collected and there are none',
+      resources: [{ ...service, collectedChildren: ['identityProviders'] }],
+      reason: 'The developer portal has no identity provider, so developers can only sign in with portal-local usernames and passwords.',
+      evidence: [{ path: 'identityProviders', actual: [], expected: 'an identity provider of type aad or aadB2C', note: 'no identity provider is configured' }],
+      failing: ['apim-test'],
+    },
+    {
+      name: 'only social providers',
+      resources: [service, provider('facebook'), provider('google')],
+      reason: "The developer portal has no Microsoft Entra ID identity provider (it has 'facebook', 'google').",
+      evidence: [{ path: 'identityProviders', actual: ['facebook', 'google'], expected: 'an identity provider of type aad or aadB2C' }],
+      failing: ['apim-test'],
+    },
+    {
+      name: 'Microsoft account provider is not Entra ID',
+      resources: [service, provider('microsoft')],
+      evidence: [{ path: 'identityProviders', actual: ['microsoft'] }],
+    },
+    {
+      name: 'unreadable social provider does not hide the failure',
+      resources: [service, provider('twitter', null)],
+      evidence: [{ path: 'identityProviders', actual: ['twitter'] }],
+    },
+  ],
+  notApplicable: [
+    { name: 'identity providers not collected', resources: [service], reason: 'needs identity providers' },
+    { name: 'developer portal disabled', resources: [portalDisabled, provider('facebook', undefined, portalDisabled)], reason: 'developer portal is disabled' },
+    { name: 'Consumption tier', resources: [consumption, provider('facebook', undefined, consumption)], reason: 'Consumption tier has no developer portal' },
+  ],
+  error: [
+    { name: 'unreadable provider of unknown name and no Entra ID', resources: [service, provider('facebook'), provider('custom', null)], reason: "Identity provider 'custom' cannot be judged: properties is null." },
+    { name: 'service with null properties', resources: [{ ...service, properties: null }], reason: 'properties is null' },
+  ],
+});
