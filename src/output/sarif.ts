@@ -72,7 +72,7 @@ function toDescriptor(rule: AnyRule): ReportingDescriptor {
     ...(docs.links[0] === undefined ? {} : { helpUri: docs.links[0].url }),
     defaultConfiguration: { level: LEVEL[meta.severity] },
     properties: {
-      tags: ['security', meta.category, meta.pillar],
+      tags: [...new Set(['security', meta.category, meta.pillar])],
       precision: 'high',
       'security-severity': SECURITY_SEVERITY[meta.severity],
       'problem.severity': LEVEL[meta.severity] === 'note' ? 'recommendation' : LEVEL[meta.severity],
@@ -87,7 +87,7 @@ function toResult(result: RuleResult, ruleIndex: number, options: SarifOptions):
     ruleId: result.ruleId,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
     level: LEVEL[result.severity],
-    message: { text: [`${result.reason}`, ...evidence].join('\n') },
+    message: { text: [result.reason, ...evidence].join('\n') },
     locations: [
       {
         physicalLocation: {

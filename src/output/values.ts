@@ -3,8 +3,8 @@ import type { Evidence } from '../rules/types.js';
 /** Renders an evidence value for people: absent stays "absent", strings are quoted like JSON. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'absent';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return JSON.stringify(value) ?? String(value);
+  // Strings are quoted so "False" (a string flag) is told apart from false (a boolean).
+  return JSON.stringify(value) as string | undefined ?? typeof value;
 }
 
 /** `path = actual (expected …)`, with the platform-default note when the value is absent. */

@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { defineRule, error, evidence, fail, pass } from './define-rule.js';
+import { DEFAULT_ZONE_REDUNDANT_REGIONS, serviceRegions, supportsZones, type ServiceRegion } from './shared/regions.js';
+import { premiumOnly } from './shared/sku.js';
+import type { Evidence, Verdict } from './types.js';
+
+const options = z.object({
+  /** Zone-capable regions (display names or keys); replaces the built-in list of 34 regions. */
+  zoneRedundantRegions: z.array(z.string().min(1)).min(1).optional(),
+});
+
+type Options = z.infer<typeof options>;
+
+/** What the rule concluded about one region. */
+type RegionJudgement =
+  | { readonly kind: 'redundant'; readonly summary: string; readonly evidence: readonly Evidence[] }
+  | { readonly kind: 'no-zone-support'; readonly summary: string; readonly evidence: readonly Evidence[] }
+  | { readonly kind: 'not-redundant'; readonly summary: string; readonly evidence: readonly Evidence[] }
+  | { readonly kind: 'unreadable'; readonly summary: string };
+
+export default defineRule<Options>({
+  meta: {
+    id: 'APIM-008',
+    title: 'Premium services are zone redundant in every zone-capable region',
+    severity: 'high',
+    category: 'resilience',
+    pillar: 'reliability',
+    needs: [],
+    fix: 'guarded',
+    sources: {
+      psrule: ['Azure.APIM.AvailabilityZone', 'AZR-000052'],
+      azurePolicy: ['42daa904-5969-47ef-92cb-b75df946195a'],
+      aprl: ['740f2c1c-8857-4648-80eb-47d2c56d5a50'],
+      azqr: ['apim-002'],
+    },
+    docs: {
+      synopsis: 'Spread the gateway units of a Premium service over at least two availability zones in the primary region and in each additional region that supports zones.',
+      description:
+        'A Premium API Management service places its units in one datacenter unless availability zones are configured. A zone outage then takes the gateway, the management endpoint and the developer portal in that region offline. With zones set, API Management spreads the units over the zones; a zone without a unit adds no redundancy, so a region is only zone redundant when it has at least two zones and at least one unit per zone. Each additional location of a multi-region service has its own zones and units and is judged on its own.',
+      recommendation:
+        'Set zones to ["1", "2", "3"] (or at least two zones) with a unit count of at least the number of zones, for the primary region and for every additional location in a zone-capable region. Services on stv1 must first migrate to stv2.',
+      howChecked:
+        'Runs for the Premium tier only. Reads the primary region from location, zones and sku.capacity, and each properties.additionalLocations[i] from its location, zones and sku.capacity. A region counts as zone-capable when it is in the option zoneRedundantRegions (display names or keys, e.g. "East US" or "eastus"), else in the built-in list of the 34 regions of APRL 740f2c1c. In a zone-capable region, zones absent, null or with fewer than 2 entries fails, and sku.capacity smaller than the number of zones fails (an absent capacity fails too: a unit per zone cannot be shown). Regions that do not support zones pass with a note. An additional location that is not an object, or a region without a location, is reported as an error.',
+      notApplicableWhen: 'The service is not on the Premium tier: only Premium (classic) supports availability zones.',
+      examples: [
+        {
+          title: 'Azure CLI (primary region: three zones, three units)',
+          language: 'bash',
+          code: [
+            'az rest --method patch \\',
+            '  --url "https://management.azure.com/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>?api-version=2024-05-01" \\',
+            '  --body \'{"zones":["1","2","3"],"sku":{"name":"Premium","capacity":3}}\'',
+          ].join('\n'),
+        },
+        {
+          title: 'ARM template (primary and one additional location)',
+          language: 'json',
+          code: JSON.stringify(
+            {
+              type: 'Microsoft.ApiManagement/service',
+              apiVersion: '2024-05-01',
+              name: '<name>',
+              location: 'westeurope',
+              sku: { name: 'Premium', capacity: 3 },
+              zones: ['1', '2', '3'],
+              properties: {
+                publisherEmail: 'apis@contoso.com',
+                publisherName: 'Contoso',
+                additionalLocations: [{ location: 'northeurope', sku: { name: 'Premium', capacity: 3 }, zones: ['1', '2', '3'] }],
+              },
+            },
+            null,
+            2,
+          ),
+        },
+      ],
+      notes:
+        'The fix is guarded: it needs the Premium tier, platform stv2 and a region with zone support; VNet-injected classic services may need a Standard public IP address (publicIpAddressId). Adding units costs money and the update runs for a long time; moving to zones changes the underlying infrastructure. properties.additionalLocations is replaced as a whole by a PATCH, so resend every entry. The built-in region list is a snapshot: set zoneRedundantRegions from the provider metadata (zoneMappings of GET /providers/Microsoft.ApiManagement) when a region is missing. Newer Premium instances and newly added locations in supported regions get automatic zone support when no zones are specified; ARM then returns no zones, so this rule cannot tell automatic zone support from none and fails the region — check the portal and exempt the finding, or pin the zones explicitly. Azure Policy 42daa904 (preview) flags every non-Premium service instead of skipping it. PSRule\'s test expects apim-J to fail although every region has three zones and three units; this rule passes it.',
+      links: [
+        { title: 'Availability zone support for Azure API Management', url: 'https://learn.microsoft.com/azure/reliability/reliability-api-management' },
+        { title: 'Deploy an Azure API Management instance to multiple Azure regions', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-deploy-multi-region' },
+        { title: 'Enable availability zone support on Azure API Management instances', url: 'https://learn.microsoft.com/azure/api-management/enable-availability-zone-support' },
+        { title: 'PSRule Azure.APIM.AvailabilityZone', url: 'https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.AvailabilityZone/' },
+      ],
+    },
+  },
+  options,
+  evaluate(service, { options: { zoneRedundantRegions } }) {
+    const notPremium = premiumOnly(service, 'Zone redundancy');
+    if (notPremium) return notPremium;
+    const zoneRegions = zoneRedundantRegions ?? DEFAULT_ZONE_REDUNDANT_REGIONS;
+    const judgements = serviceRegions(service).map((region) => judgeRegion(region, zoneRegions));
+
+    const errors: Verdict[] = judgements.flatMap((judgement) =>
+      judgement.kind === 'unreadable' ? [error(`Service '${service.name}': ${judgement.summary}.`)] : [],
+    );
+    const failing = judgements.flatMap((judgement) => (judgement.kind === 'not-redundant' ? [judgement] : []));
+    if (failing.length > 0) {
+      return [
+        fail(
+          `Service '${service.name}' is not zone redundant in ${failing.map((judgement) => judgement.summary).join('; ')}.`,
+          failing.flatMap((judgement) => judgement.evidence),
+        ),
+        ...errors,
+      ];
+    }
+    // A region that cannot be read could be the one without zones: never pass over it.
+    if (errors.length > 0) return errors;
+    const readable = judgements.flatMap((judgement) => (judgement.kind === 'unreadable' ? [] : [judgement]));
+    return pass(
+      `Service '${service.name}' is zone redundant wherever zones are supported: ${readable.map((judgement) => judgement.summary).join('; ')}.`,
+      readable.flatMap((judgement) => judgement.evidence),
+    );
+  },
+});
+
+function judgeRegion(region: ServiceRegion, zoneRegions: readonly string[]): RegionJudgement {
+  if (region.problem !== undefined) return { kind: 'unreadable', summary: `${region.label} cannot be judged: ${region.problem}` };
+  if (region.location === undefined) {
+    return { kind: 'unreadable', summary: `${region.label} has no location, so its zone support cannot be told` };
+  }
+  const zones = region.zones;
+  const zoneCount = zones?.length ?? 0;
+  if (!supportsZones(region.location, zoneRegions)) {
+    const note =
+      zoneCount > 0
+        ? 'the region is not in the zone-capable list although zones are set; add it to zoneRedundantRegions if it supports zones'
+        : 'the region has no availability zones for API Management';
+    return {
+      kind: 'no-zone-support',
+      summary: `${region.label} does not support availability zones`,
+      evidence: [evidence(region.paths.zones, zones, 'not required', note)],
+    };
+  }
+  const problems: Evidence[] = [];
+  const reasons: string[] = [];
+  if (zones === undefined) {
+    problems.push(evidence(region.paths.zones, undefined, 'at least 2 zones', 'absent (null or missing) — no zones are configured'));
+    reasons.push('no zones');
+  } else if (zones.length < 2) {
+    problems.push(evidence(region.paths.zones, zones, 'at least 2 zones', zones.length === 0 ? 'empty — no zone redundancy' : 'one zone is zonal, not zone redundant'));
+    reasons.push(zones.length === 0 ? 'no zones' : `only zone ${zones.join('')}`);
+  }
+  if (zoneCount > 0 && (region.capacity === undefined || region.capacity < zoneCount)) {
+    problems.push(
+      evidence(
+        region.paths.capacity,
+        region.capacityRaw,
+        `at least ${count(zoneCount, 'unit')}`,
+        region.capacity === undefined
+          ? `${region.capacityRaw === undefined ? 'absent' : 'not a number'} — a unit per zone cannot be shown for zones ${zones?.join(', ') ?? ''}`
+          : `${count(zoneCount, 'zone')} (${zones?.join(', ') ?? ''}) need one unit each; a zone without a unit is not redundant`,
+      ),
+    );
+    reasons.push(`${count(zoneCount, 'zone')} but ${region.capacity === undefined ? 'no readable unit count' : count(region.capacity, 'unit')}`);
+  }
+  if (problems.length > 0) {
+    return { kind: 'not-redundant', summary: `${region.label} (${reasons.join(', ')})`, evidence: problems };
+  }
+  return {
+    kind: 'redundant',
+    summary: `${region.label} has ${count(zoneCount, 'zone')} and ${count(region.capacity ?? 0, 'unit')}`,
+    evidence: [evidence(region.paths.zones, zones, 'at least 2 zones'), evidence(region.paths.capacity, region.capacityRaw, `at least ${count(zoneCount, 'unit')}`)],
+  };
+}
+
+/** "1 unit", "3 units". */
+function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+}

@@ -1,0 +1,108 @@
+import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { serviceRegions, type ServiceRegion } from './shared/regions.js';
+import { premiumOnly } from './shared/sku.js';
+import type { Evidence, Verdict } from './types.js';
+
+export default defineRule({
+  meta: {
+    id: 'APIM-009',
+    title: 'Every zone of a zone-redundant region has at least one unit',
+    severity: 'medium',
+    category: 'resilience',
+    pillar: 'reliability',
+    needs: [],
+    fix: 'guarded',
+    sources: { psrule: ['Azure.APIM.AvailabilityZone.Units', 'AZR-000422'] },
+    docs: {
+      synopsis: 'Deploy at least as many scale units as availability zones in each region that has zones.',
+      description:
+        'API Management places one or more units in each availability zone listed in zones. With fewer units than zones, at least one zone has no unit: an outage of a zone that does hold units leaves fewer zones serving traffic than the configuration suggests, and the service is not spread the way the zones say. The primary region and each additional location have their own zones and unit counts.',
+      recommendation:
+        'Set sku.capacity (and properties.additionalLocations[i].sku.capacity) to at least the number of zones of that region, ideally a multiple of it so units are spread evenly: 2 or 4 units for zones ["1", "2"], 3 or 6 for ["1", "2", "3"].',
+      howChecked:
+        'Runs for the Premium tier only. For the primary region (zones, sku.capacity) and every properties.additionalLocations[i] (zones, sku.capacity) that has at least one zone, fails when the unit count is smaller than the number of zones. An absent or non-numeric unit count fails (a unit per zone cannot be shown). Regions without zones are skipped; zone redundancy itself is checked by APIM-008. Unlike PSRule, every additional location is checked, not only the last one.',
+      notApplicableWhen: 'The service is not on the Premium tier, or no region of the service has availability zones configured.',
+      examples: [
+        {
+          title: 'Azure CLI (primary region: three units for three zones)',
+          language: 'bash',
+          code: 'az apim update -g <rg> -n <name> --sku-capacity 3',
+        },
+        {
+          title: 'ARM template (additional location with two zones and two units)',
+          language: 'json',
+          code: JSON.stringify(
+            {
+              type: 'Microsoft.ApiManagement/service',
+              apiVersion: '2024-05-01',
+              sku: { name: 'Premium', capacity: 3 },
+              zones: ['1', '2', '3'],
+              properties: { additionalLocations: [{ location: 'northeurope', sku: { name: 'Premium', capacity: 2 }, zones: ['1', '2'] }] },
+            },
+            null,
+            2,
+          ),
+        },
+      ],
+      notes:
+        'Each unit is billed: adding units raises the cost, and scaling is a long-running update. The update of an additional location goes through the whole properties.additionalLocations array, which ARM replaces as a whole, so resend every entry. PSRule\'s AZR-000422 tests only the last additional location and misses zone redundancy that exists only in additional regions; this rule checks every region.',
+      links: [
+        { title: 'Reliability in Azure API Management', url: 'https://learn.microsoft.com/azure/reliability/reliability-api-management' },
+        { title: 'Enable availability zone support on Azure API Management instances', url: 'https://learn.microsoft.com/azure/api-management/enable-availability-zone-support' },
+        { title: 'Upgrade and scale an Azure API Management instance', url: 'https://learn.microsoft.com/azure/api-management/upgrade-and-scale' },
+        { title: 'PSRule Azure.APIM.AvailabilityZone.Units', url: 'https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.AvailabilityZone.Units/' },
+      ],
+    },
+  },
+  evaluate(service) {
+    const notPremium = premiumOnly(service, 'Spreading units over availability zones');
+    if (notPremium) return notPremium;
+    const regions = serviceRegions(service);
+    const errors: Verdict[] = regions.flatMap((region) =>
+      region.problem === undefined ? [] : [error(`Service '${service.name}': ${region.label} cannot be judged: ${region.problem}.`)],
+    );
+    const zoned = regions.filter((region) => region.problem === undefined && (region.zones?.length ?? 0) > 0);
+    if (zoned.length === 0) {
+      if (errors.length > 0) return errors;
+      return notApplicable(`Service '${service.name}' has no availability zones configured in any region, so there are no zones to give units to (zone redundancy is checked by APIM-008).`);
+    }
+    const short = zoned.filter((region) => region.capacity === undefined || region.capacity < zoneCount(region));
+    if (short.length > 0) {
+      return [
+        fail(
+          `Service '${service.name}' has fewer units than zones in ${short.map(describeShortfall).join('; ')}.`,
+          short.map((region) => capacityEvidence(region)),
+        ),
+        ...errors,
+      ];
+    }
+    if (errors.length > 0) return errors;
+    return pass(
+      `Service '${service.name}' has at least one unit per zone in every region with zones: ${zoned.map((region) => `${region.label} has ${count(region.capacity ?? 0, 'unit')} for ${count(zoneCount(region), 'zone')}`).join('; ')}.`,
+      zoned.map((region) => capacityEvidence(region)),
+    );
+  },
+});
+
+function zoneCount(region: ServiceRegion): number {
+  return region.zones?.length ?? 0;
+}
+
+/** "1 unit", "3 units". */
+function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+}
+
+function describeShortfall(region: ServiceRegion): string {
+  const units = region.capacity === undefined ? 'no readable unit count' : count(region.capacity, 'unit');
+  return `${region.label} (${count(zoneCount(region), 'zone')}, ${units})`;
+}
+
+function capacityEvidence(region: ServiceRegion): Evidence {
+  const zoneList = `zones ${(region.zones ?? []).join(', ')}`;
+  const note =
+    region.capacity === undefined
+      ? `${region.capacityRaw === undefined ? 'absent' : 'not a number'} — ${zoneList} need one unit each`
+      : zoneList;
+  return evidence(region.paths.capacity, region.capacityRaw, `at least ${count(zoneCount(region), 'unit')}`, note);
+}

@@ -1,0 +1,82 @@
+import type { ChildResource } from '../estate/model.js';
+import { defineRule, evidence, fail, pass } from './define-rule.js';
+import { judgeChildren } from './shared/children.js';
+import type { Verdict } from './types.js';
+import { isTrueFlag } from './shared/values.js';
+
+function judge(child: ChildResource): Verdict {
+  const path = `products/${child.name}: properties.subscriptionRequired`;
+  const value = child.properties['subscriptionRequired'];
+  if (isTrueFlag(value)) {
+    return pass(`Product '${child.name}' requires a subscription.`, [evidence(path, value, true)]);
+  }
+  return fail(`Product '${child.name}' does not require a subscription: its APIs can be called without a key.`, [
+    evidence(
+      path,
+      value,
+      true,
+      value === undefined || value === null
+        ? 'absent — counted as not required (PSRule); ARM assumes true only when a product is created without it'
+        : 'an open product: anonymous callers reach its APIs',
+    ),
+  ]);
+}
+
+export default defineRule({
+  meta: {
+    id: 'APIM-030',
+    title: 'Products require a subscription',
+    severity: 'medium',
+    category: 'api-security',
+    pillar: 'security',
+    needs: ['products'],
+    fix: 'guarded',
+    sources: { psrule: ['Azure.APIM.ProductSubscription', 'AZR-000046'] },
+    docs: {
+      synopsis: 'Require a subscription key for the APIs of every product.',
+      description:
+        'A product with subscriptionRequired false is an "open" product: anyone who can reach the gateway can call its APIs without a subscription key. The gateway then cannot tell callers apart, so per-subscription rate limits, quotas, analytics and key revocation do not apply. Subscription keys are not a strong identity on their own, but they are the first line of access control API Management offers.',
+      recommendation:
+        'Set subscriptionRequired to true on every product, and give each consumer a subscription. Where an API must be public, protect it with another mechanism (validate-jwt, client certificates) and document the exception.',
+      howChecked:
+        'Reads each product\'s properties.subscriptionRequired. JSON true or the string "true" (any casing) passes; false, any other value and an absent value fail (PSRule semantics: ARM only assumes true when a product is created without the field, and GET always returns it). A service with no products passes.',
+      notApplicableWhen: 'Products were not collected (they are read from ARM by a deep audit).',
+      examples: [
+        {
+          title: 'Azure CLI',
+          language: 'bash',
+          code: [
+            'az rest --method patch \\',
+            '  --url "https://management.azure.com/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>/products/<product>?api-version=2024-05-01" \\',
+            '  --headers "If-Match=*" \\',
+            '  --body \'{"properties":{"subscriptionRequired":true}}\'',
+          ].join('\n'),
+        },
+        {
+          title: 'ARM template',
+          language: 'json',
+          code: JSON.stringify(
+            {
+              type: 'Microsoft.ApiManagement/service/products',
+              apiVersion: '2024-05-01',
+              name: '<name>/<product>',
+              properties: { displayName: 'Orders', subscriptionRequired: true, approvalRequired: true, state: 'published' },
+            },
+            null,
+            2,
+          ),
+        },
+      ],
+      notes:
+        'Guarded fix: once subscriptionRequired is true, callers of the product\'s APIs that send no key get 401. Check the gateway logs for calls without a subscription before the change, and hand out subscriptions first. An API can also be reachable without a key through its own subscriptionRequired setting or through another open product; this rule looks at products only.',
+      links: [
+        { title: 'Create and publish a product in Azure API Management', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-add-products' },
+        { title: 'Subscriptions in Azure API Management', url: 'https://learn.microsoft.com/azure/api-management/api-management-subscriptions' },
+        { title: 'PSRule Azure.APIM.ProductSubscription', url: 'https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.ProductSubscription/' },
+      ],
+    },
+  },
+  evaluate(service) {
+    return judgeChildren(service, 'products', judge, { none: 'The service has no products.' });
+  },
+});

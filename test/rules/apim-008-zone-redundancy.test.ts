@@ -1,0 +1,148 @@
+import rule from '../../src/rules/apim-008-zone-redundancy.js';
+import { apimService, type Raw } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+/** One `properties.additionalLocations` entry as ARM returns it. */
+function region(location: string, zones: string[] | null, capacity: number | 'absent' = zones?.length ?? 1): Raw {
+  return { location, sku: capacity === 'absent' ? { name: 'Premium' } : { name: 'Premium', capacity }, zones, disableGateway: false };
+}
+
+function withLocations(...additionalLocations: unknown[]) {
+  return apimService({ properties: { additionalLocations } });
+}
+
+ruleTester.run(rule, {
+  pass: [
+    { name: 'West Europe with zones 1-3 and three units', resources: [apimService()], reason: "primary region 'West Europe' has 3 zones and 3 units" },
+    { name: 'two zones and two units', resources: [apimService({ zones: ['1', '2'], sku: { name: 'Premium', capacity: 2 } })] },
+    { name: 'more units than zones', resources: [apimService({ zones: ['1', '2'], sku: { name: 'Premium', capacity: 4 } })] },
+    { name: 'location given as a key ("westeurope")', resources: [apimService({ location: 'westeurope' })] },
+    { name: 'tier name in lower case ("premium")', resources: [apimService({ sku: { name: 'premium', capacity: 3 } })] },
+    {
+      name: 'primary region without zone support and without zones',
+      resources: [apimService({ location: 'Antarctica North', zones: null, sku: { name: 'Premium', capacity: 1 } })],
+      reason: "primary region 'Antarctica North' does not support availability zones",
+    },
+    {
+      name: 'zones in a region missing from the list pass with a note (PSRule apim-E)',
+      resources: [apimService({ location: 'antarcticanorth', zones: ['1', '2'], sku: { name: 'Premium', capacity: 1 } })],
+    },
+    { name: 'additional location East US with three zones and three units', resources: [withLocations(region('East US', ['1', '2', '3']))] },
+    {
+      name: 'additional location without zone support and without zones',
+      resources: [withLocations(region('Antarctica South', null))],
+      reason: "additional location 'Antarctica South' does not support availability zones",
+    },
+    {
+      name: 'every region three zones and three units (PSRule apim-J, upstream expects fail)',
+      resources: [
+        apimService({
+          location: 'australiaeast',
+          properties: { additionalLocations: [region('Antarctica South', ['1', '2', '3']), region('Norway East', ['1', '2', '3'])] },
+        }),
+      ],
+    },
+    {
+      name: 'zoneRedundantRegions without West Europe: no zones needed there',
+      resources: [apimService({ zones: null })],
+      options: { zoneRedundantRegions: ['East US'] },
+      reason: "primary region 'West Europe' does not support availability zones",
+    },
+  ],
+  fail: [
+    {
+      name: 'zones null in West Europe',
+      resources: [apimService({ zones: null })],
+      reason: "Service 'apim-test' is not zone redundant in primary region 'West Europe' (no zones).",
+      evidence: [{ path: 'zones', actual: undefined, expected: 'at least 2 zones', note: 'absent' }],
+    },
+    {
+      name: 'zones key missing in West Europe',
+      resources: [apimService({ top: { zones: undefined } })],
+      evidence: [{ path: 'zones', actual: undefined, expected: 'at least 2 zones' }],
+    },
+    {
+      name: 'empty zones array',
+      resources: [apimService({ zones: [] })],
+      evidence: [{ path: 'zones', actual: [], expected: 'at least 2 zones', note: 'empty' }],
+    },
+    {
+      name: 'a single zone is zonal, not zone redundant',
+      resources: [apimService({ zones: ['2'], sku: { name: 'Premium', capacity: 1 } })],
+      reason: 'only zone 2',
+      evidence: [{ path: 'zones', actual: ['2'], expected: 'at least 2 zones' }],
+    },
+    {
+      name: 'three zones but only two units (PSRule apim-F additional region shape)',
+      resources: [apimService({ sku: { name: 'Premium', capacity: 2 } })],
+      reason: "primary region 'West Europe' (3 zones but 2 units)",
+      evidence: [{ path: 'sku.capacity', actual: 2, expected: 'at least 3 units' }],
+    },
+    {
+      name: 'three zones and one unit',
+      resources: [apimService({ location: 'Australia East', sku: { name: 'Premium', capacity: 1 } })],
+      evidence: [{ path: 'sku.capacity', actual: 1, expected: 'at least 3 units', note: 'need one unit each' }],
+    },
+    {
+      name: 'additional location East US with zones null',
+      resources: [withLocations(region('East US', null))],
+      reason: "additional location 'East US' (no zones)",
+      evidence: [{ path: 'properties.additionalLocations[0].zones', actual: undefined, expected: 'at least 2 zones' }],
+    },
+    {
+      name: 'second additional location has fewer units than zones (PSRule apim-I)',
+      resources: [
+        apimService({
+          location: 'australiaeast',
+          properties: { additionalLocations: [region('Antarctica South', ['1', '2', '3']), region('Norway East', ['1', '2', '3'], 2)] },
+        }),
+      ],
+      reason: "additional location 'Norway East' (3 zones but 2 units)",
+      evidence: [{ path: 'properties.additionalLocations[1].sku.capacity', actual: 2, expected: 'at least 3 units' }],
+    },
+    {
+      name: 'additional location without a unit count',
+      resources: [withLocations(region('North Europe', ['1', '2'], 'absent'))],
+      reason: 'no readable unit count',
+      evidence: [{ path: 'properties.additionalLocations[0].sku.capacity', actual: undefined, expected: 'at least 2 units', note: 'absent' }],
+    },
+    {
+      name: 'primary and additional location both fail, evidence for each',
+      resources: [apimService({ zones: null, properties: { additionalLocations: [region('eastus2', ['1'])] } })],
+      reason: "primary region 'West Europe' (no zones); additional location 'eastus2' (only zone 1)",
+      evidence: [
+        { path: 'zones', actual: undefined },
+        { path: 'properties.additionalLocations[0].zones', actual: ['1'] },
+      ],
+    },
+    {
+      name: 'zoneRedundantRegions adds Antarctica North',
+      resources: [apimService({ location: 'Antarctica North', zones: null })],
+      options: { zoneRedundantRegions: ['antarcticanorth'] },
+      evidence: [{ path: 'zones', actual: undefined, expected: 'at least 2 zones' }],
+    },
+  ],
+  notApplicable: [
+    {
+      name: 'Developer tier (PSRule apim-A)',
+      resources: [apimService({ sku: { name: 'Developer', capacity: 1 }, zones: null })],
+      reason: 'Zone redundancy needs the Premium tier; this service is Developer',
+    },
+    { name: 'Standard tier', resources: [apimService({ sku: { name: 'Standard', capacity: 1 }, zones: null })], reason: 'Standard' },
+    { name: 'Consumption tier', resources: [apimService({ sku: { name: 'Consumption', capacity: 0 }, zones: null })], reason: 'Consumption' },
+    { name: 'sku absent', resources: [apimService({ top: { sku: undefined } })], reason: 'unknown tier' },
+  ],
+  error: [
+    { name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' },
+    {
+      name: 'additional location entry is null',
+      resources: [withLocations(null)],
+      reason: 'properties.additionalLocations[0] is null',
+    },
+    {
+      name: 'additional location without a location',
+      resources: [withLocations({ sku: { name: 'Premium', capacity: 2 }, zones: ['1', '2'] })],
+      reason: 'additional location #1 (no location) has no location',
+    },
+  ],
+});

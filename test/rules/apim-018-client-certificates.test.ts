@@ -1,0 +1,48 @@
+import rule from '../../src/rules/apim-018-client-certificates.js';
+import { apimService } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+function consumption(enableClientCertificate: unknown, skuName = 'Consumption') {
+  return apimService({ sku: { name: skuName, capacity: 0 }, zones: null, properties: { enableClientCertificate } });
+}
+
+ruleTester.run(rule, {
+  pass: [
+    { name: 'enableClientCertificate true', resources: [consumption(true)], reason: "Service 'apim-test' requests client certificates from callers." },
+    { name: 'string "True"', resources: [consumption('True')] },
+    { name: 'tier name in lower case ("consumption")', resources: [consumption(true, 'consumption')] },
+  ],
+  fail: [
+    {
+      name: 'enableClientCertificate false',
+      resources: [consumption(false)],
+      reason: "Service 'apim-test' does not request client certificates, so policies cannot authenticate callers by certificate.",
+      evidence: [{ path: 'properties.enableClientCertificate', actual: false, expected: true }],
+    },
+    {
+      name: 'enableClientCertificate absent (platform default false)',
+      resources: [consumption(undefined)],
+      evidence: [{ path: 'properties.enableClientCertificate', actual: undefined, expected: true, note: 'absent — platform default: false' }],
+    },
+    {
+      name: 'enableClientCertificate null',
+      resources: [consumption(null)],
+      evidence: [{ path: 'properties.enableClientCertificate', actual: undefined, note: 'absent' }],
+    },
+    {
+      name: 'string "FALSE"',
+      resources: [consumption('FALSE')],
+      evidence: [{ path: 'properties.enableClientCertificate', actual: 'FALSE', expected: true }],
+    },
+  ],
+  notApplicable: [
+    {
+      name: 'Premium tier (fixture)',
+      resources: [apimService()],
+      reason: "Service 'apim-test' is on the Premium tier; properties.enableClientCertificate is meant for the Consumption tier only",
+    },
+    { name: 'Developer tier with the property false (ARM rejects changing it)', resources: [consumption(false, 'Developer')], reason: 'Developer tier' },
+    { name: 'sku absent', resources: [apimService({ top: { sku: undefined } })], reason: 'unknown tier' },
+  ],
+  error: [{ name: 'service with null properties', resources: [{ ...apimService({ sku: { name: 'Consumption' } }), properties: null }], reason: 'properties is null' }],
+});

@@ -1,0 +1,62 @@
+import rule from '../../src/rules/apim-030-product-subscription.js';
+import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const PRODUCT = 'Microsoft.ApiManagement/service/products';
+const service = apimService();
+
+function product(name: string, properties: Raw | null): Raw {
+  return childOf(service, `products/${name}`, PRODUCT, properties);
+}
+
+function withSubscription(name: string, subscriptionRequired: unknown): Raw {
+  return product(name, { displayName: name, description: `${name} APIs`, subscriptionRequired, approvalRequired: true, state: 'published' });
+}
+
+ruleTester.run(rule, {
+  pass: [
+    { name: 'product requires a subscription', resources: [service, withSubscription('orders', true)], reason: "Product 'orders' requires a subscription." },
+    { name: 'subscriptionRequired as the string "True"', resources: [service, withSubscription('orders', 'True')] },
+    { name: 'service collected with no products', resources: [{ ...service, resources: [] }], reason: 'The service has no products.' },
+    {
+      name: 'PSRule export: protected products nested in the service',
+      resources: [
+        {
+          ...service,
+          resources: [{ ResourceId: `${String(service['id'])}/products/orders`, Name: 'orders', ResourceType: PRODUCT, Properties: { subscriptionRequired: true } }],
+        },
+      ],
+    },
+  ],
+  fail: [
+    {
+      name: 'open product (subscriptionRequired false)',
+      resources: [service, withSubscription('starter', false)],
+      reason: "Product 'starter' does not require a subscription: its APIs can be called without a key.",
+      evidence: [{ path: 'products/starter: properties.subscriptionRequired', actual: false, expected: true, note: 'open product' }],
+    },
+    {
+      name: 'subscriptionRequired absent (PSRule: fail)',
+      resources: [service, product('orders', { displayName: 'orders', state: 'published' })],
+      evidence: [{ path: 'products/orders: properties.subscriptionRequired', actual: undefined, note: 'absent — counted as not required' }],
+    },
+    {
+      name: 'subscriptionRequired null',
+      resources: [service, withSubscription('orders', null)],
+      evidence: [{ path: 'products/orders: properties.subscriptionRequired', actual: null, note: 'absent' }],
+    },
+    {
+      name: 'subscriptionRequired as the string "false"',
+      resources: [service, withSubscription('orders', 'false')],
+      evidence: [{ path: 'products/orders: properties.subscriptionRequired', actual: 'false' }],
+    },
+    {
+      name: 'mixed products: only the open one fails (PSRule fixture apim-B)',
+      resources: [service, withSubscription('product-A', true), withSubscription('product-B', false)],
+      failing: ['product-B'],
+      evidence: [{ path: 'products/product-B: properties.subscriptionRequired', actual: false }],
+    },
+  ],
+  notApplicable: [{ name: 'products not collected', resources: [service], reason: 'needs products' }],
+  error: [{ name: 'product with null properties', resources: [service, product('broken', null)], reason: "product 'broken' cannot be judged: properties is null" }],
+});

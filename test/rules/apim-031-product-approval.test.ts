@@ -1,0 +1,60 @@
+import rule from '../../src/rules/apim-031-product-approval.js';
+import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const PRODUCT = 'Microsoft.ApiManagement/service/products';
+const service = apimService();
+
+function product(name: string, properties: Raw | null): Raw {
+  return childOf(service, `products/${name}`, PRODUCT, properties);
+}
+
+function withApproval(name: string, approvalRequired: unknown, subscriptionRequired: unknown = true): Raw {
+  return product(name, { displayName: name, subscriptionRequired, approvalRequired, state: 'published' });
+}
+
+ruleTester.run(rule, {
+  pass: [
+    { name: 'product requires approval', resources: [service, withApproval('orders', true)], reason: "Product 'orders' requires approval of new subscriptions." },
+    { name: 'approvalRequired as the string "TRUE"', resources: [service, withApproval('orders', 'TRUE')] },
+    { name: 'service collected with no products', resources: [{ ...service, resources: [] }], reason: 'The service has no products.' },
+    {
+      name: 'open product that requires approval is judged on approval alone (PSRule fixture apim-B product-B)',
+      resources: [service, withApproval('product-B', true, false)],
+    },
+  ],
+  fail: [
+    {
+      name: 'approval not required',
+      resources: [service, withApproval('starter', false)],
+      reason: "Product 'starter' does not require approval: anyone who signs up gets a working subscription key.",
+      evidence: [{ path: 'products/starter: properties.approvalRequired', actual: false, expected: true, note: 'approved automatically' }],
+    },
+    {
+      name: 'approvalRequired absent (platform default false)',
+      resources: [service, product('orders', { displayName: 'orders', subscriptionRequired: true })],
+      evidence: [{ path: 'products/orders: properties.approvalRequired', actual: undefined, note: 'absent — platform default: false' }],
+    },
+    {
+      name: 'approvalRequired null',
+      resources: [service, withApproval('orders', null)],
+      evidence: [{ path: 'products/orders: properties.approvalRequired', actual: null }],
+    },
+    {
+      name: 'open product without approval also shows subscriptionRequired',
+      resources: [service, withApproval('public', false, false)],
+      evidence: [
+        { path: 'products/public: properties.approvalRequired', actual: false },
+        { path: 'products/public: properties.subscriptionRequired', actual: false, expected: true, note: 'APIM-030' },
+      ],
+    },
+    {
+      name: 'mixed products: only the one without approval fails (PSRule fixture apim-A)',
+      resources: [service, withApproval('product-A', true), withApproval('starter', false), withApproval('unlimited', true)],
+      failing: ['starter'],
+      evidence: [{ path: 'products/starter: properties.approvalRequired' }],
+    },
+  ],
+  notApplicable: [{ name: 'products not collected', resources: [service], reason: 'needs products' }],
+  error: [{ name: 'product with null properties', resources: [service, product('broken', null)], reason: "product 'broken' cannot be judged: properties is null" }],
+});

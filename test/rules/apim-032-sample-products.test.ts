@@ -1,0 +1,42 @@
+import rule from '../../src/rules/apim-032-sample-products.js';
+import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const PRODUCT = 'Microsoft.ApiManagement/service/products';
+const service = apimService();
+
+function product(name: string, properties: Raw | null = { displayName: name, subscriptionRequired: true }): Raw {
+  return childOf(service, `products/${name}`, PRODUCT, properties);
+}
+
+ruleTester.run(rule, {
+  pass: [
+    { name: 'own product', resources: [service, product('orders')], reason: "Product 'orders' is not a sample product." },
+    {
+      name: 'display name "Starter" on another product name (judged by name)',
+      resources: [service, product('partner-starter', { displayName: 'Starter', subscriptionRequired: true })],
+    },
+    { name: 'service collected with no products', resources: [{ ...service, resources: [] }], reason: 'The service has no products.' },
+  ],
+  fail: [
+    {
+      name: 'starter product present',
+      resources: [service, product('starter')],
+      reason: "Product 'starter' is a sample product that API Management creates with the service.",
+      evidence: [{ path: 'products/starter: name', actual: 'starter', expected: 'a name other than starter or unlimited (sample products removed)' }],
+    },
+    {
+      name: 'name in other casing "Unlimited"',
+      resources: [service, product('Unlimited')],
+      evidence: [{ path: 'products/Unlimited: name', actual: 'Unlimited' }],
+    },
+    {
+      name: 'both sample products among own products (PSRule fixture apim-A)',
+      resources: [service, product('product-A'), product('starter'), product('unlimited')],
+      failing: ['starter', 'unlimited'],
+      evidence: [{ path: 'products/starter: name' }, { path: 'products/unlimited: name' }],
+    },
+  ],
+  notApplicable: [{ name: 'products not collected', resources: [service], reason: 'needs products' }],
+  error: [{ name: 'product with null properties', resources: [service, product('broken', null)], reason: "product 'broken' cannot be judged: properties is null" }],
+});

@@ -1,0 +1,102 @@
+import rule from '../../src/rules/apim-038-authenticated-endpoints.js';
+import { apimService, type Raw } from '../support/fixtures.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const GUID = '91af2040-7874-4659-abf0-578e1f8d07dc';
+const OTHER_GUID = '4e8c00a2-e8bc-42a8-9e12-99584a51ad10';
+const service = apimService();
+const serviceId = String(service['id']);
+
+/** A Defender assessment on an API operation, as ARG's securityresources table returns it. */
+function assessment(operation: string, properties: Raw | null, name = GUID): Raw {
+  return {
+    id: `${serviceId}/${operation}/providers/Microsoft.Security/assessments/${name}`,
+    name,
+    type: 'microsoft.security/assessments',
+    properties,
+  };
+}
+
+function status(operation: string, code: unknown, extra: Raw = {}): Raw {
+  return assessment(operation, {
+    displayName: 'API endpoints in Azure API Management should be authenticated',
+    resourceDetails: { Source: 'Azure', Id: `${serviceId}/${operation}` },
+    status: { code, ...extra },
+  });
+}
+
+const ORDERS_GET = 'apis/orders/operations/get-order';
+const ORDERS_LIST = 'apis/orders/operations/list-orders';
+
+ruleTester.run(rule, {
+  pass: [
+    {
+      name: 'Healthy assessment',
+      resources: [service, status(ORDERS_GET, 'Healthy')],
+      reason: "Operation 'get-order' of API 'orders' is authenticated according to Defender for APIs.",
+    },
+    {
+      name: 'NotApplicable assessment',
+      resources: [service, status(ORDERS_GET, 'NotApplicable')],
+      reason: "Operation 'get-order' of API 'orders': Defender for Cloud reports the assessment as not applicable.",
+    },
+    { name: 'status code in lower case "healthy"', resources: [service, status(ORDERS_GET, 'healthy')] },
+    {
+      name: 'assessment name in upper case, operation read from the id',
+      resources: [service, assessment(ORDERS_GET, { status: { code: 'Healthy' } }, GUID.toUpperCase())],
+      reason: "Operation 'get-order' of API 'orders'",
+    },
+  ],
+  fail: [
+    {
+      name: 'Unhealthy assessment names the operation',
+      resources: [service, status(ORDERS_GET, 'Unhealthy', { cause: 'UnauthenticatedTraffic' })],
+      reason: "Operation 'get-order' of API 'orders' can be called without authentication according to Defender for APIs.",
+      evidence: [
+        {
+          path: `${ORDERS_GET}/providers/Microsoft.Security/assessments/${GUID}: properties.status.code`,
+          actual: 'Unhealthy',
+          expected: 'Healthy',
+          note: 'cause: UnauthenticatedTraffic',
+        },
+      ],
+    },
+    {
+      name: 'ARM casing: resourceDetails.id names the operation, status "UNHEALTHY"',
+      resources: [
+        service,
+        assessment('apis/x/operations/y', { resourceDetails: { source: 'Azure', id: `${serviceId}/apis/payments/operations/refund` }, status: { code: 'UNHEALTHY' } }),
+      ],
+      reason: "Operation 'refund' of API 'payments'",
+      evidence: [{ path: `apis/x/operations/y/providers/Microsoft.Security/assessments/${GUID}: properties.status.code`, actual: 'UNHEALTHY' }],
+    },
+    {
+      name: 'mixed operations: only the unhealthy one fails, other assessments ignored',
+      resources: [
+        service,
+        status(ORDERS_GET, 'Healthy'),
+        status(ORDERS_LIST, 'Unhealthy'),
+        assessment(ORDERS_GET, { status: { code: 'Unhealthy' } }, OTHER_GUID),
+      ],
+      failing: [GUID],
+      evidence: [{ path: `${ORDERS_LIST}/providers/Microsoft.Security/assessments/${GUID}: properties.status.code`, actual: 'Unhealthy' }],
+    },
+  ],
+  notApplicable: [
+    { name: 'assessments not collected', resources: [service], reason: 'needs Defender for Cloud assessments' },
+    {
+      name: 'only other assessments (Defender for APIs has not assessed authentication)',
+      resources: [service, assessment(ORDERS_GET, { status: { code: 'Unhealthy' } }, OTHER_GUID)],
+      reason: 'this check requires Defender for APIs',
+    },
+  ],
+  error: [
+    { name: 'assessment with null properties', resources: [service, assessment(ORDERS_GET, null)], reason: 'cannot be judged: properties is null' },
+    {
+      name: 'assessment without a status code',
+      resources: [service, assessment(ORDERS_GET, { status: {} })],
+      reason: "Operation 'get-order' of API 'orders': the Defender for Cloud assessment status cannot be read (properties.status.code is absent).",
+    },
+    { name: 'unknown status code', resources: [service, status(ORDERS_GET, 'Pending')], reason: "properties.status.code is 'Pending'" },
+  ],
+});
