@@ -4,7 +4,7 @@ import type { Evidence } from '../rules/types.js';
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'absent';
   // Strings are quoted so "False" (a string flag) is told apart from false (a boolean).
-  return JSON.stringify(value) as string | undefined ?? typeof value;
+  return JSON.stringify(value);
 }
 
 /** `path = actual (expected …)`, with the platform-default note when the value is absent. */
