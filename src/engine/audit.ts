@@ -1,11 +1,11 @@
 import type { Estate } from '../estate/model.js';
-import type { AnyRule, Severity } from '../rules/types.js';
+import type { AnyRule } from '../rules/types.js';
 import { evaluateRule } from './evaluate.js';
 import { exemptionMatcher, type Exemption } from './exemptions.js';
 import { resolveRuleOptions } from './options.js';
-import type { Report, ServiceReport, SeverityCounts, StandingCounts } from './report.js';
+import type { Report, ServiceReport } from './report.js';
 import type { RuleResult } from './result.js';
-import { score, standingOf, type Standing } from './score.js';
+import { ScoreTally, standingOf } from './score.js';
 
 export interface AuditOptions {
   readonly rules: readonly AnyRule[];
@@ -15,6 +15,12 @@ export interface AuditOptions {
   readonly exemptions?: readonly Exemption[];
   readonly source: string;
   readonly version: string;
+  /**
+   * Keep passing results in the report (default). Views that only show findings (table, SARIF,
+   * cards) turn this off: passes are still counted and scored, but large estates do not hold
+   * millions of results nobody reads.
+   */
+  readonly includePassing?: boolean;
 }
 
 /** Evaluates rules × services, applies exemptions and scores the result. */
@@ -23,16 +29,18 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
   // Validate every rule's options first, so a typo fails the run before any output.
   const contexts = rules.map((rule) => ({ rule, context: { now, options: resolveRuleOptions(rule, options.ruleOptions?.[rule.meta.id]) } }));
   const exempt = exemptionMatcher(options.exemptions ?? [], now);
+  const includePassing = options.includePassing ?? true;
   const results: RuleResult[] = [];
-  const all: Standing[] = [];
+  const estateTally = new ScoreTally();
   const services: ServiceReport[] = estate.services.map((service) => {
-    const list: Standing[] = [];
+    const tally = new ScoreTally();
     for (const { rule, context } of contexts) {
       const ruleResults = exempt(evaluateRule(rule, service, context));
-      for (const result of ruleResults) results.push(result);
-      list.push({ serviceId: service.id, ruleId: rule.meta.id, severity: rule.meta.severity, standing: standingOf(ruleResults) });
+      for (const result of ruleResults) if (includePassing || result.outcome !== 'pass') results.push(result);
+      const standing = standingOf(ruleResults);
+      tally.add(rule.meta.severity, standing);
+      estateTally.add(rule.meta.severity, standing);
     }
-    for (const standing of list) all.push(standing);
     return {
       id: service.id,
       name: service.name,
@@ -40,51 +48,40 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
       resourceGroup: service.resourceGroup,
       location: service.location,
       sku: service.sku.name,
-      score: score(list),
-      counts: countStandings(list),
+      score: tally.score(),
+      counts: tally.counts(),
     };
   });
-  services.sort(worstFirst);
+  sortWorstFirst(services);
 
   return {
     tool: { name: 'apim-posture', version: options.version },
     generatedAt: now.toISOString(),
     source: options.source,
     rules: rules.map(({ meta }) => ({ id: meta.id, title: meta.title, severity: meta.severity, category: meta.category, fix: meta.fix })),
-    summary: { score: score(all), services: services.length, ...countStandings(all) },
+    summary: { score: estateTally.score(), services: services.length, ...estateTally.counts() },
     services,
     results,
     estate: estate.stats,
   };
 }
 
-function countStandings(list: readonly Standing[]): StandingCounts {
-  const failed: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
-  let exempted = 0;
-  let passed = 0;
-  let notApplicable = 0;
-  let errors = 0;
-  for (const { standing, severity } of list) {
-    if (standing === 'fail') failed[severity] += 1;
-    else if (standing === 'exempted') exempted += 1;
-    else if (standing === 'pass') passed += 1;
-    else if (standing === 'notApplicable') notApplicable += 1;
-    else errors += 1;
-  }
-  return { failed, exempted, passed, notApplicable, errors };
-}
-
-function worstFirst(a: ServiceReport, b: ServiceReport): number {
-  // Unscored services (nothing judged, e.g. malformed) go first: nobody should miss them.
-  const scoreA = a.score ?? -1;
-  const scoreB = b.score ?? -1;
-  if (scoreA !== scoreB) return scoreA - scoreB;
-  const weight = (c: SeverityCounts) => [c.critical, c.high, c.medium, c.low];
-  const wa = weight(a.counts.failed);
-  const wb = weight(b.counts.failed);
-  for (let i = 0; i < wa.length; i += 1) {
-    const diff = (wb[i] ?? 0) - (wa[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return a.name.localeCompare(b.name);
+/**
+ * Worst first: unscored services (nothing judged, e.g. malformed) lead so nobody misses them, then
+ * lowest score, then most critical, high, medium, low failures, then name. Keys are computed once:
+ * a comparator that allocates runs millions of times on large estates.
+ */
+function sortWorstFirst(services: ServiceReport[]): void {
+  const keyed = services.map((service) => {
+    const f = service.counts.failed;
+    return { service, key: [service.score ?? -1, -f.critical, -f.high, -f.medium, -f.low] };
+  });
+  keyed.sort((a, b) => {
+    for (let i = 0; i < a.key.length; i += 1) {
+      const diff = (a.key[i] ?? 0) - (b.key[i] ?? 0);
+      if (diff !== 0) return diff;
+    }
+    return a.service.name.localeCompare(b.service.name);
+  });
+  keyed.forEach(({ service }, index) => (services[index] = service));
 }

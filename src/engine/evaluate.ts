@@ -26,6 +26,8 @@ export function evaluateRule(rule: AnyRule, service: ApimService, context: RuleC
 
 function toResult(rule: AnyRule, service: ApimService, verdict: Verdict): RuleResult {
   const { meta } = rule;
+  // One object shape for every result (fix left undefined unless failing) keeps property access
+  // monomorphic; audits create millions of these.
   return {
     ruleId: meta.id,
     resourceId: verdict.resourceId ?? service.id,
@@ -35,6 +37,8 @@ function toResult(rule: AnyRule, service: ApimService, verdict: Verdict): RuleRe
     title: meta.title,
     evidence: verdict.evidence,
     reason: verdict.reason,
-    ...(verdict.outcome === 'fail' ? { fix: { kind: meta.fix } } : {}),
+    fix: verdict.outcome === 'fail' ? FIX_BY_KIND[meta.fix] : undefined,
   };
 }
+
+const FIX_BY_KIND = { safe: { kind: 'safe' }, guarded: { kind: 'guarded' }, manual: { kind: 'manual' } } as const;

@@ -22,7 +22,8 @@ export interface RuleResult {
   readonly title: string;
   readonly evidence: readonly Evidence[];
   readonly reason: string;
-  readonly fix?: { readonly kind: FixKind };
+  /** Set on failures: how the finding can be fixed. */
+  readonly fix?: { readonly kind: FixKind } | undefined;
   readonly exemption?: AppliedExemption;
 }
 

@@ -1,4 +1,5 @@
 import type { Outcome, Severity } from '../rules/types.js';
+import type { SeverityCounts, StandingCounts } from './report.js';
 import { isExempted, isOpenFailure, type RuleResult } from './result.js';
 
 /**
@@ -15,14 +16,7 @@ import { isExempted, isOpenFailure, type RuleResult } from './result.js';
 export const SEVERITY_WEIGHTS: Readonly<Record<Severity, number>> = { critical: 10, high: 5, medium: 3, low: 1 };
 
 /** How one rule came out on one service, after exemptions. */
-export type RuleStanding = Exclude<Outcome, 'fail'> | 'fail' | 'exempted';
-
-export interface Standing {
-  readonly serviceId: string;
-  readonly ruleId: string;
-  readonly severity: Severity;
-  readonly standing: RuleStanding;
-}
+export type RuleStanding = Outcome | 'exempted';
 
 /** Collapses one rule's results on one service into its standing: an open failure anywhere wins. */
 export function standingOf(list: readonly RuleResult[]): RuleStanding {
@@ -33,14 +27,45 @@ export function standingOf(list: readonly RuleResult[]): RuleStanding {
   return 'notApplicable';
 }
 
-export function score(list: readonly Standing[]): number | null {
-  let earned = 0;
-  let possible = 0;
-  for (const { severity, standing } of list) {
-    if (standing !== 'pass' && standing !== 'fail') continue;
-    const weight = SEVERITY_WEIGHTS[severity];
-    possible += weight;
-    if (standing === 'pass') earned += weight;
+/** Running counts and score over (service, rule) standings; one per service and one for the estate. */
+export class ScoreTally {
+  private earned = 0;
+  private possible = 0;
+  private readonly failed: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  private exempted = 0;
+  private passed = 0;
+  private notApplicable = 0;
+  private errors = 0;
+
+  add(severity: Severity, standing: RuleStanding): void {
+    switch (standing) {
+      case 'pass':
+        this.passed += 1;
+        this.earned += SEVERITY_WEIGHTS[severity];
+        this.possible += SEVERITY_WEIGHTS[severity];
+        return;
+      case 'fail':
+        this.failed[severity] += 1;
+        this.possible += SEVERITY_WEIGHTS[severity];
+        return;
+      case 'exempted':
+        this.exempted += 1;
+        return;
+      case 'notApplicable':
+        this.notApplicable += 1;
+        return;
+      case 'error':
+        this.errors += 1;
+        return;
+    }
   }
-  return possible === 0 ? null : Math.round((100 * earned) / possible);
+
+  score(): number | null {
+    return this.possible === 0 ? null : Math.round((100 * this.earned) / this.possible);
+  }
+
+  counts(): StandingCounts {
+    const failed: SeverityCounts = { ...this.failed };
+    return { failed, exempted: this.exempted, passed: this.passed, notApplicable: this.notApplicable, errors: this.errors };
+  }
 }

@@ -1,4 +1,5 @@
 import { defineRule, fail, pass } from './define-rule.js';
+import type { Evidence } from './types.js';
 import { GATEWAY_SECURITY, judgeDisabledFlag } from './shared/custom-properties.js';
 import { consumptionHasNoCustomProperties } from './shared/sku.js';
 
@@ -77,14 +78,18 @@ export default defineRule({
   evaluate(service) {
     const notApplicable = consumptionHasNoCustomProperties(service);
     if (notApplicable) return notApplicable;
-    const judged = PROTOCOLS.map((protocol) => ({ ...protocol, ...judgeDisabledFlag(service, protocol.key, 'by-creation-date') }));
-    const enabled = judged.filter((flag) => flag.enabled);
-    if (enabled.length === 0) {
-      return pass('Only TLS 1.2 or later is allowed on the client and backend sides.', judged.map((flag) => flag.evidence));
+    const all: Evidence[] = [];
+    const enabled: Evidence[] = [];
+    const labels: string[] = [];
+    for (const { key, label } of PROTOCOLS) {
+      const flag = judgeDisabledFlag(service, key, 'by-creation-date');
+      all.push(flag.evidence);
+      if (flag.enabled) {
+        enabled.push(flag.evidence);
+        labels.push(label);
+      }
     }
-    return fail(
-      `Legacy protocols are enabled: ${enabled.map((flag) => flag.label).join(', ')}.`,
-      enabled.map((flag) => flag.evidence),
-    );
+    if (enabled.length === 0) return pass('Only TLS 1.2 or later is allowed on the client and backend sides.', all);
+    return fail(`Legacy protocols are enabled: ${labels.join(', ')}.`, enabled);
   },
 });

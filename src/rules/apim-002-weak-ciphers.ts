@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRule, fail, pass } from './define-rule.js';
 import { GATEWAY_SECURITY, judgeDisabledFlag, type AbsentDefault } from './shared/custom-properties.js';
 import { consumptionHasNoCustomProperties } from './shared/sku.js';
+import type { Evidence } from './types.js';
 
 interface CipherSwitch {
   readonly key: string;
@@ -107,19 +108,22 @@ export default defineRule({
     const notApplicable = consumptionHasNoCustomProperties(service);
     if (notApplicable) return notApplicable;
     const checked = includeEcdsaCbc ? [...WEAK_CIPHERS, ...ECDSA_CBC_CIPHERS] : WEAK_CIPHERS;
-    const judged = checked.map((suite) => ({ ...suite, ...judgeDisabledFlag(service, suite.key, suite.absent) }));
-    const enabled = judged.filter((suite) => suite.enabled);
-    if (enabled.length === 0) {
-      return pass(
-        `Service '${service.name}' has all ${judged.length} checked weak cipher suites disabled.`,
-        judged.map((suite) => suite.evidence),
-      );
+    const all: Evidence[] = [];
+    const enabled: Evidence[] = [];
+    const labels: string[] = [];
+    for (const suite of checked) {
+      const flag = judgeDisabledFlag(service, suite.key, suite.absent);
+      all.push(flag.evidence);
+      if (flag.enabled) {
+        enabled.push(flag.evidence);
+        labels.push(suite.label);
+      }
     }
-    const absent = enabled.filter((suite) => suite.evidence.actual === undefined).length;
+    if (enabled.length === 0) {
+      return pass(`Service '${service.name}' has all ${all.length} checked weak cipher suites disabled.`, all);
+    }
+    const absent = enabled.filter((item) => item.actual === undefined).length;
     const absentNote = absent === 0 ? '' : ` (${absent} of them because the key is absent and the platform default applies)`;
-    return fail(
-      `Service '${service.name}' allows weak cipher suites: ${enabled.map((suite) => suite.label).join(', ')}${absentNote}.`,
-      enabled.map((suite) => suite.evidence),
-    );
+    return fail(`Service '${service.name}' allows weak cipher suites: ${labels.join(', ')}${absentNote}.`, enabled);
   },
 });

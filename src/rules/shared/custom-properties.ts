@@ -13,8 +13,18 @@ const LEGACY_DEFAULTS_CUTOFF = Date.parse('2018-04-02T00:00:00Z');
 
 export type CreationEra = 'legacy' | 'modern' | 'unknown';
 
+interface EraFinding {
+  readonly era: CreationEra;
+  readonly source: string | undefined;
+  readonly value: string | undefined;
+}
+
+// The keys are a fixed handful; caching their derived strings keeps large audits allocation-light.
+const pathCache = new Map<string, string>();
+const lowerCaseCache = new Map<string, string>();
+
 /** Decides the era from `properties.createdAtUtc`, falling back to `systemData.createdAt`. */
-export function creationEra(service: ApimService): { era: CreationEra; source: string | undefined; value: string | undefined } {
+export function creationEra(service: ApimService): EraFinding {
   const candidates: [string, unknown][] = [
     ['properties.createdAtUtc', service.properties['createdAtUtc']],
     ['systemData.createdAt', service.systemData?.['createdAt']],
@@ -33,16 +43,31 @@ export function customProperty(service: ApimService, key: string): { present: bo
   const map = service.properties['customProperties'];
   if (typeof map !== 'object' || map === null || Array.isArray(map)) return { present: false, value: undefined };
   const record = map as Record<string, unknown>;
-  if (key in record) return { present: record[key] !== undefined && record[key] !== null, value: record[key] };
-  const wanted = key.toLowerCase();
-  for (const [name, value] of Object.entries(record)) {
-    if (name.toLowerCase() === wanted) return { present: value !== undefined && value !== null, value };
+  const exact = record[key];
+  const value = exact !== undefined ? exact : findIgnoringCase(record, key);
+  return { present: value !== undefined && value !== null, value };
+}
+
+/** Keys differ in casing between tools; compare lengths first so most keys cost no allocation. */
+function findIgnoringCase(record: Record<string, unknown>, key: string): unknown {
+  let wanted = lowerCaseCache.get(key);
+  if (wanted === undefined) {
+    wanted = key.toLowerCase();
+    lowerCaseCache.set(key, wanted);
   }
-  return { present: false, value: undefined };
+  for (const name in record) {
+    if (name.length === wanted.length && name.toLowerCase() === wanted) return record[name];
+  }
+  return undefined;
 }
 
 export function customPropertyPath(key: string): string {
-  return `properties.customProperties['${key}']`;
+  let path = pathCache.get(key);
+  if (path === undefined) {
+    path = `properties.customProperties['${key}']`;
+    pathCache.set(key, path);
+  }
+  return path;
 }
 
 /** How an absent setting defaults: by creation era, or always enabled (ciphers). */

@@ -2,7 +2,8 @@
 
 /** ARM string flags: "True"/"true"/"TRUE" (and JSON booleans, which templates sometimes use). */
 export function isTrueFlag(value: unknown): boolean {
-  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+  if (value === true || value === 'True' || value === 'true') return true;
+  return typeof value === 'string' && value.trim().toLowerCase() === 'true';
 }
 
 export function isFalseFlag(value: unknown): boolean {
