@@ -55,8 +55,8 @@ function runChild(count: number): void {
     return parsed;
   });
   const [estate, normalizeMs] = timed(() => normalizeEstate(rows));
-  const [report, evaluateMs] = timed(() => auditEstate(estate, { rules, now: NOW, source: 'bench', version: 'bench', includePassing: false }));
-  const results = report.results.length;
+  // Only the count survives the first run, so its results do not weigh on the second.
+  const [results, evaluateMs] = timed(() => auditEstate(estate, { rules, now: NOW, source: 'bench', version: 'bench', includePassing: false }).results.length);
   const [, evaluateAllMs] = timed(() => auditEstate(estate, { rules, now: NOW, source: 'bench', version: 'bench' }).results.length);
   const figures: ChildFigures = {
     services: estate.services.length,

@@ -83,6 +83,8 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
     exemptions: config.exemptions,
     source: values.estate,
     version,
+    // Table and SARIF show findings only; passes are still counted and scored.
+    includePassing: format === 'json' || format === 'csv',
   });
 
   const text = await render(report, format, {
