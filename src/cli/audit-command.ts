@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EMPTY_AUDIT_CONFIG, loadAuditConfig } from '../engine/audit-config.js';
+import { loadConfig } from '../config.js';
 import { auditEstate } from '../engine/audit.js';
 import type { Report } from '../engine/report.js';
 import { isOpenFailure } from '../engine/result.js';
@@ -73,7 +73,7 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
     ...(values.severity === undefined ? {} : { minSeverity: parseSeverity(values.severity) }),
     ...(values.category === undefined ? {} : { categories: splitList(values.category) }),
   });
-  const config = values.config === undefined ? EMPTY_AUDIT_CONFIG : await loadAuditConfig(values.config);
+  const config = (await loadConfig(values.config, io.env)).audit;
 
   const estate = await loadEstateFile(values.estate);
   const report = auditEstate(estate, {

@@ -1,4 +1,6 @@
-import { AuditConfigError } from '../engine/audit-config.js';
+import { ConfigError } from '../engine/audit-config.js';
+import { ScopeError } from '../inventory/scope.js';
+import { QueryValueError } from '../inventory/query-text.js';
 import { RuleOptionsError } from '../engine/options.js';
 import { RuleSelectionError } from '../engine/select-rules.js';
 import { EstateInputError } from '../estate/load-file.js';
@@ -17,7 +19,7 @@ Commands:
 Run \`apim-posture audit --help\` for audit options.`;
 
 /** Errors a person caused and can fix: one line on stderr, exit 2, no stack trace. */
-const INPUT_ERRORS = [UsageError, EstateInputError, AuditConfigError, RuleOptionsError, RuleSelectionError];
+const INPUT_ERRORS = [UsageError, EstateInputError, ConfigError, RuleOptionsError, RuleSelectionError, ScopeError, QueryValueError];
 
 export async function runCli(argv: readonly string[], io: CliIo, version: string): Promise<number> {
   const [command, ...rest] = argv;

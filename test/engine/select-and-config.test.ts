@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseAuditConfig } from '../../src/engine/audit-config.js';
+import { toAuditConfig } from '../../src/engine/audit-config.js';
+import { parseConfigFile } from '../../src/config.js';
+
+const parseAuditConfig = (json: unknown, source: string) => toAuditConfig(parseConfigFile(json, source), source);
 import { normaliseRuleId, parseSeverity, selectRules } from '../../src/engine/select-rules.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 

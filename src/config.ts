@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { auditConfigShape, ConfigError, describeZodIssue, toAuditConfig, type AuditConfig } from './engine/audit-config.js';
+import { DEFAULT_ENVIRONMENTS, environmentsSchema, type Environments } from './inventory/scope.js';
+
+/** Where audits read from: the local sandbox (default) or Azure. */
+export type TargetConfig =
+  | { readonly kind: 'sandbox' }
+  | {
+      readonly kind: 'azure';
+      /** ARM endpoint; also the way to reach a sandbox started elsewhere (`apim-posture sandbox`). */
+      readonly endpoint: string;
+      readonly credential: 'default' | 'managedIdentity' | 'sandbox';
+      readonly managedIdentityClientId?: string;
+    };
+
+export interface AppConfig {
+  readonly audit: AuditConfig;
+  readonly environments: Environments;
+  readonly target: TargetConfig;
+  /** Where the configuration came from, for messages. */
+  readonly source: string;
+}
+
+const configFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  ...auditConfigShape,
+  environments: environmentsSchema.optional(),
+  azure: z
+    .strictObject({
+      target: z.enum(['azure', 'sandbox']).default('azure'),
+      endpoint: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+      credential: z.enum(['default', 'managedIdentity', 'sandbox']).default('default'),
+      managedIdentityClientId: z.string().optional(),
+    })
+    .optional(),
+});
+
+type ConfigFile = z.infer<typeof configFileSchema>;
+
+/**
+ * Loads the configuration: an optional JSON file (`--config` or APIM_POSTURE_CONFIG) plus
+ * environment variables, which win:
+ *
+ * - APIM_POSTURE_TARGET=azure|sandbox — where audits read from (default: the file's `azure.target`,
+ *   else the sandbox, so a fresh checkout works without Azure).
+ * - APIM_POSTURE_ARM_ENDPOINT=https://… — ARM/ARG endpoint; implies target azure (pair it with
+ *   NODE_EXTRA_CA_CERTS and APIM_POSTURE_CREDENTIAL=sandbox to use `apim-posture sandbox`).
+ * - APIM_POSTURE_CREDENTIAL=default|managedIdentity|sandbox, AZURE_CLIENT_ID for a user-assigned identity.
+ */
+export async function loadConfig(path: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<AppConfig> {
+  const file = path ?? env['APIM_POSTURE_CONFIG'];
+  const parsed = file === undefined ? configFileSchema.parse({}) : parseConfigFile(await readJson(file), file);
+  return {
+    audit: toAuditConfig(parsed, file ?? 'configuration'),
+    environments: parsed.environments ?? DEFAULT_ENVIRONMENTS,
+    target: resolveTarget(parsed, env),
+    source: file ?? 'built-in defaults',
+  };
+}
+
+export function parseConfigFile(json: unknown, source: string): ConfigFile {
+  const parsed = configFileSchema.safeParse(json);
+  if (!parsed.success) throw new ConfigError(describeZodIssue(parsed.error, source));
+  return parsed.data;
+}
+
+function resolveTarget(file: ConfigFile, env: Readonly<Record<string, string | undefined>>): TargetConfig {
+  const endpoint = env['APIM_POSTURE_ARM_ENDPOINT'] ?? file.azure?.endpoint;
+  const requested = env['APIM_POSTURE_TARGET'] ?? (env['APIM_POSTURE_ARM_ENDPOINT'] === undefined ? file.azure?.target : 'azure') ?? 'sandbox';
+  if (requested !== 'azure' && requested !== 'sandbox') throw new ConfigError(`APIM_POSTURE_TARGET must be azure or sandbox, not "${requested}"`);
+  if (requested === 'sandbox') return { kind: 'sandbox' };
+  const credential = env['APIM_POSTURE_CREDENTIAL'] ?? file.azure?.credential ?? 'default';
+  if (credential !== 'default' && credential !== 'managedIdentity' && credential !== 'sandbox') {
+    throw new ConfigError(`APIM_POSTURE_CREDENTIAL must be default, managedIdentity or sandbox, not "${credential}"`);
+  }
+  if (endpoint !== undefined && !endpoint.startsWith('https://')) throw new ConfigError(`the ARM endpoint must be an https URL, not "${endpoint}"`);
+  const clientId = env['AZURE_CLIENT_ID'] ?? file.azure?.managedIdentityClientId;
+  return {
+    kind: 'azure',
+    endpoint: endpoint ?? 'https://management.azure.com',
+    credential,
+    ...(clientId === undefined ? {} : { managedIdentityClientId: clientId }),
+  };
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot read config file ${path}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
