@@ -3,7 +3,7 @@ import type { AnyRule } from '../rules/types.js';
 import { evaluateRule } from './evaluate.js';
 import { exemptionMatcher, type Exemption } from './exemptions.js';
 import { resolveRuleOptions } from './options.js';
-import type { Report, ServiceReport } from './report.js';
+import type { Report, ReportCoverage, ReportScope, ServiceReport } from './report.js';
 import type { RuleResult } from './result.js';
 import { ScoreTally, standingOf } from './score.js';
 
@@ -21,6 +21,8 @@ export interface AuditOptions {
    * millions of results nobody reads.
    */
   readonly includePassing?: boolean;
+  readonly scope?: ReportScope;
+  readonly coverage?: ReportCoverage;
 }
 
 /** Evaluates rules × services, applies exemptions and scores the result. */
@@ -63,6 +65,8 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
     services,
     results,
     estate: estate.stats,
+    ...(options.scope === undefined ? {} : { scope: options.scope }),
+    ...(options.coverage === undefined ? {} : { coverage: options.coverage }),
   };
 }
 

@@ -38,6 +38,20 @@ export interface ReportRule {
   readonly fix: FixKind;
 }
 
+/** What an audit covered, echoed in every output so nobody fixes the wrong estate. */
+export interface ReportScope {
+  /** "prod = 3 subscriptions (payments-prod, …), tag env or environment = prod, 12 services". */
+  readonly echo: string;
+  /** Where the data came from: "sandbox (local emulator)", "Azure (DefaultAzureCredential)". */
+  readonly target: string;
+}
+
+/** A partial report says what was not audited and why. */
+export interface ReportCoverage {
+  readonly complete: boolean;
+  readonly notes: readonly string[];
+}
+
 export interface Report {
   readonly tool: { readonly name: 'apim-posture'; readonly version: string };
   readonly generatedAt: string;
@@ -49,4 +63,6 @@ export interface Report {
   readonly services: readonly ServiceReport[];
   readonly results: readonly RuleResult[];
   readonly estate: EstateStats;
+  readonly scope?: ReportScope;
+  readonly coverage?: ReportCoverage;
 }

@@ -57,7 +57,7 @@ const TAG_KEY = /^[A-Za-z0-9_.\- ]{1,128}$/;
  * Values that may appear inside quotes: resource names, tag values, resource types and ids. No
  * quotes, backslashes, pipes, newlines or control characters — so nothing can end the literal.
  */
-const SAFE_VALUE = /^[A-Za-z0-9_.:\/ ()+@=,-]{1,512}$/;
+const SAFE_VALUE = /^[A-Za-z0-9_.:/ ()+@=,-]{1,512}$/;
 
 export function renderQuery(query: ArgQuery): string {
   const lines: string[] = [query.table];

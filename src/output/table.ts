@@ -25,6 +25,11 @@ export function formatTable(report: Report, options: TableOptions): string {
   const lines: string[] = [];
   const { summary } = report;
   lines.push(paint(`APIM posture · ${report.source}`, 'bold'));
+  if (report.scope !== undefined) lines.push(`Scope: ${report.scope.echo} · ${report.scope.target}`);
+  if (report.coverage !== undefined && !report.coverage.complete) {
+    lines.push(paint(`PARTIAL REPORT — not everything in scope was audited:`, 'yellow', 'bold'));
+    for (const note of report.coverage.notes) lines.push(paint(`  ${note}`, 'yellow'));
+  }
   lines.push(
     `${summary.services} services · ${report.rules.length} rules · score ${formatScore(summary.score)} · ${report.generatedAt.slice(0, 10)}`,
   );
