@@ -65,7 +65,9 @@ export function parseConfigFile(json: unknown, source: string): ConfigFile {
   return parsed.data;
 }
 
-function resolveTarget(file: ConfigFile, env: Readonly<Record<string, string | undefined>>): TargetConfig {
+function resolveTarget(file: ConfigFile, rawEnv: Readonly<Record<string, string | undefined>>): TargetConfig {
+  // An empty variable counts as unset, as shells and CI systems often export them empty.
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, value]) => value !== undefined && value !== ''));
   const endpoint = env['APIM_POSTURE_ARM_ENDPOINT'] ?? file.azure?.endpoint;
   const requested = env['APIM_POSTURE_TARGET'] ?? (env['APIM_POSTURE_ARM_ENDPOINT'] === undefined ? file.azure?.target : 'azure') ?? 'sandbox';
   if (requested !== 'azure' && requested !== 'sandbox') throw new ConfigError(`APIM_POSTURE_TARGET must be azure or sandbox, not "${requested}"`);

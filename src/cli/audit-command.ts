@@ -3,6 +3,8 @@ import { relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { auditEstate } from '../engine/audit.js';
+import { resolveScope } from '../inventory/scope.js';
+import { runLiveAudit } from './live-audit.js';
 import type { Report } from '../engine/report.js';
 import { isOpenFailure } from '../engine/result.js';
 import { parseSeverity, selectRules } from '../engine/select-rules.js';
@@ -19,13 +21,21 @@ import { writeFileAtomic, type CliIo } from './io.js';
 const FORMATS = ['table', 'json', 'sarif', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-export const AUDIT_USAGE = `Usage: apim-posture audit --estate <file.json> [options]
+export const AUDIT_USAGE = `Usage: apim-posture audit (--env <name> | --subscription <id>… | --service <name>… | --estate <file>) [options]
 
-Audits an exported estate: a JSON array of ARM resources as ARM GET or Azure Resource Graph
-return them (child resources as separate entries or nested in "resources", PSRule's format).
+Audits live Azure through Resource Graph and ARM — or, without Azure configuration, the local
+sandbox started in-process — or an exported estate file (a JSON array of ARM resources as ARM GET
+or Azure Resource Graph return them; children as separate entries or nested in "resources").
+
+Scope (one of):
+  --env <name>           an environment from the configuration (default: the env/environment tag)
+  --subscription <id>    one or more subscriptions (repeat the option)
+  --service <name>       one or more APIM services by name (repeat; combines with --env)
+  --estate <file>        an exported estate, audited offline
 
 Options:
-  --estate <file>        the estate to audit (required)
+  --deep                 also read child resources (APIs, backends, products, policies…) from ARM
+  --save-estate <file>   live audits: save the inventoried estate for offline audits
   --format <f>           table (default) | json | sarif | csv
   --output <file>        write the report to a file instead of standard output
   --fail-on <severity>   exit 1 when a rule of this severity or above fails:
@@ -45,6 +55,11 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
     args: [...args],
     options: {
       estate: { type: 'string' },
+      env: { type: 'string' },
+      subscription: { type: 'string', multiple: true },
+      service: { type: 'string', multiple: true },
+      deep: { type: 'boolean', default: false },
+      'save-estate': { type: 'string' },
       format: { type: 'string', default: 'table' },
       output: { type: 'string' },
       'fail-on': { type: 'string', default: 'low' },
@@ -64,7 +79,9 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
     io.stdout(`${AUDIT_USAGE}\n`);
     return 0;
   }
-  if (values.estate === undefined) throw new UsageError('audit needs --estate <file.json> (live audits with --env arrive with the inventory)');
+  const live = values.env !== undefined || values.subscription !== undefined || values.service !== undefined;
+  if (live && values.estate !== undefined) throw new UsageError('audit takes either --estate or a live scope (--env, --subscription, --service), not both');
+  if (!live && values.estate === undefined) throw new UsageError('audit needs a scope: --env <name>, --subscription <id>, --service <name> or --estate <file.json>');
   const format = parseFormat(values.format);
   const failOn = values['fail-on'] === 'none' ? undefined : parseSeverity(values['fail-on']);
   const now = values['as-of'] === undefined ? io.now() : parseDate(values['as-of']);
@@ -73,19 +90,37 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
     ...(values.severity === undefined ? {} : { minSeverity: parseSeverity(values.severity) }),
     ...(values.category === undefined ? {} : { categories: splitList(values.category) }),
   });
-  const config = (await loadConfig(values.config, io.env)).audit;
+  const config = await loadConfig(values.config, io.env);
+  // Table and SARIF show findings only; passes are still counted and scored.
+  const includePassing = format === 'json' || format === 'csv';
 
-  const estate = await loadEstateFile(values.estate);
-  const report = auditEstate(estate, {
-    rules,
-    now,
-    ruleOptions: config.ruleOptions,
-    exemptions: config.exemptions,
-    source: values.estate,
-    version,
-    // Table and SARIF show findings only; passes are still counted and scored.
-    includePassing: format === 'json' || format === 'csv',
-  });
+  let report: Report;
+  if (values.estate === undefined) {
+    const scope = resolveScope(
+      {
+        ...(values.env === undefined ? {} : { environment: values.env }),
+        ...(values.subscription === undefined ? {} : { subscriptions: values.subscription }),
+        ...(values.service === undefined ? {} : { services: values.service }),
+      },
+      config.environments,
+    );
+    report = await runLiveAudit(
+      { config, scope, rules, deep: values.deep, now, includePassing, version, ...(values['save-estate'] === undefined ? {} : { saveEstate: values['save-estate'] }) },
+      io,
+    );
+  } else {
+    if (values.deep || values['save-estate'] !== undefined) throw new UsageError('--deep and --save-estate apply to live audits, not to --estate files');
+    const estate = await loadEstateFile(values.estate);
+    report = auditEstate(estate, {
+      rules,
+      now,
+      ruleOptions: config.audit.ruleOptions,
+      exemptions: config.audit.exemptions,
+      source: values.estate,
+      version,
+      includePassing,
+    });
+  }
 
   const text = await render(report, format, {
     estatePath: values.estate,
@@ -107,7 +142,7 @@ export function exitCode(report: Report, failOn: Severity | undefined): number {
   return report.results.some((r) => isOpenFailure(r) && SEVERITIES.indexOf(r.severity) <= limit) ? 1 : 0;
 }
 
-async function render(report: Report, format: Format, options: { estatePath: string; color: boolean; verbose: boolean }): Promise<string> {
+async function render(report: Report, format: Format, options: { estatePath: string | undefined; color: boolean; verbose: boolean }): Promise<string> {
   switch (format) {
     case 'table':
       return formatTable(report, { color: options.color, verbose: options.verbose });
@@ -116,6 +151,10 @@ async function render(report: Report, format: Format, options: { estatePath: str
     case 'csv':
       return formatCsv(report);
     case 'sarif': {
+      if (options.estatePath === undefined) {
+        // Live audits have no file; code scanning still needs a location, so name the scope.
+        return formatSarif(report, { artifactUri: `azure/${report.source.replace(/[^\w.-]+/g, '-')}`, rules: ALL_RULES });
+      }
       const text = await readFile(options.estatePath, 'utf8');
       return formatSarif(report, { artifactUri: artifactUri(options.estatePath), lineOf: lineLocator(text), rules: ALL_RULES });
     }

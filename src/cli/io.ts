@@ -6,6 +6,9 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Colour and progress only make sense on a terminal. */
   readonly stdoutIsTty: boolean;
+  readonly stderrIsTty: boolean;
+  /** Fires on Ctrl-C, so long audits stop promptly and close what they opened. */
+  readonly abortSignal?: AbortSignal;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => Date;
 }

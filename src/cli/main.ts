@@ -1,3 +1,5 @@
+import { isRestError } from '@azure/core-rest-pipeline';
+import { ArmRequestError } from '../azure/arm-error.js';
 import { ConfigError } from '../engine/audit-config.js';
 import { ScopeError } from '../inventory/scope.js';
 import { QueryValueError } from '../inventory/query-text.js';
@@ -8,13 +10,16 @@ import { runAudit } from './audit-command.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { runExplain, runRules } from './rules-command.js';
+import { runSandboxCommand } from '../sandbox/command.js';
 
 const USAGE = `Usage: apim-posture <command> [options]
 
 Commands:
+  audit --env <name>      audit live Azure (or, unconfigured, the local sandbox) for an environment
   audit --estate <file>   audit an exported APIM estate (table, json, sarif or csv)
   rules                   list the rules
   explain <rule-id>       what a rule checks, why, and how to fix it
+  sandbox                 run the local Azure emulator (ARM + Resource Graph) on its own
 
 Run \`apim-posture audit --help\` for audit options.`;
 
@@ -31,6 +36,8 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
         return runRules(rest, io);
       case 'explain':
         return runExplain(rest, io);
+      case 'sandbox':
+        return await runSandboxCommand(rest, io, io.abortSignal === undefined ? {} : { signal: io.abortSignal });
       case '--version':
       case '-v':
         io.stdout(`${version}\n`);
@@ -42,9 +49,18 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
         io.stdout(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; commands are audit, rules, explain (see --help)`);
+        throw new UsageError(`unknown command "${command}"; commands are audit, rules, explain, sandbox (see --help)`);
     }
   } catch (error) {
+    if (io.abortSignal?.aborted === true) {
+      io.stderr('apim-posture: interrupted; nothing was written\n');
+      return 130;
+    }
+    if (isRestError(error) || error instanceof ArmRequestError || isAuthenticationFailure(error)) {
+      // Azure said no (or could not be reached): the person must act, so one line, not a stack.
+      io.stderr(`apim-posture: ${oneLine(error)}\n`);
+      return 2;
+    }
     if (INPUT_ERRORS.some((type) => error instanceof type) || isParseArgsError(error)) {
       io.stderr(`apim-posture: ${(error as Error).message}${isParseArgsError(error) ? ' (see --help)' : ''}\n`);
       return 2;
@@ -54,6 +70,16 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
     io.stderr(`apim-posture: internal error: ${message}${io.env['APIM_POSTURE_DEBUG'] ? `\n${(error as Error).stack ?? ''}` : ' (set APIM_POSTURE_DEBUG=1 for details)'}\n`);
     return 2;
   }
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s+/g, ' ').trim();
+}
+
+/** @azure/identity's errors when no credential can sign in (e.g. no `az login`, no managed identity). */
+function isAuthenticationFailure(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'CredentialUnavailableError' || error.name === 'AuthenticationError' || error.name === 'AggregateAuthenticationError');
 }
 
 /** node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options. */

@@ -24,7 +24,10 @@ export interface CollectOptions {
   readonly onProgress?: (progress: InventoryProgress) => void;
   readonly abortSignal?: AbortSignal;
   readonly budget?: ReadBudget;
+  /** Rows per ARG page (default and maximum 1000). */
   readonly argPageSize?: number;
+  /** Subscriptions per ARG request (default {@link SUBSCRIPTION_BATCH}). */
+  readonly subscriptionBatchSize?: number;
 }
 
 /** What was audited and what was not, so a partial report says so instead of looking complete. */
@@ -36,7 +39,10 @@ export interface Coverage {
 export interface Inventory {
   /** Raw ARM JSON: service rows (with `collectedChildren`), child resources, autoscale settings. */
   readonly entries: readonly unknown[];
+  /** Subscriptions searched. */
   readonly subscriptions: readonly { readonly id: string; readonly name: string | undefined }[];
+  /** Subscriptions where services in scope were found (a subset of the searched ones). */
+  readonly serviceSubscriptions: readonly { readonly id: string; readonly name: string | undefined }[];
   readonly services: number;
   readonly coverage: Coverage;
   readonly stats: { readonly argRequests: number; readonly armRequests: number; readonly armWaitedInMs: number };
@@ -79,7 +85,7 @@ export async function collectInventory(sources: InventorySources, scope: Resolve
   // 2. Service rows, batch by batch; a failed batch is reported, the others still count.
   const rows: Record<string, unknown>[] = [];
   const autoscale: unknown[] = [];
-  const groups = batches(chosen, SUBSCRIPTION_BATCH);
+  const groups = batches(chosen, Math.min(options.subscriptionBatchSize ?? SUBSCRIPTION_BATCH, SUBSCRIPTION_BATCH));
   let pages = 0;
   let batchesDone = 0;
   const serviceText = renderQuery(serviceQuery(scope.filters));
@@ -149,6 +155,7 @@ export async function collectInventory(sources: InventorySources, scope: Resolve
   return {
     entries: [...rows, ...children, ...autoscale],
     subscriptions: chosen.map((id) => ({ id, name: visible.get(id) })),
+    serviceSubscriptions: [...new Set(rows.map((row) => String(row['subscriptionId']).toLowerCase()))].map((id) => ({ id, name: visible.get(id) })),
     services: rows.length,
     coverage: { complete: notes.length === 0, notes },
     stats: { argRequests, armRequests, armWaitedInMs: budget.totalWaitedInMs },

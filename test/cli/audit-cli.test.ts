@@ -103,7 +103,9 @@ describe('apim-posture audit (built binary)', () => {
   });
 
   it.each([
-    [['audit'], /audit needs --estate/],
+    [['audit'], /audit needs a scope: --env <name>, --subscription <id>, --service <name> or --estate <file.json>/],
+    [['audit', '--env', 'prod', '--estate', 'x.json'], /either --estate or a live scope/],
+    [['audit', '--estate', 'x.json', '--deep'], /--deep and --save-estate apply to live audits/],
     [['audit', '--estate', 'missing.json'], /cannot read estate file missing.json: no such file/],
     [['audit', '--estate', 'x.json', '--format', 'xml'], /unknown format "xml"/],
     [['audit', '--estate', 'x.json', '--fail-on', 'severe'], /unknown severity "severe"/],

@@ -1,0 +1,125 @@
+/**
+ * Which ARM paths the sandbox answers, and what each one is. Paths compare case-insensitively, as
+ * ARM's do; only the collections the product reads are listed, so a typo in a path is a 404 in
+ * tests rather than an empty list that looks like "no findings".
+ */
+
+export type ArmRoute =
+  | { readonly kind: 'subscriptions' }
+  | { readonly kind: 'subscription'; readonly subscriptionId: string }
+  | { readonly kind: 'services'; readonly subscriptionId: string; readonly resourceGroup?: string }
+  | { readonly kind: 'service'; readonly service: ServiceRef }
+  | { readonly kind: 'operation'; readonly service: ServiceRef; readonly operationId: string }
+  | {
+      readonly kind: 'collection';
+      readonly service: ServiceRef;
+      readonly path: string;
+      readonly scope: string;
+      /** Extension lists (`{scope}/providers/…`) are plain `{ value }`; APIM child lists add `count`. */
+      readonly extension: boolean;
+      /** Set when the list includes every resource of this type below the scope. */
+      readonly below?: string;
+    }
+  | { readonly kind: 'item'; readonly service: ServiceRef; readonly path: string; readonly scope: string; readonly entity: EntityInfo }
+  | { readonly kind: 'resource'; readonly subscriptionId: string; readonly path: string }
+  | { readonly kind: 'unknown'; readonly subscriptionId?: string };
+
+export interface ServiceRef {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  /** `/subscriptions/…/providers/Microsoft.ApiManagement/service/{name}` as the caller wrote it. */
+  readonly id: string;
+}
+
+export interface EntityInfo {
+  /** ARM type for entities the sandbox creates on PUT, e.g. `Microsoft.ApiManagement/service/apis`. */
+  readonly type: string;
+  /** Word for messages: "Api not found." */
+  readonly label: string;
+  /** Whether PATCH/PUT are accepted (the entities remediation changes). */
+  readonly writable: boolean;
+}
+
+interface ChildPattern {
+  /** Segments below the service, lower-case, `*` for a name. */
+  readonly pattern: readonly string[];
+  readonly entity: EntityInfo;
+}
+
+const APIM = 'Microsoft.ApiManagement/service';
+
+/** Child collections under a service; an item is the collection pattern plus one name. */
+const CHILD_COLLECTIONS: readonly ChildPattern[] = [
+  child('apis', `${APIM}/apis`, 'Api', true),
+  child('apis/*/operations', `${APIM}/apis/operations`, 'Operation', false),
+  child('apis/*/policies', `${APIM}/apis/policies`, 'Policy', false),
+  child('apis/*/operations/*/policies', `${APIM}/apis/operations/policies`, 'Policy', false),
+  child('backends', `${APIM}/backends`, 'Backend', true),
+  child('products', `${APIM}/products`, 'Product', true),
+  child('products/*/policies', `${APIM}/products/policies`, 'Policy', false),
+  child('namedvalues', `${APIM}/namedValues`, 'NamedValue', false),
+  child('subscriptions', `${APIM}/subscriptions`, 'Subscription', false),
+  child('policies', `${APIM}/policies`, 'Policy', false),
+  child('portalconfigs', `${APIM}/portalconfigs`, 'PortalConfig', true),
+  child('portalsettings', `${APIM}/portalsettings`, 'PortalSettings', false),
+  child('identityproviders', `${APIM}/identityProviders`, 'IdentityProvider', false),
+  child('tenant', `${APIM}/tenant`, 'AccessInformation', true),
+];
+
+/** Extension resources on a service: `{serviceId}/providers/{namespace}/{type}`. */
+const EXTENSIONS: readonly ChildPattern[] = [
+  child('providers/microsoft.insights/diagnosticsettings', 'Microsoft.Insights/diagnosticSettings', 'DiagnosticSetting', true),
+  child('providers/microsoft.security/apicollections', 'Microsoft.Security/apiCollections', 'ApiCollection', true),
+  child('providers/microsoft.security/assessments', 'Microsoft.Security/assessments', 'Assessment', false),
+];
+
+/** Extension types listed with everything below the scope (Defender assesses operations). */
+const LISTED_BELOW = new Set(['microsoft.security/assessments']);
+
+export function routeArm(segments: readonly string[]): ArmRoute {
+  const lower = segments.map((segment) => segment.toLowerCase());
+  if (lower[0] !== 'subscriptions') return { kind: 'unknown' };
+  const subscriptionId = segments[1];
+  if (subscriptionId === undefined) return { kind: 'subscriptions' };
+  if (segments.length === 2) return { kind: 'subscription', subscriptionId };
+  if (segments.length === 5 && matches(lower.slice(2), ['providers', 'microsoft.apimanagement', 'service'])) return { kind: 'services', subscriptionId };
+
+  if (lower[2] !== 'resourcegroups' || segments[3] === undefined) return { kind: 'unknown', subscriptionId };
+  const resourceGroup = segments[3];
+  const rest = lower.slice(4);
+  if (rest.length === 3 && matches(rest, ['providers', 'microsoft.apimanagement', 'service'])) return { kind: 'services', subscriptionId, resourceGroup };
+  const name = segments[7];
+  if (rest.length < 4 || !matches(rest.slice(0, 3), ['providers', 'microsoft.apimanagement', 'service']) || name === undefined) {
+    return { kind: 'resource', subscriptionId, path: `/${segments.join('/')}` };
+  }
+
+  const service: ServiceRef = { subscriptionId, resourceGroup, name, id: `/${segments.slice(0, 8).join('/')}` };
+  const below = lower.slice(8);
+  const path = `/${segments.join('/')}`;
+  if (below.length === 0) return { kind: 'service', service };
+  const operationId = segments[9];
+  if (below.length === 2 && below[0] === 'operationresults' && operationId !== undefined) return { kind: 'operation', service, operationId };
+
+  // The scope is the resource that must exist for the collection to exist: the service, an API,
+  // a product, or (for extension resources) whatever `/providers/…` is attached to.
+  const scopeOf = (collectionLength: number, extension: boolean): string => `/${segments.slice(0, collectionLength - (extension ? 3 : 1)).join('/')}`;
+  for (const { pattern, entity } of CHILD_COLLECTIONS) {
+    if (matches(below, pattern)) return { kind: 'collection', service, path, scope: scopeOf(segments.length, false), extension: false };
+    if (matches(below, [...pattern, '*'])) return { kind: 'item', service, path, scope: scopeOf(segments.length - 1, false), entity };
+  }
+  for (const { pattern, entity } of EXTENSIONS) {
+    const type = entity.type.toLowerCase();
+    if (matches(below, pattern)) return { kind: 'collection', service, path, scope: scopeOf(segments.length, true), extension: true, ...(LISTED_BELOW.has(type) ? { below: type } : {}) };
+    if (matches(below, [...pattern, '*'])) return { kind: 'item', service, path, scope: scopeOf(segments.length - 1, true), entity };
+  }
+  return { kind: 'unknown', subscriptionId };
+}
+
+function child(path: string, type: string, label: string, writable: boolean): ChildPattern {
+  return { pattern: path.split('/'), entity: { type, label, writable } };
+}
+
+function matches(segments: readonly string[], pattern: readonly string[]): boolean {
+  return segments.length === pattern.length && pattern.every((part, index) => part === '*' || part === segments[index]);
+}
