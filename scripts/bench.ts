@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { auditEstate } from '../src/engine/audit.js';
 import { normalizeEstate } from '../src/estate/normalize.js';
 import { ALL_RULES } from '../src/rules/index.js';
+import { runLiveBench } from './bench-live.js';
 import { syntheticEstate } from './synthetic-estate.js';
 
 const SIZES = [25_000, 50_000, 100_000];
@@ -71,7 +72,7 @@ function runChild(count: number): void {
   process.stdout.write(JSON.stringify(figures));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const childArg = process.argv.indexOf('--child');
   if (childArg >= 0) {
     runChild(Number(process.argv[childArg + 1]));
@@ -103,6 +104,7 @@ function main(): void {
     console.log(`\n${largest.services.toLocaleString('en-US')} services: evaluation ${(largest.evaluateMs / 1000).toFixed(2)} s — ${verdict} the < 1 s goal · ${(largest.evaluateMs / largest.baselineMs).toFixed(2)}× the parse+traverse baseline`);
     console.log(`memory: peak RSS grew ${(largest.maxRssMb / smallest.maxRssMb).toFixed(2)}× for ${(largest.services / smallest.services).toFixed(0)}× the services (${growth.toFixed(2)} of linear; ≤ 1 means linear or better)`);
   }
+  await runLiveBench();
 }
 
-main();
+await main();

@@ -35,6 +35,7 @@ Options:
                         default: one per 10 services)
   --seed <n>            random seed of the generated estate (with --scale; default 1)
   --latency-ms <n>      delay every reply by <n> ms
+  --arg-latency-ms <n>  delay Resource Graph replies by <n> ms instead (pages of 1,000 rows are slower)
   --lro <sync|apim>     service updates answer 200 at once (sync) or 202 and poll like APIM (default apim)
   --list                print the seeded services and their postures, then exit
   -h, --help            show this help`;
@@ -55,6 +56,7 @@ export async function runSandboxCommand(args: string[], io: SandboxCommandIo, op
   const subscriptions = integer(values.subscriptions, '--subscriptions', 1, 100_000);
   const seed = integer(values.seed, '--seed', 0, 2 ** 32 - 1);
   const latencyMs = integer(values['latency-ms'], '--latency-ms', 0, 600_000) ?? 0;
+  const argLatencyMs = integer(values['arg-latency-ms'], '--arg-latency-ms', 0, 600_000);
   if (scale === undefined && (subscriptions !== undefined || seed !== undefined)) throw new UsageError('--subscriptions and --seed need --scale <n>');
   const lro = values.lro ?? 'apim';
   if (lro !== 'sync' && lro !== 'apim') throw new UsageError(`--lro must be sync or apim, not "${lro}"`);
@@ -63,7 +65,7 @@ export async function runSandboxCommand(args: string[], io: SandboxCommandIo, op
     scale === undefined
       ? seedEstate()
       : scaleEstate({ services: scale, subscriptions: subscriptions ?? Math.max(1, Math.ceil(scale / 10)), ...(seed === undefined ? {} : { seed }) });
-  const sandbox = await startSandbox({ data, port, latencyMs, lro: { mode: lro } }).catch((error: unknown) => {
+  const sandbox = await startSandbox({ data, port, latencyMs, ...(argLatencyMs === undefined ? {} : { argLatencyMs }), lro: { mode: lro } }).catch((error: unknown) => {
     if ((error as { code?: unknown }).code === 'EADDRINUSE') throw new UsageError(`port ${port} is already in use; pick another with --port or leave it out`);
     throw error;
   });
@@ -107,6 +109,7 @@ function parse(args: string[]): {
   subscriptions?: string;
   seed?: string;
   'latency-ms'?: string;
+  'arg-latency-ms'?: string;
   lro?: string;
   list?: boolean;
   help?: boolean;
@@ -122,6 +125,7 @@ function parse(args: string[]): {
         subscriptions: { type: 'string' },
         seed: { type: 'string' },
         'latency-ms': { type: 'string' },
+        'arg-latency-ms': { type: 'string' },
         lro: { type: 'string' },
         list: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },

@@ -30,6 +30,11 @@ export interface SandboxOptions {
   readonly port?: number;
   /** Fixed delay before every reply, to make a slow network visible. Default 0. */
   readonly latencyMs?: number;
+  /**
+   * Delay for Resource Graph queries instead of `latencyMs`: ARG answers pages of up to 1,000 rows
+   * and is much slower per request than an ARM GET, which benchmarks must model.
+   */
+  readonly argLatencyMs?: number;
   /** Failures to inject; more can be added later with `sandbox.faults.add`. */
   readonly faults?: readonly FaultRule[];
   /** ARG's per-token quota (15 per 5 s); `false` turns it off. */
@@ -107,7 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const server: Server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
-    void serve(req, res, { route, requests, logLimit, latencyMs });
+    void serve(req, res, { route, requests, logLimit, latencyMs, argLatencyMs: options.argLatencyMs ?? latencyMs });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -141,6 +146,7 @@ interface ServeContext {
   readonly requests: RequestLogEntry[];
   readonly logLimit: number;
   readonly latencyMs: number;
+  readonly argLatencyMs: number;
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, context: ServeContext): Promise<void> {
@@ -167,7 +173,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, context: ServeCo
     const body = await readJsonBody(req);
     if (body !== undefined) Object.assign(entry, { body });
     // Every reply waits, refusals included: a slow network is slow for everything.
-    if (context.latencyMs > 0) await delay(context.latencyMs);
+    const latencyMs = parsedUrl.pathname.toLowerCase() === ARG_PATH ? context.argLatencyMs : context.latencyMs;
+    if (latencyMs > 0) await delay(latencyMs);
     const token = bearerToken(headers['authorization']);
     const request: SandboxRequest = {
       // HEAD (the SDKs' getEntityTag) is a GET whose body is not sent.
