@@ -48,7 +48,7 @@ async function startSandboxProcess(): Promise<Sandbox> {
   );
   let output = '';
   const ready = await new Promise<{ url: string; caFile: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox did not start within 60 s')), 60_000);
+    const timer = setTimeout(() => { reject(new Error('sandbox did not start within 60 s')); }, 60_000);
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const url = /listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
@@ -58,7 +58,7 @@ async function startSandboxProcess(): Promise<Sandbox> {
         resolve({ url, caFile });
       }
     });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${String(code)}`)));
+    child.once('exit', (code) => { reject(new Error(`sandbox exited with ${String(code)}`)); });
   });
   return { url: ready.url, ca: await readFile(ready.caFile, 'utf8'), stop: () => child.kill('SIGINT') };
 }
