@@ -1,0 +1,68 @@
+import { QuotaGate } from '../azure/quota-gate.js';
+import { RequestCounters } from '../azure/request-counters.js';
+import type { AzureTarget } from '../azure/target.js';
+import type { AuditConfig } from '../engine/audit-config.js';
+import { auditEstate } from '../engine/audit.js';
+import type { Report } from '../engine/report.js';
+import type { ChildKind } from '../estate/model.js';
+import { normalizeEstate } from '../estate/normalize.js';
+import { azureSources } from '../inventory/azure-sources.js';
+import { collectInventory, type Inventory, type InventoryProgress } from '../inventory/collect.js';
+import { describeScope } from '../inventory/scope-echo.js';
+import type { ResolvedScope } from '../inventory/scope.js';
+import type { AnyRule } from '../rules/types.js';
+
+export interface LiveAuditRequest {
+  readonly scope: ResolvedScope;
+  readonly rules: readonly AnyRule[];
+  /** Also read child resources from ARM for the rules that need them. */
+  readonly deep: boolean;
+  readonly now: Date;
+  readonly audit: AuditConfig;
+  readonly includePassing: boolean;
+  readonly version: string;
+  readonly onProgress?: (progress: InventoryProgress) => void;
+  readonly abortSignal?: AbortSignal;
+}
+
+export interface LiveAuditResult {
+  readonly report: Report;
+  readonly inventory: Inventory;
+}
+
+/**
+ * scope → inventory → estate → engine → report, for one target. The CLI and the bot both audit
+ * through here, so they read Azure the same way and echo the scope the same way.
+ */
+export async function auditLive(target: AzureTarget, request: LiveAuditRequest): Promise<LiveAuditResult> {
+  const sources = azureSources(target, { gate: new QuotaGate(), counters: new RequestCounters() });
+  const inventory = await collectInventory(sources, request.scope, {
+    childKinds: childKindsFor(request.rules, request.deep),
+    ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
+    ...(request.abortSignal === undefined ? {} : { abortSignal: request.abortSignal }),
+  });
+  const report = auditEstate(normalizeEstate(inventory.entries), {
+    rules: request.rules,
+    now: request.now,
+    ruleOptions: request.audit.ruleOptions,
+    exemptions: request.audit.exemptions,
+    source: request.scope.name,
+    version: request.version,
+    includePassing: request.includePassing,
+    scope: { echo: describeScope(request.scope, inventory), target: target.label },
+    coverage: inventory.coverage,
+  });
+  return { report, inventory };
+}
+
+/**
+ * Child collections to read. Autoscale settings come from Resource Graph, so they are read even
+ * without deep; everything else costs ARM calls per service and waits for deep.
+ */
+export function childKindsFor(rules: readonly AnyRule[], deep: boolean): Set<ChildKind> {
+  const kinds = new Set<ChildKind>();
+  for (const rule of rules) {
+    for (const kind of rule.meta.needs) if (deep || kind === 'autoscaleSettings') kinds.add(kind);
+  }
+  return kinds;
+}
