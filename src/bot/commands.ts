@@ -1,0 +1,111 @@
+import { normaliseRuleId } from '../engine/select-rules.js';
+import { SEVERITIES, type Severity } from '../rules/types.js';
+
+/** What a chat message asks for. Parsing is pure: no botbuilder, no I/O. */
+export type Command =
+  | {
+      readonly kind: 'audit';
+      readonly environment?: string;
+      readonly services: readonly string[];
+      readonly minSeverity?: Severity;
+      readonly ruleIds: readonly string[];
+      readonly deep: boolean;
+    }
+  | { readonly kind: 'explain'; readonly ruleId: string }
+  | { readonly kind: 'rules' }
+  | { readonly kind: 'last' }
+  | { readonly kind: 'help'; readonly unknown?: string; readonly suggestion?: string };
+
+const AUDIT_VERBS = new Set(['audit', 'check', 'scan', 'assess']);
+const FILLER = new Set(['apim', 'api', 'management', 'in', 'for', 'on', 'of', 'the', 'env', 'environment', 'please', 'services', 'service']);
+const COMMAND_WORDS = ['audit apim in prod', 'explain APIM-001', 'rules', 'last', 'help'];
+
+/**
+ * Reads a message ("audit apim in prod high and above", "check apim in production rule APIM-004",
+ * "audit apim-payments-weu", "explain apim-4"). Unknown input becomes help with the closest command.
+ * `knownEnvironments` lets "audit apim prod" and "audit apim-payments-weu" be told apart.
+ */
+export function parseCommand(text: string, knownEnvironments: readonly string[]): Command {
+  const clean = stripMentions(text).toLowerCase().replace(/[.!?]+$/, '').replace(/\s+/g, ' ').trim();
+  if (clean === '' || ['help', '?', 'hi', 'hello', 'hey', 'commands'].includes(clean)) return { kind: 'help' };
+  const words = clean.split(' ');
+  const [verb, ...rest] = words;
+  if (verb === 'rules' || clean === 'list rules') return { kind: 'rules' };
+  if (verb === 'last' || clean === 'last report' || clean === 'show last') return { kind: 'last' };
+  if (verb === 'explain' || verb === 'why') {
+    const id = rest.find((word) => /^(apim-?)?\d{1,3}$/i.test(word));
+    return id === undefined ? { kind: 'help', unknown: clean, suggestion: 'explain APIM-001' } : { kind: 'explain', ruleId: normaliseRuleId(id) };
+  }
+  if (verb !== undefined && AUDIT_VERBS.has(verb)) return parseAudit(rest, knownEnvironments);
+  return { kind: 'help', unknown: clean, ...suggest(clean) };
+}
+
+function parseAudit(words: readonly string[], knownEnvironments: readonly string[]): Command {
+  let environment: string | undefined;
+  const services: string[] = [];
+  const ruleIds: string[] = [];
+  let minSeverity: Severity | undefined;
+  let deep = false;
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i] ?? '';
+    const next = words[i + 1];
+    if (word === 'rule' && next !== undefined) {
+      ruleIds.push(normaliseRuleId(next));
+      i += 1;
+    } else if (/^apim-\d{1,3}$/.test(word)) {
+      ruleIds.push(normaliseRuleId(word));
+    } else if ((SEVERITIES as readonly string[]).includes(word)) {
+      // "high and above", "critical only", "only critical + high": the lowest severity named wins.
+      const severity = word as Severity;
+      if (minSeverity === undefined || SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(minSeverity)) minSeverity = severity;
+    } else if (word === 'deep' || word === 'deeply' || word === 'full') {
+      deep = true;
+    } else if ((word === 'service' || word === 'services') && next !== undefined && !FILLER.has(next)) {
+      services.push(next);
+      i += 1;
+    } else if (['and', 'above', 'only', '+', 'or', 'up', 'higher', 'with', 'children', 'findings'].includes(word) || FILLER.has(word)) {
+      continue;
+    } else if (environment === undefined && services.length === 0 && isEnvironmentWord(word, knownEnvironments)) {
+      environment = word;
+    } else if (/^[a-z][a-z0-9-]{0,49}$/.test(word) && word.includes('-')) {
+      services.push(word);
+    } else if (environment === undefined) {
+      // An unknown word where an environment belongs: let scope resolution say "did you mean".
+      environment = word;
+    } else {
+      services.push(word);
+    }
+  }
+  return { kind: 'audit', ...(environment === undefined ? {} : { environment }), services, ...(minSeverity === undefined ? {} : { minSeverity }), ruleIds, deep };
+}
+
+function isEnvironmentWord(word: string, known: readonly string[]): boolean {
+  return known.includes(word) || ['prod', 'production', 'dev', 'development', 'test', 'staging', 'sandbox'].includes(word);
+}
+
+/** Removes Teams `<at>…</at>` mentions that survive in text (channels mention the bot first). */
+export function stripMentions(text: string): string {
+  return text.replace(/<at>[^<]*<\/at>/gi, ' ').replace(/&nbsp;/g, ' ');
+}
+
+function suggest(text: string): { suggestion?: string } {
+  const first = text.split(' ')[0] ?? '';
+  const close = COMMAND_WORDS.find((command) => {
+    const word = command.split(' ')[0] ?? '';
+    return word.startsWith(first.slice(0, 3)) || editDistanceAtMost2(first, word);
+  });
+  return close === undefined ? {} : { suggestion: close };
+}
+
+function editDistanceAtMost2(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return (previous[b.length] ?? 99) <= 2;
+}
