@@ -23,6 +23,11 @@ export interface LiveAuditRequest {
   readonly version: string;
   readonly onProgress?: (progress: InventoryProgress) => void;
   readonly abortSignal?: AbortSignal;
+  /**
+   * ARG's quota is per identity: concurrent audits (the bot runs many) must share one gate, or
+   * together they would overrun it.
+   */
+  readonly gate?: QuotaGate;
 }
 
 export interface LiveAuditResult {
@@ -35,7 +40,7 @@ export interface LiveAuditResult {
  * through here, so they read Azure the same way and echo the scope the same way.
  */
 export async function auditLive(target: AzureTarget, request: LiveAuditRequest): Promise<LiveAuditResult> {
-  const sources = azureSources(target, { gate: new QuotaGate(), counters: new RequestCounters() });
+  const sources = azureSources(target, { gate: request.gate ?? new QuotaGate(), counters: new RequestCounters() });
   const inventory = await collectInventory(sources, request.scope, {
     childKinds: childKindsFor(request.rules, request.deep),
     ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
