@@ -15,7 +15,8 @@ export function field(obj: JsonObject, name: string): unknown {
   if (exact !== undefined) return exact;
   const wanted = name.toLowerCase();
   for (const key in obj) {
-    if (key.toLowerCase() === wanted) return obj[key];
+    // Comparing lengths first spares lower-casing every key when a field is simply absent.
+    if (key.length === wanted.length && key.toLowerCase() === wanted) return obj[key];
   }
   return undefined;
 }

@@ -1,16 +1,15 @@
 import { defineRule, fail, pass } from './define-rule.js';
-import type { Evidence } from './types.js';
-import { GATEWAY_SECURITY, judgeDisabledFlag } from './shared/custom-properties.js';
+import { disabledSwitch, GATEWAY_SECURITY, judgeDisabledSwitches, type DisabledSwitch } from './shared/custom-properties.js';
 import { consumptionHasNoCustomProperties } from './shared/sku.js';
 
-/** The six protocol switches, with the words people use for them. */
-const PROTOCOLS: readonly { key: string; label: string }[] = [
-  { key: `${GATEWAY_SECURITY}.Protocols.Tls10`, label: 'client TLS 1.0' },
-  { key: `${GATEWAY_SECURITY}.Protocols.Tls11`, label: 'client TLS 1.1' },
-  { key: `${GATEWAY_SECURITY}.Protocols.Ssl30`, label: 'client SSL 3.0' },
-  { key: `${GATEWAY_SECURITY}.Backend.Protocols.Tls10`, label: 'backend TLS 1.0' },
-  { key: `${GATEWAY_SECURITY}.Backend.Protocols.Tls11`, label: 'backend TLS 1.1' },
-  { key: `${GATEWAY_SECURITY}.Backend.Protocols.Ssl30`, label: 'backend SSL 3.0' },
+/** The six protocol switches, with the words people use for them; an absent one defaults by creation date. */
+const PROTOCOLS: readonly DisabledSwitch[] = [
+  disabledSwitch(`${GATEWAY_SECURITY}.Protocols.Tls10`, 'client TLS 1.0', 'by-creation-date'),
+  disabledSwitch(`${GATEWAY_SECURITY}.Protocols.Tls11`, 'client TLS 1.1', 'by-creation-date'),
+  disabledSwitch(`${GATEWAY_SECURITY}.Protocols.Ssl30`, 'client SSL 3.0', 'by-creation-date'),
+  disabledSwitch(`${GATEWAY_SECURITY}.Backend.Protocols.Tls10`, 'backend TLS 1.0', 'by-creation-date'),
+  disabledSwitch(`${GATEWAY_SECURITY}.Backend.Protocols.Tls11`, 'backend TLS 1.1', 'by-creation-date'),
+  disabledSwitch(`${GATEWAY_SECURITY}.Backend.Protocols.Ssl30`, 'backend SSL 3.0', 'by-creation-date'),
 ];
 
 export default defineRule({
@@ -78,18 +77,8 @@ export default defineRule({
   evaluate(service) {
     const notApplicable = consumptionHasNoCustomProperties(service);
     if (notApplicable) return notApplicable;
-    const all: Evidence[] = [];
-    const enabled: Evidence[] = [];
-    const labels: string[] = [];
-    for (const { key, label } of PROTOCOLS) {
-      const flag = judgeDisabledFlag(service, key, 'by-creation-date');
-      all.push(flag.evidence);
-      if (flag.enabled) {
-        enabled.push(flag.evidence);
-        labels.push(label);
-      }
-    }
+    const { all, enabled, enabledLabels } = judgeDisabledSwitches(service, PROTOCOLS);
     if (enabled.length === 0) return pass('Only TLS 1.2 or later is allowed on the client and backend sides.', all);
-    return fail(`Legacy protocols are enabled: ${labels.join(', ')}.`, enabled);
+    return fail(`Legacy protocols are enabled: ${enabledLabels.join(', ')}.`, enabled);
   },
 });

@@ -1,26 +1,19 @@
 import { z } from 'zod';
 import { defineRule, fail, pass } from './define-rule.js';
-import { GATEWAY_SECURITY, judgeDisabledFlag, type AbsentDefault } from './shared/custom-properties.js';
+import { disabledSwitch, GATEWAY_SECURITY, judgeDisabledSwitches, type AbsentDefault, type DisabledSwitch } from './shared/custom-properties.js';
 import { consumptionHasNoCustomProperties } from './shared/sku.js';
-import type { Evidence } from './types.js';
 
-interface CipherSwitch {
-  readonly key: string;
-  /** The suite name as people write it. */
-  readonly label: string;
-  /**
-   * TripleDes168 shares the protocol switches' era default (enabled only for services created on or
-   * before 2018-04-01); the REST spec gives every other cipher a default of `true` (enabled).
-   */
-  readonly absent: AbsentDefault;
-}
-
-function cipher(name: string, absent: AbsentDefault = 'enabled'): CipherSwitch {
-  return { key: `${GATEWAY_SECURITY}.Ciphers.${name}`, label: name, absent };
+/**
+ * A cipher switch, labelled with the suite name as people write it. TripleDes168 shares the protocol
+ * switches' era default (enabled only for services created on or before 2018-04-01); the REST spec
+ * gives every other cipher a default of `true` (enabled).
+ */
+function cipher(name: string, absent: AbsentDefault = 'enabled'): DisabledSwitch {
+  return disabledSwitch(`${GATEWAY_SECURITY}.Ciphers.${name}`, name, absent);
 }
 
 /** The eight suites PSRule Azure.APIM.Ciphers and azqr apim-010 check, in PSRule's order. */
-const WEAK_CIPHERS: readonly CipherSwitch[] = [
+const WEAK_CIPHERS: readonly DisabledSwitch[] = [
   cipher('TripleDes168', 'by-creation-date'),
   cipher('TLS_RSA_WITH_AES_128_CBC_SHA'),
   cipher('TLS_RSA_WITH_AES_256_CBC_SHA'),
@@ -32,10 +25,11 @@ const WEAK_CIPHERS: readonly CipherSwitch[] = [
 ];
 
 /** The two ECDSA CBC suites the REST spec also lets you disable; nobody upstream checks them. */
-const ECDSA_CBC_CIPHERS: readonly CipherSwitch[] = [
+const ECDSA_CBC_CIPHERS: readonly DisabledSwitch[] = [
   cipher('TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA'),
   cipher('TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA'),
 ];
+const WITH_ECDSA_CBC: readonly DisabledSwitch[] = [...WEAK_CIPHERS, ...ECDSA_CBC_CIPHERS];
 
 const options = z.object({
   /** Also require the two ECDSA CBC suites to be disabled (off by default, as no upstream tool checks them). */
@@ -107,23 +101,12 @@ export default defineRule({
   evaluate(service, { options: { includeEcdsaCbc } }) {
     const notApplicable = consumptionHasNoCustomProperties(service);
     if (notApplicable) return notApplicable;
-    const checked = includeEcdsaCbc ? [...WEAK_CIPHERS, ...ECDSA_CBC_CIPHERS] : WEAK_CIPHERS;
-    const all: Evidence[] = [];
-    const enabled: Evidence[] = [];
-    const labels: string[] = [];
-    for (const suite of checked) {
-      const flag = judgeDisabledFlag(service, suite.key, suite.absent);
-      all.push(flag.evidence);
-      if (flag.enabled) {
-        enabled.push(flag.evidence);
-        labels.push(suite.label);
-      }
-    }
+    const { all, enabled, enabledLabels } = judgeDisabledSwitches(service, includeEcdsaCbc ? WITH_ECDSA_CBC : WEAK_CIPHERS);
     if (enabled.length === 0) {
       return pass(`Service '${service.name}' has all ${all.length} checked weak cipher suites disabled.`, all);
     }
     const absent = enabled.filter((item) => item.actual === undefined).length;
     const absentNote = absent === 0 ? '' : ` (${absent} of them because the key is absent and the platform default applies)`;
-    return fail(`Service '${service.name}' allows weak cipher suites: ${labels.join(', ')}${absentNote}.`, enabled);
+    return fail(`Service '${service.name}' allows weak cipher suites: ${enabledLabels.join(', ')}${absentNote}.`, enabled);
   },
 });

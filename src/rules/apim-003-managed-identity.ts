@@ -3,13 +3,24 @@ import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.j
 import { isBlank } from './shared/values.js';
 
 type IdentityKind = 'systemassigned' | 'userassigned';
+type IdentityRead = { readonly kinds: readonly IdentityKind[] } | 'none' | 'unknown';
+
+/** The spellings ARM writes, read without parsing; for speed, as every service row has one. */
+const ARM_IDENTITY_TYPES: ReadonlyMap<string, IdentityRead> = new Map<string, IdentityRead>([
+  ['SystemAssigned', { kinds: ['systemassigned'] }],
+  ['UserAssigned', { kinds: ['userassigned'] }],
+  ['SystemAssigned, UserAssigned', { kinds: ['systemassigned', 'userassigned'] }],
+  ['None', 'none'],
+]);
 
 /**
  * Reads `identity.type` as a set of identity kinds. ARM writes the combined type as
  * "SystemAssigned, UserAssigned", templates and exports also as "SystemAssigned,UserAssigned"; any
  * casing is accepted. `none` is "None"; `unknown` is a value Azure does not define.
  */
-function readIdentityType(type: string): { kinds: IdentityKind[] } | 'none' | 'unknown' {
+function readIdentityType(type: string): IdentityRead {
+  const known = ARM_IDENTITY_TYPES.get(type);
+  if (known !== undefined) return known;
   const parts = type
     .split(',')
     .map((part) => part.trim().toLowerCase())

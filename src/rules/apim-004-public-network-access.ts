@@ -1,50 +1,7 @@
-import type { ApimService } from '../estate/model.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { approvedConnections, connectionLabels, describeStatus, endpointConnections, injectionMode, isApproved } from './shared/network.js';
 import { isConsumption } from './shared/sku.js';
-import { equalsIgnoreCase, isBlank, readPath } from './shared/values.js';
-
-interface EndpointConnection {
-  /** The connection's name, else the private endpoint's name, else its position. */
-  readonly label: string;
-  readonly status: unknown;
-  /** ARM path of the connection's approval status. */
-  readonly path: string;
-}
-
-/** `properties.privateEndpointConnections[*]` as ARG and ARM GET return them inline on the service. */
-function endpointConnections(service: ApimService): EndpointConnection[] {
-  const list = service.properties['privateEndpointConnections'];
-  if (!Array.isArray(list)) return [];
-  return list.map((entry: unknown, index) => {
-    const name = readPath(entry, 'name');
-    const endpointId = readPath(entry, 'properties.privateEndpoint.id');
-    const label =
-      typeof name === 'string' && name.trim() !== ''
-        ? name
-        : typeof endpointId === 'string' && endpointId.trim() !== ''
-          ? (endpointId.split('/').pop() ?? endpointId)
-          : `#${index}`;
-    return {
-      label,
-      status: readPath(entry, 'properties.privateLinkServiceConnectionState.status'),
-      path: `properties.privateEndpointConnections[${index}].properties.privateLinkServiceConnectionState.status`,
-    };
-  });
-}
-
-function isApproved(connection: EndpointConnection): boolean {
-  return equalsIgnoreCase(connection.status, 'Approved');
-}
-
-function describeStatus(connection: EndpointConnection): string {
-  return `'${connection.label}' (${typeof connection.status === 'string' && connection.status.trim() !== '' ? connection.status : 'no status'})`;
-}
-
-/** External or Internal: the classic VNet injection modes. */
-function injectionMode(service: ApimService): string | undefined {
-  const type = service.properties['virtualNetworkType'];
-  return equalsIgnoreCase(type, 'External') || equalsIgnoreCase(type, 'Internal') ? (type as string).trim() : undefined;
-}
+import { equalsIgnoreCase, isBlank } from './shared/values.js';
 
 export default defineRule({
   meta: {
@@ -135,7 +92,7 @@ export default defineRule({
     }
     const state = isBlank(publicAccess) ? 'publicNetworkAccess is absent, which means Enabled' : `publicNetworkAccess is "${String(publicAccess)}"`;
     return fail(
-      `${name} still accepts traffic from the internet (${state}) although ${approved.length === 1 ? 'an approved private endpoint connection' : `${approved.length} approved private endpoint connections`} (${approved.map((c) => `'${c.label}'`).join(', ')}) can carry it.`,
+      `${name} still accepts traffic from the internet (${state}) although ${approvedConnections(approved)} (${connectionLabels(approved)}) can carry it.`,
       [
         publicEvidence,
         ...approved.map((c) => evidence(c.path, c.status, 'Approved', `private endpoint connection '${c.label}' is approved, so public access can be disabled`)),

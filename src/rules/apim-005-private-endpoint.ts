@@ -1,51 +1,16 @@
-import type { ApimService } from '../estate/model.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import type { Evidence } from './types.js';
+import {
+  approvedConnections,
+  connectionLabels,
+  describeStatus,
+  endpointConnections,
+  injectionMode,
+  isApproved,
+  VIRTUAL_NETWORK_TYPE_PATH,
+} from './shared/network.js';
 import { isConsumption } from './shared/sku.js';
-import { equalsIgnoreCase, isBlank, readPath } from './shared/values.js';
-
-interface EndpointConnection {
-  /** The connection's name, else the private endpoint's name, else its position. */
-  readonly label: string;
-  readonly status: unknown;
-  /** ARM path of the connection's approval status. */
-  readonly path: string;
-}
-
-/** `properties.privateEndpointConnections[*]` as ARG and ARM GET return them inline on the service. */
-function endpointConnections(service: ApimService): EndpointConnection[] {
-  const list = service.properties['privateEndpointConnections'];
-  if (!Array.isArray(list)) return [];
-  return list.map((entry: unknown, index) => {
-    const name = readPath(entry, 'name');
-    const endpointId = readPath(entry, 'properties.privateEndpoint.id');
-    const label =
-      typeof name === 'string' && name.trim() !== ''
-        ? name
-        : typeof endpointId === 'string' && endpointId.trim() !== ''
-          ? (endpointId.split('/').pop() ?? endpointId)
-          : `#${index}`;
-    return {
-      label,
-      status: readPath(entry, 'properties.privateLinkServiceConnectionState.status'),
-      path: `properties.privateEndpointConnections[${index}].properties.privateLinkServiceConnectionState.status`,
-    };
-  });
-}
-
-function isApproved(connection: EndpointConnection): boolean {
-  return equalsIgnoreCase(connection.status, 'Approved');
-}
-
-function describeStatus(connection: EndpointConnection): string {
-  return `'${connection.label}' (${typeof connection.status === 'string' && connection.status.trim() !== '' ? connection.status : 'no status'})`;
-}
-
-/** External or Internal: the classic VNet injection modes. */
-function injectionMode(service: ApimService): string | undefined {
-  const type = service.properties['virtualNetworkType'];
-  return equalsIgnoreCase(type, 'External') || equalsIgnoreCase(type, 'Internal') ? (type as string).trim() : undefined;
-}
+import { isBlank } from './shared/values.js';
 
 const VNET_EXPECTED = 'External or Internal (VNet injection), or an approved private endpoint';
 
@@ -129,7 +94,7 @@ export default defineRule({
     const approved = connections.filter(isApproved);
     if (approved.length > 0) {
       return pass(
-        `${name} is reachable through ${approved.length === 1 ? 'an approved private endpoint connection' : `${approved.length} approved private endpoint connections`}: ${approved.map((c) => `'${c.label}'`).join(', ')}.`,
+        `${name} is reachable through ${approvedConnections(approved)}: ${connectionLabels(approved)}.`,
         approved.map((c) => evidence(c.path, c.status, 'Approved')),
       );
     }
@@ -138,13 +103,13 @@ export default defineRule({
     if (mode !== undefined) {
       return pass(
         `${name} has no approved private endpoint but is injected into a virtual network in ${mode} mode, the alternative to an inbound private endpoint.`,
-        [evidence('properties.virtualNetworkType', vnetType, VNET_EXPECTED)],
+        [evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, VNET_EXPECTED)],
       );
     }
     const found: Evidence[] = [
       isBlank(vnetType)
-        ? evidence('properties.virtualNetworkType', undefined, VNET_EXPECTED, 'absent — platform default: None (not injected)')
-        : evidence('properties.virtualNetworkType', vnetType, VNET_EXPECTED),
+        ? evidence(VIRTUAL_NETWORK_TYPE_PATH, undefined, VNET_EXPECTED, 'absent — platform default: None (not injected)')
+        : evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, VNET_EXPECTED),
     ];
     if (connections.length === 0) {
       const list = service.properties['privateEndpointConnections'];

@@ -2,42 +2,29 @@ import { z } from 'zod';
 import type { ApimService } from '../estate/model.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import type { Evidence } from './types.js';
-import { equalsIgnoreCase, isBlank, readPath } from './shared/values.js';
+import { endpointConnections, injectionMode, isApproved, VIRTUAL_NETWORK_TYPE_PATH } from './shared/network.js';
+import { quoted } from './shared/text.js';
+import { includesIgnoringCase, isBlank, readPath, type PropertyPath } from './shared/values.js';
 
 const options = z.object({
   /** Tiers the check evaluates; Azure Policy ef619a2c's `evaluatedSkuNames` defaults to these two. */
   skus: z.array(z.string().trim().min(1)).min(1).default(['Developer', 'Premium']),
 });
 
-/** External or Internal: the classic VNet injection modes. */
-function injectionMode(service: ApimService): string | undefined {
-  const type = service.properties['virtualNetworkType'];
-  return equalsIgnoreCase(type, 'External') || equalsIgnoreCase(type, 'Internal') ? (type as string).trim() : undefined;
-}
-
-/** Names of the approved inbound private endpoint connections (the alternative to VNet injection). */
-function approvedEndpoints(service: ApimService): string[] {
-  const list = service.properties['privateEndpointConnections'];
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((entry: unknown, index) => {
-    if (!equalsIgnoreCase(readPath(entry, 'properties.privateLinkServiceConnectionState.status'), 'Approved')) return [];
-    const name = readPath(entry, 'name');
-    return [typeof name === 'string' && name.trim() !== '' ? name : `#${index}`];
-  });
-}
-
 const VNET_EXPECTED = 'External or Internal';
+const SUBNET: PropertyPath = ['virtualNetworkConfiguration', 'subnetResourceId'];
 const SUBNET_PATH = 'properties.virtualNetworkConfiguration.subnetResourceId';
 
-/** The configured subnet, when the service reports one; shown with every verdict that judges the service. */
-function subnetEvidence(service: ApimService, injected: boolean): Evidence[] {
-  const subnet = readPath(service.properties, 'virtualNetworkConfiguration.subnetResourceId');
-  if (isBlank(subnet)) return [];
-  return [
+/** Adds the configured subnet, when the service reports one; shown with every verdict that judges the service. */
+function withSubnet(found: Evidence[], service: ApimService, injected: boolean): Evidence[] {
+  const subnet = readPath(service.properties, SUBNET);
+  if (isBlank(subnet)) return found;
+  found.push(
     injected
       ? evidence(SUBNET_PATH, subnet, 'a subnet resource id', 'the subnet the service is injected into')
       : evidence(SUBNET_PATH, subnet, 'a subnet resource id, used with virtualNetworkType External or Internal', 'a subnet is configured, but the service is not injected into it'),
-  ];
+  );
+  return found;
 }
 
 export default defineRule({
@@ -111,21 +98,20 @@ export default defineRule({
     if (tier === undefined || isBlank(tier)) {
       return notApplicable(`${name} does not report its tier (sku.name), so it cannot be told whether VNet injection applies.`);
     }
-    if (!skus.some((sku) => equalsIgnoreCase(tier, sku))) {
+    if (!includesIgnoringCase(skus, tier)) {
       return notApplicable(`${name} is on the ${tier} tier; VNet injection is checked only for ${skus.join(', ')}.`);
     }
     const vnetType = service.properties['virtualNetworkType'];
     const mode = injectionMode(service);
     if (mode !== undefined) {
-      return pass(`${name} is injected into a virtual network in ${mode} mode.`, [
-        evidence('properties.virtualNetworkType', vnetType, VNET_EXPECTED),
-        ...subnetEvidence(service, true),
-      ]);
+      return pass(`${name} is injected into a virtual network in ${mode} mode.`, withSubnet([evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, VNET_EXPECTED)], service, true));
     }
-    const endpoints = approvedEndpoints(service);
-    if (endpoints.length > 0) {
+    const approved = endpointConnections(service).filter(isApproved);
+    if (approved.length > 0) {
+      // Named by the connection's own name or its position (not the private endpoint's name, as APIM-004/005 do).
+      const names = quoted(approved.map((connection) => connection.name ?? `#${connection.index}`));
       return notApplicable(
-        `${name} is isolated by an approved inbound private endpoint (${endpoints.map((e) => `'${e}'`).join(', ')}) instead of VNet injection; the two are alternatives (see APIM-005).`,
+        `${name} is isolated by an approved inbound private endpoint (${names}) instead of VNet injection; the two are alternatives (see APIM-005).`,
       );
     }
     const absent = isBlank(vnetType);
@@ -133,12 +119,15 @@ export default defineRule({
       absent
         ? `${name} is not injected into a virtual network: virtualNetworkType is absent, which means None.`
         : `${name} is not injected into a virtual network: virtualNetworkType is "${String(vnetType)}".`,
-      [
-        absent
-          ? evidence('properties.virtualNetworkType', undefined, VNET_EXPECTED, 'absent — platform default: None')
-          : evidence('properties.virtualNetworkType', vnetType, VNET_EXPECTED),
-        ...subnetEvidence(service, false),
-      ],
+      withSubnet(
+        [
+          absent
+            ? evidence(VIRTUAL_NETWORK_TYPE_PATH, undefined, VNET_EXPECTED, 'absent — platform default: None')
+            : evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, VNET_EXPECTED),
+        ],
+        service,
+        false,
+      ),
     );
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { equalsIgnoreCase, isBlank } from './shared/values.js';
+import { includesIgnoringCase, isBlank } from './shared/values.js';
 
 const options = z.object({
   /**
@@ -74,7 +74,7 @@ export default defineRule({
       return notApplicable(`${name} does not report its tier (sku.name), so it cannot be compared with the allowed SKUs.`);
     }
     const found = evidence('sku.name', tier, allowedSkus);
-    if (allowedSkus.some((sku) => equalsIgnoreCase(tier, sku))) {
+    if (includesIgnoringCase(allowedSkus, tier)) {
       return pass(`${name} is on the ${tier} tier, which is allowed.`, [found]);
     }
     return fail(`${name} is on the ${tier} tier, which is not in the allowed SKUs (${allowedSkus.join(', ')}).`, [found]);

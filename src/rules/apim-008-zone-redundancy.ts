@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { defineRule, error, evidence, fail, pass } from './define-rule.js';
-import { DEFAULT_ZONE_REDUNDANT_REGIONS, serviceRegions, supportsZones, type ServiceRegion } from './shared/regions.js';
+import { defineRule, evidence, fail, pass } from './define-rule.js';
+import { regionError, serviceRegions, supportsZones, withRegionErrors, zoneRegionKeys, type ServiceRegion } from './shared/regions.js';
 import { premiumOnly } from './shared/sku.js';
+import { count } from './shared/text.js';
 import type { Evidence, Verdict } from './types.js';
 
 const options = z.object({
@@ -17,6 +18,7 @@ type RegionJudgement =
   | { readonly kind: 'no-zone-support'; readonly summary: string; readonly evidence: readonly Evidence[] }
   | { readonly kind: 'not-redundant'; readonly summary: string; readonly evidence: readonly Evidence[] }
   | { readonly kind: 'unreadable'; readonly summary: string };
+type ReadableJudgement = Exclude<RegionJudgement, { readonly kind: 'unreadable' }>;
 
 export default defineRule<Options>({
   meta: {
@@ -86,42 +88,56 @@ export default defineRule<Options>({
   },
   options,
   evaluate(service, { options: { zoneRedundantRegions } }) {
-    const notPremium = premiumOnly(service, 'Zone redundancy');
+    const notPremium = premiumOnly(service, 'zone redundancy');
     if (notPremium) return notPremium;
-    const zoneRegions = zoneRedundantRegions ?? DEFAULT_ZONE_REDUNDANT_REGIONS;
-    const judgements = serviceRegions(service).map((region) => judgeRegion(region, zoneRegions));
-
-    const errors: Verdict[] = judgements.flatMap((judgement) =>
-      judgement.kind === 'unreadable' ? [error(`Service '${service.name}': ${judgement.summary}.`)] : [],
-    );
-    const failing = judgements.flatMap((judgement) => (judgement.kind === 'not-redundant' ? [judgement] : []));
+    const zoneRegions = zoneRegionKeys(zoneRedundantRegions);
+    const errors: Verdict[] = [];
+    const readable: ReadableJudgement[] = [];
+    const failing: ReadableJudgement[] = [];
+    for (const region of serviceRegions(service)) {
+      const judgement = judgeRegion(region, zoneRegions);
+      if (judgement.kind === 'unreadable') {
+        errors.push(regionError(service, judgement.summary));
+        continue;
+      }
+      readable.push(judgement);
+      if (judgement.kind === 'not-redundant') failing.push(judgement);
+    }
     if (failing.length > 0) {
-      return [
+      return withRegionErrors(
         fail(
           `Service '${service.name}' is not zone redundant in ${failing.map((judgement) => judgement.summary).join('; ')}.`,
-          failing.flatMap((judgement) => judgement.evidence),
+          evidenceOf(failing),
         ),
-        ...errors,
-      ];
+        errors,
+      );
     }
     // A region that cannot be read could be the one without zones: never pass over it.
-    if (errors.length > 0) return errors;
-    const readable = judgements.flatMap((judgement) => (judgement.kind === 'unreadable' ? [] : [judgement]));
-    return pass(
-      `Service '${service.name}' is zone redundant wherever zones are supported: ${readable.map((judgement) => judgement.summary).join('; ')}.`,
-      readable.flatMap((judgement) => judgement.evidence),
+    return withRegionErrors(
+      pass(
+        `Service '${service.name}' is zone redundant wherever zones are supported: ${readable.map((judgement) => judgement.summary).join('; ')}.`,
+        evidenceOf(readable),
+      ),
+      errors,
     );
   },
 });
 
-function judgeRegion(region: ServiceRegion, zoneRegions: readonly string[]): RegionJudgement {
+/** The evidence of several regions, in region order. */
+function evidenceOf(judgements: readonly ReadableJudgement[]): Evidence[] {
+  const found: Evidence[] = [];
+  for (const judgement of judgements) found.push(...judgement.evidence);
+  return found;
+}
+
+function judgeRegion(region: ServiceRegion, zoneRegions: ReadonlySet<string>): RegionJudgement {
   if (region.problem !== undefined) return { kind: 'unreadable', summary: `${region.label} cannot be judged: ${region.problem}` };
   if (region.location === undefined) {
     return { kind: 'unreadable', summary: `${region.label} has no location, so its zone support cannot be told` };
   }
   const zones = region.zones;
   const zoneCount = zones?.length ?? 0;
-  if (!supportsZones(region.location, zoneRegions)) {
+  if (!supportsZones(region, zoneRegions)) {
     const note =
       zoneCount > 0
         ? 'the region is not in the zone-capable list although zones are set; add it to zoneRedundantRegions if it supports zones'
@@ -162,9 +178,4 @@ function judgeRegion(region: ServiceRegion, zoneRegions: readonly string[]): Reg
     summary: `${region.label} has ${count(zoneCount, 'zone')} and ${count(region.capacity ?? 0, 'unit')}`,
     evidence: [evidence(region.paths.zones, zones, 'at least 2 zones'), evidence(region.paths.capacity, region.capacityRaw, `at least ${count(zoneCount, 'unit')}`)],
   };
-}
-
-/** "1 unit", "3 units". */
-function count(n: number, noun: string): string {
-  return `${n} ${n === 1 ? noun : `${noun}s`}`;
 }

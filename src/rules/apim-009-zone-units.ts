@@ -1,7 +1,8 @@
-import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { serviceRegions, type ServiceRegion } from './shared/regions.js';
+import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { serviceRegions, unreadableRegions, withRegionErrors, type ServiceRegion } from './shared/regions.js';
 import { premiumOnly } from './shared/sku.js';
-import type { Evidence, Verdict } from './types.js';
+import { count } from './shared/text.js';
+import type { Evidence } from './types.js';
 
 export default defineRule({
   meta: {
@@ -55,42 +56,36 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    const notPremium = premiumOnly(service, 'Spreading units over availability zones');
+    const notPremium = premiumOnly(service, 'spreading units over availability zones');
     if (notPremium) return notPremium;
     const regions = serviceRegions(service);
-    const errors: Verdict[] = regions.flatMap((region) =>
-      region.problem === undefined ? [] : [error(`Service '${service.name}': ${region.label} cannot be judged: ${region.problem}.`)],
-    );
+    const errors = unreadableRegions(service, regions);
     const zoned = regions.filter((region) => region.problem === undefined && (region.zones?.length ?? 0) > 0);
     if (zoned.length === 0) {
-      if (errors.length > 0) return errors;
-      return notApplicable(`Service '${service.name}' has no availability zones configured in any region, so there are no zones to give units to (zone redundancy is checked by APIM-008).`);
+      return withRegionErrors(
+        notApplicable(`Service '${service.name}' has no availability zones configured in any region, so there are no zones to give units to (zone redundancy is checked by APIM-008).`),
+        errors,
+      );
     }
     const short = zoned.filter((region) => region.capacity === undefined || region.capacity < zoneCount(region));
     if (short.length > 0) {
-      return [
-        fail(
-          `Service '${service.name}' has fewer units than zones in ${short.map(describeShortfall).join('; ')}.`,
-          short.map((region) => capacityEvidence(region)),
-        ),
-        ...errors,
-      ];
+      return withRegionErrors(
+        fail(`Service '${service.name}' has fewer units than zones in ${short.map(describeShortfall).join('; ')}.`, short.map(capacityEvidence)),
+        errors,
+      );
     }
-    if (errors.length > 0) return errors;
-    return pass(
-      `Service '${service.name}' has at least one unit per zone in every region with zones: ${zoned.map((region) => `${region.label} has ${count(region.capacity ?? 0, 'unit')} for ${count(zoneCount(region), 'zone')}`).join('; ')}.`,
-      zoned.map((region) => capacityEvidence(region)),
+    return withRegionErrors(
+      pass(
+        `Service '${service.name}' has at least one unit per zone in every region with zones: ${zoned.map((region) => `${region.label} has ${count(region.capacity ?? 0, 'unit')} for ${count(zoneCount(region), 'zone')}`).join('; ')}.`,
+        zoned.map(capacityEvidence),
+      ),
+      errors,
     );
   },
 });
 
 function zoneCount(region: ServiceRegion): number {
   return region.zones?.length ?? 0;
-}
-
-/** "1 unit", "3 units". */
-function count(n: number, noun: string): string {
-  return `${n} ${n === 1 ? noun : `${noun}s`}`;
 }
 
 function describeShortfall(region: ServiceRegion): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { additionalRegions } from './shared/regions.js';
+import { additionalLocationsEvidence, additionalRegions } from './shared/regions.js';
 import { isDeveloper, isPremium } from './shared/sku.js';
 import { isBlank } from './shared/values.js';
 
@@ -81,7 +81,7 @@ export default defineRule<Options>({
     return regions > 0
       ? pass(`Service '${service.name}' is on the Premium tier in ${regions + 1} regions, which has an SLA of 99.99 %.`, [
           evidence('sku.name', tier, expected),
-          evidence('properties.additionalLocations[*].location', additional.map((region) => region.location), 'at least 1 additional location for 99.99 %'),
+          additionalLocationsEvidence(additional, 'at least 1 additional location for 99.99 %'),
         ])
       : pass(`Service '${service.name}' is on the Premium tier in a single region, which has an SLA of 99.95 % (99.99 % needs an additional region).`, [
           evidence('sku.name', tier, expected),

@@ -1,6 +1,7 @@
 import { defineRule, evidence, fail, pass } from './define-rule.js';
-import { additionalLocationsValue, additionalRegions } from './shared/regions.js';
+import { additionalLocationsEvidence, additionalLocationsValue, additionalRegions, primaryLocationName } from './shared/regions.js';
 import { premiumOnly } from './shared/sku.js';
+import { quoted } from './shared/text.js';
 
 export default defineRule({
   meta: {
@@ -65,21 +66,21 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    const notPremium = premiumOnly(service, 'Multi-region deployment');
+    const notPremium = premiumOnly(service, 'multi-region deployment');
     if (notPremium) return notPremium;
     const value = additionalLocationsValue(service);
-    const regions = additionalRegions(service);
+    const regions = additionalRegions(service, value);
     if (regions.length === 0) {
       const found = value === undefined ? 'absent' : value === null ? 'null' : Array.isArray(value) ? 'empty' : 'not an array';
       return fail(
-        `Service '${service.name}' runs only in its primary region '${service.location ?? '(unknown location)'}' (properties.additionalLocations is ${found}).`,
+        `Service '${service.name}' runs only in its primary region '${primaryLocationName(service)}' (properties.additionalLocations is ${found}).`,
         [evidence('properties.additionalLocations', value, 'at least 1 additional location', value === undefined ? 'absent — single-region deployment' : `${found} — single-region deployment`)],
       );
     }
     const names = regions.map((region) => region.location ?? `entry #${(region.index ?? 0) + 1}`);
     return pass(
-      `Service '${service.name}' runs in ${regions.length + 1} regions: '${service.location ?? '(unknown location)'}' (primary), ${names.map((name) => `'${name}'`).join(', ')}.`,
-      [evidence('properties.additionalLocations[*].location', regions.map((region) => region.location), 'at least 1 additional location')],
+      `Service '${service.name}' runs in ${regions.length + 1} regions: '${primaryLocationName(service)}' (primary), ${quoted(names)}.`,
+      [additionalLocationsEvidence(regions, 'at least 1 additional location')],
     );
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { additionalRegions, primaryRegion, type ServiceRegion } from './shared/regions.js';
+import { serviceRegions, type ServiceRegion } from './shared/regions.js';
 import { premiumOnly } from './shared/sku.js';
 import { isTrueFlag } from './shared/values.js';
 import type { Evidence } from './types.js';
@@ -61,13 +61,12 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    const notPremium = premiumOnly(service, 'Regional gateways');
+    const notPremium = premiumOnly(service, 'regional gateways');
     if (notPremium) return notPremium;
-    const additional = additionalRegions(service);
-    if (additional.length === 0) {
+    const regions = serviceRegions(service);
+    if (regions.length === 1) {
       return notApplicable(`Service '${service.name}' runs in one region only (no properties.additionalLocations), so it has no regional gateways to check.`);
     }
-    const regions = [primaryRegion(service), ...additional];
     const disabled = regions.filter((region) => isTrueFlag(region.disableGateway));
     if (disabled.length > 0) {
       return fail(

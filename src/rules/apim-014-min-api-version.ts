@@ -1,17 +1,29 @@
 import { z } from 'zod';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { isConsumption } from './shared/sku.js';
-import { isBlank, readPath } from './shared/values.js';
+import { isBlank, readPath, type PropertyPath } from './shared/values.js';
 
 const PATH = 'properties.apiVersionConstraint.minApiVersion';
+const MIN_API_VERSION: PropertyPath = ['apiVersionConstraint', 'minApiVersion'];
 
 /** An ARM api-version: a date, optionally with "-preview" (any casing). */
 const API_VERSION = /^(\d{4}-\d{2}-\d{2})(?:-preview)?$/i;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** True for a real calendar date in yyyy-mm-dd form (rejects 2021-02-30). */
+/**
+ * True for a real calendar date in yyyy-mm-dd form (rejects 2021-02-30). Checked by arithmetic on the
+ * digits, as every service row is checked; Date.parse would accept 2021-02-30 and roll it over.
+ */
 function isCalendarDate(date: string): boolean {
-  const time = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === date;
+  const parts = DATE.exec(date);
+  if (parts === null) return false;
+  const year = Number(parts[1]);
+  const month = Number(parts[2]);
+  const day = Number(parts[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  return days !== undefined && day >= 1 && day <= days;
 }
 
 /** The date part of an api-version, or undefined when the value is not one. */
@@ -90,7 +102,7 @@ export default defineRule({
       return notApplicable(`${name} is on the Consumption tier, which the minimum API version check (Azure Policy 549814b6) does not cover.`);
     }
     const expected = `${minimumApiVersion} or later`;
-    const value = readPath(service.properties, 'apiVersionConstraint.minApiVersion');
+    const value = readPath(service.properties, MIN_API_VERSION);
     if (isBlank(value)) {
       return fail(`${name} enforces no minimum control-plane API version (properties.apiVersionConstraint.minApiVersion is not set).`, [
         evidence(PATH, undefined, expected, 'absent — no minimum: calls with any API version are accepted'),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { field, isObject } from '../estate/fields.js';
+import { isObject } from '../estate/fields.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { isBlank } from './shared/values.js';
+import { count } from './shared/text.js';
+import { isBlank, readField } from './shared/values.js';
 import type { Evidence } from './types.js';
 
 const options = z.object({
@@ -88,14 +89,23 @@ export default defineRule<Options>({
   },
   options,
   evaluate(service, { now, options: { minimumDaysRemaining } }) {
-    const configurations = field(service.properties, 'hostnameConfigurations');
+    const configurations = readField(service.properties, 'hostnameConfigurations');
     if (configurations === undefined) {
       return notApplicable(`Service '${service.name}' has no properties.hostnameConfigurations in the exported data, so its custom-domain certificates cannot be checked.`);
     }
-    const deadline = now.getTime() + minimumDaysRemaining * DAY_MS;
-    const checks = (Array.isArray(configurations) ? configurations : []).flatMap((entry: unknown, index) =>
-      isObject(entry) && !isBlank(field(entry, 'certificate')) ? [checkCertificate(entry, index, now, deadline, minimumDaysRemaining)] : [],
-    );
+    const checks: CertificateCheck[] = [];
+    if (Array.isArray(configurations)) {
+      // Worked out for the first certificate only: most services have none.
+      let deadline: Deadline | undefined;
+      for (let index = 0; index < configurations.length; index += 1) {
+        const entry: unknown = configurations[index];
+        if (!isObject(entry)) continue;
+        const certificate = readField(entry, 'certificate');
+        if (isBlank(certificate)) continue;
+        deadline ??= deadlineFrom(now, minimumDaysRemaining);
+        checks.push(checkCertificate(entry, index, certificate, deadline));
+      }
+    }
     if (checks.length === 0) {
       return pass(`Service '${service.name}' has no custom-domain certificates to renew.`);
     }
@@ -114,20 +124,29 @@ export default defineRule<Options>({
   },
 });
 
-function checkCertificate(entry: Record<string, unknown>, index: number, now: Date, deadline: number, minimumDays: number): CertificateCheck {
-  const hostNameValue = field(entry, 'hostName');
+/** The instant a certificate must outlive, and how evidence states it. */
+interface Deadline {
+  readonly now: number;
+  readonly time: number;
+  readonly days: number;
+  readonly expected: string;
+}
+
+function deadlineFrom(now: Date, days: number): Deadline {
+  const time = now.getTime() + days * DAY_MS;
+  return { now: now.getTime(), time, days, expected: `not before ${isoTimestamp(time)} (now + ${days} days)` };
+}
+
+function checkCertificate(entry: Record<string, unknown>, index: number, certificate: unknown, deadline: Deadline): CertificateCheck {
+  const hostNameValue = readField(entry, 'hostName');
   const hostName = typeof hostNameValue === 'string' && hostNameValue.trim() !== '' ? hostNameValue : `host name #${index + 1}`;
-  const certificate = field(entry, 'certificate');
-  const keyVaultId = field(entry, 'keyVaultId');
+  const keyVaultId = readField(entry, 'keyVaultId');
   const fromKeyVault = typeof keyVaultId === 'string' && keyVaultId.trim() !== '';
   const path = `properties.hostnameConfigurations[${index}].certificate.expiry`;
-  const expected = `not before ${new Date(deadline).toISOString()} (now + ${minimumDays} days)`;
-  const renewal = fromKeyVault
-    ? `It is Key Vault-backed (${keyVaultId}), so API Management picks up a certificate renewed in Key Vault automatically; check the renewal and the access of the service identity to the vault.`
-    : 'It was uploaded to the service, so a renewed certificate must be uploaded.';
+  const { expected } = deadline;
   const source = fromKeyVault ? `Key Vault-backed: ${keyVaultId}` : 'uploaded certificate';
 
-  const expiry = isObject(certificate) ? field(certificate, 'expiry') : undefined;
+  const expiry = isObject(certificate) ? readField(certificate, 'expiry') : undefined;
   if (isBlank(expiry)) {
     return {
       hostName,
@@ -147,15 +166,18 @@ function checkCertificate(entry: Record<string, unknown>, index: number, now: Da
       expiresAt: undefined,
     };
   }
-  const left = expiresAt - now.getTime();
-  if (expiresAt >= deadline) {
-    return { hostName, ok: true, sentence: '', evidence: evidence(path, expiry, expected, `${days(Math.floor(left / DAY_MS))} left — ${source}`), expiresAt };
+  const left = expiresAt - deadline.now;
+  if (expiresAt >= deadline.time) {
+    return { hostName, ok: true, sentence: '', evidence: evidence(path, expiry, expected, `${count(Math.floor(left / DAY_MS), 'day')} left — ${source}`), expiresAt };
   }
   const daysLeft = Math.floor(left / DAY_MS);
   const when =
     left < 0
       ? `expired ${ago(Math.floor(-left / DAY_MS))}, on ${isoDate(expiresAt)}`
-      : `expires on ${isoDate(expiresAt)}, ${daysLeft === 0 ? 'in less than a day' : `in ${days(daysLeft)}`} (fewer than the ${minimumDays} required)`;
+      : `expires on ${isoDate(expiresAt)}, ${daysLeft === 0 ? 'in less than a day' : `in ${count(daysLeft, 'day')}`} (fewer than the ${deadline.days} required)`;
+  const renewal = fromKeyVault
+    ? `It is Key Vault-backed (${keyVaultId}), so API Management picks up a certificate renewed in Key Vault automatically; check the renewal and the access of the service identity to the vault.`
+    : 'It was uploaded to the service, so a renewed certificate must be uploaded.';
   return {
     hostName,
     ok: false,
@@ -165,14 +187,31 @@ function checkCertificate(entry: Record<string, unknown>, index: number, now: Da
   };
 }
 
-function isoDate(time: number): string {
-  return new Date(time).toISOString().slice(0, 10);
+/*
+ * `toISOString()`, and its yyyy-mm-dd part, formatted from the date's UTC fields: the rule formats
+ * dates for most services, and toISOString is several times slower. Years outside 0–9999 (which
+ * toISOString writes with a sign and six digits) are left to toISOString.
+ */
+
+function isoTimestamp(time: number): string {
+  const date = new Date(time);
+  const year = date.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) return date.toISOString();
+  const clock = `${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}.${pad(date.getUTCMilliseconds(), 3)}`;
+  return `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}T${clock}Z`;
 }
 
-function days(n: number): string {
-  return `${n} ${n === 1 ? 'day' : 'days'}`;
+function isoDate(time: number): string {
+  const date = new Date(time);
+  const year = date.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) return date.toISOString().slice(0, 10);
+  return `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
 }
 
 function ago(n: number): string {
-  return n === 0 ? 'less than a day ago' : `${days(n)} ago`;
+  return n === 0 ? 'less than a day ago' : `${count(n, 'day')} ago`;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { quoted } from './shared/text.js';
 import type { Evidence } from './types.js';
 
 const options = z.object({
@@ -18,6 +19,7 @@ const PSRULE_PATTERN = '^[a-zA-Z]([A-Za-z0-9-]*[a-zA-Z0-9]){0,49}$';
  * A letter, then optionally letters, digits and hyphens that end with a letter or digit.
  */
 const NAME_PATTERN = /^[a-zA-Z](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const NAME_EXPECTED = `1–${MAX_LENGTH} characters matching ${PSRULE_PATTERN}`;
 
 export default defineRule<Options>({
   meta: {
@@ -63,17 +65,17 @@ export default defineRule<Options>({
   },
   options,
   evaluate(service, { options: { requiredPrefix } }) {
-    const fromId = service.id.split('/').pop() ?? '';
-    const name = service.name.trim() !== '' ? service.name : fromId;
+    const hasName = service.name.trim() !== '';
+    const name = hasName ? service.name : service.id.slice(service.id.lastIndexOf('/') + 1);
     if (name.trim() === '') {
       return notApplicable('The service entry has no name and its resource id does not end with one, so the name cannot be checked.');
     }
-    const fromIdNote = service.name.trim() === '' ? 'name is blank; taken from the last segment of id' : undefined;
+    const fromIdNote = hasName ? undefined : 'name is blank; taken from the last segment of id';
     const problems: string[] = [];
     const found: Evidence[] = [];
     if (name.length > MAX_LENGTH || !NAME_PATTERN.test(name)) {
       problems.push(describeViolation(name));
-      found.push(evidence('name', name, `1–${MAX_LENGTH} characters matching ${PSRULE_PATTERN}`, [`${name.length} characters`, fromIdNote].filter(Boolean).join('; ')));
+      found.push(evidence('name', name, NAME_EXPECTED, [`${name.length} characters`, fromIdNote].filter(Boolean).join('; ')));
     }
     if (requiredPrefix !== undefined && !name.toLowerCase().startsWith(requiredPrefix.toLowerCase())) {
       problems.push(`it does not start with the required prefix '${requiredPrefix}'`);
@@ -86,7 +88,7 @@ export default defineRule<Options>({
       requiredPrefix === undefined
         ? `The name of service '${name}' meets the Azure naming rules.`
         : `The name of service '${name}' meets the Azure naming rules and starts with '${requiredPrefix}'.`,
-      [evidence('name', name, `1–${MAX_LENGTH} characters matching ${PSRULE_PATTERN}`, fromIdNote)],
+      [evidence('name', name, NAME_EXPECTED, fromIdNote)],
     );
   },
 });
@@ -96,6 +98,6 @@ function describeViolation(name: string): string {
   if (name.length > MAX_LENGTH) return `it has ${name.length} characters, more than ${MAX_LENGTH}`;
   if (!/^[a-zA-Z]/.test(name)) return 'it does not start with a letter';
   const bad = [...new Set(name.replace(/[A-Za-z0-9-]/g, ''))];
-  if (bad.length > 0) return `it contains characters other than letters, digits and hyphens (${bad.map((c) => `'${c}'`).join(', ')})`;
+  if (bad.length > 0) return `it contains characters other than letters, digits and hyphens (${quoted(bad)})`;
   return 'it ends with a hyphen';
 }

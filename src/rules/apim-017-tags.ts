@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { field } from '../estate/fields.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { equalsIgnoreCase } from './shared/values.js';
+import { count, quoted } from './shared/text.js';
+import { equalsIgnoreCase, readField } from './shared/values.js';
 import type { Evidence } from './types.js';
 
 const options = z.object({
@@ -57,7 +57,7 @@ export default defineRule<Options>({
   },
   options,
   evaluate(service, { options: { requiredTags } }) {
-    if (equalsIgnoreCase(field(service.properties, 'provisioningState'), 'Deleting')) {
+    if (equalsIgnoreCase(readField(service.properties, 'provisioningState'), 'Deleting')) {
       return notApplicable(`Service '${service.name}' is being deleted (properties.provisioningState is Deleting), so its tags are not checked.`);
     }
     const tags = service.tags ?? {};
@@ -72,14 +72,14 @@ export default defineRule<Options>({
     const missing = requiredTags.filter((required) => !keys.some((key) => key.toLowerCase() === required.toLowerCase()));
     if (missing.length > 0) {
       return fail(
-        `Service '${service.name}' lacks the required ${missing.length === 1 ? 'tag' : 'tags'} ${missing.map((key) => `'${key}'`).join(', ')}.`,
-        missing.map((key): Evidence => evidence(`tags['${key}']`, undefined, 'present', `absent — the service has ${keys.map((k) => `'${k}'`).join(', ')}`)),
+        `Service '${service.name}' lacks the required ${missing.length === 1 ? 'tag' : 'tags'} ${quoted(missing)}.`,
+        missing.map((key): Evidence => evidence(`tags['${key}']`, undefined, 'present', `absent — the service has ${quoted(keys)}`)),
       );
     }
     return pass(
       requiredTags.length > 0
         ? `Service '${service.name}' carries every required tag (${requiredTags.join(', ')}).`
-        : `Service '${service.name}' carries ${keys.length === 1 ? '1 tag' : `${keys.length} tags`} (${keys.join(', ')}).`,
+        : `Service '${service.name}' carries ${count(keys.length, 'tag')} (${keys.join(', ')}).`,
       [evidence('tags', tags, requiredTags.length > 0 ? `tags ${requiredTags.join(', ')}` : 'at least one tag')],
     );
   },

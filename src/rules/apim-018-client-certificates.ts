@@ -1,7 +1,6 @@
-import { field } from '../estate/fields.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { isConsumption } from './shared/sku.js';
-import { isTrueFlag } from './shared/values.js';
+import { isTrueFlag, readField } from './shared/values.js';
 
 const PATH = 'properties.enableClientCertificate';
 
@@ -59,7 +58,7 @@ export default defineRule({
         `Service '${service.name}' is on the ${service.sku.name ?? 'unknown'} tier; properties.enableClientCertificate is meant for the Consumption tier only (other tiers negotiate client certificates per host name), so it is neither checked nor changed here.`,
       );
     }
-    const value = field(service.properties, 'enableClientCertificate');
+    const value = readField(service.properties, 'enableClientCertificate');
     if (isTrueFlag(value)) {
       return pass(`Service '${service.name}' requests client certificates from callers.`, [evidence(PATH, value, true)]);
     }

@@ -1,8 +1,8 @@
 import type { ApimService, ChildResource } from '../estate/model.js';
-import { field } from '../estate/fields.js';
 import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { collected, needsChildren } from './shared/children.js';
-import { equalsIgnoreCase, isFalseFlag } from './shared/values.js';
+import { quoted } from './shared/text.js';
+import { includesIgnoringCase, isFalseFlag, readField } from './shared/values.js';
 import type { Evidence, Verdict } from './types.js';
 
 /** Classic tiers whose unit count autoscale can change. */
@@ -90,7 +90,7 @@ export default defineRule({
   },
   evaluate(service) {
     const tier = service.sku.name;
-    if (!SCALABLE_TIERS.some((name) => equalsIgnoreCase(tier, name))) {
+    if (!includesIgnoringCase(SCALABLE_TIERS, tier)) {
       return notApplicable(
         `Service '${service.name}' is on the ${tier ?? 'unknown'} tier; autoscale applies to the Basic, Standard and Premium (classic) tiers only.`,
       );
@@ -106,11 +106,11 @@ function judgeSettings(service: ApimService, settings: readonly ChildResource[])
     setting.problem === undefined ? [] : [error(`Autoscale setting '${setting.name}' of service '${service.name}' cannot be judged: ${setting.problem}.`, { resourceId: setting.id || service.id })],
   );
   const readable = settings.filter((setting) => setting.problem === undefined);
-  const enabled = readable.filter((setting) => !isFalseFlag(field(setting.properties, 'enabled')));
+  const enabled = readable.filter((setting) => !isFalseFlag(readField(setting.properties, 'enabled')));
   if (enabled.length > 0) {
     return [
       pass(
-        `Service '${service.name}' is autoscaled by ${enabled.map((setting) => `'${setting.name}'`).join(', ')}.`,
+        `Service '${service.name}' is autoscaled by ${quoted(enabled.map((setting) => setting.name))}.`,
         enabled.map((setting) => enabledEvidence(setting)),
       ),
       ...errors,
@@ -127,7 +127,7 @@ function judgeSettings(service: ApimService, settings: readonly ChildResource[])
   }
   return [
     fail(
-      `Every autoscale setting of service '${service.name}' is disabled (${readable.map((setting) => `'${setting.name}'`).join(', ')}), so its unit count only changes by hand.`,
+      `Every autoscale setting of service '${service.name}' is disabled (${quoted(readable.map((setting) => setting.name))}), so its unit count only changes by hand.`,
       readable.map((setting) => enabledEvidence(setting)),
     ),
   ];
@@ -135,7 +135,7 @@ function judgeSettings(service: ApimService, settings: readonly ChildResource[])
 
 function enabledEvidence(setting: ChildResource): Evidence {
   const path = `autoscaleSettings['${setting.name}'].properties.enabled`;
-  const value = field(setting.properties, 'enabled');
+  const value = readField(setting.properties, 'enabled');
   return value === undefined || value === null
     ? evidence(path, undefined, true, 'absent — platform default: enabled')
     : evidence(path, value, true);

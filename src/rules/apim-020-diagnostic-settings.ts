@@ -1,7 +1,7 @@
 import type { ChildResource } from '../estate/model.js';
 import type { Evidence } from './types.js';
-import { defineRule, error, evidence, fail, pass } from './define-rule.js';
-import { needsChildren } from './shared/children.js';
+import { defineRule, evidence, fail, pass } from './define-rule.js';
+import { needsChildren, unreadableChild } from './shared/children.js';
 import { equalsIgnoreCase, isBlank, isTrueFlag } from './shared/values.js';
 
 const SETTINGS = 'providers/Microsoft.Insights/diagnosticSettings';
@@ -159,13 +159,7 @@ export default defineRule({
 
     // A setting the export could not describe may be the one that counts: report it instead of failing.
     const unreadable = settings.filter((setting) => setting.problem !== undefined);
-    if (unreadable.length > 0) {
-      return unreadable.map((setting) =>
-        error(`Diagnostic setting '${setting.name}' cannot be judged: ${setting.problem ?? 'it could not be read'}.`, {
-          resourceId: setting.id || service.id,
-        }),
-      );
-    }
+    if (unreadable.length > 0) return unreadable.map((setting) => unreadableChild(service, setting));
 
     const shortfalls = judged.map(shortfall);
     return fail(

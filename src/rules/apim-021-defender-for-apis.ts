@@ -1,18 +1,12 @@
 import type { ChildKind, ChildResource } from '../estate/model.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { collected, describeChild, judgeChildren, needsChildren } from './shared/children.js';
+import { childSubject, collected, judgeChildren, needsChildren } from './shared/children.js';
 import { isBlank } from './shared/values.js';
 
 const NEEDS: readonly ChildKind[] = ['apis', 'apiCollections'];
 const COLLECTIONS = 'providers/Microsoft.Security/apiCollections';
 const EXPECTED = 'a Microsoft.Security/apiCollections resource named after the API';
-
-/** "API 'orders'" at the start of a sentence. */
-function subject(child: ChildResource): string {
-  const name = describeChild(child);
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
 
 /**
  * The API type: ARM GET returns `properties.type`; `properties.apiType` is the import-time field that
@@ -99,11 +93,11 @@ export default defineRule({
 
     const judge = (api: ChildResource): Verdict => {
       if (isOtherRevision(api)) {
-        return notApplicable(`${subject(api)} is not the current revision; Defender for APIs onboards the current revision of an API.`);
+        return notApplicable(`${childSubject(api)} is not the current revision; Defender for APIs onboards the current revision of an API.`);
       }
       const type = apiType(api);
       if (type.kind !== 'http') {
-        return notApplicable(`${subject(api)} is a ${type.kind} API; Defender for APIs onboards REST APIs only.`);
+        return notApplicable(`${childSubject(api)} is a ${type.kind} API; Defender for APIs onboards REST APIs only.`);
       }
       const name = api.name.toLowerCase();
       const id = api.id.toLowerCase();
@@ -113,11 +107,11 @@ export default defineRule({
         return collection.name.toLowerCase() === name || (typeof via === 'string' && via.trim().toLowerCase() === id);
       });
       if (onboarded === undefined) {
-        return fail(`${subject(api)} is a REST API that is not onboarded to Defender for APIs.`, [
+        return fail(`${childSubject(api)} is a REST API that is not onboarded to Defender for APIs.`, [
           evidence(path, undefined, EXPECTED, 'absent — no apiCollections resource has this name'),
         ]);
       }
-      return pass(`${subject(api)} is onboarded to Defender for APIs.`, [evidence(path, onboarded.id, EXPECTED)]);
+      return pass(`${childSubject(api)} is onboarded to Defender for APIs.`, [evidence(path, onboarded.id, EXPECTED)]);
     };
 
     return judgeChildren(service, 'apis', judge, { none: 'The service has no APIs, so there is nothing to onboard to Defender for APIs.' });

@@ -1,7 +1,7 @@
 import type { ChildResource } from '../estate/model.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { describeChild, judgeChildren } from './shared/children.js';
+import { childPath, childSubject, judgeChildren } from './shared/children.js';
 import { isConsumption } from './shared/sku.js';
 import { isFalseFlag, isTrueFlag } from './shared/values.js';
 
@@ -11,36 +11,25 @@ const ENDPOINTS: Readonly<Record<string, string>> = {
   gitaccess: 'the Git configuration repository endpoint',
 };
 
-/** "Tenant access setting 'access'" at the start of a sentence. */
-function subject(child: ChildResource): string {
-  const name = describeChild(child);
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** `tenant/access`: the child as it sits under the service, for evidence paths. */
-function childPath(child: ChildResource): string {
-  return `${child.type.split('/').pop() ?? child.type}/${child.name}`;
-}
-
 function judgeEndpoint(entry: ChildResource): Verdict {
   const endpoint = ENDPOINTS[entry.name.trim().toLowerCase()];
   if (endpoint === undefined) {
     return notApplicable(
-      `${subject(entry)} is not the direct management (access) or Git (gitAccess) endpoint; this rule does not judge it.`,
+      `${childSubject(entry)} is not the direct management (access) or Git (gitAccess) endpoint; this rule does not judge it.`,
     );
   }
   const path = `${childPath(entry)}: properties.enabled`;
   const enabled = entry.properties['enabled'];
   if (enabled === undefined || enabled === null) {
-    return notApplicable(`${subject(entry)} does not report properties.enabled, so ${endpoint} is not evaluated.`);
+    return notApplicable(`${childSubject(entry)} does not report properties.enabled, so ${endpoint} is not evaluated.`);
   }
   if (isTrueFlag(enabled)) {
-    return fail(`${subject(entry)} has ${endpoint} enabled.`, [evidence(path, enabled, false)]);
+    return fail(`${childSubject(entry)} has ${endpoint} enabled.`, [evidence(path, enabled, false)]);
   }
   if (isFalseFlag(enabled)) {
-    return pass(`${subject(entry)} has ${endpoint} disabled.`, [evidence(path, enabled, false)]);
+    return pass(`${childSubject(entry)} has ${endpoint} disabled.`, [evidence(path, enabled, false)]);
   }
-  return notApplicable(`${subject(entry)} has properties.enabled ${JSON.stringify(enabled)}, which is neither true nor false, so ${endpoint} is not evaluated.`);
+  return notApplicable(`${childSubject(entry)} has properties.enabled ${JSON.stringify(enabled)}, which is neither true nor false, so ${endpoint} is not evaluated.`);
 }
 
 export default defineRule({

@@ -1,29 +1,18 @@
 import type { ChildResource } from '../estate/model.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { describeChild, judgeChildren } from './shared/children.js';
+import { childPath, childSubject, judgeChildren } from './shared/children.js';
 import { isConsumption } from './shared/sku.js';
 import { equalsIgnoreCase, isFalseFlag } from './shared/values.js';
-
-/** "Developer portal configuration 'default'" at the start of a sentence. */
-function subject(child: ChildResource): string {
-  const name = describeChild(child);
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** `portalconfigs/default`: the child as it sits under the service, for evidence paths. */
-function childPath(child: ChildResource): string {
-  return `${child.type.split('/').pop() ?? child.type}/${child.name}`;
-}
 
 function judgeConfig(config: ChildResource): Verdict {
   const path = `${childPath(config)}: properties.enableBasicAuth`;
   const value = config.properties['enableBasicAuth'];
   if (isFalseFlag(value)) {
-    return pass(`${subject(config)} does not allow username and password sign-in.`, [evidence(path, value, false)]);
+    return pass(`${childSubject(config)} does not allow username and password sign-in.`, [evidence(path, value, false)]);
   }
   const absent = value === undefined || value === null;
-  return fail(`${subject(config)} allows developers to sign in with a username and password.`, [
+  return fail(`${childSubject(config)} allows developers to sign in with a username and password.`, [
     absent ? evidence(path, undefined, false, 'absent — counts as enabled (the platform default)') : evidence(path, value, false),
   ]);
 }

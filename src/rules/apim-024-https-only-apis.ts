@@ -1,20 +1,8 @@
-import type { ChildResource } from '../estate/model.js';
 import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { describeChild, judgeChildren } from './shared/children.js';
+import { childPath, childSubject, judgeChildren } from './shared/children.js';
 
 /** Plain-text protocols and the encrypted protocol that replaces each. */
 const ENCRYPTED_EQUIVALENT: Readonly<Record<string, string>> = { http: 'https', ws: 'wss' };
-
-/** "API 'orders'" at the start of a sentence. */
-function subject(child: ChildResource): string {
-  const name = describeChild(child);
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** `apis/orders`: the child as it sits under the service, for evidence paths. */
-function childPath(child: ChildResource): string {
-  return `${child.type.split('/').pop() ?? child.type}/${child.name}`;
-}
 
 /** The protocol list with every plain-text entry swapped for its encrypted twin, without duplicates. */
 function encryptedProtocols(protocols: readonly string[]): string[] {
@@ -94,20 +82,20 @@ export default defineRule({
         const path = `${childPath(api)}: properties.protocols`;
         const protocols = api.properties['protocols'];
         if (protocols === undefined || protocols === null) {
-          return notApplicable(`${subject(api)} does not report properties.protocols, so the protocols it accepts are not evaluated.`);
+          return notApplicable(`${childSubject(api)} does not report properties.protocols, so the protocols it accepts are not evaluated.`);
         }
         if (!Array.isArray(protocols) || protocols.some((entry) => typeof entry !== 'string')) {
-          return error(`${subject(api)} has properties.protocols that is not a list of protocol names: ${JSON.stringify(protocols)}.`);
+          return error(`${childSubject(api)} has properties.protocols that is not a list of protocol names: ${JSON.stringify(protocols)}.`);
         }
         const listed = protocols as string[];
         const plain = [...new Set(listed.map((p) => p.trim().toLowerCase()).filter((p) => p in ENCRYPTED_EQUIVALENT))];
         if (plain.length > 0) {
-          return fail(`${subject(api)} accepts ${plain.join(' and ')}.`, [evidence(path, listed, encryptedProtocols(listed))]);
+          return fail(`${childSubject(api)} accepts ${plain.join(' and ')}.`, [evidence(path, listed, encryptedProtocols(listed))]);
         }
         const reason =
           listed.length === 0
-            ? `${subject(api)} lists no protocols, so it accepts no plain-text calls.`
-            : `${subject(api)} accepts only ${listed.join(', ')}.`;
+            ? `${childSubject(api)} lists no protocols, so it accepts no plain-text calls.`
+            : `${childSubject(api)} accepts only ${listed.join(', ')}.`;
         return pass(reason, [evidence(path, listed, listed)]);
       },
       { none: 'The service has no APIs, so none accepts plain-text protocols.' },

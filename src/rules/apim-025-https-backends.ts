@@ -1,7 +1,7 @@
 import type { ChildKind, ChildResource } from '../estate/model.js';
 import type { Verdict } from './types.js';
 import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { collected, describeChild, judgeChildren, needsChildren } from './shared/children.js';
+import { childPath, childSubject, collected, judgeChildren, needsChildren } from './shared/children.js';
 import { isBlank } from './shared/values.js';
 
 /** The two collections read, and where each keeps the URL the gateway forwards to. */
@@ -11,32 +11,21 @@ const URL_FIELDS: readonly { kind: ChildKind; field: string }[] = [
 ];
 const NEEDS: readonly ChildKind[] = URL_FIELDS.map(({ kind }) => kind);
 
-/** "Backend 'legacy'" at the start of a sentence. */
-function subject(child: ChildResource): string {
-  const name = describeChild(child);
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** `backends/legacy`: the child as it sits under the service, for evidence paths. */
-function childPath(child: ChildResource): string {
-  return `${child.type.split('/').pop() ?? child.type}/${child.name}`;
-}
-
 function judgeUrl(child: ChildResource, field: string): Verdict {
   const path = `${childPath(child)}: properties.${field}`;
   const url = child.properties[field];
   if (isBlank(url)) {
-    return notApplicable(`${subject(child)} has no properties.${field}, so there is no backend URL to evaluate.`);
+    return notApplicable(`${childSubject(child)} has no properties.${field}, so there is no backend URL to evaluate.`);
   }
   if (typeof url !== 'string') {
-    return error(`${subject(child)} has a properties.${field} that is not a string: ${JSON.stringify(url)}.`);
+    return error(`${childSubject(child)} has a properties.${field} that is not a string: ${JSON.stringify(url)}.`);
   }
   if (url.trim().toLowerCase().startsWith('http://')) {
-    return fail(`${subject(child)} forwards requests over plain HTTP to ${url.trim()}.`, [
+    return fail(`${childSubject(child)} forwards requests over plain HTTP to ${url.trim()}.`, [
       evidence(path, url, 'an https:// URL'),
     ]);
   }
-  return pass(`${subject(child)} does not forward requests over plain HTTP (${url.trim()}).`, [evidence(path, url, 'an https:// URL')]);
+  return pass(`${childSubject(child)} does not forward requests over plain HTTP (${url.trim()}).`, [evidence(path, url, 'an https:// URL')]);
 }
 
 export default defineRule({

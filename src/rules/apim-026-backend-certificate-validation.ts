@@ -1,6 +1,5 @@
-import type { ChildResource } from '../estate/model.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
-import { describeChild, judgeChildren } from './shared/children.js';
+import { childPath, childSubject, judgeChildren } from './shared/children.js';
 import { isFalseFlag, readPath } from './shared/values.js';
 
 /** The two validation switches, with the words used for them in reasons. */
@@ -8,17 +7,6 @@ const CHECKS: readonly { key: string; label: string }[] = [
   { key: 'validateCertificateChain', label: 'the chain' },
   { key: 'validateCertificateName', label: 'the name' },
 ];
-
-/** "Backend 'orders'" at the start of a sentence. */
-function subject(child: ChildResource): string {
-  const name = describeChild(child);
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** `backends/orders`: the child as it sits under the service, for evidence paths. */
-function childPath(child: ChildResource): string {
-  return `${child.type.split('/').pop() ?? child.type}/${child.name}`;
-}
 
 export default defineRule({
   meta: {
@@ -98,11 +86,11 @@ export default defineRule({
         const bypassed = judged.filter((check) => check.bypassed);
         if (bypassed.length > 0) {
           return fail(
-            `${subject(backend)} does not validate ${bypassed.map((check) => check.label).join(' or ')} of the backend's TLS certificate.`,
+            `${childSubject(backend)} does not validate ${bypassed.map((check) => check.label).join(' or ')} of the backend's TLS certificate.`,
             bypassed.map((check) => check.evidence),
           );
         }
-        return pass(`${subject(backend)} validates the chain and the name of the backend's TLS certificate.`, judged.map((check) => check.evidence));
+        return pass(`${childSubject(backend)} validates the chain and the name of the backend's TLS certificate.`, judged.map((check) => check.evidence));
       },
       { none: 'The service has no backends, so no certificate validation is bypassed.' },
     );

@@ -1,22 +1,11 @@
 import type { ChildResource } from '../estate/model.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { describeChild, judgeChildren } from './shared/children.js';
+import { childPath, childSubject, judgeChildren } from './shared/children.js';
 import { equalsIgnoreCase, isBlank, readPath } from './shared/values.js';
 
 const EXPECTED =
   'a client certificate (certificate[] or certificateIds[]), an authorization scheme, a header or query credential, or a managed identity';
-
-/** "Backend 'orders'" at the start of a sentence. */
-function subject(child: ChildResource): string {
-  const name = describeChild(child);
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** `backends/orders`: the child as it sits under the service, for evidence paths. */
-function childPath(child: ChildResource): string {
-  return `${child.type.split('/').pop() ?? child.type}/${child.name}`;
-}
 
 /** A value for a sentence: strings as they are, anything else as JSON. */
 function text(value: unknown): string {
@@ -51,28 +40,28 @@ function judgeBackend(backend: ChildResource): Verdict {
   const props = backend.properties;
   const serviceFabric = readPath(props, 'properties.serviceFabricCluster');
   if (serviceFabric !== undefined && serviceFabric !== null) {
-    return notApplicable(`${subject(backend)} is a Service Fabric backend; its calls are authenticated with the cluster's client certificate, which this rule does not read.`);
+    return notApplicable(`${childSubject(backend)} is a Service Fabric backend; its calls are authenticated with the cluster's client certificate, which this rule does not read.`);
   }
   const protocol = props['protocol'];
   if (isBlank(protocol)) {
-    return notApplicable(`${subject(backend)} does not report properties.protocol, so it is not evaluated.`);
+    return notApplicable(`${childSubject(backend)} does not report properties.protocol, so it is not evaluated.`);
   }
   if (!equalsIgnoreCase(protocol, 'http')) {
-    return notApplicable(`${subject(backend)} uses the ${text(protocol)} protocol; this rule judges HTTP backends only.`);
+    return notApplicable(`${childSubject(backend)} uses the ${text(protocol)} protocol; this rule judges HTTP backends only.`);
   }
   if (isBlank(props['url'])) {
-    return notApplicable(`${subject(backend)} has no properties.url (for example a load-balanced pool), so it calls no backend itself.`);
+    return notApplicable(`${childSubject(backend)} has no properties.url (for example a load-balanced pool), so it calls no backend itself.`);
   }
   const path = `${childPath(backend)}: properties.credentials`;
   const credentials = props['credentials'];
   const kinds = credentialKinds(credentials);
   if (kinds.length === 0) {
     const absent = credentials === undefined || credentials === null;
-    return fail(`${subject(backend)} calls ${text(props['url'])} without credentials.`, [
+    return fail(`${childSubject(backend)} calls ${text(props['url'])} without credentials.`, [
       absent ? evidence(path, undefined, EXPECTED, 'absent — the gateway sends no credentials to the backend') : evidence(path, credentials, EXPECTED),
     ]);
   }
-  return pass(`${subject(backend)} authenticates to its backend with ${kinds.join(', ')}.`, [evidence(path, credentials, EXPECTED)]);
+  return pass(`${childSubject(backend)} authenticates to its backend with ${kinds.join(', ')}.`, [evidence(path, credentials, EXPECTED)]);
 }
 
 export default defineRule({

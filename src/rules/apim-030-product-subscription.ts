@@ -1,16 +1,16 @@
 import type { ChildResource } from '../estate/model.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
-import { judgeChildren } from './shared/children.js';
+import { judgeProducts, productPath } from './shared/products.js';
 import type { Verdict } from './types.js';
 import { isTrueFlag } from './shared/values.js';
 
-function judge(child: ChildResource): Verdict {
-  const path = `products/${child.name}: properties.subscriptionRequired`;
-  const value = child.properties['subscriptionRequired'];
+function judge(product: ChildResource): Verdict {
+  const path = productPath(product, 'properties.subscriptionRequired');
+  const value = product.properties['subscriptionRequired'];
   if (isTrueFlag(value)) {
-    return pass(`Product '${child.name}' requires a subscription.`, [evidence(path, value, true)]);
+    return pass(`Product '${product.name}' requires a subscription.`, [evidence(path, value, true)]);
   }
-  return fail(`Product '${child.name}' does not require a subscription: its APIs can be called without a key.`, [
+  return fail(`Product '${product.name}' does not require a subscription: its APIs can be called without a key.`, [
     evidence(
       path,
       value,
@@ -77,6 +77,6 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    return judgeChildren(service, 'products', judge, { none: 'The service has no products.' });
+    return judgeProducts(service, judge);
   },
 });

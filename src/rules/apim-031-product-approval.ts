@@ -1,14 +1,14 @@
 import type { ChildResource } from '../estate/model.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
-import { judgeChildren } from './shared/children.js';
+import { judgeProducts, productPath } from './shared/products.js';
 import type { Evidence, Verdict } from './types.js';
 import { isTrueFlag } from './shared/values.js';
 
-function judge(child: ChildResource): Verdict {
-  const path = `products/${child.name}: properties.approvalRequired`;
-  const value = child.properties['approvalRequired'];
+function judge(product: ChildResource): Verdict {
+  const path = productPath(product, 'properties.approvalRequired');
+  const value = product.properties['approvalRequired'];
   if (isTrueFlag(value)) {
-    return pass(`Product '${child.name}' requires approval of new subscriptions.`, [evidence(path, value, true)]);
+    return pass(`Product '${product.name}' requires approval of new subscriptions.`, [evidence(path, value, true)]);
   }
   const found: Evidence[] = [
     evidence(
@@ -20,18 +20,18 @@ function judge(child: ChildResource): Verdict {
         : 'new subscriptions are approved automatically',
     ),
   ];
-  const subscriptionRequired = child.properties['subscriptionRequired'];
+  const subscriptionRequired = product.properties['subscriptionRequired'];
   if (!isTrueFlag(subscriptionRequired)) {
     found.push(
       evidence(
-        `products/${child.name}: properties.subscriptionRequired`,
+        productPath(product, 'properties.subscriptionRequired'),
         subscriptionRequired,
         true,
         'approval only has an effect on a product that requires a subscription; make the product protected first (APIM-030)',
       ),
     );
   }
-  return fail(`Product '${child.name}' does not require approval: anyone who signs up gets a working subscription key.`, found);
+  return fail(`Product '${product.name}' does not require approval: anyone who signs up gets a working subscription key.`, found);
 }
 
 export default defineRule({
@@ -89,6 +89,6 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    return judgeChildren(service, 'products', judge, { none: 'The service has no products.' });
+    return judgeProducts(service, judge);
   },
 });

@@ -1,20 +1,20 @@
 import type { ChildResource } from '../estate/model.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
-import { judgeChildren } from './shared/children.js';
+import { judgeProducts, productPath } from './shared/products.js';
 import type { Verdict } from './types.js';
 
 /** The products API Management creates with a new Developer or Premium (classic) service. */
 const SAMPLE_PRODUCTS: readonly string[] = ['starter', 'unlimited'];
 const EXPECTED = 'a name other than starter or unlimited (sample products removed)';
 
-function judge(child: ChildResource): Verdict {
-  const path = `products/${child.name}: name`;
-  if (SAMPLE_PRODUCTS.includes(child.name.trim().toLowerCase())) {
-    return fail(`Product '${child.name}' is a sample product that API Management creates with the service.`, [
-      evidence(path, child.name, EXPECTED, 'sample product — check for subscriptions before deleting it'),
+function judge(product: ChildResource): Verdict {
+  const path = productPath(product, 'name');
+  if (SAMPLE_PRODUCTS.includes(product.name.trim().toLowerCase())) {
+    return fail(`Product '${product.name}' is a sample product that API Management creates with the service.`, [
+      evidence(path, product.name, EXPECTED, 'sample product — check for subscriptions before deleting it'),
     ]);
   }
-  return pass(`Product '${child.name}' is not a sample product.`, [evidence(path, child.name, EXPECTED)]);
+  return pass(`Product '${product.name}' is not a sample product.`, [evidence(path, product.name, EXPECTED)]);
 }
 
 export default defineRule({
@@ -57,6 +57,6 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    return judgeChildren(service, 'products', judge, { none: 'The service has no products.' });
+    return judgeProducts(service, judge);
   },
 });

@@ -1,18 +1,18 @@
 import type { ChildResource } from '../estate/model.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
-import { judgeChildren } from './shared/children.js';
+import { judgeProducts, productPath } from './shared/products.js';
 import type { Verdict } from './types.js';
 import { isBlank } from './shared/values.js';
 
 const EXPECTED = 'terms of use text';
 
-function judge(child: ChildResource): Verdict {
-  const path = `products/${child.name}: properties.terms`;
-  const terms = child.properties['terms'];
+function judge(product: ChildResource): Verdict {
+  const path = productPath(product, 'properties.terms');
+  const terms = product.properties['terms'];
   if (!isBlank(terms)) {
-    return pass(`Product '${child.name}' has terms of use.`, [evidence(path, terms, EXPECTED)]);
+    return pass(`Product '${product.name}' has terms of use.`, [evidence(path, terms, EXPECTED)]);
   }
-  return fail(`Product '${child.name}' has no terms of use.`, [
+  return fail(`Product '${product.name}' has no terms of use.`, [
     evidence(path, terms, EXPECTED, terms === undefined || terms === null ? 'absent — no terms are shown when subscribing' : 'empty — no terms are shown when subscribing'),
   ]);
 }
@@ -77,6 +77,6 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    return judgeChildren(service, 'products', judge, { none: 'The service has no products.' });
+    return judgeProducts(service, judge);
   },
 });

@@ -1,26 +1,11 @@
 import type { ChildResource } from '../estate/model.js';
-import { defineRule, evidence, fail, pass } from './define-rule.js';
-import { judgeChildren } from './shared/children.js';
+import { defineRule } from './define-rule.js';
+import { judgeDescriptors } from './shared/descriptors.js';
+import { judgeProducts } from './shared/products.js';
 import type { Verdict } from './types.js';
-import { isBlank } from './shared/values.js';
 
-const FIELDS = ['displayName', 'description'] as const;
-
-function judge(child: ChildResource): Verdict {
-  const checked = FIELDS.map((field) => {
-    const value = child.properties[field];
-    const blank = isBlank(value);
-    const note = !blank ? undefined : value === undefined || value === null ? 'absent' : 'empty';
-    return { field, blank, evidence: evidence(`products/${child.name}: properties.${field}`, value, `a non-empty ${field}`, note) };
-  });
-  const missing = checked.filter((item) => item.blank);
-  if (missing.length === 0) {
-    return pass(`Product '${child.name}' has a display name and a description.`, checked.map((item) => item.evidence));
-  }
-  return fail(
-    `Product '${child.name}' has no ${missing.map((item) => item.field).join(' and no ')}.`,
-    missing.map((item) => item.evidence),
-  );
+function judge(product: ChildResource): Verdict {
+  return judgeDescriptors(product, `Product '${product.name}'`, `products/${product.name}`);
 }
 
 export default defineRule({
@@ -76,6 +61,6 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    return judgeChildren(service, 'products', judge, { none: 'The service has no products.' });
+    return judgeProducts(service, judge);
   },
 });

@@ -1,26 +1,11 @@
 import type { ChildResource } from '../estate/model.js';
-import { defineRule, evidence, fail, pass } from './define-rule.js';
+import { defineRule } from './define-rule.js';
 import { judgeChildren } from './shared/children.js';
+import { judgeDescriptors } from './shared/descriptors.js';
 import type { Verdict } from './types.js';
-import { isBlank } from './shared/values.js';
 
-const FIELDS = ['displayName', 'description'] as const;
-
-function judge(child: ChildResource): Verdict {
-  const checked = FIELDS.map((field) => {
-    const value = child.properties[field];
-    const blank = isBlank(value);
-    const note = !blank ? undefined : value === undefined || value === null ? 'absent' : 'empty';
-    return { field, blank, evidence: evidence(`apis/${child.name}: properties.${field}`, value, `a non-empty ${field}`, note) };
-  });
-  const missing = checked.filter((item) => item.blank);
-  if (missing.length === 0) {
-    return pass(`API '${child.name}' has a display name and a description.`, checked.map((item) => item.evidence));
-  }
-  return fail(
-    `API '${child.name}' has no ${missing.map((item) => item.field).join(' and no ')}.`,
-    missing.map((item) => item.evidence),
-  );
+function judge(api: ChildResource): Verdict {
+  return judgeDescriptors(api, `API '${api.name}'`, `apis/${api.name}`);
 }
 
 export default defineRule({

@@ -1,7 +1,8 @@
 import type { ChildResource } from '../estate/model.js';
-import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { needsChildren } from './shared/children.js';
+import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { needsChildren, unreadableChild } from './shared/children.js';
 import { isConsumption } from './shared/sku.js';
+import { quoted } from './shared/text.js';
 import { equalsIgnoreCase } from './shared/values.js';
 
 /** Microsoft Entra ID provider types; the ARM name of an identity provider is its type. */
@@ -99,18 +100,12 @@ export default defineRule({
     }
     // An unreadable entry with an unknown name might be the Entra ID provider: say so rather than fail.
     const unreadable = providers.filter((provider) => provider.problem !== undefined && !hasKnownName(provider));
-    if (unreadable.length > 0) {
-      return unreadable.map((provider) =>
-        error(`Identity provider '${provider.name}' cannot be judged: ${provider.problem ?? 'it could not be read'}.`, {
-          resourceId: provider.id || service.id,
-        }),
-      );
-    }
+    if (unreadable.length > 0) return unreadable.map((provider) => unreadableChild(service, provider));
     const names = providers.map((provider) => provider.name);
     return fail(
       names.length === 0
         ? 'The developer portal has no identity provider, so developers can only sign in with portal-local usernames and passwords.'
-        : `The developer portal has no Microsoft Entra ID identity provider (it has ${names.map((name) => `'${name}'`).join(', ')}).`,
+        : `The developer portal has no Microsoft Entra ID identity provider (it has ${quoted(names)}).`,
       [evidence('identityProviders', names, EXPECTED, names.length === 0 ? 'no identity provider is configured' : undefined)],
     );
   },

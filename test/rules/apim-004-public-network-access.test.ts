@@ -1,21 +1,7 @@
 import rule from '../../src/rules/apim-004-public-network-access.js';
-import { apimService, serviceId } from '../support/fixtures.js';
+import { apimService } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
-
-/** An inline private endpoint connection as ARM GET and ARG return it. */
-function connection(name: string, status: string | null) {
-  return {
-    id: `${serviceId('apim-test')}/privateEndpointConnections/${name}`,
-    name,
-    type: 'Microsoft.ApiManagement/service/privateEndpointConnections',
-    properties: {
-      privateEndpoint: { id: `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/${name}` },
-      privateLinkServiceConnectionState: { status, description: '', actionsRequired: 'None' },
-      provisioningState: 'Succeeded',
-      groupIds: ['Gateway'],
-    },
-  };
-}
+import { privateEndpointConnection as connection } from './child-fixtures.js';
 
 const STATUS_0 = 'properties.privateEndpointConnections[0].properties.privateLinkServiceConnectionState.status';
 const STATUS_1 = 'properties.privateEndpointConnections[1].properties.privateLinkServiceConnectionState.status';

@@ -1,21 +1,7 @@
 import rule from '../../src/rules/apim-005-private-endpoint.js';
-import { apimService, serviceId } from '../support/fixtures.js';
+import { apimService } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
-
-/** An inline private endpoint connection as ARM GET and ARG return it. */
-function connection(name: string, status: string | null) {
-  return {
-    id: `${serviceId('apim-test')}/privateEndpointConnections/${name}`,
-    name,
-    type: 'Microsoft.ApiManagement/service/privateEndpointConnections',
-    properties: {
-      privateEndpoint: { id: `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/${name}` },
-      privateLinkServiceConnectionState: { status, description: '', actionsRequired: 'None' },
-      provisioningState: 'Succeeded',
-      groupIds: ['Gateway'],
-    },
-  };
-}
+import { privateEndpointConnection as connection } from './child-fixtures.js';
 
 const status = (index: number): string => `properties.privateEndpointConnections[${index}].properties.privateLinkServiceConnectionState.status`;
 

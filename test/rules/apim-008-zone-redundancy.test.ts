@@ -126,11 +126,11 @@ ruleTester.run(rule, {
     {
       name: 'Developer tier (PSRule apim-A)',
       resources: [apimService({ sku: { name: 'Developer', capacity: 1 }, zones: null })],
-      reason: 'Zone redundancy needs the Premium tier; this service is Developer',
+      reason: "Service 'apim-test' is on the Developer tier; only the Premium tier supports zone redundancy.",
     },
     { name: 'Standard tier', resources: [apimService({ sku: { name: 'Standard', capacity: 1 }, zones: null })], reason: 'Standard' },
     { name: 'Consumption tier', resources: [apimService({ sku: { name: 'Consumption', capacity: 0 }, zones: null })], reason: 'Consumption' },
-    { name: 'sku absent', resources: [apimService({ top: { sku: undefined } })], reason: 'unknown tier' },
+    { name: 'sku absent', resources: [apimService({ top: { sku: undefined } })], reason: "Service 'apim-test' does not report its tier (sku.name); only the Premium tier supports zone redundancy." },
   ],
   error: [
     { name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' },

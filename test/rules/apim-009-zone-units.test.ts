@@ -84,7 +84,7 @@ ruleTester.run(rule, {
       reason: "Service 'apim-test' has no availability zones configured in any region",
     },
     { name: 'empty zones arrays everywhere', resources: [premium(1, [], [region('East US 2', [], 1)])], reason: 'APIM-008' },
-    { name: 'Developer tier', resources: [apimService({ sku: { name: 'Developer', capacity: 1 } })], reason: 'needs the Premium tier; this service is Developer' },
+    { name: 'Developer tier', resources: [apimService({ sku: { name: 'Developer', capacity: 1 } })], reason: "Service 'apim-test' is on the Developer tier; only the Premium tier supports spreading units over availability zones." },
     { name: 'Basic v2 tier', resources: [apimService({ sku: { name: 'BasicV2', capacity: 1 }, zones: null })], reason: 'BasicV2' },
   ],
   error: [

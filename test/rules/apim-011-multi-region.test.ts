@@ -49,7 +49,7 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'Developer tier', resources: [apimService({ sku: { name: 'Developer', capacity: 1 } })], reason: 'Multi-region deployment needs the Premium tier; this service is Developer' },
+    { name: 'Developer tier', resources: [apimService({ sku: { name: 'Developer', capacity: 1 } })], reason: "Service 'apim-test' is on the Developer tier; only the Premium tier supports multi-region deployment." },
     { name: 'Standard v2 tier', resources: [apimService({ sku: { name: 'StandardV2', capacity: 1 } })], reason: 'StandardV2' },
     { name: 'Consumption tier', resources: [apimService({ sku: { name: 'Consumption', capacity: 0 } })], reason: 'Consumption' },
   ],

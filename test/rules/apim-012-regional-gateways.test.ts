@@ -69,7 +69,7 @@ ruleTester.run(rule, {
     },
     { name: 'additionalLocations empty, primary disabled', resources: [withLocations([], true)], reason: 'one region only' },
     { name: 'additionalLocations absent', resources: [apimService({ properties: { additionalLocations: undefined } })], reason: 'one region only' },
-    { name: 'Developer tier', resources: [apimService({ sku: { name: 'Developer', capacity: 1 } })], reason: 'Regional gateways needs the Premium tier; this service is Developer' },
+    { name: 'Developer tier', resources: [apimService({ sku: { name: 'Developer', capacity: 1 } })], reason: "Service 'apim-test' is on the Developer tier; only the Premium tier supports regional gateways." },
   ],
   error: [{ name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' }],
 });

@@ -66,7 +66,7 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'portal configuration not collected', resources: [service], reason: 'needs developer portal configuration' },
+    { name: 'portal configuration not collected', resources: [service], reason: 'This rule needs developer portal configuration, which is not in the estate (it is read from ARM by a deep audit).' },
     { name: 'developer portal disabled', resources: [portalDisabled, config({ enableBasicAuth: true }, portalDisabled)], reason: 'developer portal is disabled' },
     { name: 'developer portal "DISABLED" in upper case', resources: [apimService({ properties: { developerPortalStatus: 'DISABLED' } })], reason: 'developerPortalStatus' },
     { name: 'Consumption tier', resources: [consumption, config({ enableBasicAuth: true }, consumption)], reason: 'Consumption tier has no developer portal' },

@@ -94,5 +94,5 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [{ name: 'named values not collected', resources: [service], reason: 'needs named values' }],
-  error: [{ name: 'named value with null properties', resources: [service, namedValue('broken', null)], reason: "named value 'broken' cannot be judged: properties is null" }],
+  error: [{ name: 'named value with null properties', resources: [service, namedValue('broken', null)], reason: "Named value 'broken' cannot be judged: properties is null." }],
 });

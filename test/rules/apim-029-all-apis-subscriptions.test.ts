@@ -71,5 +71,5 @@ ruleTester.run(rule, {
       reason: 'needs APIM subscriptions',
     },
   ],
-  error: [{ name: 'subscription with null properties', resources: [service, subscription('broken', null)], reason: "subscription 'broken' cannot be judged: properties is null" }],
+  error: [{ name: 'subscription with null properties', resources: [service, subscription('broken', null)], reason: "APIM subscription 'broken' cannot be judged: properties is null." }],
 });

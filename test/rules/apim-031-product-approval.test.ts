@@ -56,5 +56,5 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [{ name: 'products not collected', resources: [service], reason: 'needs products' }],
-  error: [{ name: 'product with null properties', resources: [service, product('broken', null)], reason: "product 'broken' cannot be judged: properties is null" }],
+  error: [{ name: 'product with null properties', resources: [service, product('broken', null)], reason: "Product 'broken' cannot be judged: properties is null." }],
 });

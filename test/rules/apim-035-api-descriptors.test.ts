@@ -63,5 +63,5 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [{ name: 'APIs not collected', resources: [service], reason: 'needs APIs' }],
-  error: [{ name: 'API with null properties', resources: [service, api('broken', null)], reason: "API 'broken' cannot be judged: properties is null" }],
+  error: [{ name: 'API with null properties', resources: [service, api('broken', null)], reason: "API 'broken' cannot be judged: properties is null." }],
 });

@@ -1,27 +1,10 @@
 import rule from '../../src/rules/apim-036-cors-wildcards.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
+import { policyFixtures } from './child-fixtures.js';
 
 const service = apimService();
-
-/** Where each policy scope lives below the service, and its ARM type. */
-const SCOPES = {
-  global: ['policies/policy', 'Microsoft.ApiManagement/service/policies'],
-  api: ['apis/orders/policies/policy', 'Microsoft.ApiManagement/service/apis/policies'],
-  operation: ['apis/orders/operations/get-order/policies/policy', 'Microsoft.ApiManagement/service/apis/operations/policies'],
-  product: ['products/partners/policies/policy', 'Microsoft.ApiManagement/service/products/policies'],
-  resolver: ['apis/graph/resolvers/get-user/policies/policy', 'Microsoft.ApiManagement/service/apis/resolvers/policies'],
-  workspace: ['workspaces/team-a/policies/policy', 'Microsoft.ApiManagement/service/workspaces/policies'],
-} as const;
-
-function policy(scope: keyof typeof SCOPES, properties: Raw | null): Raw {
-  const [path, type] = SCOPES[scope];
-  return childOf(service, path, type, properties);
-}
-
-function xml(scope: keyof typeof SCOPES, value: string, format: unknown = 'xml'): Raw {
-  return policy(scope, { format, value });
-}
+const { policy, xml } = policyFixtures(service);
 
 function cors({ origins = ['https://app.contoso.com'], methods = ['GET'], headers = ['Content-Type'], expose = ['x-request-id'] } = {}): string {
   const list = (tag: string, item: string, values: string[]) => `<${tag}>${values.map((v) => `<${item}>${v}</${item}>`).join('')}</${tag}>`;
@@ -111,7 +94,7 @@ ruleTester.run(rule, {
     {
       name: 'mixed policies: only the wildcard one fails',
       resources: [service, xml('global', document(cors())), xml('api', document(cors({ expose: ['*'] }))), xml('product', document(''))],
-      failing: ['policy'],
+      failing: ['apis/orders/policies/policy'],
       evidence: [{ path: 'apis/orders/policies/policy: properties.value /policies/inbound/cors/expose-headers/header' }],
     },
   ],

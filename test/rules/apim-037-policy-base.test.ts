@@ -1,26 +1,10 @@
 import rule from '../../src/rules/apim-037-policy-base.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
+import { policyFixtures } from './child-fixtures.js';
 
 const service = apimService();
-
-const SCOPES = {
-  global: ['policies/policy', 'Microsoft.ApiManagement/service/policies'],
-  api: ['apis/orders/policies/policy', 'Microsoft.ApiManagement/service/apis/policies'],
-  operation: ['apis/orders/operations/get-order/policies/policy', 'Microsoft.ApiManagement/service/apis/operations/policies'],
-  product: ['products/partners/policies/policy', 'Microsoft.ApiManagement/service/products/policies'],
-  resolver: ['apis/graph/resolvers/get-user/policies/policy', 'Microsoft.ApiManagement/service/apis/resolvers/policies'],
-  workspace: ['workspaces/team-a/policies/policy', 'Microsoft.ApiManagement/service/workspaces/policies'],
-} as const;
-
-function policy(scope: keyof typeof SCOPES, properties: Raw | null): Raw {
-  const [path, type] = SCOPES[scope];
-  return childOf(service, path, type, properties);
-}
-
-function xml(scope: keyof typeof SCOPES, value: string, format: unknown = 'xml'): Raw {
-  return policy(scope, { format, value });
-}
+const { policy, xml } = policyFixtures(service);
 
 const HEADER = '<set-header name="x-api" exists-action="override"><value>orders</value></set-header>';
 const FILTER = '<ip-filter action="allow"><address-range from="51.175.196.186" to="51.175.196.186" /></ip-filter>';
@@ -125,7 +109,7 @@ ruleTester.run(rule, {
     {
       name: 'mixed policies: global skipped, only the non-inheriting API policy fails',
       resources: [service, xml('global', NO_BASE), xml('product', INHERITS), xml('api', NO_INBOUND_BASE)],
-      failing: ['policy'],
+      failing: ['apis/orders/policies/policy'],
       evidence: [{ path: 'apis/orders/policies/policy: properties.value /policies/inbound/base' }],
     },
   ],

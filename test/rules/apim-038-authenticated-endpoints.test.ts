@@ -1,29 +1,13 @@
 import rule from '../../src/rules/apim-038-authenticated-endpoints.js';
-import { apimService, type Raw } from '../support/fixtures.js';
+import { apimService } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
+import { assessmentFixtures } from './child-fixtures.js';
 
 const GUID = '91af2040-7874-4659-abf0-578e1f8d07dc';
 const OTHER_GUID = '4e8c00a2-e8bc-42a8-9e12-99584a51ad10';
 const service = apimService();
 const serviceId = String(service['id']);
-
-/** A Defender assessment on an API operation, as ARG's securityresources table returns it. */
-function assessment(operation: string, properties: Raw | null, name = GUID): Raw {
-  return {
-    id: `${serviceId}/${operation}/providers/Microsoft.Security/assessments/${name}`,
-    name,
-    type: 'microsoft.security/assessments',
-    properties,
-  };
-}
-
-function status(operation: string, code: unknown, extra: Raw = {}): Raw {
-  return assessment(operation, {
-    displayName: 'API endpoints in Azure API Management should be authenticated',
-    resourceDetails: { Source: 'Azure', Id: `${serviceId}/${operation}` },
-    status: { code, ...extra },
-  });
-}
+const { assessment, status } = assessmentFixtures(service, GUID, 'API endpoints in Azure API Management should be authenticated');
 
 const ORDERS_GET = 'apis/orders/operations/get-order';
 const ORDERS_LIST = 'apis/orders/operations/list-orders';
@@ -78,7 +62,7 @@ ruleTester.run(rule, {
         status(ORDERS_LIST, 'Unhealthy'),
         assessment(ORDERS_GET, { status: { code: 'Unhealthy' } }, OTHER_GUID),
       ],
-      failing: [GUID],
+      failing: [`${ORDERS_LIST}/providers/Microsoft.Security/assessments/${GUID}`],
       evidence: [{ path: `${ORDERS_LIST}/providers/Microsoft.Security/assessments/${GUID}: properties.status.code`, actual: 'Unhealthy' }],
     },
   ],

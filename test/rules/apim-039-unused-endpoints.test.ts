@@ -1,29 +1,16 @@
 import rule from '../../src/rules/apim-039-unused-endpoints.js';
-import { apimService, type Raw } from '../support/fixtures.js';
+import { apimService } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
+import { assessmentFixtures } from './child-fixtures.js';
 
 const GUID = '4e8c00a2-e8bc-42a8-9e12-99584a51ad10';
 const OTHER_GUID = '91af2040-7874-4659-abf0-578e1f8d07dc';
 const service = apimService();
-const serviceId = String(service['id']);
-
-/** A Defender assessment on an API operation, as ARG's securityresources table returns it. */
-function assessment(operation: string, properties: Raw | null, name = GUID): Raw {
-  return {
-    id: `${serviceId}/${operation}/providers/Microsoft.Security/assessments/${name}`,
-    name,
-    type: 'microsoft.security/assessments',
-    properties,
-  };
-}
-
-function status(operation: string, code: unknown): Raw {
-  return assessment(operation, {
-    displayName: 'API endpoints that are unused should be disabled and removed from the Azure API Management service',
-    resourceDetails: { Source: 'Azure', Id: `${serviceId}/${operation}` },
-    status: { code },
-  });
-}
+const { assessment, status } = assessmentFixtures(
+  service,
+  GUID,
+  'API endpoints that are unused should be disabled and removed from the Azure API Management service',
+);
 
 const LEGACY = 'apis/orders-v1/operations/export';
 const CURRENT = 'apis/orders/operations/get-order';
@@ -54,7 +41,7 @@ ruleTester.run(rule, {
     {
       name: 'mixed operations: only the unused one fails, the authentication assessment is ignored',
       resources: [service, status(CURRENT, 'Healthy'), status(LEGACY, 'Unhealthy'), assessment(CURRENT, { status: { code: 'Unhealthy' } }, OTHER_GUID)],
-      failing: [GUID],
+      failing: [`${LEGACY}/providers/Microsoft.Security/assessments/${GUID}`],
       evidence: [{ path: `${LEGACY}/providers/Microsoft.Security/assessments/${GUID}: properties.status.code`, actual: 'Unhealthy' }],
     },
   ],

@@ -3,6 +3,7 @@ import { evaluateRule } from '../../src/engine/evaluate.js';
 import type { RuleResult } from '../../src/engine/result.js';
 import { normalizeEstate } from '../../src/estate/normalize.js';
 import { resolveRuleOptions } from '../../src/engine/options.js';
+import { pathBelowService } from '../../src/rules/shared/children.js';
 import type { AnyRule, Evidence, Outcome } from '../../src/rules/types.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { Raw } from './fixtures.js';
@@ -34,7 +35,11 @@ export interface ExpectedEvidence {
 
 interface FailCase extends BaseCase {
   readonly evidence: readonly ExpectedEvidence[];
-  /** When set, exactly these resource names fail (child rules). */
+  /**
+   * When set, exactly these resources fail (child rules). An entry with a "/" is the resource's id
+   * path below the service (`apis/orders/policies/policy`); an entry without one is the last segment
+   * of its id (`orders`), which is enough where child names are unique.
+   */
   readonly failing?: readonly string[];
 }
 
@@ -122,8 +127,8 @@ export const ruleTester = {
               expect(result.fix?.kind).toBe(rule.meta.fix);
             }
             if (failCase.failing !== undefined) {
-              const names = failing.map((r) => r.resourceId.split('/').pop()).sort();
-              expect(names).toEqual([...failCase.failing].sort());
+              const names = failingNames(failing.map((r) => r.resourceId), failCase.failing);
+              expect(names, 'failing resources').toEqual([...failCase.failing].sort());
             }
           }
         });
@@ -131,6 +136,31 @@ export const ruleTester = {
     });
   },
 };
+
+/**
+ * Names the failing resources the way the case's `failing` entries do, so the two lists compare:
+ * each entry claims one result it names; results no entry names are shown by their path below the
+ * service. Path entries claim first, as they name one resource exactly.
+ */
+function failingNames(resourceIds: readonly string[], expected: readonly string[]): string[] {
+  const remaining = [...resourceIds];
+  const names: string[] = [];
+  const paths = expected.filter((wanted) => wanted.includes('/'));
+  const lastSegments = expected.filter((wanted) => !wanted.includes('/'));
+  for (const wanted of [...paths, ...lastSegments]) {
+    const index = remaining.findIndex((id) => failingName(id, wanted) === wanted);
+    if (index < 0) continue;
+    names.push(wanted);
+    remaining.splice(index, 1);
+  }
+  for (const id of remaining) names.push(pathBelowService(id) ?? id);
+  return names.sort();
+}
+
+/** A resource id in the form of a `failing` entry: its path below the service, or its last segment. */
+function failingName(resourceId: string, wanted: string): string {
+  return wanted.includes('/') ? (pathBelowService(resourceId) ?? resourceId) : (resourceId.split('/').pop() ?? resourceId);
+}
 
 function evidenceMatches(found: Evidence, wanted: ExpectedEvidence): boolean {
   if (wanted.path !== undefined && found.path !== wanted.path) return false;

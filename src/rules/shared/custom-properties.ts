@@ -19,104 +19,130 @@ interface EraFinding {
   readonly value: string | undefined;
 }
 
-// The keys are a fixed handful; caching their derived strings keeps large audits allocation-light.
-const pathCache = new Map<string, string>();
-const lowerCaseCache = new Map<string, string>();
+const UNKNOWN_ERA: EraFinding = { era: 'unknown', source: undefined, value: undefined };
 
 /** Decides the era from `properties.createdAtUtc`, falling back to `systemData.createdAt`. */
 export function creationEra(service: ApimService): EraFinding {
-  const candidates: [string, unknown][] = [
-    ['properties.createdAtUtc', service.properties['createdAtUtc']],
-    ['systemData.createdAt', service.systemData?.['createdAt']],
-  ];
-  for (const [source, value] of candidates) {
-    if (typeof value !== 'string') continue;
-    const time = Date.parse(value);
-    if (Number.isNaN(time)) continue;
-    return { era: time < LEGACY_DEFAULTS_CUTOFF ? 'legacy' : 'modern', source, value };
-  }
-  return { era: 'unknown', source: undefined, value: undefined };
+  return (
+    eraFrom('properties.createdAtUtc', service.properties['createdAtUtc']) ??
+    eraFrom('systemData.createdAt', service.systemData?.['createdAt']) ??
+    UNKNOWN_ERA
+  );
 }
 
-/** The customProperties map, read case-insensitively by key. */
-export function customProperty(service: ApimService, key: string): { present: boolean; value: unknown } {
-  const map = service.properties['customProperties'];
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) return { present: false, value: undefined };
-  const record = map as Record<string, unknown>;
-  const exact = record[key];
-  const value = exact !== undefined ? exact : findIgnoringCase(record, key);
-  return { present: value !== undefined && value !== null, value };
-}
-
-/** Keys differ in casing between tools; compare lengths first so most keys cost no allocation. */
-function findIgnoringCase(record: Record<string, unknown>, key: string): unknown {
-  let wanted = lowerCaseCache.get(key);
-  if (wanted === undefined) {
-    wanted = key.toLowerCase();
-    lowerCaseCache.set(key, wanted);
-  }
-  for (const name in record) {
-    if (name.length === wanted.length && name.toLowerCase() === wanted) return record[name];
-  }
-  return undefined;
-}
-
-export function customPropertyPath(key: string): string {
-  let path = pathCache.get(key);
-  if (path === undefined) {
-    path = `properties.customProperties['${key}']`;
-    pathCache.set(key, path);
-  }
-  return path;
+function eraFrom(source: string, value: unknown): EraFinding | undefined {
+  if (typeof value !== 'string') return undefined;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) return undefined;
+  return { era: time < LEGACY_DEFAULTS_CUTOFF ? 'legacy' : 'modern', source, value };
 }
 
 /** How an absent setting defaults: by creation era, or always enabled (ciphers). */
 export type AbsentDefault = 'by-creation-date' | 'enabled';
 
-export interface FlagJudgement {
+/** A customProperties switch that must be "False", with what is derived from its key worked out once. */
+export interface DisabledSwitch {
   readonly key: string;
-  readonly enabled: boolean;
-  readonly evidence: Evidence;
+  /** The words people use for it: "client TLS 1.0", "TLS_RSA_WITH_AES_128_CBC_SHA". */
+  readonly label: string;
+  readonly absent: AbsentDefault;
+  /** Evidence path: `properties.customProperties['<key>']`. */
+  readonly path: string;
+  /** The key in lower case, for the case-insensitive fallback. */
+  readonly lowerKey: string;
+}
+
+/** Describes a switch; rules call it at module level, so paths are built once, not per service. */
+export function disabledSwitch(key: string, label: string, absent: AbsentDefault): DisabledSwitch {
+  return { key, label, absent, path: `properties.customProperties['${key}']`, lowerKey: key.toLowerCase() };
+}
+
+export interface SwitchesJudgement {
+  /** Evidence for every switch, in the order given. */
+  readonly all: Evidence[];
+  /** Evidence for the switches that are enabled: a "true" value, or absent with an enabled default. */
+  readonly enabled: Evidence[];
+  /** Labels of the enabled switches, in the order given. */
+  readonly enabledLabels: string[];
 }
 
 /**
- * Judges one "must be False" customProperties flag. Absence follows the platform default, and the
- * evidence says which default applied, so a person can see why an absent key failed.
+ * Judges "must be False" customProperties switches. Keys are matched exactly, then
+ * case-insensitively. An absent key follows the platform default, and the evidence note says which
+ * default applied, so a person can see why an absent key failed.
  */
-export function judgeDisabledFlag(service: ApimService, key: string, absent: AbsentDefault): FlagJudgement {
-  const path = customPropertyPath(key);
-  const { present, value } = customProperty(service, key);
-  if (present) {
-    return { key, enabled: isTrueFlag(value), evidence: evidence(path, value, 'False') };
+export function judgeDisabledSwitches(service: ApimService, switches: readonly DisabledSwitch[]): SwitchesJudgement {
+  const map = customPropertiesMap(service);
+  const all: Evidence[] = [];
+  const enabled: Evidence[] = [];
+  const enabledLabels: string[] = [];
+  // Read once per service, and only when a key that defaults by creation date is absent.
+  let byCreationDate: AbsentJudgement | undefined;
+  for (const flag of switches) {
+    const value = map === undefined ? undefined : customPropertyValue(map, flag);
+    let found: Evidence;
+    let isEnabled: boolean;
+    if (value !== undefined && value !== null) {
+      found = evidence(flag.path, value, 'False');
+      isEnabled = isTrueFlag(value);
+    } else if (flag.absent === 'enabled') {
+      found = evidence(flag.path, undefined, 'False', 'absent — platform default: enabled');
+      isEnabled = true;
+    } else {
+      byCreationDate ??= absentByCreationDate(service);
+      found = evidence(flag.path, undefined, 'False', byCreationDate.note);
+      isEnabled = byCreationDate.enabled;
+    }
+    all.push(found);
+    if (isEnabled) {
+      enabled.push(found);
+      enabledLabels.push(flag.label);
+    }
   }
-  if (absent === 'enabled') {
-    return { key, enabled: true, evidence: evidence(path, undefined, 'False', 'absent — platform default: enabled') };
+  return { all, enabled, enabledLabels };
+}
+
+/** The customProperties map, when it is one. */
+function customPropertiesMap(service: ApimService): Record<string, unknown> | undefined {
+  const map = service.properties['customProperties'];
+  return typeof map === 'object' && map !== null && !Array.isArray(map) ? (map as Record<string, unknown>) : undefined;
+}
+
+/** A switch's value: the exact key first, else the first key that matches it ignoring case. */
+function customPropertyValue(map: Record<string, unknown>, flag: DisabledSwitch): unknown {
+  const exact = map[flag.key];
+  if (exact !== undefined) return exact;
+  // Keys differ in casing between tools; compare lengths first so most keys cost no allocation.
+  for (const name in map) {
+    if (name.length === flag.lowerKey.length && name.toLowerCase() === flag.lowerKey) return map[name];
   }
+  return undefined;
+}
+
+interface AbsentJudgement {
+  readonly enabled: boolean;
+  readonly note: string;
+}
+
+/** What an absent protocol switch (or TripleDes168) means for this service, by its creation date. */
+function absentByCreationDate(service: ApimService): AbsentJudgement {
   const { era, source, value: created } = creationEra(service);
   switch (era) {
     case 'legacy':
       return {
-        key,
         enabled: true,
-        evidence: evidence(path, undefined, 'False', `absent — platform default: enabled (created ${created ?? '?'} per ${source ?? '?'}, on or before 2018-04-01)`),
+        note: `absent — platform default: enabled (created ${created ?? '?'} per ${source ?? '?'}, on or before 2018-04-01)`,
       };
     case 'modern':
       return {
-        key,
         enabled: false,
-        evidence: evidence(path, undefined, 'False', `absent — platform default: disabled (created ${created ?? '?'} per ${source ?? '?'}, after 2018-04-01)`),
+        note: `absent — platform default: disabled (created ${created ?? '?'} per ${source ?? '?'}, after 2018-04-01)`,
       };
     case 'unknown':
       // Without a creation date the default cannot be proven to be "disabled", so do not pass it.
       return {
-        key,
         enabled: true,
-        evidence: evidence(
-          path,
-          undefined,
-          'False',
-          'absent, and the creation date is unknown (no properties.createdAtUtc or systemData.createdAt) — platform default is enabled for services created on or before 2018-04-01',
-        ),
+        note: 'absent, and the creation date is unknown (no properties.createdAtUtc or systemData.createdAt) — platform default is enabled for services created on or before 2018-04-01',
       };
   }
 }

@@ -1,7 +1,7 @@
 import type { ApimService, ChildResource } from '../../estate/model.js';
 import { error, evidence, fail, notApplicable, pass } from '../define-rule.js';
 import type { Verdict } from '../types.js';
-import { judgeChildren, needsChildren } from './children.js';
+import { judgeChildren, needsChildren, pathBelowService } from './children.js';
 import { equalsIgnoreCase } from './values.js';
 
 /**
@@ -41,7 +41,7 @@ export function judgeAssessments(service: ApimService, spec: AssessmentSpec): Ve
 
 function judgeAssessment(child: ChildResource, spec: AssessmentSpec): Verdict {
   const subject = assessedSubject(child);
-  const path = `${pathBelowService(child.id)}: properties.status.code`;
+  const path = `${pathBelowService(child.id) ?? child.id}: properties.status.code`;
   const status = readKey(child.properties, 'status');
   const code = typeof status === 'object' && status !== null ? readKey(status as Record<string, unknown>, 'code') : undefined;
   const cause = typeof status === 'object' && status !== null ? readKey(status as Record<string, unknown>, 'cause') : undefined;
@@ -64,22 +64,13 @@ export function assessedSubject(child: ChildResource): string {
   const detailsId = typeof details === 'object' && details !== null ? readKey(details as Record<string, unknown>, 'id') : undefined;
   const cut = child.id.toLowerCase().lastIndexOf(ASSESSMENT_SEGMENT);
   const resourceId = typeof detailsId === 'string' && detailsId.trim() !== '' ? detailsId.trim() : cut < 0 ? child.id : child.id.slice(0, cut);
-  const parts = pathBelowService(resourceId).split('/');
+  const below = pathBelowService(resourceId) ?? resourceId;
+  const parts = below.split('/');
   const api = valueAfter(parts, 'apis');
   const operation = valueAfter(parts, 'operations');
   if (api !== undefined && operation !== undefined) return `Operation '${operation}' of API '${api}'`;
   if (api !== undefined) return `API '${api}'`;
-  return `Resource '${pathBelowService(resourceId)}'`;
-}
-
-/** The part of a resource id below `…/Microsoft.ApiManagement/service/{name}/`, or the whole id. */
-function pathBelowService(id: string): string {
-  const parts = id.split('/');
-  const service = parts.findIndex(
-    (part, index) => part.toLowerCase() === 'service' && parts[index - 1]?.toLowerCase() === 'microsoft.apimanagement',
-  );
-  const below = service < 0 ? [] : parts.slice(service + 2);
-  return below.length > 0 ? below.join('/') : id;
+  return `Resource '${below}'`;
 }
 
 function valueAfter(parts: readonly string[], segment: string): string | undefined {

@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ChildResource, PolicyScope } from '../../estate/model.js';
+import { pathBelowService } from './children.js';
 import { equalsIgnoreCase } from './values.js';
 
 /**
@@ -122,14 +123,9 @@ export function descendants(root: XmlElement, name: string): XmlElement[] {
   return found;
 }
 
-/** The policy's path below the service, from its resource id: `apis/orders/policies/policy`. */
+/** The policy's path below the service, from its resource id: `apis/orders/policies/policy` (else its name). */
 export function policyPath(child: ChildResource): string {
-  const parts = child.id.split('/');
-  const service = parts.findIndex(
-    (part, index) => part.toLowerCase() === 'service' && parts[index - 1]?.toLowerCase() === 'microsoft.apimanagement',
-  );
-  const below = service < 0 ? [] : parts.slice(service + 2);
-  return below.length > 0 ? below.join('/') : child.name;
+  return pathBelowService(child.id) ?? child.name;
 }
 
 /** "API policy 'apis/orders/policies/policy'": the scope and the path, for reasons. */

@@ -1,5 +1,8 @@
-import { field, isObject, locationKey } from '../../estate/fields.js';
+import { isObject, locationKey } from '../../estate/fields.js';
 import type { ApimService } from '../../estate/model.js';
+import { error, evidence } from '../define-rule.js';
+import type { Evidence, Verdict } from '../types.js';
+import { readField } from './values.js';
 
 /**
  * Regions where API Management supports availability zones, as location keys. This is the list APRL
@@ -44,15 +47,32 @@ export const DEFAULT_ZONE_REDUNDANT_REGIONS: readonly string[] = [
   'chinanorth3',
 ];
 
+const DEFAULT_ZONE_REGION_KEYS = locationKeys(DEFAULT_ZONE_REDUNDANT_REGIONS);
+
 /**
- * Whether a region supports availability zones for API Management. `location` may be a display
- * name ("East US") or a key ("eastus"); so may the entries of `zoneRegions`, which replaces the
- * default list when given. An unknown (absent or blank) location is never zone-capable.
+ * The zone-capable regions as location keys ("eastus"): the built-in list, or `configured` (display
+ * names such as "East US" or keys) when given, which replaces it.
  */
-export function supportsZones(location: string | undefined, zoneRegions: readonly string[] = DEFAULT_ZONE_REDUNDANT_REGIONS): boolean {
-  const key = locationKey(location);
-  if (key === undefined || key === '') return false;
-  return zoneRegions.some((region) => locationKey(region) === key);
+export function zoneRegionKeys(configured: readonly string[] | undefined): ReadonlySet<string> {
+  return configured === undefined ? DEFAULT_ZONE_REGION_KEYS : locationKeys(configured);
+}
+
+function locationKeys(regions: readonly string[]): ReadonlySet<string> {
+  const keys = new Set<string>();
+  for (const region of regions) {
+    const key = locationKey(region);
+    if (key !== undefined && key !== '') keys.add(key);
+  }
+  return keys;
+}
+
+/**
+ * Whether a region supports availability zones for API Management; `zoneRegions` comes from
+ * {@link zoneRegionKeys}. A region with an unknown (absent or blank) location is never zone-capable.
+ */
+export function supportsZones(region: ServiceRegion, zoneRegions: ReadonlySet<string> = DEFAULT_ZONE_REGION_KEYS): boolean {
+  const key = region.locationKey;
+  return key !== undefined && key !== '' && zoneRegions.has(key);
 }
 
 /** ARM paths of a region's settings, as a person would type them. */
@@ -73,6 +93,8 @@ export interface ServiceRegion {
   readonly isPrimary: boolean;
   /** As given ("East US"); `undefined` when absent or not a string. */
   readonly location: string | undefined;
+  /** The location normalised for comparisons ("eastus"), as `locationKey()` gives it. */
+  readonly locationKey: string | undefined;
   /** How reasons name the region: "primary region 'West Europe'", "additional location 'East US'". */
   readonly label: string;
   /** ARM path of the region entry: `''` for the primary, `properties.additionalLocations[1]` otherwise. */
@@ -95,8 +117,15 @@ export interface ServiceRegion {
  * with the ARM paths of its settings so that rules can point evidence at the right entry.
  */
 export function serviceRegions(service: ApimService): ServiceRegion[] {
-  return [primaryRegion(service), ...additionalRegions(service)];
+  const regions = [primaryRegion(service)];
+  const list = additionalLocationsValue(service);
+  if (Array.isArray(list)) {
+    for (let index = 0; index < list.length; index += 1) regions.push(additionalRegion(list[index], index));
+  }
+  return regions;
 }
+
+const PRIMARY_PATHS: RegionPaths = { location: 'location', zones: 'zones', capacity: 'sku.capacity', disableGateway: 'properties.disableGateway' };
 
 /** The primary region only. */
 export function primaryRegion(service: ApimService): ServiceRegion {
@@ -104,30 +133,67 @@ export function primaryRegion(service: ApimService): ServiceRegion {
     index: undefined,
     isPrimary: true,
     location: service.location,
-    label: `primary region '${service.location ?? '(unknown location)'}'`,
+    locationKey: service.locationKey,
+    label: `primary region '${primaryLocationName(service)}'`,
     pathPrefix: '',
-    paths: { location: 'location', zones: 'zones', capacity: 'sku.capacity', disableGateway: 'properties.disableGateway' },
+    paths: PRIMARY_PATHS,
     zones: service.zones,
     capacity: finiteNumber(service.sku.capacity),
     capacityRaw: service.sku.capacity,
-    disableGateway: field(service.properties, 'disableGateway'),
+    disableGateway: readField(service.properties, 'disableGateway'),
     problem: undefined,
   };
 }
 
 /**
  * The entries of `properties.additionalLocations`; empty when the property is absent, null, empty
- * or not an array (use {@link additionalLocationsValue} to tell those apart for evidence).
+ * or not an array (use {@link additionalLocationsValue} to tell those apart for evidence, and pass
+ * the value it gave as `list` to read the property once).
  */
-export function additionalRegions(service: ApimService): ServiceRegion[] {
-  const list = additionalLocationsValue(service);
+export function additionalRegions(service: ApimService, list: unknown = additionalLocationsValue(service)): ServiceRegion[] {
   if (!Array.isArray(list)) return [];
-  return list.map((entry: unknown, index) => additionalRegion(entry, index));
+  const regions: ServiceRegion[] = [];
+  for (let index = 0; index < list.length; index += 1) regions.push(additionalRegion(list[index], index));
+  return regions;
+}
+
+/** The service's own location as reasons name it: "West Europe", or "(unknown location)". */
+export function primaryLocationName(service: ApimService): string {
+  return service.location ?? '(unknown location)';
+}
+
+/** Evidence listing where the service runs besides its primary region. */
+export function additionalLocationsEvidence(regions: readonly ServiceRegion[], expected: string): Evidence {
+  return evidence('properties.additionalLocations[*].location', regions.map((region) => region.location), expected);
+}
+
+/** `error` verdicts for the regions whose entry cannot be read. */
+export function unreadableRegions(service: ApimService, regions: readonly ServiceRegion[]): Verdict[] {
+  const errors: Verdict[] = [];
+  for (const region of regions) {
+    if (region.problem !== undefined) errors.push(regionError(service, `${region.label} cannot be judged: ${region.problem}`));
+  }
+  return errors;
+}
+
+/** An `error` verdict about one region of the service: "Service 'x': additional location #2 cannot be judged: …". */
+export function regionError(service: ApimService, problem: string): Verdict {
+  return error(`Service '${service.name}': ${problem}.`);
+}
+
+/**
+ * The service-level verdict together with the errors about regions that cannot be read. A fail is
+ * reported alongside them; any other verdict gives way to them, because an unreadable region could
+ * be the one that fails.
+ */
+export function withRegionErrors(verdict: Verdict, errors: readonly Verdict[]): Verdict | Verdict[] {
+  if (verdict.outcome === 'fail') return [verdict, ...errors];
+  return errors.length > 0 ? [...errors] : verdict;
 }
 
 /** `properties.additionalLocations` exactly as given (case-insensitive key lookup). */
 export function additionalLocationsValue(service: ApimService): unknown {
-  return field(service.properties, 'additionalLocations');
+  return readField(service.properties, 'additionalLocations');
 }
 
 function additionalRegion(entry: unknown, index: number): ServiceRegion {
@@ -143,6 +209,7 @@ function additionalRegion(entry: unknown, index: number): ServiceRegion {
       index,
       isPrimary: false,
       location: undefined,
+      locationKey: undefined,
       label: `additional location #${index + 1}`,
       pathPrefix,
       paths,
@@ -153,21 +220,22 @@ function additionalRegion(entry: unknown, index: number): ServiceRegion {
       problem: `${pathPrefix} is ${entry === null ? 'null' : 'not an object'}`,
     };
   }
-  const location = field(entry, 'location');
-  const sku = field(entry, 'sku');
-  const capacityRaw = isObject(sku) ? field(sku, 'capacity') : undefined;
+  const location = readField(entry, 'location');
+  const sku = readField(entry, 'sku');
+  const capacityRaw = isObject(sku) ? readField(sku, 'capacity') : undefined;
   const name = typeof location === 'string' && location.trim() !== '' ? location : undefined;
   return {
     index,
     isPrimary: false,
     location: name,
+    locationKey: locationKey(name),
     label: name === undefined ? `additional location #${index + 1} (no location)` : `additional location '${name}'`,
     pathPrefix,
     paths,
-    zones: readZones(field(entry, 'zones')),
+    zones: readZones(readField(entry, 'zones')),
     capacity: finiteNumber(capacityRaw),
     capacityRaw,
-    disableGateway: field(entry, 'disableGateway'),
+    disableGateway: readField(entry, 'disableGateway'),
     problem: undefined,
   };
 }

@@ -21,13 +21,19 @@ export function isDeveloper(service: ApimService): boolean {
  */
 export function consumptionHasNoCustomProperties(service: ApimService): Verdict | undefined {
   return isConsumption(service)
-    ? notApplicable('Consumption tier has no protocol or cipher settings (customProperties are not supported)')
+    ? notApplicable(`Service '${service.name}' is on the Consumption tier, which has no protocol or cipher settings (customProperties are not supported).`)
     : undefined;
 }
 
-/** Reliability rules (zones, regions, gateways) run only for Premium, and say so otherwise. */
-export function premiumOnly(service: ApimService, what: string): Verdict | undefined {
-  return isPremium(service)
-    ? undefined
-    : notApplicable(`${what} needs the Premium tier; this service is ${service.sku.name ?? 'of unknown tier'}`);
+/**
+ * Reliability rules (zones, regions, gateways) run only for Premium, and say so otherwise. `feature`
+ * completes "only the Premium tier supports …", e.g. `zone redundancy`.
+ */
+export function premiumOnly(service: ApimService, feature: string): Verdict | undefined {
+  if (isPremium(service)) return undefined;
+  const tier = service.sku.name;
+  if (tier === undefined || tier.trim() === '') {
+    return notApplicable(`Service '${service.name}' does not report its tier (sku.name); only the Premium tier supports ${feature}.`);
+  }
+  return notApplicable(`Service '${service.name}' is on the ${tier} tier; only the Premium tier supports ${feature}.`);
 }
