@@ -10,7 +10,7 @@ export function formatValue(value: unknown): string {
 /** `path = actual (expected …)`, with the platform-default note when the value is absent. */
 export function formatEvidence(item: Evidence, shortenPath: (path: string) => string = (p) => p): string {
   // Notes on absent values usually start by saying "absent"; the line already does.
-  const text = item.actual === undefined ? item.note?.replace(/^absent\b[\s—,:(-]*/i, '') : item.note;
+  const text = item.actual === undefined ? item.note?.replace(/^absent\s*[—,:-]\s*/i, '') : item.note;
   const note = text === undefined || text === '' ? '' : ` — ${text}`;
   return `${shortenPath(item.path)} = ${formatValue(item.actual)} (expected ${formatValue(item.expected)})${note}`;
 }

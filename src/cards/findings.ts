@@ -1,0 +1,338 @@
+import type { Report, ServiceReport } from '../engine/report.js';
+import type { RuleResult } from '../engine/result.js';
+import { ALL_RULES } from '../rules/index.js';
+import type { AnyRule, Severity } from '../rules/types.js';
+import {
+  childName,
+  findingGroups,
+  fixKinds,
+  isChild,
+  keepsPassing,
+  resultsByService,
+  scopeNameOf,
+  severityFilterWords,
+  type FindingGroup,
+} from './report-view.js';
+import { CARD_BUDGET_BYTES, cardBytes, CardRenderError, expand } from './templates.js';
+import {
+  clip,
+  evidenceLine,
+  SEVERITY_COLOR,
+  SEVERITY_LABEL,
+  scoreColor,
+  scoreText,
+  type CardColor,
+} from './text.js';
+import { checkRef, type AdaptiveCard, type RefFor } from './types.js';
+
+export interface FindingsOptions {
+  /** 1-based page of services; out-of-range pages are clamped. Default 1. */
+  readonly page?: number;
+  /** Services per page; default 5. */
+  readonly pageSize?: number;
+  /** Only findings of this severity or worse ("Only critical + high" is `high`). */
+  readonly minSeverity?: Severity;
+  readonly refFor: RefFor;
+  /** Rule docs for "why it matters"; default ALL_RULES. */
+  readonly rules?: readonly AnyRule[];
+  /** Short scope name for the context line; default from the report's scope echo. */
+  readonly scopeName?: string;
+  /** Byte budget per card (UTF-16, see cardBytes); default 28 KB. */
+  readonly budgetBytes?: number;
+}
+
+export interface FindingsPage {
+  /** One card per service, worst first; a service too large for one card continues on the next. */
+  readonly cards: readonly AdaptiveCard[];
+  /** Byte size of each card, as {@link cardBytes} counts it. */
+  readonly bytes: readonly number[];
+  readonly page: number;
+  readonly pageCount: number;
+  readonly pageSize: number;
+  /** Services with at least one finding that passes the filter. */
+  readonly totalServices: number;
+  /** 1-based positions of the first and last service shown (0 and 0 when none). */
+  readonly from: number;
+  readonly to: number;
+  readonly nextPage: number | undefined;
+}
+
+export const DEFAULT_PAGE_SIZE = 5;
+const MAX_PAGE_SIZE = 25;
+
+/** How much of each finding a card shows; level 0 first, then terser levels when a card is too large. */
+interface Detail {
+  readonly items: number;
+  readonly evidence: number;
+  readonly evidenceLine: number;
+  readonly evidenceValue: number;
+  readonly reason: number;
+  readonly why: number;
+  readonly names: number;
+  /** Name each shown child above its reason (the summary line names them anyway). */
+  readonly itemNames: boolean;
+}
+
+const DETAIL: readonly Detail[] = [
+  { items: 3, evidence: 3, evidenceLine: 220, evidenceValue: 120, reason: 320, why: 300, names: 5, itemNames: true },
+  { items: 2, evidence: 2, evidenceLine: 160, evidenceValue: 80, reason: 220, why: 200, names: 4, itemNames: true },
+  { items: 1, evidence: 1, evidenceLine: 130, evidenceValue: 60, reason: 180, why: 140, names: 3, itemNames: false },
+];
+/** The level continuation cards use when one card cannot hold a service even at the tersest level. */
+const SPLIT_LEVEL = DETAIL.length - 1;
+const SHORTENED_NOTE = 'Some details are shortened to fit a Teams card: "explain <rule>" describes each rule, and the CLI (--format json) lists every result.';
+
+interface PagerModel {
+  readonly show: boolean;
+  readonly text: string;
+  readonly hasPrev: boolean;
+  readonly prevTitle: string;
+  readonly prevData: object;
+  readonly hasNext: boolean;
+  readonly nextTitle: string;
+  readonly nextData: object;
+}
+
+const NO_PAGER: PagerModel = { show: false, text: '', hasPrev: false, prevTitle: '', prevData: {}, hasNext: false, nextTitle: '', nextData: {} };
+
+interface Context {
+  readonly report: Report;
+  readonly refFor: RefFor;
+  readonly synopses: ReadonlyMap<string, string>;
+  readonly contextLine: string;
+  readonly budget: number;
+}
+
+/**
+ * The "Show findings" answer: one card per service with findings, worst first, a page at a time.
+ * Every card stays within the byte budget: a card first shortens evidence and reasons, then splits
+ * the service over continuation cards, so no finding is silently dropped.
+ */
+export function serviceFindingCards(report: Report, options: FindingsOptions): FindingsPage {
+  const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE)));
+  const budget = options.budgetBytes ?? CARD_BUDGET_BYTES;
+  const byService = resultsByService(report);
+  const groupOptions = { minSeverity: options.minSeverity, keepsPassing: keepsPassing(report), fixes: fixKinds(report) };
+  const entries = report.services
+    .map((service) => ({ service, groups: findingGroups(byService.get(service.id) ?? [], groupOptions) }))
+    .filter((entry) => entry.groups.length > 0);
+  const total = entries.length;
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(pageCount, Math.max(1, Math.floor(options.page ?? 1)));
+  const filterWords = options.minSeverity === undefined ? undefined : severityFilterWords(options.minSeverity);
+  const scopeName = options.scopeName ?? scopeNameOf(report);
+
+  if (total === 0) {
+    const card = expand('message', {
+      fallbackText: 'No findings.',
+      icon: '✔',
+      color: 'Good',
+      text: `No open findings${filterWords === undefined ? '' : ` (${filterWords})`} in ${scopeName}: every rule passed, was exempted or did not apply.`,
+      hasSuggestion: false,
+      suggestion: '',
+    });
+    return { cards: [card], bytes: [cardBytes(card)], page: 1, pageCount: 1, pageSize, totalServices: 0, from: 0, to: 0, nextPage: undefined };
+  }
+
+  const start = (page - 1) * pageSize;
+  const shown = entries.slice(start, start + pageSize);
+  const from = start + 1;
+  const to = start + shown.length;
+  // Paging needs a ref for the report; a single page has no pager actions and asks for none.
+  const ref = pageCount > 1 ? checkRef(options.refFor('report', { report })) : '';
+  const filterData = options.minSeverity === undefined ? {} : { minSeverity: options.minSeverity };
+  const quiet = report.services.length - total;
+  const pager: PagerModel = {
+    show: true,
+    text:
+      `Showing ${shown.length} of ${total} services${filterWords === undefined ? ' with findings' : ` with ${filterWords} findings`} (${from}–${to}), worst first` +
+      (quiet > 0 ? ` · ${quiet} more without any` : ''),
+    hasPrev: page > 1,
+    prevTitle: `Previous ${pageSize}`,
+    prevData: { ref, page: page - 1, ...filterData },
+    hasNext: page < pageCount,
+    nextTitle: `Next ${Math.min(pageSize, total - to)}`,
+    nextData: { ref, page: page + 1, ...filterData },
+  };
+  const context: Context = {
+    report,
+    refFor: options.refFor,
+    synopses: new Map((options.rules ?? ALL_RULES).map((rule) => [rule.meta.id, rule.meta.docs.synopsis])),
+    contextLine: [`APIM posture · ${scopeName}`, report.generatedAt.slice(0, 10), ...(filterWords === undefined ? [] : [`${filterWords} only`])].join(' · '),
+    budget,
+  };
+  const cards = shown.flatMap((entry, index) => serviceCards(context, entry.service, entry.groups, index === shown.length - 1 ? pager : NO_PAGER));
+  return { cards, bytes: cards.map(cardBytes), page, pageCount, pageSize, totalServices: total, from, to, nextPage: page < pageCount ? page + 1 : undefined };
+}
+
+/** A group's display data that does not depend on the detail level (the Fix ref is asked for once). */
+interface PreparedGroup {
+  readonly group: FindingGroup;
+  readonly fixRef: string | undefined;
+}
+
+function serviceCards(context: Context, service: ServiceReport, groups: readonly FindingGroup[], pager: PagerModel): AdaptiveCard[] {
+  const prepared = groups.map((group): PreparedGroup => ({ group, fixRef: fixRefFor(context, service, group) }));
+  const render = (chunk: readonly PreparedGroup[], level: number, part: string, cardPager: PagerModel, note: boolean): AdaptiveCard =>
+    expand('service-findings', serviceModel(context, service, chunk, level, part, cardPager, note));
+  const fits = (card: AdaptiveCard): boolean => cardBytes(card) <= context.budget;
+
+  for (let level = 0; level < DETAIL.length; level += 1) {
+    const card = render(prepared, level, '', pager, level > 0);
+    if (fits(card)) return [card];
+  }
+
+  // Too much for one card: continuation cards at the tersest level; measured with the longest part
+  // label and the pager, so the final labels can only make a card smaller.
+  const placeholder = '  (part 99 of 99)';
+  const chunks: PreparedGroup[][] = [];
+  let current: PreparedGroup[] = [];
+  for (const group of prepared) {
+    const candidate = [...current, group];
+    if (fits(render(candidate, SPLIT_LEVEL, placeholder, pager, true))) {
+      current = candidate;
+      continue;
+    }
+    if (current.length > 0) chunks.push(current);
+    current = [group];
+    if (!fits(render(current, SPLIT_LEVEL, placeholder, pager, true))) {
+      throw new CardRenderError(`finding ${group.group.ruleId} on ${service.name} does not fit a card of ${context.budget} bytes`);
+    }
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks.map((chunk, index) =>
+    render(chunk, SPLIT_LEVEL, `  (part ${index + 1} of ${chunks.length})`, index === chunks.length - 1 ? pager : NO_PAGER, true),
+  );
+}
+
+function fixRefFor(context: Context, service: ServiceReport, group: FindingGroup): string | undefined {
+  if (group.open.length === 0 || (group.fix !== 'safe' && group.fix !== 'guarded')) return undefined;
+  return checkRef(
+    context.refFor('fix', {
+      report: context.report,
+      serviceId: service.id,
+      serviceName: service.name,
+      ruleId: group.ruleId,
+      resourceIds: group.open.map((result) => result.resourceId),
+    }),
+  );
+}
+
+function serviceModel(
+  context: Context,
+  service: ServiceReport,
+  groups: readonly PreparedGroup[],
+  level: number,
+  part: string,
+  pager: PagerModel,
+  note: boolean,
+): object {
+  const detail = DETAIL[level] ?? DETAIL[DETAIL.length - 1] ?? DETAIL[0];
+  if (detail === undefined) throw new CardRenderError('no detail levels');
+  const failing = service.counts.failed;
+  const open = failing.critical + failing.high + failing.medium + failing.low;
+  return {
+    fallbackText: `${service.name}: score ${scoreText(service.score)}, ${open} failing rules`,
+    context: context.contextLine,
+    name: service.name,
+    part,
+    score: scoreText(service.score),
+    scoreColor: scoreColor(service.score),
+    where: [service.sku, service.location, service.resourceGroup].filter((x) => x !== undefined && x !== '').join(' · '),
+    counts: serviceCounts(service),
+    findings: groups.map((prepared) => findingModel(context, prepared, detail)),
+    hasNote: note,
+    note: note ? SHORTENED_NOTE : '',
+    pager,
+  };
+}
+
+function serviceCounts(service: ServiceReport): object[] {
+  const c = service.counts;
+  const runs: { text: string; color: CardColor; weight: 'Default' | 'Bolder' }[] = [];
+  for (const severity of ['critical', 'high', 'medium', 'low'] as const) {
+    if (c.failed[severity] > 0) runs.push({ text: `${SEVERITY_LABEL[severity]} ${c.failed[severity]}`, color: SEVERITY_COLOR[severity], weight: 'Bolder' });
+  }
+  if (runs.length === 0) runs.push({ text: 'No failing rules', color: 'Good', weight: 'Bolder' });
+  if (c.exempted > 0) runs.push({ text: `Exempted ${c.exempted}`, color: 'Accent', weight: 'Default' });
+  if (c.errors > 0) runs.push({ text: `Errors ${c.errors}`, color: 'Warning', weight: 'Bolder' });
+  runs.push({ text: `Passed ${c.passed}`, color: 'Default', weight: 'Default' });
+  runs.push({ text: `Not applicable ${c.notApplicable}`, color: 'Default', weight: 'Default' });
+  return runs.map((run, index) => ({ ...run, text: index < runs.length - 1 ? `${run.text} · ` : run.text }));
+}
+
+function findingModel(context: Context, prepared: PreparedGroup, detail: Detail): object {
+  const { group, fixRef } = prepared;
+  const shown = [...group.open, ...group.errors, ...group.exempted];
+  const items = shown.slice(0, detail.items).map((result) => itemModel(result, group.onChildren, detail));
+  const rest = shown.length - items.length;
+  const why = detail.why > 0 ? clip(context.synopses.get(group.ruleId) ?? '', detail.why) : '';
+  const [badge, badgeColor] = badgeOf(group);
+  return {
+    badge,
+    badgeColor,
+    ruleId: group.ruleId,
+    title: clip(group.title, 160),
+    hasChildren: group.onChildren,
+    children: group.onChildren ? childrenLine(group, detail.names) : '',
+    items,
+    hasMore: rest > 0,
+    more: rest > 0 ? `… and ${rest} more${group.onChildren ? ` ${group.childLabel}` : ''}` : '',
+    hasWhy: why !== '',
+    why,
+    hasFix: fixRef !== undefined,
+    fixRef: fixRef ?? '',
+  };
+}
+
+function badgeOf(group: FindingGroup): [string, CardColor] {
+  if (group.open.length > 0) return [`● ${SEVERITY_LABEL[group.severity]}`, SEVERITY_COLOR[group.severity]];
+  if (group.errors.length > 0) return ['⚠ Error', 'Warning'];
+  return [`○ Exempted (${SEVERITY_LABEL[group.severity]})`, 'Accent'];
+}
+
+/** "3 of 7 APIs fail: orders, refunds, payments, …" (or "APIs failing: 3" without the total). */
+function childrenLine(group: FindingGroup, names: number): string {
+  const children = (list: readonly RuleResult[]): RuleResult[] => list.filter(isChild);
+  const open = children(group.open);
+  const exempted = children(group.exempted);
+  const errors = children(group.errors);
+  const listed = open.length > 0 ? open : exempted.length > 0 ? exempted : errors;
+  const nameList = listed.slice(0, names).map((result) => childName(result.serviceId, result.resourceId).name);
+  const namesText = `${nameList.join(', ')}${listed.length > names ? ', …' : ''}`;
+  const total = group.childTotal;
+  const parts: string[] = [];
+  if (open.length > 0) parts.push(total === undefined ? `${group.childLabel} failing: ${open.length}` : `${open.length} of ${total} ${group.childLabel} fail`);
+  if (exempted.length > 0) parts.push(open.length > 0 ? `${exempted.length} exempted` : `${exempted.length}${total === undefined ? '' : ` of ${total}`} ${group.childLabel} exempted`);
+  if (errors.length > 0) parts.push(`${errors.length} could not be checked`);
+  return clip(`${parts.join(' · ')}: ${namesText}`, 300);
+}
+
+function itemModel(result: RuleResult, onChildren: boolean, detail: Detail): object {
+  const name = detail.itemNames && onChildren && isChild(result) ? clip(childName(result.serviceId, result.resourceId).path, 120) : '';
+  const evidence = result.evidence
+    .slice(0, detail.evidence)
+    .map((item) => ({ text: evidenceLine(item, { line: detail.evidenceLine, value: detail.evidenceValue }) }));
+  const hidden = result.evidence.length - evidence.length;
+  if (hidden > 0) evidence.push({ text: `… ${hidden} more evidence` });
+  const [marker, markerColor] = markerOf(result);
+  return {
+    hasName: name !== '',
+    name,
+    reason: clip(result.reason, detail.reason),
+    hasMarker: marker !== '',
+    marker,
+    markerColor,
+    evidence,
+  };
+}
+
+function markerOf(result: RuleResult): [string, CardColor] {
+  const exemption = result.exemption;
+  if (result.outcome !== 'fail' || exemption === undefined) return ['', 'Default'];
+  const who = [exemption.owner, exemption.ticket].filter((x) => x !== undefined && x !== '').join(', ');
+  const reason = clip(exemption.reason, 160);
+  return exemption.expired
+    ? [`Exemption expired ${exemption.expires} (${reason}): the finding counts again.`, 'Warning']
+    : [`Exempted until ${exemption.expires}: ${reason}${who === '' ? '' : ` (${who})`}`, 'Accent'];
+}

@@ -1,0 +1,162 @@
+import type { Report } from '../engine/report.js';
+import { isOpenFailure } from '../engine/result.js';
+import { findingGroups, fixKinds, keepsPassing, resultsByService, scopeNameOf } from './report-view.js';
+import { CARD_BUDGET_BYTES, firstThatFits } from './templates.js';
+import { clip, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, scoreColor, scoreText, type CardColor } from './text.js';
+import { checkRef, type AdaptiveCard, type RefFor } from './types.js';
+
+export interface SummaryOptions {
+  readonly refFor: RefFor;
+  /** Short scope name for the title ("prod"); default from the report's scope echo, else its source. */
+  readonly scopeName?: string;
+  /** How many of the worst services to list; default 5. */
+  readonly worstServices?: number;
+  /** The score of an earlier audit of the same scope, for "▼4 since last week". */
+  readonly trend?: { readonly previousScore: number | null; readonly since: string };
+  readonly budgetBytes?: number;
+}
+
+const FINDINGS_PER_SERVICE = 2;
+
+/** The audit answer: title with score, scope echo, counts, worst services, and what to do next. */
+export function summaryCard(report: Report, options: SummaryOptions): AdaptiveCard {
+  const model = summaryModel(report, options);
+  const budget = options.budgetBytes ?? CARD_BUDGET_BYTES;
+  return firstThatFits(
+    'summary',
+    [
+      () => model,
+      () => ({ ...model, partialNotes: model.partialNotes.slice(0, 2), worst: model.worst.slice(0, 3), scopeLine: clip(model.scopeLine, 200) }),
+      () => ({ ...model, partialNotes: model.partialNotes.slice(0, 1), worst: [], hasWorst: false, scopeLine: clip(model.scopeLine, 120) }),
+    ],
+    budget,
+  );
+}
+
+interface SummaryModel {
+  readonly partialNotes: readonly { text: string }[];
+  readonly worst: readonly object[];
+  readonly scopeLine: string;
+  readonly [key: string]: unknown;
+}
+
+function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
+  const { summary } = report;
+  const scopeName = options.scopeName ?? scopeNameOf(report);
+  const byService = resultsByService(report);
+  const groupOptions = { keepsPassing: keepsPassing(report), fixes: fixKinds(report) };
+
+  // Worst services: report order is already worst first; list those with something to act on.
+  const worstLimit = Math.max(0, options.worstServices ?? 5);
+  const worst: object[] = [];
+  let withFindings = 0;
+  for (const service of report.services) {
+    const groups = findingGroups(byService.get(service.id) ?? [], groupOptions).filter((group) => group.open.length > 0 || group.errors.length > 0);
+    if (groups.length === 0) continue;
+    withFindings += 1;
+    if (worst.length >= worstLimit) continue;
+    const open = groups.filter((group) => group.open.length > 0);
+    const findings = open.slice(0, FINDINGS_PER_SERVICE).map((group) => ({
+      bullet: '●',
+      color: SEVERITY_COLOR[group.severity],
+      text: clip(`${group.title} (${group.ruleId})`, 140),
+    }));
+    if (open.length > FINDINGS_PER_SERVICE) findings.push({ bullet: '+', color: 'Default', text: `${open.length - FINDINGS_PER_SERVICE} more failing rules` });
+    const erroring = groups.length - open.length;
+    if (erroring > 0) findings.push({ bullet: '⚠', color: 'Warning', text: `${erroring} rules could not be evaluated` });
+    worst.push({
+      name: clip(service.name, 80),
+      where: [service.sku, service.location].filter((x) => x !== undefined && x !== '').join(' · '),
+      score: service.score === null ? 'n/a' : String(service.score),
+      scoreColor: scoreColor(service.score),
+      findings,
+    });
+  }
+
+  const counts: { text: string; color: CardColor; weight: 'Default' | 'Bolder' }[] = [
+    ...(['critical', 'high', 'medium', 'low'] as const).map((severity) => {
+      const n = summary.failed[severity];
+      return { text: `${SEVERITY_LABEL[severity]} ${n}`, color: n > 0 ? SEVERITY_COLOR[severity] : 'Default', weight: n > 0 ? 'Bolder' : 'Default' } as const;
+    }),
+    { text: `Exempted ${summary.exempted}`, color: summary.exempted > 0 ? 'Accent' : 'Default', weight: 'Default' },
+    { text: `Not applicable ${summary.notApplicable}`, color: 'Default', weight: 'Default' },
+    { text: `Errors ${summary.errors}`, color: summary.errors > 0 ? 'Warning' : 'Default', weight: summary.errors > 0 ? 'Bolder' : 'Default' },
+  ];
+  const countRuns = counts.map((run, index) => ({ ...run, text: index < counts.length - 1 ? `${run.text} · ` : run.text }));
+
+  const topRuleId = topRule(report);
+  const anyNotable = summary.failed.critical + summary.failed.high + summary.failed.medium + summary.failed.low + summary.exempted + summary.errors > 0;
+  const ref = anyNotable ? checkRef(options.refFor('report', { report })) : '';
+  const [trend, trendColor] = trendOf(summary.score, options.trend);
+  const coverage = report.coverage;
+  const partial = coverage !== undefined && !coverage.complete;
+  const notes = partial ? coverage.notes : [];
+  const title = `APIM posture · ${scopeName} · score ${scoreText(summary.score)}`;
+  const target = report.scope?.target ?? `file ${report.source}`;
+
+  return {
+    fallbackText: `${title}. ${counts.map((run) => run.text).join(', ')}.`,
+    title: clip(title, 160),
+    hasTrend: trend !== '',
+    trend,
+    trendColor,
+    scopeLine: clip(`Scope: ${report.scope?.echo ?? report.source}`, 400),
+    sourceLine: clip(
+      `${target} · ${summary.services} services · ${report.rules.length} rules · ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`,
+      200,
+    ),
+    partial,
+    partialNotes: [
+      ...notes.slice(0, 5).map((note) => ({ text: clip(note, 240) })),
+      ...(notes.length > 5 ? [{ text: `… and ${notes.length - 5} more` }] : []),
+      ...(partial && notes.length === 0 ? [{ text: 'The audit did not say what is missing.' }] : []),
+    ],
+    counts: countRuns,
+    hasWorst: worst.length > 0,
+    worst,
+    hasMore: withFindings > worst.length,
+    more: `and ${withFindings - worst.length} more services with findings`,
+    hasNoFindings: withFindings === 0,
+    noFindings: partial ? 'No open findings in what was audited.' : 'No open findings: every rule passed, was exempted or did not apply.',
+    ref,
+    hasFindings: anyNotable,
+    hasCriticalHigh: summary.failed.critical + summary.failed.high > 0,
+    hasTopRule: topRuleId !== undefined,
+    topRuleId: topRuleId ?? '',
+  };
+}
+
+/** The rule to explain first: the most severe open finding, on the most services. */
+function topRule(report: Report): string | undefined {
+  const services = new Map<string, { severity: number; services: Set<string> }>();
+  for (const result of report.results) {
+    if (!isOpenFailure(result)) continue;
+    let entry = services.get(result.ruleId);
+    if (entry === undefined) {
+      entry = { severity: SEVERITY_RANK[result.severity], services: new Set() };
+      services.set(result.ruleId, entry);
+    }
+    entry.services.add(result.serviceId);
+  }
+  let best: [string, { severity: number; services: Set<string> }] | undefined;
+  for (const candidate of services) {
+    if (best === undefined) {
+      best = candidate;
+      continue;
+    }
+    const [id, entry] = candidate;
+    const [bestId, bestEntry] = best;
+    const better =
+      entry.severity - bestEntry.severity || bestEntry.services.size - entry.services.size || id.localeCompare(bestId);
+    if (better < 0) best = candidate;
+  }
+  return best?.[0];
+}
+
+function trendOf(score: number | null, trend: SummaryOptions['trend']): [string, CardColor] {
+  if (trend === undefined || score === null || trend.previousScore === null) return ['', 'Default'];
+  const delta = score - trend.previousScore;
+  const since = clip(trend.since, 40);
+  if (delta === 0) return [`(no change since ${since})`, 'Default'];
+  return delta > 0 ? [`(▲${delta} since ${since})`, 'Good'] : [`(▼${-delta} since ${since})`, 'Attention'];
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseCardAction, TEMPLATE_NAMES } from '../../src/cards/render.js';
+import { readTemplate } from '../../src/cards/templates.js';
+import { walk } from './support.js';
+
+describe('parseCardAction (untrusted invoke data)', () => {
+  it('accepts exactly the shapes the cards send', () => {
+    expect(parseCardAction('fix', { ref: 'abc' })).toEqual({ verb: 'fix', data: { ref: 'abc' } });
+    expect(parseCardAction('explain', { ruleId: 'APIM-001' })).toEqual({ verb: 'explain', data: { ruleId: 'APIM-001' } });
+    expect(parseCardAction('filter', { ref: 'r', minSeverity: 'high' })).toEqual({ verb: 'filter', data: { ref: 'r', minSeverity: 'high' } });
+    expect(parseCardAction('showFindings', { ref: 'r', page: 2 })).toEqual({ verb: 'showFindings', data: { ref: 'r', page: 2 } });
+    expect(parseCardAction('showFindings', { ref: 'r', page: 3, minSeverity: 'critical' })).toEqual({
+      verb: 'showFindings',
+      data: { ref: 'r', page: 3, minSeverity: 'critical' },
+    });
+  });
+
+  it('rejects anything else', () => {
+    for (const [verb, data] of [
+      ['fix', { ref: '' }],
+      ['fix', { ref: 'x'.repeat(257) }],
+      ['fix', { ref: 'r', resourceId: '/subscriptions/…' }],
+      ['fix', 'r'],
+      ['fix', null],
+      ['explain', { ruleId: 'APIM-1; drop' }],
+      ['explain', { ruleId: 1 }],
+      ['filter', { ref: 'r', minSeverity: 'urgent' }],
+      ['filter', { ref: 'r' }],
+      ['showFindings', { ref: 'r', page: 0 }],
+      ['showFindings', { ref: 'r', page: 1.5 }],
+      ['showFindings', { ref: 'r', page: '2' }],
+      ['showFindings', { ref: 'r', page: 2, minSeverity: 'none' }],
+      ['approve', { ref: 'r' }],
+      [undefined, { ref: 'r' }],
+    ] as const) {
+      expect(parseCardAction(verb, data)).toBeUndefined();
+    }
+  });
+});
+
+describe('templates in cards/', () => {
+  it('are Adaptive Card 1.5 templates whose actions are all Action.Execute with a verb', () => {
+    for (const name of TEMPLATE_NAMES) {
+      const template = readTemplate(name) as Record<string, unknown>;
+      expect(template['type']).toBe('AdaptiveCard');
+      expect(template['version']).toBe('1.5');
+      walk(template, (node) => {
+        if (typeof node['type'] === 'string' && node['type'].startsWith('Action.')) {
+          expect(node['type']).toBe('Action.Execute');
+          expect(node['verb']).toMatch(/^(showFindings|filter|fix|explain)$/);
+        }
+      });
+    }
+  });
+});
