@@ -1,6 +1,8 @@
 import { defineRule, fail, pass } from './define-rule.js';
-import { disabledSwitch, GATEWAY_SECURITY, judgeDisabledSwitches, type DisabledSwitch } from './shared/custom-properties.js';
+import { disableSwitches, disabledSwitch, GATEWAY_SECURITY, judgeDisabledSwitches, type DisabledSwitch } from './shared/custom-properties.js';
+import { patchService, serviceAtRest } from './shared/fix-plans.js';
 import { consumptionHasNoCustomProperties } from './shared/sku.js';
+import { count } from './shared/text.js';
 
 /** The six protocol switches, with the words people use for them; an absent one defaults by creation date. */
 const PROTOCOLS: readonly DisabledSwitch[] = [
@@ -80,5 +82,22 @@ export default defineRule({
     const { all, enabled, enabledLabels } = judgeDisabledSwitches(service, PROTOCOLS);
     if (enabled.length === 0) return pass('Only TLS 1.2 or later is allowed on the client and backend sides.', all);
     return fail(`Legacy protocols are enabled: ${enabledLabels.join(', ')}.`, enabled);
+  },
+  planFix(service, result) {
+    if (consumptionHasNoCustomProperties(service)) return undefined;
+    const { enabledSwitches, enabledLabels } = judgeDisabledSwitches(service, PROTOCOLS);
+    if (enabledSwitches.length === 0) return undefined;
+    const { customProperties, changes } = disableSwitches(service, enabledSwitches);
+    return {
+      ruleId: 'APIM-001',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Disable ${enabledLabels.join(', ')} on service '${service.name}' by sending the whole customProperties map (${count(Object.keys(customProperties).length, 'key')}) with ${enabledSwitches.length === 1 ? 'that switch' : 'those switches'} set to "False".`,
+      request: patchService(service, { properties: { customProperties } }),
+      changes,
+      preconditions: [serviceAtRest(service)],
+      blastRadius:
+        'Clients and backends that only speak TLS 1.0/1.1 or SSL 3.0 (old .NET Framework, Java 7, embedded devices) fail their handshakes. The update takes 15–45 minutes and the Developer tier has downtime.',
+    };
   },
 });

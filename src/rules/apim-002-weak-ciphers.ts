@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { defineRule, fail, pass } from './define-rule.js';
-import { disabledSwitch, GATEWAY_SECURITY, judgeDisabledSwitches, type AbsentDefault, type DisabledSwitch } from './shared/custom-properties.js';
+import {
+  disableSwitches,
+  disabledSwitch,
+  GATEWAY_SECURITY,
+  judgeDisabledSwitches,
+  type AbsentDefault,
+  type DisabledSwitch,
+} from './shared/custom-properties.js';
+import { patchService, serviceAtRest } from './shared/fix-plans.js';
 import { consumptionHasNoCustomProperties } from './shared/sku.js';
+import { count } from './shared/text.js';
 
 /**
  * A cipher switch, labelled with the suite name as people write it. TripleDes168 shares the protocol
@@ -108,5 +117,23 @@ export default defineRule({
     const absent = enabled.filter((item) => item.actual === undefined).length;
     const absentNote = absent === 0 ? '' : ` (${absent} of them because the key is absent and the platform default applies)`;
     return fail(`Service '${service.name}' allows weak cipher suites: ${enabledLabels.join(', ')}${absentNote}.`, enabled);
+  },
+  planFix(service, result, { options: { includeEcdsaCbc } }) {
+    if (consumptionHasNoCustomProperties(service)) return undefined;
+    const { enabledSwitches } = judgeDisabledSwitches(service, includeEcdsaCbc ? WITH_ECDSA_CBC : WEAK_CIPHERS);
+    if (enabledSwitches.length === 0) return undefined;
+    // Absent cipher keys default to enabled, so they are added as "False" rather than left out.
+    const { customProperties, changes } = disableSwitches(service, enabledSwitches);
+    return {
+      ruleId: 'APIM-002',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Disable ${count(enabledSwitches.length, 'weak cipher suite')} on service '${service.name}' by sending the whole customProperties map (${count(Object.keys(customProperties).length, 'key')}) with ${enabledSwitches.length === 1 ? 'that suite' : 'those suites'} set to "False".`,
+      request: patchService(service, { properties: { customProperties } }),
+      changes,
+      preconditions: [serviceAtRest(service)],
+      blastRadius:
+        'Clients limited to RSA key exchange or CBC suites (older Windows Server and .NET Framework, Java 8 without ECDHE, some IoT stacks) fail their handshakes. The update takes 15–45 minutes and the Developer tier has downtime.',
+    };
   },
 });

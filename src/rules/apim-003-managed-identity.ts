@@ -1,5 +1,6 @@
 import type { ApimService } from '../estate/model.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { change, patchService, serviceAtRest } from './shared/fix-plans.js';
 import { isBlank } from './shared/values.js';
 
 type IdentityKind = 'systemassigned' | 'userassigned';
@@ -135,5 +136,32 @@ export default defineRule({
       );
     }
     return pass(`${name} has ${describeKinds(service, read.kinds)}.`, [evidence('identity.type', type, EXPECTED)]);
+  },
+  planFix(service, result) {
+    const identity = service.identity;
+    const type = identity?.type;
+    if (type !== undefined && !isBlank(type) && readIdentityType(type) !== 'none') return undefined;
+    // ARM may drop user-assigned identities a PATCH leaves out, so the existing ones are re-sent
+    // (values are `{}`: principalId and clientId are read-only).
+    const userAssigned = Object.keys(identity?.userAssignedIdentities ?? {});
+    const after = userAssigned.length === 0 ? 'SystemAssigned' : 'SystemAssigned, UserAssigned';
+    const body =
+      userAssigned.length === 0
+        ? { identity: { type: after } }
+        : { identity: { type: after, userAssignedIdentities: Object.fromEntries(userAssigned.map((id) => [id, {}])) } };
+    return {
+      ruleId: 'APIM-003',
+      resourceId: result.resourceId,
+      kind: 'safe',
+      summary:
+        userAssigned.length === 0
+          ? `Assign a system-assigned managed identity to service '${service.name}'.`
+          : `Assign a system-assigned managed identity to service '${service.name}', re-sending its ${userAssigned.length} user-assigned ${userAssigned.length === 1 ? 'identity' : 'identities'} so none is dropped.`,
+      request: patchService(service, body),
+      changes: [change('identity.type', isBlank(type) ? undefined : type, after)],
+      preconditions: [serviceAtRest(service)],
+      blastRadius:
+        'Additive: no traffic changes. A service principal is created in the tenant; anyone who can edit API Management policies can act as this identity (authentication-managed-identity), so grant it least privilege.',
+    };
   },
 });

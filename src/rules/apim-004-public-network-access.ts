@@ -1,5 +1,6 @@
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { approvedConnections, connectionLabels, describeStatus, endpointConnections, injectionMode, isApproved } from './shared/network.js';
+import { change, patchService, precondition, serviceAtRest } from './shared/fix-plans.js';
 import { isConsumption } from './shared/sku.js';
 import { equalsIgnoreCase, isBlank } from './shared/values.js';
 
@@ -98,5 +99,34 @@ export default defineRule({
         ...approved.map((c) => evidence(c.path, c.status, 'Approved', `private endpoint connection '${c.label}' is approved, so public access can be disabled`)),
       ],
     );
+  },
+  planFix(service, result) {
+    if (isConsumption(service) || injectionMode(service) !== undefined) return undefined;
+    const publicAccess = service.properties['publicNetworkAccess'];
+    if (equalsIgnoreCase(publicAccess, 'Disabled')) return undefined;
+    const connections = endpointConnections(service);
+    const approved = connections.filter(isApproved);
+    const waiting = connections.filter((connection) => !isApproved(connection));
+    const description = 'An approved private endpoint connection exists';
+    // ARM refuses publicNetworkAccess "Disabled" without one, and it would cut off every caller.
+    const endpoint =
+      approved.length > 0
+        ? precondition(description, true, `Service '${service.name}' has ${approvedConnections(approved)} (${connectionLabels(approved)}) to carry the traffic.`)
+        : precondition(
+            description,
+            false,
+            `Disabling public access needs an approved private endpoint; service '${service.name}' has none${waiting.length === 0 ? '' : ` (${waiting.map(describeStatus).join(', ')})`}. ${waiting.length === 0 ? 'Add one first (APIM-005).' : 'Approve the endpoint first.'}`,
+          );
+    return {
+      ruleId: 'APIM-004',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Disable public network access on service '${service.name}', leaving private endpoints as the only way in.`,
+      request: patchService(service, { properties: { publicNetworkAccess: 'Disabled' } }),
+      changes: [change('properties.publicNetworkAccess', isBlank(publicAccess) ? undefined : publicAccess, 'Disabled')],
+      preconditions: [endpoint, serviceAtRest(service)],
+      blastRadius:
+        'Every caller not on the private network loses access, including the developer portal and CI/CD pipelines on public agents.',
+    };
   },
 });

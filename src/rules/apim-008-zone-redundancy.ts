@@ -1,8 +1,21 @@
 import { z } from 'zod';
+import type { ApimService } from '../estate/model.js';
+import type { FixPrecondition } from '../remediation/fix-plan.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
-import { regionError, serviceRegions, supportsZones, withRegionErrors, zoneRegionKeys, type ServiceRegion } from './shared/regions.js';
-import { premiumOnly } from './shared/sku.js';
-import { count } from './shared/text.js';
+import { patchService, precondition, serviceAtRest } from './shared/fix-plans.js';
+import {
+  planRegionEdits,
+  regionError,
+  serviceRegions,
+  supportsZones,
+  withRegionErrors,
+  zoneRegionKeys,
+  type RegionEdit,
+  type ServiceRegion,
+} from './shared/regions.js';
+import { isPremium, premiumOnly } from './shared/sku.js';
+import { count, quoted } from './shared/text.js';
+import { equalsIgnoreCase } from './shared/values.js';
 import type { Evidence, Verdict } from './types.js';
 
 const options = z.object({
@@ -121,7 +134,80 @@ export default defineRule<Options>({
       errors,
     );
   },
+  planFix(service, result, { options: { zoneRedundantRegions } }) {
+    if (!isPremium(service)) return undefined;
+    const zoneRegions = zoneRegionKeys(zoneRedundantRegions);
+    const edits: RegionEdit[] = [];
+    const described: string[] = [];
+    for (const region of serviceRegions(service)) {
+      if (judgeRegion(region, zoneRegions).kind !== 'not-redundant') continue;
+      const layout = redundantLayout(region.zones, region.capacity);
+      const sameZones = region.zones !== undefined && region.zones.join(',') === layout.zones.join(',');
+      edits.push({ region, ...(sameZones ? {} : { zones: layout.zones }), ...(layout.capacity === region.capacity ? {} : { capacity: layout.capacity }) });
+      described.push(`${region.label} (zones ${layout.zones.join(', ')} with ${count(layout.capacity, 'unit')})`);
+    }
+    if (edits.length === 0) return undefined;
+    const fix = planRegionEdits(service, edits);
+    if (fix === undefined) return undefined;
+    return {
+      ruleId: 'APIM-008',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Make service '${service.name}' zone redundant in ${described.join(' and ')}.`,
+      request: patchService(service, fix.body),
+      changes: fix.changes,
+      preconditions: [
+        stv2Platform(service),
+        precondition(
+          'Every region being changed supports availability zones',
+          true,
+          `${quoted(edits.map((edit) => edit.region.location ?? '?'))} ${edits.length === 1 ? 'is' : 'are'} in the zone-capable region list${zoneRedundantRegions === undefined ? '' : ' (option zoneRedundantRegions)'}.`,
+        ),
+        serviceAtRest(service),
+      ],
+      blastRadius:
+        'Cost: every added unit is billed. The update is long-running (tens of minutes) and moves the gateway onto zone-redundant infrastructure; a VNet-injected classic instance may also need a Standard public IP address (publicIpAddressId).',
+    };
+  },
 });
+
+const ALL_ZONES: readonly string[] = ['1', '2', '3'];
+
+/**
+ * The smallest change that makes a region zone redundant: at least two zones, and units spread
+ * evenly over them (API Management requires the unit count to be a multiple of the zone count). A
+ * region with zones keeps them and gets one unit per zone; a region without keeps its unit count
+ * when it already divides over three or two zones (keeping a zone it has), and otherwise gets all
+ * three zones and the next multiple of three units.
+ */
+function redundantLayout(zones: readonly string[] | undefined, capacity: number | undefined): { zones: readonly string[]; capacity: number } {
+  const units = capacity ?? 0;
+  if (zones !== undefined && zones.length >= 2) return { zones, capacity: roundUp(Math.max(units, zones.length), zones.length) };
+  if (units >= 3 && units % 3 === 0) return { zones: ALL_ZONES, capacity: units };
+  if (units >= 2 && units % 2 === 0) {
+    const kept = zones?.find((zone) => ALL_ZONES.includes(zone));
+    const pair = kept === undefined ? ['1', '2'] : [kept, ALL_ZONES.find((zone) => zone !== kept) ?? '1'].sort();
+    return { zones: pair, capacity: units };
+  }
+  return { zones: ALL_ZONES, capacity: roundUp(Math.max(units, 3), 3) };
+}
+
+function roundUp(value: number, step: number): number {
+  return Math.ceil(value / step) * step;
+}
+
+/** Zone redundancy needs the stv2 compute platform (stv1 was retired; APIM-013). */
+function stv2Platform(service: ApimService): FixPrecondition {
+  const description = 'The service runs on the stv2 platform';
+  const version = service.properties['platformVersion'];
+  if (equalsIgnoreCase(version, 'stv2') || equalsIgnoreCase(version, 'stv2.1')) {
+    return precondition(description, true, `Service '${service.name}' reports platformVersion "${String(version)}".`);
+  }
+  if (typeof version !== 'string' || version.trim() === '') {
+    return precondition(description, false, `Service '${service.name}' does not report properties.platformVersion, so the stv2 platform cannot be shown.`);
+  }
+  return precondition(description, false, `Service '${service.name}' reports platformVersion "${version}"; migrate it to stv2 first (APIM-013).`);
+}
 
 /** The evidence of several regions, in region order. */
 function evidenceOf(judgements: readonly ReadableJudgement[]): Evidence[] {

@@ -1,6 +1,7 @@
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { serviceRegions, unreadableRegions, withRegionErrors, type ServiceRegion } from './shared/regions.js';
-import { premiumOnly } from './shared/sku.js';
+import { patchService, serviceAtRest } from './shared/fix-plans.js';
+import { planRegionEdits, serviceRegions, unreadableRegions, withRegionErrors, type ServiceRegion } from './shared/regions.js';
+import { isPremium, premiumOnly } from './shared/sku.js';
 import { count } from './shared/text.js';
 import type { Evidence } from './types.js';
 
@@ -81,6 +82,27 @@ export default defineRule({
       ),
       errors,
     );
+  },
+  planFix(service, result) {
+    if (!isPremium(service)) return undefined;
+    // One unit per zone is the least that meets the rule, and a multiple of the zone count, as
+    // API Management requires when units are spread over zones.
+    const short = serviceRegions(service).filter(
+      (region) => region.problem === undefined && zoneCount(region) > 0 && (region.capacity === undefined || region.capacity < zoneCount(region)),
+    );
+    if (short.length === 0) return undefined;
+    const fix = planRegionEdits(service, short.map((region) => ({ region, capacity: zoneCount(region) })));
+    if (fix === undefined) return undefined;
+    return {
+      ruleId: 'APIM-009',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Give service '${service.name}' one unit per zone in ${short.map((region) => `${region.label} (${count(zoneCount(region), 'unit')})`).join(' and ')}.`,
+      request: patchService(service, fix.body),
+      changes: fix.changes,
+      preconditions: [serviceAtRest(service)],
+      blastRadius: 'Cost: every added unit is billed. Scaling is a long-running update (typically 15–45 minutes); traffic keeps flowing meanwhile.',
+    };
   },
 });
 

@@ -1,6 +1,7 @@
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { serviceRegions, type ServiceRegion } from './shared/regions.js';
-import { premiumOnly } from './shared/sku.js';
+import { patchService, serviceAtRest } from './shared/fix-plans.js';
+import { planRegionEdits, serviceRegions, type ServiceRegion } from './shared/regions.js';
+import { isPremium, premiumOnly } from './shared/sku.js';
 import { isTrueFlag } from './shared/values.js';
 import type { Evidence } from './types.js';
 
@@ -78,6 +79,25 @@ export default defineRule({
       `Service '${service.name}' has the gateway enabled in ${regions.length === 2 ? 'both regions' : `all ${regions.length} regions`}.`,
       regions.map((region) => gatewayEvidence(region)),
     );
+  },
+  planFix(service, result) {
+    if (!isPremium(service)) return undefined;
+    const regions = serviceRegions(service);
+    const disabled = regions.filter((region) => isTrueFlag(region.disableGateway));
+    if (regions.length === 1 || disabled.length === 0) return undefined;
+    const fix = planRegionEdits(service, disabled.map((region) => ({ region, disableGateway: false as const })));
+    if (fix === undefined) return undefined;
+    return {
+      ruleId: 'APIM-012',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Enable the gateway of service '${service.name}' in ${disabled.map((region) => region.label).join(' and ')}${disabled.some((region) => !region.isPrimary) ? ', re-sending the whole additionalLocations array' : ''}.`,
+      request: patchService(service, fix.body),
+      changes: fix.changes,
+      preconditions: [serviceAtRest(service)],
+      blastRadius:
+        'The region starts taking API traffic again. An operator may have disabled it on purpose (a disaster-recovery standby), so apply only with the owner’s consent.',
+    };
   },
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { change, objectField, patchService, serviceAtRest, withField } from './shared/fix-plans.js';
 import { isConsumption } from './shared/sku.js';
 import { isBlank, readPath, type PropertyPath } from './shared/values.js';
 
@@ -121,5 +122,23 @@ export default defineRule({
       ]);
     }
     return pass(`${name} rejects control-plane calls older than API version ${String(value)}.`, [evidence(PATH, value, expected)]);
+  },
+  planFix(service, result, { options: { minimumApiVersion } }) {
+    if (isConsumption(service)) return undefined;
+    const value = readPath(service.properties, MIN_API_VERSION);
+    const date = datePart(value);
+    if (date !== undefined && date >= minimumApiVersion) return undefined;
+    // The whole apiVersionConstraint object is sent, keeping any field besides minApiVersion.
+    const constraint = withField(objectField(service.properties, 'apiVersionConstraint'), 'minApiVersion', minimumApiVersion);
+    return {
+      ruleId: 'APIM-014',
+      resourceId: result.resourceId,
+      kind: 'safe',
+      summary: `Make service '${service.name}' reject control-plane calls with API versions older than ${minimumApiVersion}.`,
+      request: patchService(service, { properties: { apiVersionConstraint: constraint } }),
+      changes: [change(PATH, isBlank(value) ? undefined : value, minimumApiVersion)],
+      preconditions: [serviceAtRest(service)],
+      blastRadius: `Tools pinned to control-plane API versions older than ${minimumApiVersion} (old SDKs, old Terraform provider versions, scripts) get their calls rejected.`,
+    };
   },
 });

@@ -1,4 +1,5 @@
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { change, patchService, serviceAtRest } from './shared/fix-plans.js';
 import { isConsumption } from './shared/sku.js';
 import { isTrueFlag, readField } from './shared/values.js';
 
@@ -67,5 +68,21 @@ export default defineRule({
       `Service '${service.name}' does not request client certificates, so policies cannot authenticate callers by certificate.`,
       [evidence(PATH, absent ? undefined : value, true, absent ? 'absent — platform default: false' : undefined)],
     );
+  },
+  planFix(service, result) {
+    // ARM rejects the switch outside Consumption (even setting it to false, on Developer): never touch it there.
+    const value = readField(service.properties, 'enableClientCertificate');
+    if (!isConsumption(service) || isTrueFlag(value)) return undefined;
+    return {
+      ruleId: 'APIM-018',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Make service '${service.name}' request a client certificate from every caller.`,
+      request: patchService(service, { properties: { enableClientCertificate: true } }),
+      changes: [change(PATH, value ?? undefined, true)],
+      preconditions: [serviceAtRest(service)],
+      blastRadius:
+        'Every caller must then present a client certificate: callers and tools that cannot present one have to be updated before the change.',
+    };
   },
 });

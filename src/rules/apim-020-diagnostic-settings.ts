@@ -1,8 +1,35 @@
-import type { ChildResource } from '../estate/model.js';
+import { z } from 'zod';
+import type { ApimService, ChildResource } from '../estate/model.js';
+import { API_VERSIONS, type FixChange, type FixPrecondition } from '../remediation/fix-plan.js';
 import type { Evidence } from './types.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
 import { needsChildren, unreadableChild } from './shared/children.js';
+import { change, precondition } from './shared/fix-plans.js';
+import { quoted } from './shared/text.js';
 import { equalsIgnoreCase, isBlank, isTrueFlag } from './shared/values.js';
+
+const WORKSPACE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i;
+
+const options = z.object({
+  /**
+   * Where the fix sends the logs: the resource id of a Log Analytics workspace. Without it the fix
+   * plan cannot be applied (its precondition says how to set it); the check itself ignores it.
+   */
+  workspaceId: z
+    .string()
+    .trim()
+    .regex(WORKSPACE_ID, 'expected a Log Analytics workspace resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>')
+    .optional(),
+  /** The category group the fix enables: allLogs (includes GatewayLogs) or audit. */
+  categoryGroup: z.enum(['allLogs', 'audit']).default('allLogs'),
+});
+
+type Options = z.infer<typeof options>;
+
+/** The diagnostic setting the fix creates (or replaces, when a previous fix created it). */
+const FIX_SETTING = 'apim-posture';
+/** Azure Monitor allows at most five diagnostic settings per resource. */
+const MAX_SETTINGS = 5;
 
 const SETTINGS = 'providers/Microsoft.Insights/diagnosticSettings';
 /** Category groups (Azure Policy 567c93f7) and the category (azqr, MCSB LT-4) that carry gateway and audit logs. */
@@ -70,7 +97,7 @@ function shortfall({ setting, logs, destination }: Judgement): { problem: string
   return { problem: `'${setting.name}' ${problems.join(' and ')}`, evidence: found };
 }
 
-export default defineRule({
+export default defineRule<Options>({
   meta: {
     id: 'APIM-020',
     title: 'Gateway and audit resource logs are exported by a diagnostic setting',
@@ -89,7 +116,7 @@ export default defineRule({
       description:
         'API Management keeps its resource logs — every gateway request (GatewayLogs) and the audit trail of the service — only when a diagnostic setting exports them. Without one, there is no record to investigate an incident, detect abuse of an API or prove who called what; the platform metrics alone do not show individual requests or callers.',
       recommendation:
-        'Create a diagnostic setting on the service that enables the "audit" or "allLogs" category group (or at least the GatewayLogs category) and sends it to a Log Analytics workspace, a storage account or an event hub that your security team reads, with a retention that matches your policy.',
+        'Create a diagnostic setting on the service that enables the "audit" or "allLogs" category group (or at least the GatewayLogs category) and sends it to a Log Analytics workspace, a storage account or an event hub that your security team reads, with a retention that matches your policy. The automatic fix needs a destination: set the rule option `workspaceId` (a Log Analytics workspace resource id) and, if wanted, `categoryGroup` ("allLogs", the default, or "audit") in the configuration file under rules.APIM-020.',
       howChecked:
         'Lists the Microsoft.Insights/diagnosticSettings extension resources of the service. It passes when one of them has, in properties.logs, an entry with enabled true (JSON boolean or "true") and categoryGroup "audit" or "allLogs" or category "GatewayLogs" (names compared without regard to case), and also a destination: a non-empty properties.workspaceId, storageAccountId, eventHubAuthorizationRuleId or marketplacePartnerId. It fails when there is no diagnostic setting, or none meets both conditions; metrics-only settings and settings with only other categories (such as WebSocketConnectionLogs) do not count. A setting that cannot be read makes the result an error when no other setting counts.',
       notApplicableWhen: 'The diagnostic settings were not collected (they are read from ARM by a deep audit).',
@@ -132,6 +159,7 @@ export default defineRule({
       ],
     },
   },
+  options,
   evaluate(service) {
     const settings = service.children.diagnosticSettings;
     if (settings === undefined) return needsChildren(['diagnosticSettings']);
@@ -167,4 +195,74 @@ export default defineRule({
       shortfalls.flatMap((s) => s.evidence),
     );
   },
+  planFix(service, result, { options: { workspaceId, categoryGroup } }) {
+    const settings = service.children.diagnosticSettings;
+    if (settings === undefined) return undefined;
+    const judged = settings.filter((setting) => setting.problem === undefined).map(judgeSetting);
+    if (judged.some((j) => j.logs.length > 0 && j.destination !== undefined)) return undefined;
+    const own = settings.find((setting) => equalsIgnoreCase(setting.name, FIX_SETTING));
+    const others = settings.filter((setting) => setting !== own);
+    const logs = [{ categoryGroup, enabled: true }];
+    const prefix = `diagnosticSettings/${FIX_SETTING}`;
+    const changes: FixChange[] = [change(`${prefix}: properties.logs`, own?.properties['logs'], logs)];
+    if (workspaceId !== undefined) changes.push(change(`${prefix}: properties.workspaceId`, own?.properties['workspaceId'], workspaceId));
+    const preconditions = [destinationConfigured(workspaceId), roomForSetting(service, own, others)];
+    if (workspaceId !== undefined) preconditions.push(workspaceUnused(workspaceId, others));
+    return {
+      ruleId: 'APIM-020',
+      resourceId: result.resourceId,
+      kind: 'safe',
+      summary: `${own === undefined ? 'Create' : 'Replace'} diagnostic setting '${FIX_SETTING}' on service '${service.name}' to send the ${categoryGroup} resource logs to ${workspaceId === undefined ? 'a Log Analytics workspace (not configured yet)' : `Log Analytics workspace '${lastSegment(workspaceId)}'`}.`,
+      request: {
+        method: 'PUT',
+        path: `${service.id}/providers/Microsoft.Insights/diagnosticSettings/${FIX_SETTING}`,
+        apiVersion: API_VERSIONS.diagnosticSettings,
+        body: { properties: workspaceId === undefined ? { logs } : { workspaceId, logs } },
+      },
+      changes,
+      preconditions,
+      blastRadius: 'Ingestion and retention cost in the workspace only; traffic and configuration of the service do not change.',
+    };
+  },
 });
+
+function lastSegment(id: string): string {
+  return id.slice(id.lastIndexOf('/') + 1);
+}
+
+function destinationConfigured(workspaceId: string | undefined): FixPrecondition {
+  const description = 'A log destination is configured';
+  return workspaceId === undefined
+    ? precondition(
+        description,
+        false,
+        'No Log Analytics workspace is configured for this fix: set the option workspaceId of APIM-020 in the configuration file, e.g. {"rules": {"APIM-020": {"workspaceId": "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>"}}}.',
+      )
+    : precondition(description, true, `Logs go to Log Analytics workspace '${lastSegment(workspaceId)}' (option workspaceId).`);
+}
+
+function roomForSetting(service: ApimService, own: ChildResource | undefined, others: readonly ChildResource[]): FixPrecondition {
+  const description = `The service has room for another diagnostic setting (at most ${MAX_SETTINGS})`;
+  if (own !== undefined) return precondition(description, true, `Diagnostic setting '${own.name}' exists already and is replaced.`);
+  return others.length < MAX_SETTINGS
+    ? precondition(description, true, `Service '${service.name}' has ${others.length} diagnostic setting${others.length === 1 ? '' : 's'}.`)
+    : precondition(description, false, `Service '${service.name}' already has ${others.length} diagnostic settings (${quoted(others.map((s) => s.name))}); remove or repurpose one first.`);
+}
+
+/** Azure Monitor refuses a second setting that sends the same log categories to the same workspace. */
+function workspaceUnused(workspaceId: string, others: readonly ChildResource[]): FixPrecondition {
+  const description = 'No other diagnostic setting sends logs to the same workspace';
+  const clashing = others.filter((setting) => equalsIgnoreCase(setting.properties['workspaceId'], workspaceId) && sendsLogs(setting));
+  return clashing.length === 0
+    ? precondition(description, true, `No other diagnostic setting sends logs to '${lastSegment(workspaceId)}'.`)
+    : precondition(
+        description,
+        false,
+        `${quoted(clashing.map((setting) => setting.name))} already send${clashing.length === 1 ? 's' : ''} logs to '${lastSegment(workspaceId)}', and a destination cannot take the same category twice; enable the logs in that setting instead, or choose another workspace.`,
+      );
+}
+
+function sendsLogs(setting: ChildResource): boolean {
+  const entries = setting.properties['logs'];
+  return Array.isArray(entries) && entries.some((entry: unknown) => typeof entry === 'object' && entry !== null && isTrueFlag((entry as Record<string, unknown>)['enabled']));
+}

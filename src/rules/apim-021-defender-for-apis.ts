@@ -1,7 +1,9 @@
-import type { ChildKind, ChildResource } from '../estate/model.js';
+import type { ApimService, ChildKind, ChildResource } from '../estate/model.js';
+import { API_VERSIONS, type FixPrecondition } from '../remediation/fix-plan.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { childSubject, collected, judgeChildren, needsChildren } from './shared/children.js';
+import { change, findingChild, precondition } from './shared/fix-plans.js';
 import { isBlank } from './shared/values.js';
 
 const NEEDS: readonly ChildKind[] = ['apis', 'apiCollections'];
@@ -99,13 +101,8 @@ export default defineRule({
       if (type.kind !== 'http') {
         return notApplicable(`${childSubject(api)} is a ${type.kind} API; Defender for APIs onboards REST APIs only.`);
       }
-      const name = api.name.toLowerCase();
-      const id = api.id.toLowerCase();
       const path = `${COLLECTIONS}/${api.name}`;
-      const onboarded = collections.find((collection) => {
-        const via = collection.properties['discoveredVia'];
-        return collection.name.toLowerCase() === name || (typeof via === 'string' && via.trim().toLowerCase() === id);
-      });
+      const onboarded = onboardedCollection(api, collections);
       if (onboarded === undefined) {
         return fail(`${childSubject(api)} is a REST API that is not onboarded to Defender for APIs.`, [
           evidence(path, undefined, EXPECTED, 'absent — no apiCollections resource has this name'),
@@ -116,4 +113,54 @@ export default defineRule({
 
     return judgeChildren(service, 'apis', judge, { none: 'The service has no APIs, so there is nothing to onboard to Defender for APIs.' });
   },
+  planFix(service, result) {
+    const api = findingChild(service, 'apis', result.resourceId);
+    const collections = service.children.apiCollections;
+    if (api === undefined || collections === undefined || isOtherRevision(api) || apiType(api).kind !== 'http') return undefined;
+    if (onboardedCollection(api, collections) !== undefined) return undefined;
+    const path = `${service.id}/${COLLECTIONS}/${api.name}`;
+    return {
+      ruleId: 'APIM-021',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Onboard API '${api.name}' of service '${service.name}' to Defender for APIs.`,
+      request: { method: 'PUT', path, apiVersion: API_VERSIONS.apiCollections, body: {} },
+      changes: [change(`${COLLECTIONS}/${api.name}`, undefined, path)],
+      preconditions: [defenderPlan(service, collections)],
+      blastRadius:
+        'Defender for APIs bills by API call volume under the subscription plan; calls to the API are not changed. Defender starts analysing the API and raises recommendations and alerts for it.',
+    };
+  },
 });
+
+/** The API's collection: one named after the API, or one discovered from the API's id. */
+function onboardedCollection(api: ChildResource, collections: readonly ChildResource[]): ChildResource | undefined {
+  const name = api.name.toLowerCase();
+  const id = api.id.toLowerCase();
+  return collections.find((collection) => {
+    const via = collection.properties['discoveredVia'];
+    return collection.name.toLowerCase() === name || (typeof via === 'string' && via.trim().toLowerCase() === id);
+  });
+}
+
+/**
+ * Onboarding needs the Defender for APIs plan (`Microsoft.Security/pricings/Api`) on the
+ * subscription. The estate does not hold pricings; an API of the same service that is onboarded
+ * already shows the plan was on when it was onboarded.
+ */
+function defenderPlan(service: ApimService, collections: readonly ChildResource[]): FixPrecondition {
+  const description = 'The Defender for APIs plan is enabled on the subscription';
+  const subscription = service.subscriptionId === undefined ? 'the subscription of the service' : `subscription ${service.subscriptionId}`;
+  if (collections.length > 0) {
+    return precondition(
+      description,
+      true,
+      `Service '${service.name}' already has ${collections.length === 1 ? 'an API' : `${collections.length} APIs`} onboarded, which needs the plan on ${subscription}.`,
+    );
+  }
+  return precondition(
+    description,
+    false,
+    `No API of service '${service.name}' is onboarded yet, so the estate does not show the plan; enable Defender for APIs on ${subscription} (Microsoft.Security/pricings/Api) first, which is billed by API call volume.`,
+  );
+}

@@ -2,6 +2,7 @@ import type { ChildResource } from '../estate/model.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { childPath, childSubject, judgeChildren } from './shared/children.js';
+import { change, findingChild, patchChild } from './shared/fix-plans.js';
 import { isConsumption } from './shared/sku.js';
 import { isFalseFlag, isTrueFlag } from './shared/values.js';
 
@@ -102,4 +103,26 @@ export default defineRule({
       none: 'The service reports no tenant access entries, so no configuration endpoint is reported as enabled.',
     });
   },
+  planFix(service, result) {
+    const entry = findingChild(service, 'tenantAccess', result.resourceId);
+    if (entry === undefined || isConsumption(service)) return undefined;
+    const endpoint = ENDPOINTS[entry.name.trim().toLowerCase()];
+    const enabled = entry.properties['enabled'];
+    if (endpoint === undefined || !isTrueFlag(enabled)) return undefined;
+    return {
+      ruleId: 'APIM-022',
+      resourceId: result.resourceId,
+      kind: 'safe',
+      summary: `Disable ${endpoint} of service '${service.name}' (${childPath(entry)}).`,
+      request: patchChild(entry, { properties: { enabled: false } }),
+      changes: [change(`${childPath(entry)}: properties.enabled`, enabled, false)],
+      preconditions: [],
+      blastRadius: BLAST_RADIUS[entry.name.trim().toLowerCase()] ?? 'Tools that use this endpoint stop working.',
+    };
+  },
 });
+
+const BLAST_RADIUS: Readonly<Record<string, string>> = {
+  access: 'Scripts and tools that call the legacy direct management REST API (SAS-token authenticated) stop working; the Azure Resource Manager API is unaffected.',
+  gitaccess: 'Saving or deploying the service configuration through the Git repository stops working; the Azure Resource Manager API is unaffected.',
+};

@@ -1,7 +1,11 @@
-import type { ChildResource } from '../estate/model.js';
+import type { ApimService, ChildResource } from '../estate/model.js';
+import type { FixPrecondition } from '../remediation/fix-plan.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { childPath, childSubject, judgeChildren } from './shared/children.js';
+import { change, findingChild, patchChild, precondition } from './shared/fix-plans.js';
+import { isEntra } from './shared/identity-providers.js';
+import { quoted } from './shared/text.js';
 import { isConsumption } from './shared/sku.js';
 import { equalsIgnoreCase, isFalseFlag } from './shared/values.js';
 
@@ -85,4 +89,43 @@ export default defineRule({
       none: 'The service reports no developer portal configuration, so no username and password sign-in is configured.',
     });
   },
+  planFix(service, result) {
+    const config = findingChild(service, 'portalConfigs', result.resourceId);
+    if (config === undefined) return undefined;
+    const value = config.properties['enableBasicAuth'];
+    if (isFalseFlag(value)) return undefined;
+    return {
+      ruleId: 'APIM-023',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Turn off username and password sign-in to the developer portal of service '${service.name}' (${childPath(config)}).`,
+      request: patchChild(config, { properties: { enableBasicAuth: false } }),
+      changes: [change(`${childPath(config)}: properties.enableBasicAuth`, value ?? undefined, false)],
+      preconditions: [entraProvider(service)],
+      blastRadius:
+        'Developers who sign in to the developer portal with a username and password can no longer sign in; they must use the Microsoft Entra ID provider. Existing subscriptions and keys keep working.',
+    };
+  },
 });
+
+/** Without another way in, turning off basic sign-in locks developers out of the portal. */
+function entraProvider(service: ApimService): FixPrecondition {
+  const description = 'A Microsoft Entra ID identity provider exists for the developer portal';
+  const providers = service.children.identityProviders;
+  if (providers === undefined) {
+    return precondition(
+      description,
+      false,
+      'The identity providers were not collected (they are read from ARM by a deep audit), so it cannot be shown that developers have another way to sign in; audit with identity providers first.',
+    );
+  }
+  const entra = providers.filter((provider) => provider.problem === undefined && isEntra(provider));
+  if (entra.length > 0) {
+    return precondition(description, true, `Developers can sign in with ${quoted(entra.map((provider) => provider.name))} (Microsoft Entra ID).`);
+  }
+  return precondition(
+    description,
+    false,
+    `${providers.length === 0 ? 'The developer portal has no identity provider' : `The developer portal has no Microsoft Entra ID identity provider (it has ${quoted(providers.map((provider) => provider.name))})`}, so developers could not sign in; add an aad or aadB2C provider first (APIM-040).`,
+  );
+}

@@ -1,5 +1,6 @@
 import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { childPath, childSubject, judgeChildren } from './shared/children.js';
+import { change, findingChild, patchChild } from './shared/fix-plans.js';
 
 /** Plain-text protocols and the encrypted protocol that replaces each. */
 const ENCRYPTED_EQUIVALENT: Readonly<Record<string, string>> = { http: 'https', ws: 'wss' };
@@ -100,5 +101,25 @@ export default defineRule({
       },
       { none: 'The service has no APIs, so none accepts plain-text protocols.' },
     );
+  },
+  planFix(service, result) {
+    const api = findingChild(service, 'apis', result.resourceId);
+    const protocols = api?.properties['protocols'];
+    if (api === undefined || !Array.isArray(protocols)) return undefined;
+    const listed: unknown[] = protocols;
+    if (!listed.every((entry) => typeof entry === 'string')) return undefined;
+    const encrypted = encryptedProtocols(listed);
+    const plain = listed.filter((protocol) => protocol.trim().toLowerCase() in ENCRYPTED_EQUIVALENT);
+    if (plain.length === 0) return undefined;
+    return {
+      ruleId: 'APIM-024',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Make API '${api.name}' of service '${service.name}' accept only ${encrypted.join(' and ')}.`,
+      request: patchChild(api, { properties: { protocols: encrypted } }),
+      changes: [change(`${childPath(api)}: properties.protocols`, listed, encrypted)],
+      preconditions: [],
+      blastRadius: `Callers of API '${api.name}' that use ${[...new Set(plain.map((protocol) => protocol.trim().toLowerCase()))].join(' or ')} get no answer any more and must switch to ${encrypted.join(' or ')}.`,
+    };
   },
 });

@@ -1,5 +1,6 @@
 import { defineRule, evidence, fail, pass } from './define-rule.js';
 import { childPath, childSubject, judgeChildren } from './shared/children.js';
+import { change, findingChild, objectField, patchChild } from './shared/fix-plans.js';
 import { isFalseFlag, readPath } from './shared/values.js';
 
 /** The two validation switches, with the words used for them in reasons. */
@@ -94,5 +95,24 @@ export default defineRule({
       },
       { none: 'The service has no backends, so no certificate validation is bypassed.' },
     );
+  },
+  planFix(service, result) {
+    const backend = findingChild(service, 'backends', result.resourceId);
+    if (backend === undefined) return undefined;
+    const tls = objectField(backend.properties, 'tls');
+    if (!CHECKS.some(({ key }) => isFalseFlag(tls[key]))) return undefined;
+    // The whole tls object is sent, both switches true; other fields are kept as read.
+    const body = { ...tls, validateCertificateChain: true, validateCertificateName: true };
+    const changes = CHECKS.filter(({ key }) => tls[key] !== true).map(({ key }) => change(`${childPath(backend)}: properties.tls.${key}`, tls[key], true));
+    return {
+      ruleId: 'APIM-026',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Make backend '${backend.name}' of service '${service.name}' validate the chain and the name of the backend's TLS certificate.`,
+      request: patchChild(backend, { properties: { tls: body } }),
+      changes,
+      preconditions: [],
+      blastRadius: `Calls through backend '${backend.name}' fail while its server presents a self-signed, untrusted or mismatched certificate.`,
+    };
   },
 });

@@ -1,5 +1,6 @@
 import type { ChildResource } from '../estate/model.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
+import { change, findingChild, patchChild } from './shared/fix-plans.js';
 import { judgeProducts, productPath } from './shared/products.js';
 import type { Verdict } from './types.js';
 import { isTrueFlag } from './shared/values.js';
@@ -78,5 +79,20 @@ export default defineRule({
   },
   evaluate(service) {
     return judgeProducts(service, judge);
+  },
+  planFix(service, result) {
+    const product = findingChild(service, 'products', result.resourceId);
+    const value = product?.properties['subscriptionRequired'];
+    if (product === undefined || isTrueFlag(value)) return undefined;
+    return {
+      ruleId: 'APIM-030',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Make product '${product.name}' of service '${service.name}' require a subscription key.`,
+      request: patchChild(product, { properties: { subscriptionRequired: true } }),
+      changes: [change(productPath(product, 'properties.subscriptionRequired'), value ?? undefined, true)],
+      preconditions: [],
+      blastRadius: `Callers of the product's APIs without a subscription key get 401 Unauthorized; callers must subscribe to product '${product.name}' and send their key.`,
+    };
   },
 });

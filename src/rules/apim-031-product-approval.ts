@@ -1,5 +1,6 @@
 import type { ChildResource } from '../estate/model.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
+import { change, findingChild, patchChild, precondition } from './shared/fix-plans.js';
 import { judgeProducts, productPath } from './shared/products.js';
 import type { Evidence, Verdict } from './types.js';
 import { isTrueFlag } from './shared/values.js';
@@ -90,5 +91,32 @@ export default defineRule({
   },
   evaluate(service) {
     return judgeProducts(service, judge);
+  },
+  planFix(service, result) {
+    const product = findingChild(service, 'products', result.resourceId);
+    const value = product?.properties['approvalRequired'];
+    if (product === undefined || isTrueFlag(value)) return undefined;
+    // Approval only applies to a protected product; ARM accepts approvalRequired only next to
+    // subscriptionRequired true, so an open product is made protected first (APIM-030).
+    const subscriptionRequired = product.properties['subscriptionRequired'];
+    const protectedProduct = isTrueFlag(subscriptionRequired);
+    return {
+      ruleId: 'APIM-031',
+      resourceId: result.resourceId,
+      kind: 'guarded',
+      summary: `Make new subscriptions to product '${product.name}' of service '${service.name}' wait for an administrator's approval.`,
+      request: patchChild(product, { properties: { approvalRequired: true } }),
+      changes: [change(productPath(product, 'properties.approvalRequired'), value ?? undefined, true)],
+      preconditions: [
+        precondition(
+          'The product requires a subscription',
+          protectedProduct,
+          protectedProduct
+            ? `Product '${product.name}' has subscriptionRequired true.`
+            : `Product '${product.name}' is open (subscriptionRequired is ${subscriptionRequired === undefined || subscriptionRequired === null ? 'absent' : JSON.stringify(subscriptionRequired)}), so approval would have no effect; require a subscription first (APIM-030).`,
+        ),
+      ],
+      blastRadius: `New subscription requests for product '${product.name}' wait until an administrator approves them; existing subscriptions keep working.`,
+    };
   },
 });

@@ -1,19 +1,14 @@
 import type { ChildResource } from '../estate/model.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { needsChildren, unreadableChild } from './shared/children.js';
+import { isEntra } from './shared/identity-providers.js';
 import { isConsumption } from './shared/sku.js';
 import { quoted } from './shared/text.js';
 import { equalsIgnoreCase } from './shared/values.js';
 
-/** Microsoft Entra ID provider types; the ARM name of an identity provider is its type. */
-const ENTRA_TYPES = ['aad', 'aadB2C'] as const;
 /** Every identity provider type ARM knows; an entry with one of these names is known even without properties. */
 const KNOWN_TYPES = ['aad', 'aadB2C', 'facebook', 'google', 'microsoft', 'twitter'];
 const EXPECTED = 'an identity provider of type aad or aadB2C';
-
-function isEntra(provider: ChildResource): boolean {
-  return ENTRA_TYPES.some((type) => equalsIgnoreCase(provider.name, type) || equalsIgnoreCase(provider.properties['type'], type));
-}
 
 function hasKnownName(provider: ChildResource): boolean {
   return KNOWN_TYPES.some((type) => equalsIgnoreCase(provider.name, type));

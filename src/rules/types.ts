@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import type { RuleResult } from '../engine/result.js';
 import type { ApimService, ChildKind } from '../estate/model.js';
+import type { FixPlan } from '../remediation/fix-plan.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -102,6 +104,13 @@ export interface Rule<Options = Record<string, never>> {
   /** Option schema with defaults; configuration is validated against it before a run. */
   readonly options?: z.ZodType<Options>;
   readonly evaluate: (service: ApimService, context: RuleContext<Options>) => Verdict | readonly Verdict[];
+  /**
+   * The fix plan for a failing result of this rule (rules whose `meta.fix` is `safe` or `guarded`
+   * only; `remediation/plan-fix.ts` refuses anything else). `service` is the service as last read;
+   * a child finding's child is the one in `service.children` whose id is `result.resourceId`.
+   * Returns `undefined` when the service as read leaves nothing to change. Pure, like `evaluate`.
+   */
+  readonly planFix?: (service: ApimService, result: RuleResult, context: RuleContext<Options>) => FixPlan | undefined;
 }
 
 /** A rule with its option type erased, as the registry and engine hold it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRuleOptions, RuleOptionsError } from '../../src/engine/options.js';
 import rule from '../../src/rules/apim-002-weak-ciphers.js';
-import { apimService, GATEWAY, hardenedCustomProperties } from '../support/fixtures.js';
+import { apimService, GATEWAY, hardenedCustomProperties, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const CIPHERS = `${GATEWAY}.Security.Ciphers`;
@@ -150,6 +150,41 @@ ruleTester.run(rule, {
   ],
   error: [
     { name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' },
+  ],
+  fix: [
+    {
+      name: 'absent cipher keys (default enabled) are added as "False", protocol keys and Http2 kept',
+      resources: [withFlags({ [ECDHE_RSA_256_CBC]: undefined, [RSA_128_GCM]: undefined })],
+      summary: 'Disable 2 weak cipher suites',
+      request: {
+        method: 'PATCH',
+        path: serviceId('apim-test'),
+        apiVersion: '2024-05-01',
+        body: { properties: { customProperties: hardenedCustomProperties() } },
+      },
+      changes: [
+        { path: path(ECDHE_RSA_256_CBC), before: undefined, after: 'False' },
+        { path: path(RSA_128_GCM), before: undefined, after: 'False' },
+      ],
+      preconditions: [{ description: 'No other operation is running', satisfied: true }],
+    },
+    {
+      name: 'cipher on as a JSON boolean is set to the string "False"',
+      resources: [withFlags({ [RSA_128_CBC]: true })],
+      request: { body: { properties: { customProperties: hardenedCustomProperties() } } },
+      changes: [{ path: path(RSA_128_CBC), before: true, after: 'False' }],
+    },
+    {
+      name: 'includeEcdsaCbc: the absent ECDSA CBC suites are added too',
+      resources: [withFlags({ [TRIPLE_DES]: 'True' })],
+      options: { includeEcdsaCbc: true },
+      request: { body: { properties: { customProperties: { ...hardenedCustomProperties(), [ECDSA_128_CBC]: 'False', [ECDSA_256_CBC]: 'False' } } } },
+      changes: [
+        { path: path(TRIPLE_DES), before: 'True', after: 'False' },
+        { path: path(ECDSA_128_CBC), before: undefined, after: 'False' },
+        { path: path(ECDSA_256_CBC), before: undefined, after: 'False' },
+      ],
+    },
   ],
 });
 

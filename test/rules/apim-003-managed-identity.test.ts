@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-003-managed-identity.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const USER_IDENTITY = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-apim';
@@ -87,5 +87,28 @@ ruleTester.run(rule, {
   ],
   error: [
     { name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' },
+  ],
+  fix: [
+    {
+      name: 'no identity block: a system-assigned identity is added',
+      resources: [apimService({ identity: null })],
+      summary: "Assign a system-assigned managed identity to service 'apim-test'.",
+      request: { method: 'PATCH', path: serviceId('apim-test'), apiVersion: '2024-05-01', body: { identity: { type: 'SystemAssigned' } } },
+      changes: [{ path: 'identity.type', before: undefined, after: 'SystemAssigned' }],
+      preconditions: [{ description: 'No other operation is running', satisfied: true }],
+    },
+    {
+      name: 'type "None"',
+      resources: [apimService({ identity: { type: 'None' } })],
+      request: { body: { identity: { type: 'SystemAssigned' } } },
+      changes: [{ path: 'identity.type', before: 'None', after: 'SystemAssigned' }],
+    },
+    {
+      name: 'user-assigned identities listed without a type are kept',
+      resources: [apimService({ identity: { userAssignedIdentities: userAssigned } })],
+      summary: 're-sending its 1 user-assigned identity',
+      request: { body: { identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [USER_IDENTITY]: {} } } } },
+      changes: [{ path: 'identity.type', before: undefined, after: 'SystemAssigned, UserAssigned' }],
+    },
   ],
 });

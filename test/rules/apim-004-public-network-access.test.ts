@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-004-public-network-access.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 import { privateEndpointConnection as connection } from './child-fixtures.js';
 
@@ -119,5 +119,41 @@ ruleTester.run(rule, {
   ],
   error: [
     { name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' },
+  ],
+  fix: [
+    {
+      name: 'approved private endpoint: public access is disabled',
+      resources: [service({ publicNetworkAccess: 'Enabled', privateEndpointConnections: [connection('pe-new', 'Pending'), connection('pe-weu', 'Approved')] })],
+      summary: "Disable public network access on service 'apim-test', leaving private endpoints as the only way in.",
+      request: { method: 'PATCH', path: serviceId('apim-test'), apiVersion: '2024-05-01', body: { properties: { publicNetworkAccess: 'Disabled' } } },
+      changes: [{ path: 'properties.publicNetworkAccess', before: 'Enabled', after: 'Disabled' }],
+      preconditions: [
+        { description: 'An approved private endpoint connection exists', satisfied: true, detail: "an approved private endpoint connection ('pe-weu')" },
+        { description: 'No other operation is running', satisfied: true },
+      ],
+    },
+    {
+      name: 'public access absent (default Enabled)',
+      resources: [service({ publicNetworkAccess: undefined, privateEndpointConnections: [connection('pe-weu', 'Approved')] })],
+      changes: [{ path: 'properties.publicNetworkAccess', before: undefined, after: 'Disabled' }],
+    },
+    {
+      name: 're-read finds the endpoint pending again: precondition unsatisfied',
+      resources: [service({ privateEndpointConnections: [connection('pe-weu', 'Approved')] })],
+      reread: [service({ privateEndpointConnections: [connection('pe-weu', 'Pending')] })],
+      preconditions: [
+        {
+          description: 'An approved private endpoint connection exists',
+          satisfied: false,
+          detail: "Disabling public access needs an approved private endpoint; service 'apim-test' has none ('pe-weu' (Pending)). Approve the endpoint first.",
+        },
+      ],
+    },
+    {
+      name: 're-read finds no connection at all: precondition unsatisfied',
+      resources: [service({ privateEndpointConnections: [connection('pe-weu', 'Approved')] })],
+      reread: [service({ privateEndpointConnections: [] })],
+      preconditions: [{ description: 'An approved private endpoint connection exists', satisfied: false, detail: 'has none. Add one first (APIM-005).' }],
+    },
   ],
 });

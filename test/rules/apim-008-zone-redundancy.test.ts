@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-008-zone-redundancy.js';
-import { apimService, type Raw } from '../support/fixtures.js';
+import { apimService, serviceId, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 /** One `properties.additionalLocations` entry as ARM returns it. */
@@ -143,6 +143,91 @@ ruleTester.run(rule, {
       name: 'additional location without a location',
       resources: [withLocations({ sku: { name: 'Premium', capacity: 2 }, zones: ['1', '2'] })],
       reason: 'additional location #1 (no location) has no location',
+    },
+  ],
+  fix: [
+    {
+      name: 'no zones and three units: zones 1-3, units unchanged',
+      resources: [apimService({ zones: null })],
+      summary: "Make service 'apim-test' zone redundant in primary region 'West Europe' (zones 1, 2, 3 with 3 units).",
+      request: { method: 'PATCH', path: serviceId('apim-test'), apiVersion: '2024-05-01', body: { zones: ['1', '2', '3'] } },
+      changes: [{ path: 'zones', before: undefined, after: ['1', '2', '3'] }],
+      preconditions: [
+        { description: 'The service runs on the stv2 platform', satisfied: true },
+        { description: 'Every region being changed supports availability zones', satisfied: true, detail: "'West Europe' is in the zone-capable region list." },
+        { description: 'No other operation is running', satisfied: true },
+      ],
+    },
+    {
+      name: 'a single zone and one unit: three zones and three units',
+      resources: [apimService({ zones: ['2'], sku: { name: 'Premium', capacity: 1 } })],
+      request: { body: { zones: ['1', '2', '3'], sku: { name: 'Premium', capacity: 3 } } },
+      changes: [
+        { path: 'zones', before: ['2'], after: ['1', '2', '3'] },
+        { path: 'sku.capacity', before: 1, after: 3 },
+      ],
+    },
+    {
+      name: 'no zones and two units: two zones, no extra units',
+      resources: [apimService({ zones: null, sku: { name: 'Premium', capacity: 2 } })],
+      request: { body: { zones: ['1', '2'] } },
+      changes: [{ path: 'zones', before: undefined, after: ['1', '2'] }],
+    },
+    {
+      name: 'zone 3 and four units: zone 3 kept, units spread over two zones',
+      resources: [apimService({ zones: ['3'], sku: { name: 'Premium', capacity: 4 } })],
+      request: { body: { zones: ['1', '3'] } },
+      changes: [{ path: 'zones', before: ['3'], after: ['1', '3'] }],
+    },
+    {
+      name: 'three zones and two units: one unit per zone',
+      resources: [apimService({ sku: { name: 'Premium', capacity: 2 } })],
+      request: { body: { sku: { name: 'Premium', capacity: 3 } } },
+      changes: [{ path: 'sku.capacity', before: 2, after: 3 }],
+    },
+    {
+      name: 'additional location short of units: the whole additionalLocations array is re-sent',
+      resources: [
+        apimService({
+          location: 'australiaeast',
+          properties: { additionalLocations: [region('Antarctica South', ['1', '2', '3']), region('Norway East', ['1', '2', '3'], 2)] },
+        }),
+      ],
+      request: {
+        body: {
+          properties: {
+            additionalLocations: [region('Antarctica South', ['1', '2', '3']), { ...region('Norway East', ['1', '2', '3']), sku: { name: 'Premium', capacity: 3 } }],
+          },
+        },
+      },
+      changes: [{ path: 'properties.additionalLocations[1].sku.capacity', before: 2, after: 3 }],
+    },
+    {
+      name: 'primary and additional location both fixed in one PATCH',
+      resources: [apimService({ zones: null, properties: { additionalLocations: [region('eastus2', ['1'])] } })],
+      summary: "primary region 'West Europe' (zones 1, 2, 3 with 3 units) and additional location 'eastus2' (zones 1, 2, 3 with 3 units)",
+      request: {
+        body: {
+          zones: ['1', '2', '3'],
+          properties: { additionalLocations: [{ location: 'eastus2', sku: { name: 'Premium', capacity: 3 }, zones: ['1', '2', '3'], disableGateway: false }] },
+        },
+      },
+      changes: [
+        { path: 'zones', before: undefined, after: ['1', '2', '3'] },
+        { path: 'properties.additionalLocations[0].zones', before: ['1'], after: ['1', '2', '3'] },
+        { path: 'properties.additionalLocations[0].sku.capacity', before: 1, after: 3 },
+      ],
+    },
+    {
+      name: 'additional location without a unit count gets one unit per zone',
+      resources: [withLocations(region('North Europe', ['1', '2'], 'absent'))],
+      request: { body: { properties: { additionalLocations: [{ ...region('North Europe', ['1', '2']), sku: { name: 'Premium', capacity: 2 } }] } } },
+      changes: [{ path: 'properties.additionalLocations[0].sku.capacity', before: undefined, after: 2 }],
+    },
+    {
+      name: 'stv1 service: platform precondition unsatisfied',
+      resources: [apimService({ zones: null, properties: { platformVersion: 'stv1' } })],
+      preconditions: [{ description: 'The service runs on the stv2 platform', satisfied: false, detail: 'migrate it to stv2 first (APIM-013)' }],
     },
   ],
 });

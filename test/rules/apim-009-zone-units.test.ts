@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-009-zone-units.js';
-import { apimService, type Raw } from '../support/fixtures.js';
+import { apimService, serviceId, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 /** One `properties.additionalLocations` entry; `capacity: 'absent'` leaves the unit count out. */
@@ -93,6 +93,33 @@ ruleTester.run(rule, {
       name: 'additional location entry is a string',
       resources: [premium(3, ['1', '2', '3'], ['eastus'])],
       reason: 'properties.additionalLocations[0] is not an object',
+    },
+  ],
+  fix: [
+    {
+      name: 'two zones and one unit: two units',
+      resources: [premium(1, ['1', '2'])],
+      summary: "Give service 'apim-test' one unit per zone in primary region 'West Europe' (2 units).",
+      request: { method: 'PATCH', path: serviceId('apim-test'), apiVersion: '2024-05-01', body: { sku: { name: 'Premium', capacity: 2 } } },
+      changes: [{ path: 'sku.capacity', before: 1, after: 2 }],
+      preconditions: [{ description: 'No other operation is running', satisfied: true }],
+    },
+    {
+      name: 'first of two additional locations short: whole array re-sent, only its capacity changed',
+      resources: [premium(3, ['1', '2', '3'], [region('East US', ['1', '2', '3'], 2), region('North Europe', ['1', '2'], 2)])],
+      request: {
+        body: { properties: { additionalLocations: [region('East US', ['1', '2', '3'], 3), region('North Europe', ['1', '2'], 2)] } },
+      },
+      changes: [{ path: 'properties.additionalLocations[0].sku.capacity', before: 2, after: 3 }],
+    },
+    {
+      name: 'primary and additional location short, capacity absent in the additional one',
+      resources: [premium(2, ['1', '2', '3'], [region('East US', ['1', '2'], 'absent')])],
+      request: { body: { sku: { name: 'Premium', capacity: 3 }, properties: { additionalLocations: [region('East US', ['1', '2'], 2)] } } },
+      changes: [
+        { path: 'sku.capacity', before: 2, after: 3 },
+        { path: 'properties.additionalLocations[0].sku.capacity', before: undefined, after: 2 },
+      ],
     },
   ],
 });

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-012-regional-gateways.js';
-import { apimService, type Raw } from '../support/fixtures.js';
+import { apimService, serviceId, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 /** An additional location; `disableGateway: 'absent'` leaves the flag out. */
@@ -72,4 +72,31 @@ ruleTester.run(rule, {
     { name: 'Developer tier', resources: [apimService({ sku: { name: 'Developer', capacity: 1 } })], reason: "Service 'apim-test' is on the Developer tier; only the Premium tier supports regional gateways." },
   ],
   error: [{ name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' }],
+  fix: [
+    {
+      name: 'second of two additional regions disabled: the whole array is re-sent',
+      resources: [withLocations([region('East US', false), region('North Europe', true)])],
+      summary: "Enable the gateway of service 'apim-test' in additional location 'North Europe', re-sending the whole additionalLocations array.",
+      request: {
+        method: 'PATCH',
+        path: serviceId('apim-test'),
+        apiVersion: '2024-05-01',
+        body: { properties: { additionalLocations: [region('East US', false), region('North Europe', false)] } },
+      },
+      changes: [{ path: 'properties.additionalLocations[1].disableGateway', before: true, after: false }],
+      preconditions: [{ description: 'No other operation is running', satisfied: true }],
+    },
+    {
+      name: 'primary gateway disabled: properties.disableGateway only',
+      resources: [withLocations([region('East US', 'absent')], true)],
+      request: { body: { properties: { disableGateway: false } } },
+      changes: [{ path: 'properties.disableGateway', before: true, after: false }],
+    },
+    {
+      name: 'string "TRUE" in an additional region',
+      resources: [withLocations([region('East US', 'TRUE')])],
+      request: { body: { properties: { additionalLocations: [region('East US', false)] } } },
+      changes: [{ path: 'properties.additionalLocations[0].disableGateway', before: 'TRUE', after: false }],
+    },
+  ],
 });

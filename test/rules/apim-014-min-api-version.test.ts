@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRuleOptions, RuleOptionsError } from '../../src/engine/options.js';
 import rule from '../../src/rules/apim-014-min-api-version.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const PATH = 'properties.apiVersionConstraint.minApiVersion';
@@ -91,6 +91,33 @@ ruleTester.run(rule, {
   ],
   error: [
     { name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' },
+  ],
+  fix: [
+    {
+      name: 'apiVersionConstraint absent: the default minimum is set',
+      resources: [apimService({ properties: { apiVersionConstraint: undefined } })],
+      summary: "Make service 'apim-test' reject control-plane calls with API versions older than 2021-08-01.",
+      request: {
+        method: 'PATCH',
+        path: serviceId('apim-test'),
+        apiVersion: '2024-05-01',
+        body: { properties: { apiVersionConstraint: { minApiVersion: '2021-08-01' } } },
+      },
+      changes: [{ path: PATH, before: undefined, after: '2021-08-01' }],
+      preconditions: [{ description: 'No other operation is running', satisfied: true }],
+    },
+    {
+      name: 'older preview version raised to a configured minimum',
+      resources: [withConstraint({ minApiVersion: '2019-12-01-preview' })],
+      options: { minimumApiVersion: '2022-08-01' },
+      request: { body: { properties: { apiVersionConstraint: { minApiVersion: '2022-08-01' } } } },
+      changes: [{ path: PATH, before: '2019-12-01-preview', after: '2022-08-01' }],
+    },
+    {
+      name: 'unparsable value is replaced',
+      resources: [withConstraint({ minApiVersion: 'latest' })],
+      changes: [{ path: PATH, before: 'latest', after: '2021-08-01' }],
+    },
   ],
 });
 

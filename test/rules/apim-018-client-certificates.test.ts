@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-018-client-certificates.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 function consumption(enableClientCertificate: unknown, skuName = 'Consumption') {
@@ -45,4 +45,19 @@ ruleTester.run(rule, {
     { name: 'sku absent', resources: [apimService({ top: { sku: undefined } })], reason: 'unknown tier' },
   ],
   error: [{ name: 'service with null properties', resources: [{ ...apimService({ sku: { name: 'Consumption' } }), properties: null }], reason: 'properties is null' }],
+  fix: [
+    {
+      name: 'Consumption service with the switch off',
+      resources: [consumption(false)],
+      summary: "Make service 'apim-test' request a client certificate from every caller.",
+      request: { method: 'PATCH', path: serviceId('apim-test'), apiVersion: '2024-05-01', body: { properties: { enableClientCertificate: true } } },
+      changes: [{ path: 'properties.enableClientCertificate', before: false, after: true }],
+      preconditions: [{ description: 'No other operation is running', satisfied: true }],
+    },
+    {
+      name: 'switch absent',
+      resources: [consumption(undefined)],
+      changes: [{ path: 'properties.enableClientCertificate', before: undefined, after: true }],
+    },
+  ],
 });

@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { resolveRuleOptions, RuleOptionsError } from '../../src/engine/options.js';
 import rule from '../../src/rules/apim-020-diagnostic-settings.js';
 import { apimService, extensionOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
@@ -112,4 +114,78 @@ ruleTester.run(rule, {
       reason: 'cannot be judged',
     },
   ],
+  fix: [
+    {
+      name: 'no settings, workspace configured: a setting is created',
+      resources: [{ ...service, collectedChildren: ['diagnosticSettings'] }],
+      options: { workspaceId: WORKSPACE },
+      summary: "Create diagnostic setting 'apim-posture' on service 'apim-test' to send the allLogs resource logs to Log Analytics workspace 'law-sec'.",
+      request: {
+        method: 'PUT',
+        path: `${String(service['id'])}/providers/Microsoft.Insights/diagnosticSettings/apim-posture`,
+        apiVersion: '2021-05-01-preview',
+        body: { properties: { workspaceId: WORKSPACE, logs: [{ categoryGroup: 'allLogs', enabled: true }] } },
+      },
+      changes: [
+        { path: 'diagnosticSettings/apim-posture: properties.logs', before: undefined, after: [{ categoryGroup: 'allLogs', enabled: true }] },
+        { path: 'diagnosticSettings/apim-posture: properties.workspaceId', before: undefined, after: WORKSPACE },
+      ],
+      preconditions: [
+        { description: 'A log destination is configured', satisfied: true, detail: "workspace 'law-sec' (option workspaceId)" },
+        { description: 'room for another diagnostic setting', satisfied: true, detail: 'has 0 diagnostic settings' },
+        { description: 'No other diagnostic setting sends logs to the same workspace', satisfied: true },
+      ],
+    },
+    {
+      name: 'no workspace configured: the precondition says how to configure it',
+      resources: [service, setting('metrics-only', { workspaceId: WORKSPACE, logs: [], metrics: METRICS })],
+      summary: 'to a Log Analytics workspace (not configured yet).',
+      request: { method: 'PUT', body: { properties: { logs: [{ categoryGroup: 'allLogs', enabled: true }] } } },
+      changes: [{ path: 'diagnosticSettings/apim-posture: properties.logs', before: undefined, after: [{ categoryGroup: 'allLogs', enabled: true }] }],
+      preconditions: [{ description: 'A log destination is configured', satisfied: false, detail: 'set the option workspaceId of APIM-020 in the configuration file' }],
+    },
+    {
+      name: 'metrics to the same workspace do not clash; audit category group by option',
+      resources: [service, setting('metrics-only', { workspaceId: WORKSPACE, logs: [], metrics: METRICS })],
+      options: { workspaceId: WORKSPACE, categoryGroup: 'audit' },
+      request: { body: { properties: { workspaceId: WORKSPACE, logs: [{ categoryGroup: 'audit', enabled: true }] } } },
+      preconditions: [
+        { description: 'room for another diagnostic setting', satisfied: true, detail: 'has 1 diagnostic setting.' },
+        { description: 'No other diagnostic setting sends logs to the same workspace', satisfied: true },
+      ],
+    },
+    {
+      name: 'WebSocket logs already sent to the workspace: the sink cannot be reused',
+      resources: [service, setting('ws', { workspaceId: WORKSPACE, logs: [{ category: 'WebSocketConnectionLogs', enabled: true }] })],
+      options: { workspaceId: WORKSPACE.toUpperCase() },
+      preconditions: [{ description: 'No other diagnostic setting sends logs to the same workspace', satisfied: false, detail: "'ws' already sends logs to" }],
+    },
+    {
+      name: 'five settings already: no room for another',
+      resources: [service, ...['a', 'b', 'c', 'd', 'e'].map((name) => setting(name, { storageAccountId: STORAGE, logs: [], metrics: METRICS }))],
+      options: { workspaceId: WORKSPACE },
+      preconditions: [{ description: 'room for another diagnostic setting', satisfied: false, detail: "already has 5 diagnostic settings ('a', 'b', 'c', 'd', 'e')" }],
+    },
+    {
+      name: 'the setting of an earlier fix is replaced, not added',
+      resources: [service, setting('apim-posture', { storageAccountId: STORAGE, logs: [{ categoryGroup: 'allLogs', enabled: false }] })],
+      options: { workspaceId: WORKSPACE },
+      summary: "Replace diagnostic setting 'apim-posture'",
+      changes: [
+        { path: 'diagnosticSettings/apim-posture: properties.logs', before: [{ categoryGroup: 'allLogs', enabled: false }], after: [{ categoryGroup: 'allLogs', enabled: true }] },
+        { path: 'diagnosticSettings/apim-posture: properties.workspaceId', before: undefined, after: WORKSPACE },
+      ],
+      preconditions: [{ description: 'room for another diagnostic setting', satisfied: true, detail: "'apim-posture' exists already and is replaced" }],
+    },
+  ],
+});
+
+describe('APIM-020 options', () => {
+  it('accepts a Log Analytics workspace id and defaults the category group to allLogs', () => {
+    expect(resolveRuleOptions(rule, { workspaceId: WORKSPACE })).toEqual({ workspaceId: WORKSPACE, categoryGroup: 'allLogs' });
+  });
+  it('rejects a workspace id that is not one, naming the option', () => {
+    expect(() => resolveRuleOptions(rule, { workspaceId: STORAGE })).toThrow(RuleOptionsError);
+    expect(() => resolveRuleOptions(rule, { workspaceId: 'law-sec' })).toThrow(/option `workspaceId`: expected a Log Analytics workspace resource id/);
+  });
 });

@@ -90,4 +90,37 @@ ruleTester.run(rule, {
     },
   ],
   error: [{ name: 'API with null properties', resources: [withChildren(api('orders', null))], reason: 'properties is null' }],
+  fix: [
+    {
+      name: 'another API is onboarded: the plan is shown to be on',
+      resources: [service, rest('orders'), rest('payments'), collection('payments')],
+      summary: "Onboard API 'orders' of service 'apim-test' to Defender for APIs.",
+      request: {
+        method: 'PUT',
+        path: `${String(service['id'])}/providers/Microsoft.Security/apiCollections/orders`,
+        apiVersion: '2023-11-15',
+        body: {},
+      },
+      changes: [{ path: `${COLLECTIONS}/orders`, before: undefined, after: `${String(service['id'])}/${COLLECTIONS}/orders` }],
+      preconditions: [{ description: 'The Defender for APIs plan is enabled on the subscription', satisfied: true, detail: 'already has an API onboarded' }],
+    },
+    {
+      name: 'no API onboarded yet: the plan cannot be shown',
+      resources: [withChildren(rest('orders'))],
+      request: { path: `/${COLLECTIONS}/orders`, body: {} },
+      preconditions: [
+        {
+          description: 'The Defender for APIs plan is enabled on the subscription',
+          satisfied: false,
+          detail: 'enable Defender for APIs on subscription 00000000-0000-0000-0000-000000000001 (Microsoft.Security/pricings/Api) first',
+        },
+      ],
+    },
+    {
+      name: 'one of several failing APIs, chosen by name',
+      resources: [service, rest('orders'), rest('billing'), rest('payments'), collection('payments')],
+      resource: 'billing',
+      request: { path: `/${COLLECTIONS}/billing` },
+    },
+  ],
 });

@@ -70,4 +70,22 @@ ruleTester.run(rule, {
     { name: 'only the gateway configuration entry', resources: [service, tenant('gatewayAccess', { enabled: true })], reason: 'does not judge it' },
   ],
   error: [{ name: 'tenant entry with null properties', resources: [service, tenant('access', null)], reason: 'properties is null' }],
+  fix: [
+    {
+      name: 'direct management API enabled: PATCH tenant/access',
+      resources: [service, tenant('access', { enabled: true, principalId: 'integration' }), tenant('gitAccess', { enabled: false })],
+      summary: "Disable the direct management REST API endpoint of service 'apim-test' (tenant/access).",
+      request: { method: 'PATCH', path: '/tenant/access', apiVersion: '2024-05-01', body: { properties: { enabled: false } } },
+      changes: [{ path: 'tenant/access: properties.enabled', before: true, after: false }],
+      preconditions: [],
+    },
+    {
+      name: 'Git endpoint enabled as the string "True": PATCH tenant/gitAccess',
+      resources: [service, tenant('access', { enabled: true }), tenant('GitAccess', { enabled: 'True' })],
+      resource: 'GitAccess',
+      summary: 'Disable the Git configuration repository endpoint',
+      request: { path: '/tenant/GitAccess', body: { properties: { enabled: false } } },
+      changes: [{ path: 'tenant/GitAccess: properties.enabled', before: 'True', after: false }],
+    },
+  ],
 });

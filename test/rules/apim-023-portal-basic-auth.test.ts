@@ -13,6 +13,10 @@ function portalConfig(enableBasicAuth: unknown): Raw {
   return config({ enableBasicAuth, signin: { require: true }, signup: { termsOfService: { requireConsent: false } } });
 }
 
+function provider(name: string, properties: Raw): Raw {
+  return childOf(service, `identityProviders/${name}`, 'Microsoft.ApiManagement/service/identityProviders', properties);
+}
+
 const portalDisabled = apimService({ properties: { developerPortalStatus: 'Disabled' } });
 const consumption = apimService({ sku: { name: 'Consumption', capacity: 0 }, properties: { customProperties: undefined } });
 
@@ -72,4 +76,42 @@ ruleTester.run(rule, {
     { name: 'Consumption tier', resources: [consumption, config({ enableBasicAuth: true }, consumption)], reason: 'Consumption tier has no developer portal' },
   ],
   error: [{ name: 'portal configuration with null properties', resources: [service, config(null)], reason: 'properties is null' }],
+  fix: [
+    {
+      name: 'Entra ID provider exists: basic sign-in turned off',
+      resources: [service, portalConfig(true), provider('aad', { type: 'aad', clientId: 'app' })],
+      summary: "Turn off username and password sign-in to the developer portal of service 'apim-test' (portalconfigs/default).",
+      request: { method: 'PATCH', path: '/portalconfigs/default', apiVersion: '2024-05-01', body: { properties: { enableBasicAuth: false } } },
+      changes: [{ path: PATH, before: true, after: false }],
+      preconditions: [{ description: 'A Microsoft Entra ID identity provider exists', satisfied: true, detail: "Developers can sign in with 'aad' (Microsoft Entra ID)." }],
+    },
+    {
+      name: 'Entra External ID (aadB2C) counts; enableBasicAuth absent',
+      resources: [service, config({ signin: { require: true } }), provider('aadB2C', { type: 'aadB2C', clientId: 'app' })],
+      changes: [{ path: PATH, before: undefined, after: false }],
+      preconditions: [{ description: 'A Microsoft Entra ID identity provider exists', satisfied: true }],
+    },
+    {
+      name: 'only a Google provider: developers would be locked out',
+      resources: [service, portalConfig(true), provider('google', { type: 'google', clientId: 'g' })],
+      preconditions: [
+        {
+          description: 'A Microsoft Entra ID identity provider exists',
+          satisfied: false,
+          detail: "no Microsoft Entra ID identity provider (it has 'google'), so developers could not sign in; add an aad or aadB2C provider first (APIM-040).",
+        },
+      ],
+    },
+    {
+      name: 'identity providers collected and none',
+      resources: [{ ...service, collectedChildren: ['identityProviders'] }, portalConfig(true)],
+      preconditions: [{ description: 'A Microsoft Entra ID identity provider exists', satisfied: false, detail: 'The developer portal has no identity provider' }],
+    },
+    {
+      name: 'identity providers not collected: unknown, so unsatisfied',
+      resources: [service, portalConfig('TRUE')],
+      changes: [{ path: PATH, before: 'TRUE', after: false }],
+      preconditions: [{ description: 'A Microsoft Entra ID identity provider exists', satisfied: false, detail: 'The identity providers were not collected' }],
+    },
+  ],
 });

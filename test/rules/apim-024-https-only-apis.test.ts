@@ -82,4 +82,31 @@ ruleTester.run(rule, {
     { name: 'API with null properties', resources: [service, api('orders', null)], reason: 'properties is null' },
     { name: 'protocols is a string, not a list', resources: [service, rest('orders', 'https')], reason: 'not a list of protocol names' },
   ],
+  fix: [
+    {
+      name: 'http and https: http is replaced, nothing else changes',
+      resources: [service, rest('orders', ['https', 'http'])],
+      summary: "Make API 'orders' of service 'apim-test' accept only https.",
+      request: { method: 'PATCH', path: '/apis/orders', apiVersion: '2024-05-01', body: { properties: { protocols: ['https'] } } },
+      changes: [{ path: 'apis/orders: properties.protocols', before: ['https', 'http'], after: ['https'] }],
+      preconditions: [],
+    },
+    {
+      name: 'WebSocket API: ws becomes wss',
+      resources: [service, api('chat', { type: 'websocket', path: 'chat', protocols: ['ws'] })],
+      request: { path: '/apis/chat', body: { properties: { protocols: ['wss'] } } },
+      changes: [{ path: 'apis/chat: properties.protocols', before: ['ws'], after: ['wss'] }],
+    },
+    {
+      name: 'http and ws on one API: both replaced, order kept',
+      resources: [service, rest('both', ['http', 'ws'])],
+      request: { body: { properties: { protocols: ['https', 'wss'] } } },
+    },
+    {
+      name: 'one of two failing APIs, chosen by name',
+      resources: [service, rest('orders', ['https']), rest('legacy', ['HTTP']), api('chat', { type: 'websocket', path: 'chat', protocols: ['ws', 'wss'] })],
+      resource: 'chat',
+      request: { path: '/apis/chat', body: { properties: { protocols: ['wss'] } } },
+    },
+  ],
 });

@@ -67,4 +67,28 @@ ruleTester.run(rule, {
   ],
   notApplicable: [{ name: 'backends not collected', resources: [service], reason: 'needs backends' }],
   error: [{ name: 'backend with null properties', resources: [service, backend('broken', null)], reason: 'properties is null' }],
+  fix: [
+    {
+      name: 'chain validation off: the whole tls object is sent with both switches true',
+      resources: [service, withTls('orders', { validateCertificateChain: false, validateCertificateName: true })],
+      summary: "Make backend 'orders' of service 'apim-test' validate the chain and the name of the backend's TLS certificate.",
+      request: {
+        method: 'PATCH',
+        path: '/backends/orders',
+        apiVersion: '2024-05-01',
+        body: { properties: { tls: { validateCertificateChain: true, validateCertificateName: true } } },
+      },
+      changes: [{ path: `backends/orders: ${CHAIN}`, before: false, after: true }],
+      preconditions: [],
+    },
+    {
+      name: 'name off, chain absent: both are set',
+      resources: [service, withTls('legacy', { validateCertificateName: 'False' })],
+      request: { body: { properties: { tls: { validateCertificateChain: true, validateCertificateName: true } } } },
+      changes: [
+        { path: `backends/legacy: ${CHAIN}`, before: undefined, after: true },
+        { path: `backends/legacy: ${NAME}`, before: 'False', after: true },
+      ],
+    },
+  ],
 });

@@ -59,4 +59,19 @@ ruleTester.run(rule, {
   ],
   notApplicable: [{ name: 'products not collected', resources: [service], reason: 'needs products' }],
   error: [{ name: 'product with null properties', resources: [service, product('broken', null)], reason: "Product 'broken' cannot be judged: properties is null." }],
+  fix: [
+    {
+      name: 'open product: subscription required',
+      resources: [service, withSubscription('orders', false)],
+      summary: "Make product 'orders' of service 'apim-test' require a subscription key.",
+      request: { method: 'PATCH', path: '/products/orders', apiVersion: '2024-05-01', body: { properties: { subscriptionRequired: true } } },
+      changes: [{ path: 'products/orders: properties.subscriptionRequired', before: false, after: true }],
+      preconditions: [],
+    },
+    {
+      name: 'subscriptionRequired absent',
+      resources: [service, withSubscription('partners', undefined)],
+      changes: [{ path: 'products/partners: properties.subscriptionRequired', before: undefined, after: true }],
+    },
+  ],
 });

@@ -57,4 +57,26 @@ ruleTester.run(rule, {
   ],
   notApplicable: [{ name: 'products not collected', resources: [service], reason: 'needs products' }],
   error: [{ name: 'product with null properties', resources: [service, product('broken', null)], reason: "Product 'broken' cannot be judged: properties is null." }],
+  fix: [
+    {
+      name: 'protected product without approval',
+      resources: [service, withApproval('orders', false)],
+      summary: "Make new subscriptions to product 'orders' of service 'apim-test' wait for an administrator's approval.",
+      request: { method: 'PATCH', path: '/products/orders', apiVersion: '2024-05-01', body: { properties: { approvalRequired: true } } },
+      changes: [{ path: 'products/orders: properties.approvalRequired', before: false, after: true }],
+      preconditions: [{ description: 'The product requires a subscription', satisfied: true }],
+    },
+    {
+      name: 'open product: approval would have no effect until APIM-030 is fixed',
+      resources: [service, withApproval('partners', undefined, false)],
+      changes: [{ path: 'products/partners: properties.approvalRequired', before: undefined, after: true }],
+      preconditions: [
+        {
+          description: 'The product requires a subscription',
+          satisfied: false,
+          detail: "Product 'partners' is open (subscriptionRequired is false), so approval would have no effect; require a subscription first (APIM-030).",
+        },
+      ],
+    },
+  ],
 });

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRule } from '../../src/engine/evaluate.js';
 import type { RuleResult } from '../../src/engine/result.js';
+import type { ApimService } from '../../src/estate/model.js';
 import { normalizeEstate } from '../../src/estate/normalize.js';
 import { resolveRuleOptions } from '../../src/engine/options.js';
+import type { FixPlan, FixRequest } from '../../src/remediation/fix-plan.js';
+import { planFixFor } from '../../src/remediation/plan-fix.js';
 import { pathBelowService } from '../../src/rules/shared/children.js';
-import type { AnyRule, Evidence, Outcome } from '../../src/rules/types.js';
+import type { AnyRule, Evidence, Outcome, RuleContext } from '../../src/rules/types.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { Raw } from './fixtures.js';
 
@@ -47,11 +50,58 @@ interface NotApplicableCase extends BaseCase {
   readonly reason: string | RegExp;
 }
 
+/** The request a fix plan must make. Fields left out are not compared. */
+export interface ExpectedFixRequest {
+  readonly method?: FixRequest['method'];
+  /** The end of the request path, e.g. `/apis/orders` (the service id ends the path of a service fix). */
+  readonly path?: string;
+  readonly apiVersion?: string;
+  /** Deep-equal to the body sent. */
+  readonly body?: unknown;
+}
+
+/** One entry of the plan's before → after diff; `before: undefined` (written out) asserts absence. */
+export interface ExpectedChange {
+  readonly path: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** A precondition the plan must list: its description contains `description`. */
+export interface ExpectedPrecondition {
+  readonly description: string;
+  readonly satisfied: boolean;
+  /** Substring or pattern of the detail. */
+  readonly detail?: string | RegExp;
+}
+
+/**
+ * A fix plan case: the rule fails on `resources`, and the real planFix plans the fix of the failing
+ * result (or of `resource`, named like `failing` entries, when several fail).
+ */
+export interface FixCase extends BaseCase {
+  readonly resource?: string;
+  /**
+   * The resources as the fix flow re-reads them before planning, when they changed since the audit:
+   * the finding comes from `resources`, the plan from these.
+   */
+  readonly reread?: readonly Raw[];
+  readonly request?: ExpectedFixRequest;
+  /** The whole diff, in order. */
+  readonly changes?: readonly ExpectedChange[];
+  /** Preconditions the plan must list (it may list more). */
+  readonly preconditions?: readonly ExpectedPrecondition[];
+  /** Substring or pattern of the summary. */
+  readonly summary?: string | RegExp;
+}
+
 export interface RuleCases {
   readonly pass: readonly BaseCase[];
   readonly fail: readonly FailCase[];
   readonly notApplicable: readonly NotApplicableCase[];
   readonly error?: readonly NotApplicableCase[];
+  /** Required for rules whose meta.fix is safe or guarded; refused for manual rules. */
+  readonly fix?: readonly FixCase[];
 }
 
 /** The outcome a person sees for a service: any fail wins, then error, then pass. */
@@ -63,13 +113,23 @@ export function aggregateOutcome(results: readonly RuleResult[]): Outcome {
   return 'notApplicable';
 }
 
+interface PreparedCase {
+  readonly service: ApimService;
+  readonly context: RuleContext<unknown>;
+  readonly results: RuleResult[];
+}
+
 /** Runs the rule on the first service of a case, through the same normaliser and engine path as an audit. */
-export function runCase(rule: AnyRule, testCase: BaseCase): RuleResult[] {
-  const estate = normalizeEstate(testCase.resources);
+function prepareCase(rule: AnyRule, testCase: BaseCase, resources: readonly Raw[] = testCase.resources): PreparedCase {
+  const estate = normalizeEstate(resources);
   const service = estate.services[0];
   if (service === undefined) throw new Error(`case "${testCase.name}" has no APIM service`);
-  const options = resolveRuleOptions(rule, testCase.options);
-  return evaluateRule(rule, service, { now: testCase.now ?? TEST_NOW, options });
+  const context: RuleContext<unknown> = { now: testCase.now ?? TEST_NOW, options: resolveRuleOptions(rule, testCase.options) };
+  return { service, context, results: evaluateRule(rule, service, context) };
+}
+
+export function runCase(rule: AnyRule, testCase: BaseCase): RuleResult[] {
+  return prepareCase(rule, testCase).results;
 }
 
 /**
@@ -96,6 +156,19 @@ export const ruleTester = {
     }
     if (cases.pass.length === 0 || cases.fail.length === 0 || cases.notApplicable.length === 0) {
       throw new Error(`${rule.meta.id}: every rule needs pass, fail and notApplicable cases`);
+    }
+    const fixCases = cases.fix ?? [];
+    if (rule.meta.fix !== 'manual' && fixCases.length === 0) throw new Error(`${rule.meta.id}: a ${rule.meta.fix} rule needs fix cases`);
+    if (rule.meta.fix === 'manual' && fixCases.length > 0) throw new Error(`${rule.meta.id}: a manual rule has no fix cases`);
+    const fixBodies = new Map<string, string>();
+    for (const c of fixCases) {
+      if (names.has(c.name)) throw new Error(`${rule.meta.id}: duplicate test case name "${c.name}"`);
+      names.add(c.name);
+      // Fix cases often reuse a fail case's input; only two fix cases with one input are duplicates.
+      const body = JSON.stringify([c.resources, c.options ?? null, c.now ?? null, c.resource ?? null, c.reread ?? null]);
+      const twin = fixBodies.get(body);
+      if (twin !== undefined) throw new Error(`${rule.meta.id}: detected duplicate fix case "${c.name}" (same input as "${twin}")`);
+      fixBodies.set(body, c.name);
     }
 
     describe(`${rule.meta.id} ${rule.meta.title}`, () => {
@@ -130,12 +203,121 @@ export const ruleTester = {
               const names = failingNames(failing.map((r) => r.resourceId), failCase.failing);
               expect(names, 'failing resources').toEqual([...failCase.failing].sort());
             }
+            // Every finding of a fixable rule has a plan that fixes it; a manual rule has none.
+            const { service, context } = prepareCase(rule, c);
+            for (const result of failing) {
+              const plan = planFixFor(rule, service, result, context);
+              if (rule.meta.fix === 'manual') expect(plan).toBeUndefined();
+              else checkPlan(rule, c, result, plan);
+            }
+          }
+        });
+      }
+      for (const c of fixCases) {
+        it(`fix: ${c.name}`, () => {
+          const { service, context, results } = prepareCase(rule, c);
+          const failing = results.filter((r) => r.outcome === 'fail');
+          const chosen = c.resource === undefined ? failing : failing.filter((r) => failingName(r.resourceId, c.resource ?? '') === c.resource);
+          if (failing.length === 0) throw new Error(`${rule.meta.id} fix case "${c.name}": the rule does not fail here: ${JSON.stringify(results)}`);
+          if (chosen.length !== 1) {
+            throw new Error(`${rule.meta.id} fix case "${c.name}": name one of the failing resources with \`resource\`: ${failing.map((r) => r.resourceId).join(', ')}`);
+          }
+          const result = chosen[0] as RuleResult;
+          const current = c.reread === undefined ? { ...c, service } : { ...c, resources: c.reread, service: prepareCase(rule, c, c.reread).service };
+          const plan = checkPlan(rule, current, result, planFixFor(rule, current.service, result, context));
+          if (c.summary !== undefined) {
+            expect(typeof c.summary === 'string' ? plan.summary.includes(c.summary) : c.summary.test(plan.summary), `summary ${plan.summary}`).toBe(true);
+          }
+          const request = c.request;
+          if (request?.method !== undefined) expect(plan.request.method).toBe(request.method);
+          if (request?.path !== undefined) expect(plan.request.path.endsWith(request.path), `path ${plan.request.path} ends with ${request.path}`).toBe(true);
+          if (request?.apiVersion !== undefined) expect(plan.request.apiVersion).toBe(request.apiVersion);
+          if (request !== undefined && 'body' in request) expect(plan.request.body).toStrictEqual(request.body);
+          if (c.changes !== undefined) expect(plan.changes).toStrictEqual(c.changes.map(({ path, before, after }) => ({ path, before, after })));
+          for (const wanted of c.preconditions ?? []) {
+            const found = plan.preconditions.filter((p) => p.description.includes(wanted.description));
+            expect(found.length, `one precondition "${wanted.description}" in ${JSON.stringify(plan.preconditions)}`).toBe(1);
+            const [precondition] = found;
+            expect(precondition?.satisfied, precondition?.detail).toBe(wanted.satisfied);
+            const detail = wanted.detail;
+            if (detail !== undefined) {
+              const text = precondition?.detail ?? '';
+              expect(typeof detail === 'string' ? text.includes(detail) : detail.test(text), `detail ${text}`).toBe(true);
+            }
           }
         });
       }
     });
   },
 };
+
+/**
+ * Checks what every plan must be (the declared kind, the finding's resource, a whole-sentence
+ * summary, a non-empty diff) and, when its preconditions hold, that it fixes the finding: the
+ * request is applied to the case's resources as ARM would, and the rule no longer fails there.
+ * In the manner of ESLint, which runs rules again after fixing.
+ */
+function checkPlan(rule: AnyRule, c: BaseCase, result: RuleResult, plan: FixPlan | undefined): FixPlan {
+  const where = `${rule.meta.id} "${c.name}" ${result.resourceId}`;
+  if (plan === undefined) throw new Error(`${where}: a failing result of a ${rule.meta.fix} rule has no fix plan`);
+  expect(plan.ruleId).toBe(rule.meta.id);
+  expect(plan.kind).toBe(rule.meta.fix);
+  expect(plan.resourceId).toBe(result.resourceId);
+  expect(plan.request.path.toLowerCase().startsWith(result.serviceId.toLowerCase()), `${where}: path ${plan.request.path}`).toBe(true);
+  expect(plan.request.apiVersion).toMatch(/^\d{4}-\d{2}-\d{2}(-preview)?$/);
+  expect(plan.changes.length, `${where}: the plan changes nothing`).toBeGreaterThan(0);
+  for (const text of [plan.summary, plan.blastRadius, ...plan.preconditions.flatMap((p) => [p.description, p.detail])]) {
+    expect(text.trim(), where).not.toBe('');
+    expect(text, where).not.toMatch(/\{\{|\$\{|undefined|\[object Object\]/);
+  }
+  expect(plan.summary, where).toMatch(/^[A-Z].*\.$/s);
+  if (plan.preconditions.every((p) => p.satisfied)) {
+    const after = prepareCase(rule, c, applyRequest(c.resources, plan.request)).results;
+    const still = after.filter((r) => r.outcome === 'fail' && r.resourceId.toLowerCase() === plan.resourceId.toLowerCase());
+    expect(still, `${where}: still fails after the fix`).toEqual([]);
+  }
+  return plan;
+}
+
+/**
+ * The case's resources after ARM applied `request`: a PATCH merges objects and replaces arrays and
+ * values; customProperties are replaced as a whole, because ARM resets the keys a PATCH omits to
+ * their defaults (absence, here). A PUT creates or replaces the resource.
+ */
+function applyRequest(resources: readonly Raw[], request: FixRequest): Raw[] {
+  const wanted = request.path.toLowerCase();
+  const target = { found: false };
+  const visit = (entry: Raw): Raw => {
+    if (typeof entry['id'] === 'string' && entry['id'].toLowerCase() === wanted) {
+      target.found = true;
+      return request.method === 'PUT' ? { ...entry, ...request.body } : mergePatch(entry, request.body);
+    }
+    const nested = entry['resources'];
+    return Array.isArray(nested) ? { ...entry, resources: (nested as Raw[]).map(visit) } : entry;
+  };
+  const patched = resources.map(visit);
+  if (target.found) return patched;
+  if (request.method === 'PATCH') throw new Error(`the fix patches ${request.path}, which is not in the case`);
+  const providers = request.path.lastIndexOf('/providers/');
+  const [namespace, type, name] = request.path.slice(providers + '/providers/'.length).split('/');
+  return [...patched, { id: request.path, name, type: `${namespace ?? ''}/${type ?? ''}`, ...request.body }];
+}
+
+const REPLACED_WHOLE = new Set(['customProperties']);
+
+function mergePatch(target: Raw, patch: Raw): Raw {
+  const merged: Raw = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    const current = merged[key];
+    merged[key] =
+      isPlainObject(value) && isPlainObject(current) && !REPLACED_WHOLE.has(key) ? mergePatch(current, value) : structuredClone(value);
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /**
  * Names the failing resources the way the case's `failing` entries do, so the two lists compare:

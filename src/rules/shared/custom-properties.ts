@@ -1,5 +1,6 @@
 import type { ApimService } from '../../estate/model.js';
 import { evidence } from '../define-rule.js';
+import type { FixChange } from '../../remediation/fix-plan.js';
 import type { Evidence } from '../types.js';
 import { isTrueFlag } from './values.js';
 
@@ -64,6 +65,8 @@ export interface SwitchesJudgement {
   readonly enabled: Evidence[];
   /** Labels of the enabled switches, in the order given. */
   readonly enabledLabels: string[];
+  /** The enabled switches themselves, in the order given (what a fix sets to "False"). */
+  readonly enabledSwitches: DisabledSwitch[];
 }
 
 /**
@@ -76,6 +79,7 @@ export function judgeDisabledSwitches(service: ApimService, switches: readonly D
   const all: Evidence[] = [];
   const enabled: Evidence[] = [];
   const enabledLabels: string[] = [];
+  const enabledSwitches: DisabledSwitch[] = [];
   // Read once per service, and only when a key that defaults by creation date is absent.
   let byCreationDate: AbsentJudgement | undefined;
   for (const flag of switches) {
@@ -97,15 +101,51 @@ export function judgeDisabledSwitches(service: ApimService, switches: readonly D
     if (isEnabled) {
       enabled.push(found);
       enabledLabels.push(flag.label);
+      enabledSwitches.push(flag);
     }
   }
-  return { all, enabled, enabledLabels };
+  return { all, enabled, enabledLabels, enabledSwitches };
 }
 
 /** The customProperties map, when it is one. */
 function customPropertiesMap(service: ApimService): Record<string, unknown> | undefined {
   const map = service.properties['customProperties'];
   return typeof map === 'object' && map !== null && !Array.isArray(map) ? (map as Record<string, unknown>) : undefined;
+}
+
+/** The map to send and the diff of a fix that sets switches to "False". */
+export interface SwitchesFix {
+  /** The whole customProperties map: every existing key kept, the switches set to "False". */
+  readonly customProperties: Record<string, unknown>;
+  readonly changes: FixChange[];
+}
+
+/**
+ * Read-modify-write of the whole customProperties map (rules catalog, gotcha 1): ARM resets keys a
+ * PATCH omits to their defaults, which are "True" for services created on or before 2018-04-01 and
+ * for every cipher, so the map is re-sent with every existing key (Http2, other ciphers, keys this
+ * rule does not know) and only `switches` changed. A switch present under other casing keeps its
+ * key; an absent one is added under its documented key.
+ */
+export function disableSwitches(service: ApimService, switches: readonly DisabledSwitch[]): SwitchesFix {
+  const customProperties: Record<string, unknown> = { ...customPropertiesMap(service) };
+  const changes: FixChange[] = [];
+  for (const flag of switches) {
+    const key = customPropertyKey(customProperties, flag) ?? flag.key;
+    const before = customProperties[key];
+    customProperties[key] = 'False';
+    changes.push({ path: `properties.customProperties['${key}']`, before, after: 'False' });
+  }
+  return { customProperties, changes };
+}
+
+/** The key under which a switch sits in the map: its documented key, else one that matches ignoring case. */
+function customPropertyKey(map: Record<string, unknown>, flag: DisabledSwitch): string | undefined {
+  if (map[flag.key] !== undefined) return flag.key;
+  for (const name in map) {
+    if (name.length === flag.lowerKey.length && name.toLowerCase() === flag.lowerKey) return name;
+  }
+  return undefined;
 }
 
 /** A switch's value: the exact key first, else the first key that matches it ignoring case. */

@@ -1,7 +1,9 @@
 import { isObject, locationKey } from '../../estate/fields.js';
-import type { ApimService } from '../../estate/model.js';
+import type { ApimService, JsonObject } from '../../estate/model.js';
+import type { FixChange } from '../../remediation/fix-plan.js';
 import { error, evidence } from '../define-rule.js';
 import type { Evidence, Verdict } from '../types.js';
+import { change, objectField, withField } from './fix-plans.js';
 import { readField } from './values.js';
 
 /**
@@ -248,4 +250,80 @@ function readZones(value: unknown): readonly string[] | undefined {
 function finiteNumber(value: unknown): number | undefined {
   const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   return Number.isFinite(number) ? number : undefined;
+}
+
+/** What a fix changes in one region; fields left out stay as they are. */
+export interface RegionEdit {
+  readonly region: ServiceRegion;
+  readonly zones?: readonly string[];
+  readonly capacity?: number;
+  /** Set to `false` to enable the region's gateway. */
+  readonly disableGateway?: false;
+}
+
+/** The PATCH body and the diff of a fix that changes regions of a service. */
+export interface RegionsFix {
+  readonly body: JsonObject;
+  readonly changes: FixChange[];
+}
+
+/**
+ * One PATCH for edits to any regions of a service. The primary region's settings are top-level
+ * (`zones`, `sku`, `properties.disableGateway`); additional locations are one array that ARM
+ * replaces as a whole, so every entry is re-sent as read, with only the edited fields changed.
+ * `undefined` when the array cannot be re-sent faithfully (an entry that is not an object) or the
+ * primary's sku name is unknown (ARM needs name and capacity together).
+ */
+export function planRegionEdits(service: ApimService, edits: readonly RegionEdit[]): RegionsFix | undefined {
+  const body: JsonObject = {};
+  const properties: JsonObject = {};
+  const changes: FixChange[] = [];
+  const primary = edits.find((edit) => edit.region.isPrimary);
+  if (primary !== undefined) {
+    if (primary.zones !== undefined) {
+      body['zones'] = [...primary.zones];
+      changes.push(change(primary.region.paths.zones, primary.region.zones, [...primary.zones]));
+    }
+    if (primary.capacity !== undefined) {
+      if (service.sku.name === undefined) return undefined;
+      body['sku'] = { name: service.sku.name, capacity: primary.capacity };
+      changes.push(change(primary.region.paths.capacity, primary.region.capacityRaw, primary.capacity));
+    }
+    if (primary.disableGateway !== undefined) {
+      properties['disableGateway'] = primary.disableGateway;
+      changes.push(change(primary.region.paths.disableGateway, primary.region.disableGateway, primary.disableGateway));
+    }
+  }
+  const additional = edits.filter((edit) => !edit.region.isPrimary);
+  if (additional.length > 0) {
+    const list = additionalLocationsValue(service);
+    if (!Array.isArray(list) || !list.every(isObject)) return undefined;
+    properties['additionalLocations'] = list.map((entry, index) => {
+      const edit = additional.find((candidate) => candidate.region.index === index);
+      return edit === undefined ? entry : editLocation(entry, edit, changes);
+    });
+  }
+  if (Object.keys(properties).length > 0) body['properties'] = properties;
+  return { body, changes };
+}
+
+function editLocation(entry: JsonObject, edit: RegionEdit, changes: FixChange[]): JsonObject {
+  const { region } = edit;
+  let edited = entry;
+  if (edit.zones !== undefined) {
+    edited = withField(edited, 'zones', [...edit.zones]);
+    changes.push(change(region.paths.zones, region.zones, [...edit.zones]));
+  }
+  if (edit.capacity !== undefined) {
+    const sku = objectField(entry, 'sku');
+    // Additional locations exist only on Premium; ARM needs the sku name next to the capacity.
+    const named = readField(sku, 'name') === undefined ? withField(sku, 'name', 'Premium') : sku;
+    edited = withField(edited, 'sku', withField(named, 'capacity', edit.capacity));
+    changes.push(change(region.paths.capacity, region.capacityRaw, edit.capacity));
+  }
+  if (edit.disableGateway !== undefined) {
+    edited = withField(edited, 'disableGateway', edit.disableGateway);
+    changes.push(change(region.paths.disableGateway, region.disableGateway, edit.disableGateway));
+  }
+  return edited;
 }

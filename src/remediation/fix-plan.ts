@@ -1,0 +1,61 @@
+import type { JsonObject } from '../estate/model.js';
+
+/**
+ * A fix plan: the one ARM request that fixes one finding, with what a person reviews before it is
+ * sent (DESIGN.md "Remediation", CONVERSATION.md §3): the before → after diff, the preconditions as
+ * the estate shows them, and the blast radius. A rule builds it from the service as last read; the
+ * remediation flow re-reads the resource, plans again, and sends {@link FixRequest.body} exactly.
+ */
+export interface FixPlan {
+  readonly ruleId: string;
+  /** The finding's resource: the service id, or the child id for child findings. */
+  readonly resourceId: string;
+  /** The rule's declared fix kind; `manual` rules have no plan. */
+  readonly kind: 'safe' | 'guarded';
+  /** One sentence saying what the request does ("Disable client TLS 1.0 on service 'x' …."). */
+  readonly summary: string;
+  readonly request: FixRequest;
+  /** The before → after diff a person reviews, one entry per value the request changes. */
+  readonly changes: readonly FixChange[];
+  /** What must hold before the request is sent, each judged from the estate. */
+  readonly preconditions: readonly FixPrecondition[];
+  /** Who or what is affected when the change lands (from the rules catalog). */
+  readonly blastRadius: string;
+}
+
+/** One ARM request: `{method} https://management.azure.com{path}?api-version={apiVersion}` with {@link body}. */
+export interface FixRequest {
+  readonly method: 'PATCH' | 'PUT';
+  /** The ARM resource path: the resource id of the service, a child, or an extension resource. */
+  readonly path: string;
+  readonly apiVersion: string;
+  /** Exactly the JSON to send. */
+  readonly body: JsonObject;
+}
+
+export interface FixChange {
+  /** The ARM path as evidence names it: `properties.publicNetworkAccess`, `apis/orders: properties.protocols`. */
+  readonly path: string;
+  /** The value today; `undefined` means absent. */
+  readonly before: unknown;
+  /** The value after the request; `undefined` means absent. */
+  readonly after: unknown;
+}
+
+export interface FixPrecondition {
+  /** What must hold, e.g. "An approved private endpoint connection exists". */
+  readonly description: string;
+  readonly satisfied: boolean;
+  /** What the estate shows, and when unsatisfied, what to do first. */
+  readonly detail: string;
+}
+
+/** ARM api-versions of the requests fix plans make. */
+export const API_VERSIONS = {
+  /** `Microsoft.ApiManagement/service` and its children. */
+  apiManagement: '2024-05-01',
+  /** `Microsoft.Insights/diagnosticSettings` (extension resource on the service). */
+  diagnosticSettings: '2021-05-01-preview',
+  /** `Microsoft.Security/apiCollections` (Defender for APIs onboarding, extension resource on the service). */
+  apiCollections: '2023-11-15',
+} as const;

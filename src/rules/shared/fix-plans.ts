@@ -1,0 +1,86 @@
+import { isObject } from '../../estate/fields.js';
+import type { ApimService, ChildKind, ChildResource, JsonObject } from '../../estate/model.js';
+import { API_VERSIONS, type FixChange, type FixPrecondition, type FixRequest } from '../../remediation/fix-plan.js';
+import { equalsIgnoreCase } from './values.js';
+
+/**
+ * Building blocks for the rules' fix plans. A plan is one request per finding, built from the
+ * service as last read; the helpers here keep the request shapes and the wording of common
+ * preconditions in one place.
+ */
+
+/** `PATCH {service id}` with the given body (api-version 2024-05-01). */
+export function patchService(service: ApimService, body: JsonObject): FixRequest {
+  return { method: 'PATCH', path: service.id, apiVersion: API_VERSIONS.apiManagement, body };
+}
+
+/** `PATCH {child id}`, e.g. `…/service/x/apis/orders` (api-version 2024-05-01). */
+export function patchChild(child: ChildResource, body: JsonObject): FixRequest {
+  return { method: 'PATCH', path: child.id, apiVersion: API_VERSIONS.apiManagement, body };
+}
+
+export function change(path: string, before: unknown, after: unknown): FixChange {
+  return { path, before, after };
+}
+
+export function precondition(description: string, satisfied: boolean, detail: string): FixPrecondition {
+  return { description, satisfied, detail };
+}
+
+/**
+ * The child a child finding is about: the entry of `service.children[kind]` whose id is the result's
+ * resource id (ids compare case-insensitively). `undefined` when the service as read no longer has
+ * it, or it cannot be read.
+ */
+export function findingChild(service: ApimService, kind: ChildKind, resourceId: string): ChildResource | undefined {
+  const wanted = resourceId.toLowerCase();
+  const child = service.children[kind]?.find((entry) => entry.id !== '' && entry.id.toLowerCase() === wanted);
+  return child?.problem === undefined ? child : undefined;
+}
+
+/**
+ * ARM refuses a service update while another operation runs on the service (409 Conflict), and
+ * classic-tier updates take 15–45 minutes, so a service-level fix first needs the service at rest.
+ */
+export function serviceAtRest(service: ApimService): FixPrecondition {
+  const description = 'No other operation is running on the service';
+  const state = service.properties['provisioningState'];
+  if (equalsIgnoreCase(state, 'Succeeded')) {
+    return precondition(description, true, `Service '${service.name}' reports provisioningState "Succeeded".`);
+  }
+  if (typeof state !== 'string' || state.trim() === '') {
+    return precondition(
+      description,
+      false,
+      `Service '${service.name}' does not report properties.provisioningState, so it cannot be shown to be at rest; read the service again before applying.`,
+    );
+  }
+  return precondition(
+    description,
+    false,
+    `Service '${service.name}' reports provisioningState "${state}"; wait until it is "Succeeded" (ARM refuses updates while another operation runs).`,
+  );
+}
+
+/**
+ * A copy of `record` with `name` set to `value`, replacing a key that differs only in casing (PSRule
+ * exports write `Zones`, `Sku`), so the body never holds the same field twice.
+ */
+export function withField(record: JsonObject, name: string, value: unknown): JsonObject {
+  const copy: JsonObject = {};
+  for (const [key, existing] of Object.entries(record)) {
+    if (key !== name && key.toLowerCase() === name.toLowerCase()) continue;
+    copy[key] = existing;
+  }
+  copy[name] = value;
+  return copy;
+}
+
+/** `record[name]` as a plain object (any key casing), or `{}`. */
+export function objectField(record: JsonObject, name: string): JsonObject {
+  const exact = record[name];
+  if (isObject(exact)) return exact;
+  const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+  const value = key === undefined ? undefined : record[key];
+  return isObject(value) ? value : {};
+}
