@@ -4,7 +4,7 @@ import type { AzureTarget } from '../azure/target.js';
 import type { AuditConfig } from '../engine/audit-config.js';
 import { auditEstate } from '../engine/audit.js';
 import type { Report } from '../engine/report.js';
-import type { ChildKind } from '../estate/model.js';
+import type { ChildKind, Estate } from '../estate/model.js';
 import { normalizeEstate } from '../estate/normalize.js';
 import { azureSources } from '../inventory/azure-sources.js';
 import { collectInventory, type Inventory, type InventoryProgress } from '../inventory/collect.js';
@@ -33,6 +33,8 @@ export interface LiveAuditRequest {
 export interface LiveAuditResult {
   readonly report: Report;
   readonly inventory: Inventory;
+  /** The audited estate, for fix plans that need the resources behind a finding. */
+  readonly estate: Estate;
 }
 
 /**
@@ -46,7 +48,8 @@ export async function auditLive(target: AzureTarget, request: LiveAuditRequest):
     ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
     ...(request.abortSignal === undefined ? {} : { abortSignal: request.abortSignal }),
   });
-  const report = auditEstate(normalizeEstate(inventory.entries), {
+  const estate = normalizeEstate(inventory.entries);
+  const report = auditEstate(estate, {
     rules: request.rules,
     now: request.now,
     ruleOptions: request.audit.ruleOptions,
@@ -57,7 +60,7 @@ export async function auditLive(target: AzureTarget, request: LiveAuditRequest):
     scope: { echo: describeScope(request.scope, inventory), target: target.label },
     coverage: inventory.coverage,
   });
-  return { report, inventory };
+  return { report, inventory, estate };
 }
 
 /**

@@ -1,0 +1,173 @@
+import { ActivityHandler, CardFactory, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { LiveAuditResult } from '../audit/live-audit.js';
+import { explainCard, helpCard, messageCard, parseCardAction, rulesCard, serviceFindingCards, summaryCard, type RefFor, type RefPayloads } from '../cards/render.js';
+import type { AuditConfig } from '../engine/audit-config.js';
+import { RuleSelectionError, selectRules } from '../engine/select-rules.js';
+import { resolveScope, ScopeError, type Environments } from '../inventory/scope.js';
+import { ALL_RULES, findRule } from '../rules/index.js';
+import { initialProgressCard, type AuditRunner } from './audit-runner.js';
+import { parseCommand, type Command } from './commands.js';
+import { fixAnswer } from './fix-answer.js';
+import type { Card, Messenger } from './messenger.js';
+import type { RefStore } from './refs.js';
+
+/** Buttons of a report stay usable for a day; older cards answer "run the audit again". */
+const REF_TTL_IN_MS = 24 * 60 * 60 * 1000;
+
+/** What a button's opaque ref means, kept on the server with the estate it came from. */
+export type StoredRef =
+  | { readonly kind: 'report'; readonly payload: RefPayloads['report']; readonly result: LiveAuditResult }
+  | { readonly kind: 'fix'; readonly payload: RefPayloads['fix']; readonly result: LiveAuditResult };
+
+export interface PostureBotOptions {
+  readonly runner: AuditRunner;
+  readonly refs: RefStore<StoredRef>;
+  readonly environments: Environments;
+  readonly audit: AuditConfig;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** Proactive access to a conversation once the turn is over (progress edits, results). */
+  readonly messengerFor: (context: TurnContext) => Messenger;
+}
+
+/**
+ * The Teams conversation: commands in personal chat, group chats and channels (where the bot is
+ * @mentioned), card buttons as Action.Execute invokes. Every audit echoes the scope it resolved, so
+ * nobody audits — or later fixes — the wrong estate.
+ */
+export class PostureBot extends ActivityHandler {
+  constructor(private readonly options: PostureBotOptions) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const logger = this.options.logger.child({ activityId: activity.id, conversationId: activity.conversation.id });
+    // Channels deliver "<at>APIM posture</at> audit apim in prod"; the mention is not part of the command.
+    // Typed as a string, but undefined for activities without text (e.g. Action.Submit payloads).
+    const text = TurnContext.removeRecipientMention(activity) as string | undefined;
+    const command = parseCommand(text ?? '', Object.keys(this.options.environments));
+    logger.info({ command: command.kind }, 'command');
+    await this.execute(context, command, logger);
+  }
+
+  private async execute(context: TurnContext, command: Command, logger: Logger): Promise<void> {
+    const { runner } = this.options;
+    const conversationId = context.activity.conversation.id;
+    const environments = Object.keys(this.options.environments);
+    switch (command.kind) {
+      case 'help':
+        await this.reply(context, helpCard({ environments, ...(command.suggestion === undefined ? {} : { suggestion: command.suggestion }) }));
+        return;
+      case 'rules':
+        await this.reply(context, rulesCard(ALL_RULES.map((rule) => rule.meta)));
+        return;
+      case 'explain': {
+        const rule = findRule(command.ruleId);
+        await this.reply(
+          context,
+          rule === undefined ? messageCard(`There is no rule ${command.ruleId}. Rules are APIM-001 … APIM-040; say "rules" to list them.`, { tone: 'refusal' }) : explainCard(rule),
+        );
+        return;
+      }
+      case 'last': {
+        const result = runner.last(conversationId);
+        await this.reply(
+          context,
+          result === undefined ? messageCard('No audit has run in this conversation yet. Try "audit apim in prod".', { tone: 'info' }) : this.summary(conversationId, result),
+        );
+        return;
+      }
+      case 'audit': {
+        let scope;
+        let rules;
+        try {
+          scope = resolveScope({ ...(command.environment === undefined ? {} : { environment: command.environment }), services: command.services }, this.options.environments);
+          rules = selectRules(ALL_RULES, { ids: command.ruleIds, ...(command.minSeverity === undefined ? {} : { minSeverity: command.minSeverity }) });
+        } catch (error) {
+          // Scope and rule mistakes ("prd", "APIM-999") are caught before anything runs.
+          if (error instanceof ScopeError || error instanceof RuleSelectionError) {
+            await this.reply(context, messageCard(error.message, { tone: 'refusal' }));
+            return;
+          }
+          throw error;
+        }
+        // Answer within the turn; the audit runs afterwards and edits this card in place.
+        const progress = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(initialProgressCard(scope, rules.length))] });
+        runner.start({
+          conversationId,
+          scope,
+          rules,
+          // A named service is small enough to read its child resources too.
+          deep: command.deep || command.services.length > 0,
+          progressActivityId: progress?.id ?? '',
+          messenger: this.options.messengerFor(context),
+          logger,
+          renderResult: (result) => this.summary(conversationId, result),
+        });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Card buttons (Action.Execute). The data carries only an opaque ref, looked up server-side for
+   * this conversation, so forged, foreign or stale buttons get a polite refusal.
+   */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const conversationId = context.activity.conversation.id;
+    const action = parseCardAction(value.action.verb, value.action.data);
+    let card: Card;
+    if (action === undefined) {
+      card = messageCard('I do not recognise that button.', { tone: 'refusal' });
+    } else if (action.verb === 'explain') {
+      const rule = findRule(action.data.ruleId);
+      card = rule === undefined ? messageCard(`There is no rule ${action.data.ruleId}.`, { tone: 'refusal' }) : explainCard(rule);
+    } else {
+      const stored = this.options.refs.resolve(conversationId, action.data.ref);
+      if (stored === undefined) {
+        card = messageCard('This button has expired or belongs to another conversation. Run the audit again for fresh results.', { tone: 'refusal' });
+      } else if (action.verb === 'fix') {
+        card =
+          stored.kind === 'fix'
+            ? fixAnswer(stored.payload, stored.result.estate, this.options.now(), this.options.audit.ruleOptions)
+            : messageCard('That button does not point at a finding.', { tone: 'refusal' });
+      } else {
+        const minSeverity = action.data.minSeverity;
+        const page = serviceFindingCards(stored.payload.report, {
+          page: action.verb === 'showFindings' ? action.data.page : 1,
+          ...(minSeverity === undefined ? {} : { minSeverity }),
+          refFor: this.refFor(conversationId, stored.result),
+        });
+        // An invoke answer replaces one card: the first card of the page replaces the clicked one,
+        // the rest of the page follows as messages.
+        for (const extra of page.cards.slice(1)) await this.reply(context, extra);
+        card = page.cards[0] ?? messageCard('No findings match.', { tone: 'success' });
+      }
+    }
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
+  }
+
+  private summary(conversationId: string, result: LiveAuditResult): Card {
+    return summaryCard(result.report, { refFor: this.refFor(conversationId, result) });
+  }
+
+  private refFor(conversationId: string, result: LiveAuditResult): RefFor {
+    const { refs } = this.options;
+    return (kind, payload) =>
+      refs.issue(
+        conversationId,
+        kind === 'fix' ? { kind: 'fix', payload: payload as RefPayloads['fix'], result } : { kind: 'report', payload, result },
+        REF_TTL_IN_MS,
+      );
+  }
+
+  private async reply(context: TurnContext, card: Card): Promise<void> {
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+  }
+}

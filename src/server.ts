@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+import restify from 'restify';
+import { pino, type Logger } from 'pino';
+import { connectTarget, type ConnectedTarget } from './azure/connect.js';
+import { QuotaGate } from './azure/quota-gate.js';
+import { createBotApp, type BotSettings } from './bot/app.js';
+import { AuditRunner } from './bot/audit-runner.js';
+import { loadConfig, type AppConfig } from './config.js';
+import { createRequire } from 'node:module';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export interface ServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly config: AppConfig;
+  readonly bot: BotSettings;
+  readonly logger: Logger;
+  /** Least time between progress edits of a card (tests shorten it). */
+  readonly progressIntervalInMs?: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly target: ConnectedTarget;
+  /** Stops taking requests, lets running audits finish (bounded), closes the sandbox. */
+  close(): Promise<void>;
+}
+
+/**
+ * The bot's HTTP server: POST /api/messages (Bot Framework; the path the Azure Bot resource's
+ * messaging endpoint in infra/ points at) and GET /healthz. Audits run against the configured
+ * target — the in-process sandbox unless Azure is configured.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { logger } = options;
+  const target = await connectTarget(options.config.target);
+  const runner = new AuditRunner({
+    target: target.target,
+    audit: options.config.audit,
+    gate: new QuotaGate(),
+    version,
+    now: () => new Date(),
+    ...(options.progressIntervalInMs === undefined ? {} : { progressIntervalInMs: options.progressIntervalInMs }),
+  });
+  const app = createBotApp({ settings: options.bot, runner, environments: options.config.environments, audit: options.config.audit, logger });
+
+  const server = restify.createServer({ name: 'apim-posture' });
+  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  server.post('/api/messages', async (req, res) => {
+    await app.process(req, res);
+  });
+  server.get('/healthz', (_req, res, next) => {
+    res.json({ status: 'ok', version, target: target.target.label, auditsRunning: runner.active });
+    next();
+  });
+  await new Promise<void>((resolve) => {
+    server.listen(options.port, options.host, resolve);
+  });
+  const address = server.address();
+  const url = `http://${options.host}:${address.port}`;
+  logger.info({ url, target: target.target.label, authentication: options.bot.appId === '' ? 'anonymous (local)' : options.bot.appType }, 'bot listening');
+
+  return {
+    url,
+    target,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
+      await runner.drain(10_000);
+      await target.close();
+    },
+  };
+}
+
+/** Bot Framework settings from the usual variables; none set means local anonymous mode. */
+export function botSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): BotSettings {
+  const appId = env['MicrosoftAppId'] ?? env['MICROSOFT_APP_ID'] ?? '';
+  // No app id: local anonymous mode, which botbuilder only accepts with the multi-tenant type.
+  const appType = env['MicrosoftAppType'] ?? env['MICROSOFT_APP_TYPE'] ?? (appId === '' ? 'MultiTenant' : 'SingleTenant');
+  if (appType !== 'SingleTenant' && appType !== 'MultiTenant' && appType !== 'UserAssignedMSI') {
+    throw new Error(`MicrosoftAppType must be SingleTenant, MultiTenant or UserAssignedMSI, not "${appType}"`);
+  }
+  const password = env['MicrosoftAppPassword'] ?? env['MICROSOFT_APP_PASSWORD'];
+  const tenantId = env['MicrosoftAppTenantId'] ?? env['MICROSOFT_APP_TENANT_ID'];
+  return {
+    appId,
+    appType,
+    ...(password === undefined ? {} : { appPassword: password }),
+    ...(tenantId === undefined ? {} : { tenantId }),
+  };
+}
+
+async function main(): Promise<void> {
+  // restify 11 reaches for process.binding('http_parser') on Node 20+; the warning is theirs, not actionable here.
+  process.noDeprecation = true;
+  const logger = pino({ name: 'apim-posture', level: process.env['LOG_LEVEL'] ?? 'info' });
+  let running: RunningServer;
+  try {
+    const config = await loadConfig(undefined, process.env);
+    const port = Number(process.env['PORT'] ?? 3978);
+    running = await startServer({ port, host: process.env['HOST'] ?? '127.0.0.1', config, bot: botSettingsFromEnv(process.env), logger });
+  } catch (error) {
+    process.stderr.write(`apim-posture bot: cannot start: ${error instanceof Error ? error.message.replace(/\s+/g, ' ') : String(error)}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(
+    [
+      '',
+      `APIM posture bot on ${running.url}/api/messages — auditing ${running.target.target.label}`,
+      'Talk to it locally with Microsoft 365 Agents Playground:  npm run playground',
+      'Then type: audit apim in prod · audit apim-payments-legacy · explain APIM-001 · rules · help',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.once('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) await main();

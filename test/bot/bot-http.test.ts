@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { BOT_APP_ID, startFakeConnector, startKeyServer, testCredentialsFactory, TOKEN_ISSUER, type FakeConnector, type KeyServer } from '../support/bot-harness.js';
+
+/**
+ * The bot over HTTP as Teams would reach it: activities POSTed to /api/messages with Bot Framework
+ * tokens signed at test time by a local key server; replies and card updates land on a local fake
+ * connector. Nothing of botbuilder or of our code is mocked; audits run against the sandbox.
+ */
+let keys: KeyServer;
+let connector: FakeConnector;
+let server: RunningServer;
+let nextId = 1;
+
+beforeAll(async () => {
+  keys = await startKeyServer();
+  connector = await startFakeConnector();
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    config: await loadConfig(undefined, {}),
+    bot: {
+      appId: BOT_APP_ID,
+      appType: 'MultiTenant',
+      openIdMetadataUrl: keys.openIdMetadataUrl,
+      tokenIssuer: TOKEN_ISSUER,
+      credentialsFactory: testCredentialsFactory(),
+    },
+    logger: pino({ level: 'silent' }),
+    progressIntervalInMs: 0,
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await server.close();
+  await connector.close();
+  await keys.close();
+});
+
+type Conversation = 'personal' | 'channel';
+
+function activity(text: string, conversationId: string, kind: Conversation = 'personal'): Record<string, unknown> {
+  return {
+    type: 'message',
+    id: `incoming-${nextId++}`,
+    channelId: 'msteams',
+    serviceUrl: connector.serviceUrl,
+    from: { id: '29:alex', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-000000000020' },
+    recipient: { id: `28:${BOT_APP_ID}`, name: 'APIM posture' },
+    conversation: { id: conversationId, conversationType: kind, tenantId: 'tenant-1', ...(kind === 'channel' ? { isGroup: true } : {}) },
+    text: kind === 'channel' ? `<at>APIM posture</at> ${text}` : text,
+    ...(kind === 'channel' ? { entities: [{ type: 'mention', text: '<at>APIM posture</at>', mentioned: { id: `28:${BOT_APP_ID}`, name: 'APIM posture' } }] } : {}),
+    channelData: { tenant: { id: 'tenant-1' } },
+  };
+}
+
+/** Posts with a valid token unless one is given; `null` sends no Authorization header at all. */
+async function post(body: Record<string, unknown>, token?: string | null): Promise<Response> {
+  const bearer = token === undefined ? keys.validToken(connector.serviceUrl) : token;
+  return fetch(`${server.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(bearer === null ? {} : { authorization: `Bearer ${bearer}` }) },
+    body: JSON.stringify(body),
+  });
+}
+
+function cardOf(call: { body: Record<string, unknown> }): Record<string, unknown> {
+  const attachments = call.body['attachments'] as { content: Record<string, unknown> }[] | undefined;
+  return attachments?.[0]?.content ?? {};
+}
+
+function textOf(card: unknown): string {
+  return JSON.stringify(card);
+}
+
+describe('bot over HTTP', () => {
+  it('answers "audit apim in prod" at once with a progress card, then replaces it with the summary and scope echo', async () => {
+    const conversation = 'a:conv-audit';
+    const response = await post(activity('audit apim in prod', conversation));
+    expect(response.status).toBe(200);
+    const progress = await connector.waitFor((c) => c.conversationId === conversation && c.method === 'POST');
+    expect(textOf(cardOf(progress))).toContain('prod');
+    expect(progress.authorization).toBe('Bearer outbound-test-token');
+    const final = await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && textOf(cardOf(c)).includes('score'));
+    expect(final.activityId).toBe(progress.id);
+    const summary = textOf(cardOf(final));
+    expect(summary).toMatch(/prod = \d+ services in 2 subscriptions \(payments-prod, identity-prod\)/);
+    expect(summary).toContain('Action.Execute');
+  }, 30_000);
+
+  it('works in channels, where the bot is @mentioned', async () => {
+    const conversation = '19:channel@thread.tacv2';
+    expect((await post(activity('explain APIM-004', conversation, 'channel'))).status).toBe(200);
+    const reply = await connector.waitFor((c) => c.conversationId === conversation);
+    expect(textOf(cardOf(reply))).toContain('APIM-004');
+  });
+
+  it('catches a mistyped environment before anything runs', async () => {
+    const conversation = 'a:conv-prd';
+    await post(activity('audit apim in prd', conversation));
+    const reply = await connector.waitFor((c) => c.conversationId === conversation);
+    expect(textOf(cardOf(reply))).toContain('Did you mean prod?');
+  });
+
+  it('answers unknown input with help and the closest command', async () => {
+    const conversation = 'a:conv-help';
+    await post(activity('audti apim', conversation));
+    const reply = await connector.waitFor((c) => c.conversationId === conversation);
+    expect(textOf(cardOf(reply))).toContain('audit apim in prod');
+  });
+
+  it('runs two audits at once in one conversation, and many across conversations, all to completion', async () => {
+    const conversations = Array.from({ length: 50 }, (_, i) => `a:conv-many-${i}`);
+    await Promise.all([...conversations.map((c) => post(activity('audit apim in dev', c))), post(activity('audit apim in prod', conversations[0] ?? ''))]);
+    for (const conversation of conversations) {
+      await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && textOf(cardOf(c)).includes('score'), 120_000);
+    }
+    const first = connector.calls.filter((c) => c.conversationId === conversations[0] && c.method === 'PUT' && textOf(cardOf(c)).includes('score'));
+    await expect.poll(() => connector.calls.filter((c) => c.conversationId === conversations[0] && c.method === 'PUT' && textOf(cardOf(c)).includes('score')).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    expect(first.length).toBeGreaterThanOrEqual(1);
+  }, 150_000);
+
+  describe('rejects requests without a valid Bot Framework token, before any handler runs', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: TOKEN_ISSUER, aud: BOT_APP_ID, nbf: now - 60, iat: now - 60, exp: now + 600 };
+    it.each([
+      ['missing', () => null],
+      ['forged (signed with another key under the published key id)', () => keys.sign({ ...claims, serviceurl: connector.serviceUrl }, { key: keys.foreignKey })],
+      ['forged (unknown key id)', () => keys.sign({ ...claims, serviceurl: connector.serviceUrl }, { key: keys.foreignKey, kid: 'not-published' })],
+      ['expired', () => keys.sign({ ...claims, serviceurl: connector.serviceUrl, nbf: now - 7200, iat: now - 7200, exp: now - 3600 })],
+      ['for another audience', () => keys.sign({ ...claims, aud: '11111111-2222-3333-4444-555555555555', serviceurl: connector.serviceUrl })],
+      ['for another service URL', () => keys.sign({ ...claims, serviceurl: 'https://smba.example.invalid/' })],
+    ])('%s token → 401', async (_name, token) => {
+      const conversation = `a:conv-401-${_name}`;
+      const response = await post(activity('help', conversation), token());
+      expect(response.status).toBe(401);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(connector.calls.some((c) => c.conversationId === conversation)).toBe(false);
+    });
+  });
+
+  it('answers a Fix button with the exact change it would make, and refuses forged refs', async () => {
+    const conversation = 'a:conv-fix';
+    await post(activity('audit apim-payments-legacy', conversation));
+    const final = await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && textOf(cardOf(c)).includes('score'), 30_000);
+    const summary = textOf(cardOf(final));
+    const showRef = /"verb":"showFindings","data":\{"ref":"([^"]+)"/.exec(summary)?.[1];
+    expect(showRef).toBeDefined();
+    const invoke = (data: Record<string, unknown>, verb: string) =>
+      post({ ...activity('', conversation), type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId: final.id, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
+    const findings = await invoke({ ref: showRef, page: 1 }, 'showFindings');
+    expect(findings.status).toBe(200);
+    const findingsBody = (await findings.json()) as { type: string; value: unknown };
+    expect(findingsBody.type).toBe('application/vnd.microsoft.card.adaptive');
+    const findingsText = textOf(findingsBody.value);
+    const fixRef = /"verb":"fix","data":\{"ref":"([^"]+)"/.exec(findingsText)?.[1];
+    expect(fixRef).toBeDefined();
+    const fix = (await (await invoke({ ref: fixRef }, 'fix')).json()) as { value: unknown };
+    const fixText = textOf(fix.value);
+    expect(fixText).toMatch(/PATCH|PUT/);
+    expect(fixText).toContain('Nothing was changed');
+    const forged = (await (await invoke({ ref: 'AAAAAAAAAAAAAAAA' }, 'fix')).json()) as { value: unknown };
+    expect(textOf(forged.value)).toContain('expired or belongs to another conversation');
+  }, 60_000);
+
+  it('serves /healthz', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(await response.json()).toMatchObject({ status: 'ok', target: expect.stringContaining('sandbox') as unknown });
+  });
+});

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { REPO_ROOT } from '../support/cli.js';
+
+/**
+ * The real local Teams client: Microsoft 365 Agents Playground, driven headless by Playwright with
+ * Debian's chromium. Type "audit apim in prod", see the findings card, click Fix, see its answer.
+ * Screenshots land in e2e-artifacts/ (kept by CI logs, ignored by git).
+ */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ARTIFACTS = join(REPO_ROOT, 'e2e-artifacts');
+const available = existsSync(CHROMIUM);
+if (!available && process.env['CI'] === 'true') throw new Error(`CI needs Debian's chromium at ${CHROMIUM} (.ci/run installs it)`);
+if (!available) console.warn(`SKIPPING the Agents Playground browser test: no chromium at ${CHROMIUM} (apt-get install chromium)`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      });
+    });
+  });
+}
+
+describe.skipIf(!available)('Microsoft 365 Agents Playground + Playwright', () => {
+  let bot: RunningServer;
+  let playground: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let playgroundUrl = '';
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    bot = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      config: await loadConfig(undefined, {}),
+      bot: { appId: '', appType: 'MultiTenant' },
+      logger: pino({ level: 'silent' }),
+      progressIntervalInMs: 500,
+    });
+    const port = await freePort();
+    playgroundUrl = `http://localhost:${port}`;
+    playground = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js'), '-e', `${bot.url}/api/messages`, '-c', 'msteams', '-p', String(port)], {
+      // Without this it runs xdg-open and exits on a headless machine.
+      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_LOGFILE: join(ARTIFACTS, 'playground.log') },
+      stdio: 'ignore',
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        if ((await fetch(playgroundUrl)).ok) break;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) throw new Error('Agents Playground did not start within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(playgroundUrl);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser.close();
+    playground.kill('SIGTERM');
+    await bot.close();
+  });
+
+  it('audits prod from the chat, shows the findings card, and answers a Fix click', async () => {
+    const composer = page.locator('div[role="textbox"][contenteditable="true"]').first();
+    await composer.click();
+    await page.keyboard.type('audit apim in prod');
+    await page.keyboard.press('Enter');
+    const summary = page.locator('.ac-adaptiveCard', { hasText: 'score' }).last();
+    await summary.waitFor({ timeout: 60_000 });
+    await expect.poll(async () => summary.innerText(), { timeout: 30_000 }).toMatch(/payments-prod/);
+    await page.screenshot({ path: join(ARTIFACTS, '1-summary.png'), fullPage: true });
+
+    await summary.locator('button', { hasText: /Show findings/i }).first().click();
+    const fixButton = page.locator('.ac-adaptiveCard button', { hasText: /^Fix/ }).first();
+    await fixButton.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(ARTIFACTS, '2-findings.png'), fullPage: true });
+
+    await fixButton.click();
+    const answer = page.locator('.ac-adaptiveCard', { hasText: 'Nothing was changed' }).last();
+    await answer.waitFor({ timeout: 30_000 });
+    expect(await answer.innerText()).toMatch(/PATCH|PUT/);
+    await page.screenshot({ path: join(ARTIFACTS, '3-fix-answer.png'), fullPage: true });
+  }, 180_000);
+});
