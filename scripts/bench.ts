@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: evaluates a deterministic synthetic estate with every rule that needs only the
+ * `npm run bench`: evaluates a deterministic generated estate with every rule that needs only the
  * ARG row, and prints the figures side by side with a baseline measured in the same run: one
  * JSON.parse of the same data plus a traversal of every value. Each size runs in a child process
  * so that peak RSS belongs to that size alone and memory growth can be read off.
@@ -12,7 +12,7 @@ import { auditEstate } from '../src/engine/audit.js';
 import { normalizeEstate } from '../src/estate/normalize.js';
 import { ALL_RULES } from '../src/rules/index.js';
 import { runLiveBench } from './bench-live.js';
-import { syntheticEstate } from './synthetic-estate.js';
+import { scaleEstate } from '../src/sandbox/scale.js';
 
 const SIZES = [25_000, 50_000, 100_000];
 const NOW = new Date('2026-11-29T00:00:00Z');
@@ -47,7 +47,12 @@ function timed<T>(work: () => T): [T, number] {
 }
 
 function runChild(count: number): void {
-  const text = JSON.stringify(syntheticEstate(count));
+  // The sandbox's scale generator: deterministic, realistic service rows (children left out, as an
+  // ARG-only audit never reads them).
+  const services = scaleEstate({ services: count, subscriptions: Math.max(1, Math.round(count / 10)), seed: 42 }).resources.filter(
+    (resource) => String(resource['type']).toLowerCase() === 'microsoft.apimanagement/service',
+  );
+  const text = JSON.stringify(services);
   const rules = ALL_RULES.filter((rule) => rule.meta.needs.length === 0);
   // Baseline: what any tool must pay at least once — parse the rows and touch every value.
   const [rows, baselineMs] = timed(() => {
@@ -86,7 +91,7 @@ async function main(): Promise<void> {
     rows.push(JSON.parse(child.stdout) as ChildFigures);
   }
   const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padStart(i === 0 ? 9 : 13)).join(' ');
-  console.log(`apim-posture bench · Node ${process.version} · ${rows[0]?.rules ?? 0} ARG-row rules · deterministic synthetic estate (seed 42)`);
+  console.log(`apim-posture bench · Node ${process.version} · ${rows[0]?.rules ?? 0} ARG-row rules · deterministic generated estate (seed 42)`);
   console.log(line(['services', 'baseline ms', 'normalize ms', 'evaluate ms', 'eval/baseline', 'services/s', 'all-results ms', 'peak RSS MB', 'RSS/service']));
   for (const r of rows) {
     console.log(line([

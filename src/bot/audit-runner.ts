@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { auditLive, type LiveAuditResult } from '../audit/live-audit.js';
 import type { QuotaGate } from '../azure/quota-gate.js';
@@ -51,7 +52,10 @@ export class AuditRunner {
   private readonly lastResults = new Map<string, LiveAuditResult>();
   private readonly stopping = new AbortController();
 
-  constructor(private readonly options: AuditRunnerOptions) {}
+  constructor(private readonly options: AuditRunnerOptions) {
+    // Every running audit listens on this one signal (paging, pacing waits): dozens at once is normal.
+    setMaxListeners(0, this.stopping.signal);
+  }
 
   /** Starts the job without waiting for it; failures end up on the card, never as a crash. */
   start(job: AuditJob): void {

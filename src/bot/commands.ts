@@ -1,4 +1,5 @@
 import { normaliseRuleId } from '../engine/select-rules.js';
+import { closestWord } from '../util/closest-word.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
 
 /** What a chat message asks for. Parsing is pure: no botbuilder, no I/O. */
@@ -90,22 +91,7 @@ export function stripMentions(text: string): string {
 
 function suggest(text: string): { suggestion?: string } {
   const first = text.split(' ')[0] ?? '';
-  const close = COMMAND_WORDS.find((command) => {
-    const word = command.split(' ')[0] ?? '';
-    return word.startsWith(first.slice(0, 3)) || editDistanceAtMost2(first, word);
-  });
-  return close === undefined ? {} : { suggestion: close };
-}
-
-function editDistanceAtMost2(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 2) return false;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return (previous[b.length] ?? 99) <= 2;
+  const word = closestWord(first, COMMAND_WORDS.map((command) => command.split(' ')[0] ?? ''));
+  const command = word === undefined ? undefined : COMMAND_WORDS.find((c) => c.startsWith(word));
+  return command === undefined ? {} : { suggestion: command };
 }

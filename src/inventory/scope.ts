@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closestWord } from '../util/closest-word.js';
 import type { ArgCondition } from './query-text.js';
 
 /** A scope a person asked for that cannot be resolved; the message lists what is known. */
@@ -111,7 +112,7 @@ function findEnvironment(input: string, environments: Environments): [string, En
     if (key === wanted || environment.aliases.includes(wanted)) return [key, environment];
   }
   const known = Object.keys(environments);
-  const suggestion = closest(wanted, [...known, ...Object.values(environments).flatMap((e) => e.aliases)]);
+  const suggestion = closestWord(wanted, [...known, ...Object.values(environments).flatMap((e) => e.aliases)]);
   const suggestionKey = suggestion === undefined ? undefined : known.find((k) => k === suggestion || environments[k]?.aliases.includes(suggestion));
   throw new ScopeError(
     `I don't know the environment "${input.trim()}".${suggestionKey === undefined ? '' : ` Did you mean ${suggestionKey}?`} Known environments: ${known.join(', ')}.`,
@@ -122,26 +123,4 @@ function describeTags(tags: Readonly<Record<string, readonly string[]>>): string
   const keys = Object.keys(tags);
   const values = [...new Set(Object.values(tags).flat())];
   return `tag ${keys.join(' or ')} = ${values.join('/')}`;
-}
-
-/** The known word within edit distance 2 (or sharing a 3-letter prefix), if any. */
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = word.length >= 3 && candidate.startsWith(word.slice(0, 3)) ? Math.min(1, editDistance(word, candidate)) : editDistance(word, candidate);
-    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { candidate, distance };
-  }
-  return best?.candidate;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -39,7 +39,7 @@ afterAll(async () => {
   await keys.close();
 });
 
-type Conversation = 'personal' | 'channel';
+type Conversation = 'personal' | 'groupChat' | 'channel';
 
 function activity(text: string, conversationId: string, kind: Conversation = 'personal'): Record<string, unknown> {
   return {
@@ -49,7 +49,7 @@ function activity(text: string, conversationId: string, kind: Conversation = 'pe
     serviceUrl: connector.serviceUrl,
     from: { id: '29:alex', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-000000000020' },
     recipient: { id: `28:${BOT_APP_ID}`, name: 'APIM posture' },
-    conversation: { id: conversationId, conversationType: kind, tenantId: 'tenant-1', ...(kind === 'channel' ? { isGroup: true } : {}) },
+    conversation: { id: conversationId, conversationType: kind, tenantId: 'tenant-1', ...(kind === 'personal' ? {} : { isGroup: true }) },
     text: kind === 'channel' ? `<at>APIM posture</at> ${text}` : text,
     ...(kind === 'channel' ? { entities: [{ type: 'mention', text: '<at>APIM posture</at>', mentioned: { id: `28:${BOT_APP_ID}`, name: 'APIM posture' } }] } : {}),
     channelData: { tenant: { id: 'tenant-1' } },
@@ -95,6 +95,13 @@ describe('bot over HTTP', () => {
     expect((await post(activity('explain APIM-004', conversation, 'channel'))).status).toBe(200);
     const reply = await connector.waitFor((c) => c.conversationId === conversation);
     expect(textOf(cardOf(reply))).toContain('APIM-004');
+  });
+
+  it('works in group chats', async () => {
+    const conversation = '19:group-chat@thread.v2';
+    expect((await post(activity('rules', conversation, 'groupChat'))).status).toBe(200);
+    const reply = await connector.waitFor((c) => c.conversationId === conversation);
+    expect(textOf(cardOf(reply))).toContain('APIM-040');
   });
 
   it('catches a mistyped environment before anything runs', async () => {
