@@ -2,7 +2,7 @@ import { QuotaGate } from '../azure/quota-gate.js';
 import { RequestCounters } from '../azure/request-counters.js';
 import type { AzureTarget } from '../azure/target.js';
 import type { AuditConfig } from '../engine/audit-config.js';
-import { auditEstate } from '../engine/audit.js';
+import { auditEstate, type ResultsKept } from '../engine/audit.js';
 import type { Report } from '../engine/report.js';
 import type { ChildKind, Estate } from '../estate/model.js';
 import { normalizeEstate } from '../estate/normalize.js';
@@ -19,7 +19,7 @@ export interface LiveAuditRequest {
   readonly deep: boolean;
   readonly now: Date;
   readonly audit: AuditConfig;
-  readonly includePassing: boolean;
+  readonly keep: ResultsKept;
   readonly version: string;
   readonly onProgress?: (progress: InventoryProgress) => void;
   readonly abortSignal?: AbortSignal;
@@ -56,7 +56,7 @@ export async function auditLive(target: AzureTarget, request: LiveAuditRequest):
     exemptions: request.audit.exemptions,
     source: request.scope.name,
     version: request.version,
-    includePassing: request.includePassing,
+    keep: request.keep,
     scope: { echo: describeScope(request.scope, inventory), target: target.label },
     coverage: inventory.coverage,
   });

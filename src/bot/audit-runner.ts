@@ -110,7 +110,7 @@ export class AuditRunner {
         deep: job.deep,
         now: options.now(),
         audit: options.audit,
-        includePassing: false,
+        keep: 'findings',
         version: options.version,
         gate: options.gate,
         onProgress,

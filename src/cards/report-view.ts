@@ -33,7 +33,7 @@ export function resultsByService(report: Report): Map<string, RuleResult[]> {
 }
 
 /**
- * Whether the report kept passing results (AuditOptions.includePassing): only then can a card say
+ * Whether the report kept passing results (AuditOptions.keep): only then can a card say
  * "3 of 7 APIs"; otherwise the total is unknown and it says "3 APIs".
  */
 export function keepsPassing(report: Report): boolean {

@@ -91,8 +91,9 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
     ...(values.category === undefined ? {} : { categories: splitList(values.category) }),
   });
   const config = await loadConfig(values.config, io.env);
-  // Table and SARIF show findings only; passes are still counted and scored.
-  const includePassing = format === 'json' || format === 'csv';
+  // Table and SARIF show findings only (the verbose table also lists not-applicable reasons);
+  // everything else is still counted and scored.
+  const keep = format === 'json' || format === 'csv' || values.verbose ? 'all' : 'findings';
 
   let report: Report;
   if (values.estate === undefined) {
@@ -105,7 +106,7 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
       config.environments,
     );
     report = await runLiveAudit(
-      { config, scope, rules, deep: values.deep, now, includePassing, version, ...(values['save-estate'] === undefined ? {} : { saveEstate: values['save-estate'] }) },
+      { config, scope, rules, deep: values.deep, now, keep, version, ...(values['save-estate'] === undefined ? {} : { saveEstate: values['save-estate'] }) },
       io,
     );
   } else {
@@ -118,7 +119,7 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
       exemptions: config.audit.exemptions,
       source: values.estate,
       version,
-      includePassing,
+      keep,
     });
   }
 

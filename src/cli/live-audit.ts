@@ -1,6 +1,7 @@
 import { auditLive } from '../audit/live-audit.js';
 import { connectTarget } from '../azure/connect.js';
 import type { AppConfig } from '../config.js';
+import type { ResultsKept } from '../engine/audit.js';
 import type { Report } from '../engine/report.js';
 import type { ResolvedScope } from '../inventory/scope.js';
 import type { AnyRule } from '../rules/types.js';
@@ -13,7 +14,7 @@ export interface LiveAuditOptions {
   readonly rules: readonly AnyRule[];
   readonly deep: boolean;
   readonly now: Date;
-  readonly includePassing: boolean;
+  readonly keep: ResultsKept;
   /** Write the inventoried estate (raw ARM JSON) here, to audit offline or attach to a ticket. */
   readonly saveEstate?: string;
   readonly version: string;
@@ -35,7 +36,7 @@ export async function runLiveAudit(options: LiveAuditOptions, io: CliIo): Promis
       deep: options.deep,
       now: options.now,
       audit: options.config.audit,
-      includePassing: options.includePassing,
+      keep: options.keep,
       version: options.version,
       onProgress: (step) => {
         progress.update(step);

@@ -7,6 +7,8 @@ import type { Report, ReportCoverage, ReportScope, ServiceReport } from './repor
 import type { RuleResult } from './result.js';
 import { ScoreTally, standingOf } from './score.js';
 
+export type ResultsKept = 'all' | 'findings';
+
 export interface AuditOptions {
   readonly rules: readonly AnyRule[];
   readonly now: Date;
@@ -16,11 +18,12 @@ export interface AuditOptions {
   readonly source: string;
   readonly version: string;
   /**
-   * Keep passing results in the report (default). Views that only show findings (table, SARIF,
-   * cards) turn this off: passes are still counted and scored, but large estates do not hold
-   * millions of results nobody reads.
+   * Which results the report keeps: `all` (default), or only `findings` — failures (exempted
+   * ones included) and errors. Views that show only findings (table, SARIF, cards) ask for
+   * `findings`: passes and not-applicable outcomes are still counted and scored, but a large
+   * estate does not hold millions of results nobody reads.
    */
-  readonly includePassing?: boolean;
+  readonly keep?: ResultsKept;
   readonly scope?: ReportScope;
   readonly coverage?: ReportCoverage;
 }
@@ -31,14 +34,14 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
   // Validate every rule's options first, so a typo fails the run before any output.
   const contexts = rules.map((rule) => ({ rule, context: { now, options: resolveRuleOptions(rule, options.ruleOptions?.[rule.meta.id]) } }));
   const exempt = exemptionMatcher(options.exemptions ?? [], now);
-  const includePassing = options.includePassing ?? true;
+  const keepAll = (options.keep ?? 'all') === 'all';
   const results: RuleResult[] = [];
   const estateTally = new ScoreTally();
   const services: ServiceReport[] = estate.services.map((service) => {
     const tally = new ScoreTally();
     for (const { rule, context } of contexts) {
       const ruleResults = exempt(evaluateRule(rule, service, context));
-      for (const result of ruleResults) if (includePassing || result.outcome !== 'pass') results.push(result);
+      for (const result of ruleResults) if (keepAll || result.outcome === 'fail' || result.outcome === 'error') results.push(result);
       const standing = standingOf(ruleResults);
       tally.add(rule.meta.severity, standing);
       estateTally.add(rule.meta.severity, standing);

@@ -43,7 +43,7 @@ describe('the 28 KB budget', () => {
 
   it('holds for every card of every page on a large estate with many failing children', () => {
     // 24 services × 40 failing APIs, backends, named values, products and subscriptions each.
-    const report = audit(largeEstate(24, 40), { includePassing: true });
+    const report = audit(largeEstate(24, 40), { keep: 'all' });
     expect(report.summary.services).toBe(24);
     expect(report.results.filter((result) => result.outcome === 'fail').length).toBeGreaterThan(24 * 40 * 5);
 
@@ -80,7 +80,7 @@ describe('the 28 KB budget', () => {
 
   it('holds on the sandbox scale estate (1 000 services), every page', () => {
     const data = scaleEstate({ services: 1_000, subscriptions: 50, seed: 3 });
-    const report = audit(data.resources, { includePassing: false });
+    const report = audit(data.resources, { keep: 'findings' });
     const { cards, pages } = allPages(report, 10);
     const withFindings = report.services.filter(({ counts: { failed: f, errors, exempted } }) => f.critical + f.high + f.medium + f.low + errors + exempted > 0);
     expect(pages).toBe(Math.ceil(withFindings.length / 10));
@@ -92,7 +92,7 @@ describe('the 28 KB budget', () => {
   });
 
   it('a smaller budget shortens and splits instead of overflowing', () => {
-    const report = audit(largeEstate(3, 10), { includePassing: true });
+    const report = audit(largeEstate(3, 10), { keep: 'all' });
     for (const budget of [12_000, 16_000, 20_000]) {
       const { cards } = allPages(report, 3, budget);
       expect(Math.max(...cards.map(cardBytes))).toBeLessThanOrEqual(budget);

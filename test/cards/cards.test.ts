@@ -63,14 +63,14 @@ describe('every card kind', () => {
   let partial: Report;
   beforeAll(async () => {
     report = await exampleReport({
-      includePassing: true,
+      keep: 'all',
       exemptions: [
         { ruleId: 'APIM-024', resource: '*', reason: 'legacy partner integration', expires: '2026-12-31', owner: 'team-payments', ticket: 'SEC-42' },
         { ruleId: 'APIM-013', resource: 'apim-dev-weu', reason: 'migration planned', expires: '2026-01-31' },
       ],
     });
     partial = await exampleReport({
-      includePassing: false,
+      keep: 'findings',
       scope: { echo: 'prod = 3 services in 1 subscription (payments-prod), tag env = prod; searched 2 subscriptions', target: 'sandbox (local emulator)' },
       coverage: { complete: false, notes: ['Subscription identity-prod could not be read: 403 AuthorizationFailed.'] },
     });
@@ -139,7 +139,7 @@ describe('every card kind', () => {
 describe('card content', () => {
   it('summary: title with score, scope echo, severity counts, worst services and the three actions', async () => {
     const report = await exampleReport({
-      includePassing: false,
+      keep: 'findings',
       scope: { echo: 'prod = 5 services in 3 subscriptions (payments-prod, identity-prod, dev), tag env = prod', target: 'sandbox (local emulator)' },
     });
     const { refFor, refs } = recordingRefs();

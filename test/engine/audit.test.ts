@@ -58,6 +58,15 @@ describe('auditEstate', () => {
     expect(report.services.find((s) => s.name === 'apim-bad')?.score).toBe(83);
   });
 
+  it('keeps only findings when asked, still counting and scoring everything', () => {
+    const all = auditEstate(estate, { rules, now: NOW, source: 'test', version: '0' });
+    const lean = auditEstate(estate, { rules, now: NOW, source: 'test', version: '0', keep: 'findings' });
+    expect(lean.results.map((r) => r.outcome)).toEqual(all.results.filter((r) => r.outcome === 'fail').map((r) => r.outcome));
+    expect(lean.results.length).toBeLessThan(all.results.length);
+    expect(lean.summary).toEqual(all.summary);
+    expect(lean.services).toEqual(all.services);
+  });
+
   it('rejects invalid rule options before evaluating anything', () => {
     const strict = defineRule({ meta: meta('APIM-904', 'low'), evaluate: () => pass('Fine.') });
     expect(() => auditEstate(estate, { rules: [strict], now: NOW, source: 't', version: '0', ruleOptions: { 'APIM-904': { bogus: 1 } } })).toThrow(
