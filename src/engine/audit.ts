@@ -1,11 +1,11 @@
 import type { Estate } from '../estate/model.js';
 import type { AnyRule } from '../rules/types.js';
-import { evaluateRule } from './evaluate.js';
+import { evaluateVerdicts, toResult } from './evaluate.js';
 import { exemptionMatcher, type Exemption } from './exemptions.js';
 import { resolveRuleOptions } from './options.js';
 import type { Report, ReportCoverage, ReportScope, ServiceReport } from './report.js';
-import type { RuleResult } from './result.js';
-import { ScoreTally, standingOf } from './score.js';
+import { isOpenFailure, type RuleResult } from './result.js';
+import { ScoreTally, standingOf, type OutcomeFlags } from './score.js';
 
 export type ResultsKept = 'all' | 'findings';
 
@@ -40,9 +40,21 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
   const services: ServiceReport[] = estate.services.map((service) => {
     const tally = new ScoreTally();
     for (const { rule, context } of contexts) {
-      const ruleResults = exempt(evaluateRule(rule, service, context));
-      for (const result of ruleResults) if (keepAll || result.outcome === 'fail' || result.outcome === 'error') results.push(result);
-      const standing = standingOf(ruleResults);
+      const flags: OutcomeFlags = { openFailure: false, exempted: false, error: false, pass: false };
+      for (const verdict of evaluateVerdicts(rule, service, context)) {
+        if (verdict.outcome === 'fail') {
+          const result = exempt(toResult(rule, service, verdict));
+          if (isOpenFailure(result)) flags.openFailure = true;
+          else flags.exempted = true;
+          results.push(result);
+        } else {
+          if (verdict.outcome === 'error') flags.error = true;
+          else if (verdict.outcome === 'pass') flags.pass = true;
+          // Results are built only for what the report keeps; most verdicts of a large audit are passes.
+          if (keepAll || verdict.outcome === 'error') results.push(toResult(rule, service, verdict));
+        }
+      }
+      const standing = standingOf(flags);
       tally.add(rule.meta.severity, standing);
       estateTally.add(rule.meta.severity, standing);
     }

@@ -7,24 +7,30 @@ import type { RuleResult } from './result.js';
  * service that is malformed, yields an `error` result instead of aborting the audit.
  */
 export function evaluateRule(rule: AnyRule, service: ApimService, context: RuleContext<unknown>): RuleResult[] {
+  return evaluateVerdicts(rule, service, context).map((verdict) => toResult(rule, service, verdict));
+}
+
+/**
+ * The rule's verdicts, never empty and never thrown: a malformed service, a throwing rule or a rule
+ * that says nothing become one `error` verdict. The engine turns only the verdicts it keeps into
+ * results, which matters when an audit judges a hundred thousand services.
+ */
+export function evaluateVerdicts(rule: AnyRule, service: ApimService, context: RuleContext<unknown>): readonly Verdict[] {
   if (service.problem !== undefined) {
-    return [toResult(rule, service, { outcome: 'error', reason: `The resource cannot be audited: ${service.problem}.`, evidence: [] })];
+    return [{ outcome: 'error', reason: `The resource cannot be audited: ${service.problem}.`, evidence: [] }];
   }
   let verdicts: Verdict | readonly Verdict[];
   try {
     verdicts = rule.evaluate(service, context as RuleContext<never>);
   } catch (thrown) {
     const message = thrown instanceof Error ? thrown.message : String(thrown);
-    return [toResult(rule, service, { outcome: 'error', reason: `The rule could not evaluate this resource: ${message}`, evidence: [] })];
+    return [{ outcome: 'error', reason: `The rule could not evaluate this resource: ${message}`, evidence: [] }];
   }
   const list = Array.isArray(verdicts) ? (verdicts as readonly Verdict[]) : [verdicts as Verdict];
-  if (list.length === 0) {
-    return [toResult(rule, service, { outcome: 'error', reason: 'The rule returned no verdict for this resource.', evidence: [] })];
-  }
-  return list.map((verdict) => toResult(rule, service, verdict));
+  return list.length === 0 ? [{ outcome: 'error', reason: 'The rule returned no verdict for this resource.', evidence: [] }] : list;
 }
 
-function toResult(rule: AnyRule, service: ApimService, verdict: Verdict): RuleResult {
+export function toResult(rule: AnyRule, service: ApimService, verdict: Verdict): RuleResult {
   const { meta } = rule;
   // One object shape for every result (fix left undefined unless failing) keeps property access
   // monomorphic; audits create millions of these.

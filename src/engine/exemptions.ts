@@ -26,16 +26,16 @@ interface CompiledExemption {
   readonly expiresAt: number;
 }
 
-export type ExemptionMatcher = (results: readonly RuleResult[]) => readonly RuleResult[];
+export type ExemptionMatcher = (result: RuleResult) => RuleResult;
 
 /**
- * Compiles exemptions once into a function that attaches them to failing results; the first
- * matching exemption (file order) wins.
+ * Compiles exemptions once into a function that attaches them to a failing result; the first
+ * matching exemption (file order) wins. Other outcomes pass through unchanged.
  */
 export function exemptionMatcher(exemptions: readonly Exemption[], now: Date): ExemptionMatcher {
-  if (exemptions.length === 0) return (results) => results;
+  if (exemptions.length === 0) return (result) => result;
   const compiled = exemptions.map(compile);
-  return (results) => results.map((result) => {
+  return (result) => {
     if (result.outcome !== 'fail') return result;
     const match = compiled.find((c) => appliesTo(c, result));
     if (match === undefined) return result;
@@ -50,7 +50,7 @@ export function exemptionMatcher(exemptions: readonly Exemption[], now: Date): E
         expired: now.getTime() >= match.expiresAt,
       },
     };
-  });
+  };
 }
 
 function compile(exemption: Exemption): CompiledExemption {

@@ -1,6 +1,5 @@
 import type { Outcome, Severity } from '../rules/types.js';
 import type { SeverityCounts, StandingCounts } from './report.js';
-import { isExempted, isOpenFailure, type RuleResult } from './result.js';
 
 /**
  * Severity weights of the posture score. A service scores
@@ -18,12 +17,20 @@ export const SEVERITY_WEIGHTS: Readonly<Record<Severity, number>> = { critical: 
 /** How one rule came out on one service, after exemptions. */
 export type RuleStanding = Outcome | 'exempted';
 
-/** Collapses one rule's results on one service into its standing: an open failure anywhere wins. */
-export function standingOf(list: readonly RuleResult[]): RuleStanding {
-  if (list.some(isOpenFailure)) return 'fail';
-  if (list.some(isExempted)) return 'exempted';
-  if (list.some((r) => r.outcome === 'error')) return 'error';
-  if (list.some((r) => r.outcome === 'pass')) return 'pass';
+/** What one rule's verdicts on one service contained, after exemptions. */
+export interface OutcomeFlags {
+  openFailure: boolean;
+  exempted: boolean;
+  error: boolean;
+  pass: boolean;
+}
+
+/** One rule's standing on one service: an open failure anywhere wins, then exemptions, errors, passes. */
+export function standingOf(flags: OutcomeFlags): RuleStanding {
+  if (flags.openFailure) return 'fail';
+  if (flags.exempted) return 'exempted';
+  if (flags.error) return 'error';
+  if (flags.pass) return 'pass';
   return 'notApplicable';
 }
 
