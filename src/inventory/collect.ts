@@ -10,8 +10,13 @@ import type { InventorySources } from './sources.js';
 
 /** ARG guidance: batch subscriptions, fewer than 300 per request. */
 export const SUBSCRIPTION_BATCH = 300;
-/** Services whose children are read at once; ARM's read budget, not this, is the real limit. */
+/** Services whose children are read at once, across the estate. */
 const CHILD_CONCURRENCY = 16;
+/**
+ * Services read at once within one subscription: ARM's read budget is per subscription, so a
+ * subscription with hundreds of services must not take every slot while others wait idle.
+ */
+const CHILD_CONCURRENCY_PER_SUBSCRIPTION = 4;
 
 export type InventoryProgress =
   | { readonly phase: 'subscriptions'; readonly subscriptions: number }
@@ -126,23 +131,35 @@ export async function collectInventory(sources: InventorySources, scope: Resolve
   const budget = options.budget ?? new ReadBudget();
   if (armKinds.size > 0 && rows.length > 0) {
     const limit = pLimit(CHILD_CONCURRENCY);
+    const perSubscription = new Map<string, ReturnType<typeof pLimit>>();
+    const limitFor = (subscriptionId: string): ReturnType<typeof pLimit> => {
+      let subscriptionLimit = perSubscription.get(subscriptionId);
+      if (subscriptionLimit === undefined) {
+        subscriptionLimit = pLimit(CHILD_CONCURRENCY_PER_SUBSCRIPTION);
+        perSubscription.set(subscriptionId, subscriptionLimit);
+      }
+      return subscriptionLimit;
+    };
     let done = 0;
     options.onProgress?.({ phase: 'children', done, total: rows.length });
     await Promise.all(
-      rows.map((row) =>
-        limit(async () => {
-          const id = String(row['id']);
-          const column = row['subscriptionId'];
-          const subscriptionId = typeof column === 'string' ? column : (/\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? '');
-          const result = await fetchChildren(sources, budget, { id, subscriptionId }, armKinds, abortSignal);
-          armRequests += result.requests;
-          children.push(...result.items);
-          row['collectedChildren'] = result.collected;
-          for (const failure of result.failures) notes.push(`${String(row['name'])}: ${failure.kind} could not be read (${failure.message}).`);
-          done += 1;
-          options.onProgress?.({ phase: 'children', done, total: rows.length });
-        }),
-      ),
+      rows.map((row) => {
+        const id = String(row['id']);
+        const column = row['subscriptionId'];
+        const subscriptionId = (typeof column === 'string' ? column : (/\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? '')).toLowerCase();
+        // The subscription's slot is taken first, so a busy subscription queues on itself, not on the global pool.
+        return limitFor(subscriptionId)(() =>
+          limit(async () => {
+            const result = await fetchChildren(sources, budget, { id, subscriptionId }, armKinds, abortSignal);
+            armRequests += result.requests;
+            children.push(...result.items);
+            row['collectedChildren'] = result.collected;
+            for (const failure of result.failures) notes.push(`${String(row['name'])}: ${failure.kind} could not be read (${failure.message}).`);
+            done += 1;
+            options.onProgress?.({ phase: 'children', done, total: rows.length });
+          }),
+        );
+      }),
     );
   }
   if (needAutoscale) {
