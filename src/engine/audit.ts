@@ -87,20 +87,18 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
 
 /**
  * Worst first: unscored services (nothing judged, e.g. malformed) lead so nobody misses them, then
- * lowest score, then most critical, high, medium, low failures, then name. Keys are computed once:
- * a comparator that allocates runs millions of times on large estates.
+ * lowest score, then most critical, high, medium, low failures, then name. The order is folded
+ * into one number per service, computed once: a comparator that builds arrays or calls
+ * localeCompare runs millions of times on large estates.
  */
 function sortWorstFirst(services: ServiceReport[]): void {
+  // Base 64 digits: failures per severity never exceed the rule count (40), capped to stay in range.
+  const digit = (count: number): number => 63 - Math.min(count, 63);
   const keyed = services.map((service) => {
     const f = service.counts.failed;
-    return { service, key: [service.score ?? -1, -f.critical, -f.high, -f.medium, -f.low] };
+    const key = ((((service.score ?? -1) + 1) * 64 + digit(f.critical)) * 64 + digit(f.high)) * 64 * 64 + digit(f.medium) * 64 + digit(f.low);
+    return { service, key };
   });
-  keyed.sort((a, b) => {
-    for (let i = 0; i < a.key.length; i += 1) {
-      const diff = (a.key[i] ?? 0) - (b.key[i] ?? 0);
-      if (diff !== 0) return diff;
-    }
-    return a.service.name.localeCompare(b.service.name);
-  });
+  keyed.sort((a, b) => a.key - b.key || (a.service.name < b.service.name ? -1 : a.service.name > b.service.name ? 1 : 0));
   keyed.forEach(({ service }, index) => (services[index] = service));
 }
