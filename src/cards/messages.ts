@@ -2,7 +2,8 @@ import { formatValue, shortenPath } from '../output/values.js';
 import { describeNeeds, describeSources } from '../docs/render.js';
 import type { AnyRule, RuleMeta, Severity } from '../rules/types.js';
 import { CARD_BUDGET_BYTES, expand, firstThatFits } from './templates.js';
-import { clip, cut, MAX_LINE, markdownLink, progressBar, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, type CardColor } from './text.js';
+import { progressBar } from '../util/text.js';
+import { clip, cut, MAX_LINE, markdownLink, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, type CardColor } from './text.js';
 import type { AdaptiveCard } from './types.js';
 
 /** Code or a request body as card lines: indentation kept (non-breaking), long lines cut. */

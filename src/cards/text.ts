@@ -99,18 +99,6 @@ export function scoreColor(score: number | null): CardColor {
   return score < 50 ? 'Attention' : score < 80 ? 'Warning' : 'Good';
 }
 
-export function plural(count: number, noun: string, nouns = `${noun}s`): string {
-  return `${count} ${count === 1 ? noun : nouns}`;
-}
-
-/** `▓▓▓▓▓░░░ 7/12`: a text progress bar of `width` cells. */
-export function progressBar(done: number, total: number, width = 12): string {
-  const safeTotal = Math.max(0, total);
-  const safeDone = Math.min(Math.max(0, done), safeTotal);
-  const filled = safeTotal === 0 ? 0 : Math.round((safeDone / safeTotal) * width);
-  return `${'▓'.repeat(filled)}${'░'.repeat(width - filled)} ${safeDone}/${safeTotal}`;
-}
-
 /**
  * adaptivecards-templating leaves unknown `${…}` bindings in place, and a leftover `${` is how a
  * broken template is detected. Text from the estate may contain `${` too; a zero-width space keeps it

@@ -1,4 +1,5 @@
 import type { InventoryProgress } from '../inventory/collect.js';
+import { progressBar } from '../util/text.js';
 
 /**
  * One status line on a terminal's stderr, rewritten in place and at most every 100 ms; nothing at
@@ -13,7 +14,7 @@ export function progressLine(write: (text: string) => void, enabled: boolean, no
   let state = { subscriptions: 0, pages: 0, services: 0, childrenDone: 0, childrenTotal: 0 };
   const render = (): string => {
     const parts = [`${state.subscriptions} subscriptions`, `Resource Graph: ${state.pages} pages · ${state.services} APIM services`];
-    if (state.childrenTotal > 0) parts.push(`child resources ${bar(state.childrenDone, state.childrenTotal)} ${state.childrenDone}/${state.childrenTotal}`);
+    if (state.childrenTotal > 0) parts.push(`child resources ${progressBar(state.childrenDone, state.childrenTotal)}`);
     return parts.join(' · ');
   };
   return {
@@ -32,9 +33,4 @@ export function progressLine(write: (text: string) => void, enabled: boolean, no
       if (enabled && shown) write('\r\u001b[2K');
     },
   };
-}
-
-function bar(done: number, total: number, width = 12): string {
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `${'▓'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }

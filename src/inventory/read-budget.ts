@@ -1,33 +1,10 @@
+import { systemClock, type Clock } from '../azure/clock.js';
+
 /**
  * A token bucket per subscription for ARM reads, modelled on ARM's own limits (250 reads, refilled
  * at 25 per second per principal and subscription). Waiting here is cheaper than a 429: a throttled
  * request still costs a token and its Retry-After is usually longer than our wait.
  */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, abortSignal?: AbortSignal): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms, abortSignal) =>
-    new Promise<void>((resolve, reject) => {
-      if (abortSignal?.aborted) {
-        reject(abortSignal.reason as Error);
-        return;
-      }
-      const timer = setTimeout(() => {
-        abortSignal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(abortSignal?.reason as Error);
-      };
-      abortSignal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-
 export interface ReadBudgetOptions {
   readonly capacity: number;
   readonly refillPerSecond: number;
@@ -41,7 +18,7 @@ export class ReadBudget {
 
   constructor(
     private readonly options: ReadBudgetOptions = ARM_READ_BUDGET,
-    private readonly clock: Clock = realClock,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Takes one read for the subscription, waiting for a refill when the bucket is empty. */

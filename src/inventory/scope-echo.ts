@@ -1,3 +1,4 @@
+import { plural } from '../util/text.js';
 import type { Inventory } from './collect.js';
 import type { ResolvedScope } from './scope.js';
 
@@ -18,8 +19,4 @@ export function describeScope(scope: ResolvedScope, inventory: Pick<Inventory, '
     ...(scope.filterText === '' || scope.filterText === scope.name ? [] : [scope.filterText]),
   ];
   return `${scope.name} = ${[found, ...filters].join(', ')}; searched ${plural(inventory.subscriptions.length, 'subscription')}`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
