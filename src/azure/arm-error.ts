@@ -1,5 +1,6 @@
 import type { PipelineResponse } from '@azure/core-rest-pipeline';
 import { readRetryAfterInMs } from './headers.js';
+import { isObject } from '../estate/fields.js';
 
 /** Fields of an {@link ArmRequestError}. */
 export interface ArmRequestErrorInit {
@@ -116,14 +117,14 @@ function parseErrorBody(text: string | null | undefined): { code?: string; messa
   } catch {
     return {};
   }
-  const error = isRecord(json) && isRecord(json['error']) ? json['error'] : {};
+  const error = isObject(json) && isObject(json['error']) ? json['error'] : {};
   const code = typeof error['code'] === 'string' && error['code'] !== '' ? error['code'] : undefined;
   const message = typeof error['message'] === 'string' && error['message'] !== '' ? oneLine(error['message']) : undefined;
   return { ...(code === undefined ? {} : { code }), ...(message === undefined ? {} : { message }) };
 }
 
 function errorCode(error: unknown): string | undefined {
-  if (!isRecord(error)) return undefined;
+  if (!isObject(error)) return undefined;
   const code = error['code'];
   return typeof code === 'string' && code !== '' ? code : undefined;
 }
@@ -134,8 +135,4 @@ const MAX_MESSAGE_LENGTH = 300;
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= MAX_MESSAGE_LENGTH ? flat : `${flat.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 import { createHttpHeaders, createPipelineRequest, isRestError, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { isAbortError, throwIfAborted, type AbortSignalLike } from './abort.js';
 import { ArmRequestError, armErrorFromFailure, armErrorFromResponse } from './arm-error.js';
+import { isObject } from '../estate/fields.js';
 
 /**
  * What raw reads need from a client: its pipeline and its endpoint. An `ArmClient` from
@@ -44,7 +45,7 @@ export async function* listArmJson(client: ArmJsonClient, pathOrUrl: string, opt
     seen.add(url.href);
     const page = await sendArmGet(client, url, options.abortSignal);
     const resource = resourceOf(url);
-    if (!isRecord(page) || !Array.isArray(page['value'])) {
+    if (!isObject(page) || !Array.isArray(page['value'])) {
       throw invalidResponse(resource, 'a page without a "value" array');
     }
     yield* page['value'] as unknown[];
@@ -135,8 +136,4 @@ function resourceOf(url: URL): string {
   } catch {
     return url.pathname;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
