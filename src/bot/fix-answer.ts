@@ -1,9 +1,9 @@
 import { fixAnswerCard, messageCard, type RefPayloads } from '../cards/render.js';
 import { resolveRuleOptions } from '../engine/options.js';
-import { isOpenFailure } from '../engine/result.js';
+import { isOpenFailure } from '../contracts/results.js';
 import type { Estate } from '../estate/model.js';
 import { planFixFor } from '../remediation/plan-fix.js';
-import type { FixPlan } from '../remediation/fix-plan.js';
+import type { FixPlan } from '../contracts/fix-plan.js';
 import { findRule } from '../rules/index.js';
 import type { Card } from './messenger.js';
 

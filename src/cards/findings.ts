@@ -1,5 +1,5 @@
 import type { Report, ServiceReport } from '../engine/report.js';
-import type { RuleResult } from '../engine/result.js';
+import type { RuleResult } from '../contracts/results.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { AnyRule, Severity } from '../rules/types.js';
 import {

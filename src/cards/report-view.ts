@@ -1,5 +1,5 @@
 import type { Report } from '../engine/report.js';
-import { isExempted, isOpenFailure, type RuleResult } from '../engine/result.js';
+import { isExempted, isOpenFailure, type RuleResult } from '../contracts/results.js';
 import { CHILD_KIND_LABELS, CHILD_TYPES } from '../estate/child-types.js';
 import type { FixKind, Severity } from '../rules/types.js';
 import { SEVERITY_RANK } from './text.js';

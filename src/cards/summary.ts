@@ -1,5 +1,5 @@
 import type { Report } from '../engine/report.js';
-import { isOpenFailure } from '../engine/result.js';
+import { isOpenFailure } from '../contracts/results.js';
 import { findingGroups, fixKinds, keepsPassing, resultsByService, scopeNameOf } from './report-view.js';
 import { CARD_BUDGET_BYTES, firstThatFits } from './templates.js';
 import { clip, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, scoreColor, scoreText, type CardColor } from './text.js';

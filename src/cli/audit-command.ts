@@ -6,7 +6,7 @@ import { auditEstate } from '../engine/audit.js';
 import { resolveScope } from '../inventory/scope.js';
 import { runLiveAudit } from './live-audit.js';
 import type { Report } from '../engine/report.js';
-import { isOpenFailure } from '../engine/result.js';
+import { isOpenFailure } from '../contracts/results.js';
 import { parseSeverity, selectRules } from '../engine/select-rules.js';
 import { loadEstateFile } from '../estate/load-file.js';
 import { formatCsv } from '../output/csv.js';

@@ -10,7 +10,7 @@ import { runAudit } from './audit-command.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { runExplain, runRules } from './rules-command.js';
-import { runSandboxCommand } from '../sandbox/command.js';
+import { runSandboxCommand } from './sandbox-command.js';
 
 const USAGE = `Usage: apim-posture <command> [options]
 

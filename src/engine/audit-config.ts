@@ -25,7 +25,7 @@ export function toAuditConfig(
   parsed: { rules: Record<string, Record<string, unknown>>; exemptions: Exemption[] },
   source: string,
 ): AuditConfig {
-  const known = new Set(ALL_RULES.map((rule) => rule.meta.id));
+  const known = new Set<string>(ALL_RULES.map((rule) => rule.meta.id));
   const ruleOptions: Record<string, Record<string, unknown>> = {};
   for (const [id, options] of Object.entries(parsed.rules)) {
     const ruleId = normaliseRuleId(id);

@@ -4,7 +4,7 @@ import { evaluateVerdicts, toResult } from './evaluate.js';
 import { exemptionMatcher, type Exemption } from './exemptions.js';
 import { resolveRuleOptions } from './options.js';
 import type { Report, ReportCoverage, ReportScope, ServiceReport } from './report.js';
-import { isOpenFailure, type RuleResult } from './result.js';
+import { isOpenFailure, type RuleResult } from '../contracts/results.js';
 import { ScoreTally, standingOf, type OutcomeFlags } from './score.js';
 
 export type ResultsKept = 'all' | 'findings';

@@ -1,6 +1,6 @@
 import type { ApimService } from '../estate/model.js';
 import type { AnyRule, RuleContext, Verdict } from '../rules/types.js';
-import type { RuleResult } from './result.js';
+import type { RuleResult } from '../contracts/results.js';
 
 /**
  * Runs one rule against one service and turns its verdicts into results. A rule that throws, or a

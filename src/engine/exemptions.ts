@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RuleResult } from './result.js';
+import type { RuleResult } from '../contracts/results.js';
 
 /**
  * An accepted risk: a rule (or every rule) on resources matching a pattern, with a reason and a

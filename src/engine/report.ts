@@ -1,6 +1,6 @@
 import type { EstateStats } from '../estate/model.js';
-import type { Category, FixKind, Severity } from '../rules/types.js';
-import type { RuleResult } from './result.js';
+import type { Category, FixKind, RuleId, Severity } from '../rules/types.js';
+import type { RuleResult } from '../contracts/results.js';
 
 export interface SeverityCounts {
   readonly critical: number;
@@ -31,7 +31,7 @@ export interface ServiceReport {
 }
 
 export interface ReportRule {
-  readonly id: string;
+  readonly id: RuleId;
   readonly title: string;
   readonly severity: Severity;
   readonly category: Category;

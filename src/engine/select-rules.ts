@@ -17,13 +17,13 @@ export interface RuleSelection {
 export function selectRules(all: readonly AnyRule[], selection: RuleSelection): AnyRule[] {
   let rules = [...all];
   if (selection.ids !== undefined && selection.ids.length > 0) {
-    const known = new Map(all.map((rule) => [rule.meta.id, rule]));
+    const known = new Map<string, AnyRule>(all.map((rule) => [rule.meta.id, rule]));
     const wanted = selection.ids.map((id) => normaliseRuleId(id));
     const unknown = wanted.filter((id) => !known.has(id));
     if (unknown.length > 0) {
       throw new RuleSelectionError(`unknown rule ${unknown.join(', ')}; rules are APIM-001 … APIM-${String(all.length).padStart(3, '0')} (see \`apim-posture rules\`)`);
     }
-    rules = rules.filter((rule) => wanted.includes(rule.meta.id));
+    rules = rules.filter((rule) => wanted.includes(rule.meta.id as string));
   }
   if (selection.minSeverity !== undefined) {
     const limit = SEVERITIES.indexOf(selection.minSeverity);

@@ -1,9 +1,10 @@
+import { API_VERSIONS } from '../contracts/api-versions.js';
 import type { ChildKind } from '../estate/model.js';
 import type { ReadBudget } from './read-budget.js';
 import type { InventorySources } from './sources.js';
 
 /** The api-version @azure/arm-apimanagement 10 speaks; child shapes in the rules follow it. */
-const APIM_API_VERSION = '2024-05-01';
+const APIM_API_VERSION = API_VERSIONS.apiManagement;
 
 /** Plain collections under the service: kind → path segment and api-version. */
 const COLLECTIONS: Partial<Record<ChildKind, { path: string; apiVersion: string }>> = {
@@ -16,9 +17,9 @@ const COLLECTIONS: Partial<Record<ChildKind, { path: string; apiVersion: string 
   portalSettings: { path: 'portalsettings', apiVersion: APIM_API_VERSION },
   tenantAccess: { path: 'tenant', apiVersion: APIM_API_VERSION },
   identityProviders: { path: 'identityProviders', apiVersion: APIM_API_VERSION },
-  diagnosticSettings: { path: 'providers/Microsoft.Insights/diagnosticSettings', apiVersion: '2021-05-01-preview' },
-  apiCollections: { path: 'providers/Microsoft.Security/apiCollections', apiVersion: '2023-11-15' },
-  securityAssessments: { path: 'providers/Microsoft.Security/assessments', apiVersion: '2021-06-01' },
+  diagnosticSettings: { path: 'providers/Microsoft.Insights/diagnosticSettings', apiVersion: API_VERSIONS.diagnosticSettings },
+  apiCollections: { path: 'providers/Microsoft.Security/apiCollections', apiVersion: API_VERSIONS.apiCollections },
+  securityAssessments: { path: 'providers/Microsoft.Security/assessments', apiVersion: API_VERSIONS.securityAssessments },
 };
 
 /** Kinds read through ARM per service; autoscale settings come from Resource Graph instead. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Report } from '../engine/report.js';
-import type { RuleResult } from '../engine/result.js';
+import type { RuleResult } from '../contracts/results.js';
 import type { AnyRule, Severity } from '../rules/types.js';
 import { formatEvidence } from './values.js';
 

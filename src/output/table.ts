@@ -1,5 +1,5 @@
 import type { Report, ServiceReport, SeverityCounts } from '../engine/report.js';
-import { isExempted, isOpenFailure, type RuleResult } from '../engine/result.js';
+import { isExempted, isOpenFailure, type RuleResult } from '../contracts/results.js';
 import type { Severity } from '../rules/types.js';
 import { formatEvidence, shortenPath } from './values.js';
 

@@ -1,7 +1,7 @@
-import type { RuleResult } from '../engine/result.js';
+import type { RuleResult } from '../contracts/results.js';
 import type { ApimService } from '../estate/model.js';
 import type { AnyRule, RuleContext } from '../rules/types.js';
-import type { FixPlan } from './fix-plan.js';
+import type { FixPlan } from '../contracts/fix-plan.js';
 
 /**
  * A rule whose fix plans disagree with its metadata, in the manner of ESLint's "Fixable rules must
@@ -15,7 +15,7 @@ export class FixDeclarationError extends Error {
  * The fix plan for one result, or `undefined` when there is nothing to plan: the result does not
  * fail, the rule is manual, or the service as read now leaves nothing to change. Throws
  * {@link FixDeclarationError} when the rule's plans contradict `meta.fix` (a manual rule that returns
- * a plan, a safe or guarded rule without a plan builder, a plan of another kind, rule or resource),
+ * a plan, a safe or guarded rule without a plan builder, a plan for another resource),
  * so an undeclared fix never reaches a person.
  *
  * `service` is the service as last read (the remediation flow re-reads it before planning);
@@ -33,13 +33,12 @@ export function planFixFor(rule: AnyRule, service: ApimService, result: RuleResu
   if (result.serviceId.toLowerCase() !== service.key) {
     throw new FixDeclarationError(`${id}: the result is about ${result.serviceId}, not about service ${service.id}`);
   }
-  const plan = planFix(service, result, context as RuleContext<never>);
-  if (plan === undefined) return undefined;
+  const planned = planFix(service, result, context as RuleContext<never>);
+  if (planned === undefined) return undefined;
   if (fix === 'manual') throw new FixDeclarationError(`${id}: meta.fix is 'manual', but planFix returned a plan`);
-  if (plan.kind !== fix) throw new FixDeclarationError(`${id}: meta.fix is '${fix}', but planFix returned a '${plan.kind}' plan`);
-  if (plan.ruleId !== id) throw new FixDeclarationError(`${id}: planFix returned a plan for ${plan.ruleId}`);
-  if (plan.resourceId !== result.resourceId) {
-    throw new FixDeclarationError(`${id}: planFix returned a plan for ${plan.resourceId}, not for the finding's ${result.resourceId}`);
+  if (planned.resourceId !== result.resourceId) {
+    throw new FixDeclarationError(`${id}: planFix returned a plan for ${planned.resourceId}, not for the finding's ${result.resourceId}`);
   }
-  return plan;
+  // The rule id and kind are the rule's metadata, never the plan's say.
+  return { ...planned, ruleId: id, kind: fix };
 }

@@ -89,9 +89,7 @@ export default defineRule({
     if (enabledSwitches.length === 0) return undefined;
     const { customProperties, changes } = disableSwitches(service, enabledSwitches);
     return {
-      ruleId: 'APIM-001',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Disable ${enabledLabels.join(', ')} on service '${service.name}' by sending the whole customProperties map (${count(Object.keys(customProperties).length, 'key')}) with ${enabledSwitches.length === 1 ? 'that switch' : 'those switches'} set to "False".`,
       request: patchService(service, { properties: { customProperties } }),
       changes,

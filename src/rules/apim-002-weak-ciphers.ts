@@ -125,9 +125,7 @@ export default defineRule({
     // Absent cipher keys default to enabled, so they are added as "False" rather than left out.
     const { customProperties, changes } = disableSwitches(service, enabledSwitches);
     return {
-      ruleId: 'APIM-002',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Disable ${count(enabledSwitches.length, 'weak cipher suite')} on service '${service.name}' by sending the whole customProperties map (${count(Object.keys(customProperties).length, 'key')}) with ${enabledSwitches.length === 1 ? 'that suite' : 'those suites'} set to "False".`,
       request: patchService(service, { properties: { customProperties } }),
       changes,

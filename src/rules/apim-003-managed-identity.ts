@@ -150,9 +150,7 @@ export default defineRule({
         ? { identity: { type: after } }
         : { identity: { type: after, userAssignedIdentities: Object.fromEntries(userAssigned.map((id) => [id, {}])) } };
     return {
-      ruleId: 'APIM-003',
       resourceId: result.resourceId,
-      kind: 'safe',
       summary:
         userAssigned.length === 0
           ? `Assign a system-assigned managed identity to service '${service.name}'.`

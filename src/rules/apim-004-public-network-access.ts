@@ -118,9 +118,7 @@ export default defineRule({
             `Disabling public access needs an approved private endpoint; service '${service.name}' has none${waiting.length === 0 ? '' : ` (${waiting.map(describeStatus).join(', ')})`}. ${waiting.length === 0 ? 'Add one first (APIM-005).' : 'Approve the endpoint first.'}`,
           );
     return {
-      ruleId: 'APIM-004',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Disable public network access on service '${service.name}', leaving private endpoints as the only way in.`,
       request: patchService(service, { properties: { publicNetworkAccess: 'Disabled' } }),
       changes: [change('properties.publicNetworkAccess', isBlank(publicAccess) ? undefined : publicAccess, 'Disabled')],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApimService } from '../estate/model.js';
-import type { FixPrecondition } from '../remediation/fix-plan.js';
+import type { FixPrecondition } from '../contracts/fix-plan.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
 import { patchService, precondition, serviceAtRest } from './shared/fix-plans.js';
 import {
@@ -150,9 +150,7 @@ export default defineRule<Options>({
     const fix = planRegionEdits(service, edits);
     if (fix === undefined) return undefined;
     return {
-      ruleId: 'APIM-008',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Make service '${service.name}' zone redundant in ${described.join(' and ')}.`,
       request: patchService(service, fix.body),
       changes: fix.changes,

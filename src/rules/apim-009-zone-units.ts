@@ -94,9 +94,7 @@ export default defineRule({
     const fix = planRegionEdits(service, short.map((region) => ({ region, capacity: zoneCount(region) })));
     if (fix === undefined) return undefined;
     return {
-      ruleId: 'APIM-009',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Give service '${service.name}' one unit per zone in ${short.map((region) => `${region.label} (${count(zoneCount(region), 'unit')})`).join(' and ')}.`,
       request: patchService(service, fix.body),
       changes: fix.changes,

@@ -88,9 +88,7 @@ export default defineRule({
     const fix = planRegionEdits(service, disabled.map((region) => ({ region, disableGateway: false as const })));
     if (fix === undefined) return undefined;
     return {
-      ruleId: 'APIM-012',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Enable the gateway of service '${service.name}' in ${disabled.map((region) => region.label).join(' and ')}${disabled.some((region) => !region.isPrimary) ? ', re-sending the whole additionalLocations array' : ''}.`,
       request: patchService(service, fix.body),
       changes: fix.changes,

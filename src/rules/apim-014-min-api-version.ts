@@ -131,9 +131,7 @@ export default defineRule({
     // The whole apiVersionConstraint object is sent, keeping any field besides minApiVersion.
     const constraint = withField(objectField(service.properties, 'apiVersionConstraint'), 'minApiVersion', minimumApiVersion);
     return {
-      ruleId: 'APIM-014',
       resourceId: result.resourceId,
-      kind: 'safe',
       summary: `Make service '${service.name}' reject control-plane calls with API versions older than ${minimumApiVersion}.`,
       request: patchService(service, { properties: { apiVersionConstraint: constraint } }),
       changes: [change(PATH, isBlank(value) ? undefined : value, minimumApiVersion)],

@@ -74,9 +74,7 @@ export default defineRule({
     const value = readField(service.properties, 'enableClientCertificate');
     if (!isConsumption(service) || isTrueFlag(value)) return undefined;
     return {
-      ruleId: 'APIM-018',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Make service '${service.name}' request a client certificate from every caller.`,
       request: patchService(service, { properties: { enableClientCertificate: true } }),
       changes: [change(PATH, value ?? undefined, true)],

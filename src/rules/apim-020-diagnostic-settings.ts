@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApimService, ChildResource } from '../estate/model.js';
-import { API_VERSIONS, type FixChange, type FixPrecondition } from '../remediation/fix-plan.js';
+import { API_VERSIONS } from '../contracts/api-versions.js';
+import { type FixChange, type FixPrecondition } from '../contracts/fix-plan.js';
 import type { Evidence } from './types.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
 import { needsChildren, unreadableChild } from './shared/children.js';
@@ -209,9 +210,7 @@ export default defineRule<Options>({
     const preconditions = [destinationConfigured(workspaceId), roomForSetting(service, own, others)];
     if (workspaceId !== undefined) preconditions.push(workspaceUnused(workspaceId, others));
     return {
-      ruleId: 'APIM-020',
       resourceId: result.resourceId,
-      kind: 'safe',
       summary: `${own === undefined ? 'Create' : 'Replace'} diagnostic setting '${FIX_SETTING}' on service '${service.name}' to send the ${categoryGroup} resource logs to ${workspaceId === undefined ? 'a Log Analytics workspace (not configured yet)' : `Log Analytics workspace '${lastSegment(workspaceId)}'`}.`,
       request: {
         method: 'PUT',

@@ -1,5 +1,6 @@
 import type { ApimService, ChildKind, ChildResource } from '../estate/model.js';
-import { API_VERSIONS, type FixPrecondition } from '../remediation/fix-plan.js';
+import { API_VERSIONS } from '../contracts/api-versions.js';
+import { type FixPrecondition } from '../contracts/fix-plan.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { childSubject, collected, judgeChildren, needsChildren } from './shared/children.js';
@@ -120,9 +121,7 @@ export default defineRule({
     if (onboardedCollection(api, collections) !== undefined) return undefined;
     const path = `${service.id}/${COLLECTIONS}/${api.name}`;
     return {
-      ruleId: 'APIM-021',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Onboard API '${api.name}' of service '${service.name}' to Defender for APIs.`,
       request: { method: 'PUT', path, apiVersion: API_VERSIONS.apiCollections, body: {} },
       changes: [change(`${COLLECTIONS}/${api.name}`, undefined, path)],

@@ -110,9 +110,7 @@ export default defineRule({
     const enabled = entry.properties['enabled'];
     if (endpoint === undefined || !isTrueFlag(enabled)) return undefined;
     return {
-      ruleId: 'APIM-022',
       resourceId: result.resourceId,
-      kind: 'safe',
       summary: `Disable ${endpoint} of service '${service.name}' (${childPath(entry)}).`,
       request: patchChild(entry, { properties: { enabled: false } }),
       changes: [change(`${childPath(entry)}: properties.enabled`, enabled, false)],

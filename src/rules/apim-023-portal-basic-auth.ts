@@ -1,5 +1,5 @@
 import type { ApimService, ChildResource } from '../estate/model.js';
-import type { FixPrecondition } from '../remediation/fix-plan.js';
+import type { FixPrecondition } from '../contracts/fix-plan.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { childPath, childSubject, judgeChildren } from './shared/children.js';
@@ -95,9 +95,7 @@ export default defineRule({
     const value = config.properties['enableBasicAuth'];
     if (isFalseFlag(value)) return undefined;
     return {
-      ruleId: 'APIM-023',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Turn off username and password sign-in to the developer portal of service '${service.name}' (${childPath(config)}).`,
       request: patchChild(config, { properties: { enableBasicAuth: false } }),
       changes: [change(`${childPath(config)}: properties.enableBasicAuth`, value ?? undefined, false)],

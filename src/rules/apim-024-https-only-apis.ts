@@ -112,9 +112,7 @@ export default defineRule({
     const plain = listed.filter((protocol) => protocol.trim().toLowerCase() in ENCRYPTED_EQUIVALENT);
     if (plain.length === 0) return undefined;
     return {
-      ruleId: 'APIM-024',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Make API '${api.name}' of service '${service.name}' accept only ${encrypted.join(' and ')}.`,
       request: patchChild(api, { properties: { protocols: encrypted } }),
       changes: [change(`${childPath(api)}: properties.protocols`, listed, encrypted)],

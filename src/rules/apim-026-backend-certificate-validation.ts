@@ -105,9 +105,7 @@ export default defineRule({
     const body = { ...tls, validateCertificateChain: true, validateCertificateName: true };
     const changes = CHECKS.filter(({ key }) => tls[key] !== true).map(({ key }) => change(`${childPath(backend)}: properties.tls.${key}`, tls[key], true));
     return {
-      ruleId: 'APIM-026',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Make backend '${backend.name}' of service '${service.name}' validate the chain and the name of the backend's TLS certificate.`,
       request: patchChild(backend, { properties: { tls: body } }),
       changes,

@@ -85,9 +85,7 @@ export default defineRule({
     const value = product?.properties['subscriptionRequired'];
     if (product === undefined || isTrueFlag(value)) return undefined;
     return {
-      ruleId: 'APIM-030',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Make product '${product.name}' of service '${service.name}' require a subscription key.`,
       request: patchChild(product, { properties: { subscriptionRequired: true } }),
       changes: [change(productPath(product, 'properties.subscriptionRequired'), value ?? undefined, true)],

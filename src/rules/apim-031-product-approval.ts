@@ -101,9 +101,7 @@ export default defineRule({
     const subscriptionRequired = product.properties['subscriptionRequired'];
     const protectedProduct = isTrueFlag(subscriptionRequired);
     return {
-      ruleId: 'APIM-031',
       resourceId: result.resourceId,
-      kind: 'guarded',
       summary: `Make new subscriptions to product '${product.name}' of service '${service.name}' wait for an administrator's approval.`,
       request: patchChild(product, { properties: { approvalRequired: true } }),
       changes: [change(productPath(product, 'properties.approvalRequired'), value ?? undefined, true)],

@@ -1,15 +1,12 @@
 import type { z } from 'zod';
-import type { RuleResult } from '../engine/result.js';
+import type { PlannedFix } from '../contracts/fix-plan.js';
+import type { Evidence, FixKind, Outcome, RuleResult, Severity } from '../contracts/results.js';
+import type { RuleId } from '../contracts/rule-id.js';
 import type { ApimService, ChildKind } from '../estate/model.js';
-import type { FixPlan } from '../remediation/fix-plan.js';
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
-
-export type Outcome = 'pass' | 'fail' | 'notApplicable' | 'error';
-
-/** `safe`: automatic PATCH; `guarded`: PATCH after a precondition check or opt-in; `manual`: a person. */
-export type FixKind = 'safe' | 'guarded' | 'manual';
+// The results contract lives in contracts/; rules name these types so often that they are re-exported here.
+export type { Evidence, FixKind, Outcome, RuleId, Severity };
+export { SEVERITIES } from '../contracts/results.js';
 
 export type Category =
   | 'encryption'
@@ -59,7 +56,7 @@ export interface RuleDocs {
 
 export interface RuleMeta {
   /** Stable id `APIM-NNN`; never renumbered or reused. */
-  readonly id: string;
+  readonly id: RuleId;
   /** States the secure condition ("Legacy TLS/SSL protocols are disabled"). */
   readonly title: string;
   readonly severity: Severity;
@@ -73,15 +70,6 @@ export interface RuleMeta {
   readonly fix: FixKind;
   readonly sources: RuleSources;
   readonly docs: RuleDocs;
-}
-
-/** One piece of evidence: where we looked, what we found, what would be compliant. */
-export interface Evidence {
-  readonly path: string;
-  /** `undefined` means the value is absent; {@link note} then says what the platform does. */
-  readonly actual: unknown;
-  readonly expected: unknown;
-  readonly note?: string;
 }
 
 /** What a rule's evaluate returns: one verdict, optionally about a child resource. */
@@ -109,8 +97,9 @@ export interface Rule<Options = Record<string, never>> {
    * only; `remediation/plan-fix.ts` refuses anything else). `service` is the service as last read;
    * a child finding's child is the one in `service.children` whose id is `result.resourceId`.
    * Returns `undefined` when the service as read leaves nothing to change. Pure, like `evaluate`.
+   * The rule id and fix kind of the plan come from {@link RuleMeta}; the framework fills them in.
    */
-  readonly planFix?: (service: ApimService, result: RuleResult, context: RuleContext<Options>) => FixPlan | undefined;
+  readonly planFix?: (service: ApimService, result: RuleResult, context: RuleContext<Options>) => PlannedFix | undefined;
 }
 
 /** A rule with its option type erased, as the registry and engine hold it. */

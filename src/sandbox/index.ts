@@ -1,5 +1,4 @@
-/** The sandbox's public surface: start it, seed it, scale it, run it from the CLI. */
-export { runSandboxCommand, type SandboxCommandIo, type SandboxCommandOptions } from './command.js';
+/** The sandbox's public surface: start it, seed it, scale it (the `apim-posture sandbox` command is in src/cli). */
 export type { FaultRule } from './faults.js';
 export type { LroOptions } from './lro.js';
 export { scaleEstate, type ScaleOptions } from './scale.js';

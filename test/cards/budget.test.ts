@@ -12,6 +12,7 @@ import {
   type AdaptiveCard,
 } from '../../src/cards/render.js';
 import type { Report } from '../../src/engine/report.js';
+import type { RuleId } from '../../src/contracts/rule-id.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { scaleEstate } from '../../src/sandbox/scale.js';
 import { audit, executeActions, fullText, largeEstate, recordingRefs, schemaErrors } from './support.js';
@@ -105,7 +106,7 @@ describe('the 28 KB budget', () => {
     for (const card of [
       messageCard(long, { suggestion: long }),
       progressCard({ scopeName: long, scope: long, phase: long, childrenDone: 5, childrenTotal: 3 }),
-      rulesCard(Array.from({ length: 500 }, (_, i) => ({ id: `APIM-${String(i).padStart(3, '0')}`, title: long, severity: 'high' as const }))),
+      rulesCard(Array.from({ length: 500 }, (_, i) => ({ id: `APIM-${String(i).padStart(3, '0')}` as RuleId, title: long, severity: 'high' as const }))),
       fixAnswerCard({
         rule: { id: 'APIM-001', title: long, severity: 'critical' },
         serviceName: long,

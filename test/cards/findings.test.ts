@@ -100,7 +100,7 @@ describe('service finding cards', () => {
   it('offers Fix only for open findings whose fix is safe or guarded, with an opaque ref', () => {
     const { refFor, refs } = recordingRefs();
     const cards = serviceFindingCards(report, { pageSize: 12, refFor }).cards;
-    const fixable = new Set(ALL_RULES.filter((rule) => rule.meta.fix !== 'manual').map((rule) => rule.meta.id));
+    const fixable = new Set<string>(ALL_RULES.filter((rule) => rule.meta.fix !== 'manual').map((rule) => rule.meta.id));
     let fixes = 0;
     for (const card of cards) {
       for (const action of executeActions(card)) {
@@ -127,7 +127,7 @@ describe('service finding cards', () => {
     const example = await exampleReport();
     const { refFor } = recordingRefs();
     const cards = serviceFindingCards(example, { pageSize: 10, refFor }).cards;
-    const manual = new Set(ALL_RULES.filter((rule) => rule.meta.fix === 'manual').map((rule) => rule.meta.id));
+    const manual = new Set<string>(ALL_RULES.filter((rule) => rule.meta.fix === 'manual').map((rule) => rule.meta.id));
     const explainedManual = cards.flatMap((card) => executeActions(card)).filter((a) => a.verb === 'explain' && manual.has(String(a.data['ruleId'])));
     expect(explainedManual.length).toBeGreaterThan(0);
     for (const card of cards) {

@@ -3,12 +3,12 @@ import { auditEstate } from '../../src/engine/audit.js';
 import { evaluateRule } from '../../src/engine/evaluate.js';
 import { normalizeEstate } from '../../src/estate/normalize.js';
 import { defineRule, evidence, fail, pass } from '../../src/rules/define-rule.js';
-import type { AnyRule, RuleMeta, Severity } from '../../src/rules/types.js';
+import type { AnyRule, RuleId, RuleMeta, Severity } from '../../src/rules/types.js';
 import { apimService } from '../support/fixtures.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 
-function meta(id: string, severity: Severity): RuleMeta {
+function meta(id: RuleId, severity: Severity): RuleMeta {
   return {
     id, title: `${id} title`, severity, category: 'network', pillar: 'security', needs: [], fix: 'manual', sources: {},
     docs: { synopsis: 's', description: 'd', recommendation: 'r', howChecked: 'h', examples: [], links: [] },
@@ -16,7 +16,7 @@ function meta(id: string, severity: Severity): RuleMeta {
 }
 
 /** A rule that fails services whose name contains `bad`, so tests control outcomes by naming. */
-function nameRule(id: string, severity: Severity, marker = 'bad'): AnyRule {
+function nameRule(id: RuleId, severity: Severity, marker = 'bad'): AnyRule {
   return defineRule({
     meta: meta(id, severity),
     evaluate: (svc) => (svc.name.includes(marker) ? fail(`${svc.name} is ${marker}.`, [evidence('name', svc.name, 'good')]) : pass('Fine.')),

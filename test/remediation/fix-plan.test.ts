@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRule } from '../../src/engine/evaluate.js';
-import type { RuleResult } from '../../src/engine/result.js';
+import type { RuleResult } from '../../src/contracts/results.js';
 import type { ApimService } from '../../src/estate/model.js';
 import { normalizeEstate } from '../../src/estate/normalize.js';
-import type { FixPlan } from '../../src/remediation/fix-plan.js';
+import type { PlannedFix } from '../../src/contracts/fix-plan.js';
 import { FixDeclarationError, planFixFor } from '../../src/remediation/plan-fix.js';
 import { ALL_RULES, findRule } from '../../src/rules/index.js';
 import type { AnyRule, RuleContext } from '../../src/rules/types.js';
@@ -35,11 +35,9 @@ const noIdentity = serviceOf(apimService({ identity: null }));
 const developerTier = serviceOf(apimService({ sku: { name: 'Developer', capacity: 1 } }));
 
 /** A plan that claims to fix `result`; each test bends one field of it. */
-function planFor(result: RuleResult, kind: FixPlan['kind']): FixPlan {
+function planFor(result: RuleResult): PlannedFix {
   return {
-    ruleId: result.ruleId,
     resourceId: result.resourceId,
-    kind,
     summary: 'Change something.',
     request: { method: 'PATCH', path: result.resourceId, apiVersion: '2024-05-01', body: {} },
     changes: [{ path: 'x', before: 1, after: 2 }],
@@ -105,7 +103,7 @@ describe('planFixFor', () => {
     const apim013 = rule('APIM-013');
     const stv1 = serviceOf(apimService({ properties: { platformVersion: 'stv1' } }));
     const result = onlyResult(apim013, stv1);
-    const rogue: AnyRule = { ...apim013, planFix: () => planFor(result, 'guarded') };
+    const rogue: AnyRule = { ...apim013, planFix: () => planFor(result) };
     expect(() => planFixFor(rogue, stv1, result, context)).toThrow(FixDeclarationError);
     expect(() => planFixFor(rogue, stv1, result, context)).toThrow("APIM-013: meta.fix is 'manual', but planFix returned a plan");
   });
@@ -117,19 +115,20 @@ describe('planFixFor', () => {
     expect(() => planFixFor(withoutPlan, noIdentity, result, context)).toThrow("APIM-003: rules whose meta.fix is 'safe' must export planFix");
   });
 
-  it('throws when the plan is of another kind than meta.fix declares', () => {
+  it('takes the rule id and kind from the metadata, whatever the plan object carries', () => {
     const apim003 = rule('APIM-003');
     const result = onlyResult(apim003, noIdentity);
-    const rogue: AnyRule = { ...apim003, planFix: () => planFor(result, 'guarded') };
-    expect(() => planFixFor(rogue, noIdentity, result, context)).toThrow("APIM-003: meta.fix is 'safe', but planFix returned a 'guarded' plan");
+    // A plan builder that smuggles its own id and kind in (not allowed by the type, possible at run time).
+    const rogue: AnyRule = { ...apim003, planFix: () => ({ ...planFor(result), ruleId: 'APIM-014', kind: 'guarded' }) as PlannedFix };
+    const plan = planFixFor(rogue, noIdentity, result, context);
+    expect(plan?.ruleId).toBe('APIM-003');
+    expect(plan?.kind).toBe('safe');
   });
 
-  it('throws when the plan is for another rule or resource', () => {
+  it('throws when the plan is for another resource', () => {
     const apim003 = rule('APIM-003');
     const result = onlyResult(apim003, noIdentity);
-    const otherRule: AnyRule = { ...apim003, planFix: () => ({ ...planFor(result, 'safe'), ruleId: 'APIM-014' }) };
-    expect(() => planFixFor(otherRule, noIdentity, result, context)).toThrow('APIM-003: planFix returned a plan for APIM-014');
-    const otherResource: AnyRule = { ...apim003, planFix: () => ({ ...planFor(result, 'safe'), resourceId: `${result.resourceId}/apis/orders` }) };
+    const otherResource: AnyRule = { ...apim003, planFix: () => ({ ...planFor(result), resourceId: `${result.resourceId}/apis/orders` }) };
     expect(() => planFixFor(otherResource, noIdentity, result, context)).toThrow(/not for the finding's/);
   });
 

@@ -1,6 +1,6 @@
 import type { ApimService } from '../../estate/model.js';
 import { evidence } from '../define-rule.js';
-import type { FixChange } from '../../remediation/fix-plan.js';
+import type { FixChange } from '../../contracts/fix-plan.js';
 import type { Evidence } from '../types.js';
 import { isTrueFlag } from './values.js';
 

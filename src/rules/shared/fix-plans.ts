@@ -1,6 +1,7 @@
 import { isObject } from '../../estate/fields.js';
 import type { ApimService, ChildKind, ChildResource, JsonObject } from '../../estate/model.js';
-import { API_VERSIONS, type FixChange, type FixPrecondition, type FixRequest } from '../../remediation/fix-plan.js';
+import { API_VERSIONS } from '../../contracts/api-versions.js';
+import { type FixChange, type FixPrecondition, type FixRequest } from '../../contracts/fix-plan.js';
 import { equalsIgnoreCase } from './values.js';
 
 /**

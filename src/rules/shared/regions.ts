@@ -1,6 +1,6 @@
 import { isObject, locationKey } from '../../estate/fields.js';
 import type { ApimService, JsonObject } from '../../estate/model.js';
-import type { FixChange } from '../../remediation/fix-plan.js';
+import type { FixChange } from '../../contracts/fix-plan.js';
 import { error, evidence } from '../define-rule.js';
 import type { Evidence, Verdict } from '../types.js';
 import { change, objectField, withField } from './fix-plans.js';

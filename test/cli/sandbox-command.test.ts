@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/cli/errors.js';
-import { runSandboxCommand } from '../../src/sandbox/command.js';
+import { runSandboxCommand } from '../../src/cli/sandbox-command.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 
 interface Run {

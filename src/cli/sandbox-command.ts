@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../cli/errors.js';
-import { scaleEstate } from './scale.js';
-import { seedEstate, seededServices, SEED_DATE } from './seed.js';
-import { startSandbox } from './server.js';
+import { scaleEstate } from '../sandbox/scale.js';
+import { seedEstate, seededServices, SEED_DATE } from '../sandbox/seed.js';
+import { startSandbox } from '../sandbox/server.js';
+import { UsageError } from './errors.js';
 
 /**
  * `apim-posture sandbox`: runs the emulator in the foreground until Ctrl+C, and says exactly how

@@ -1,4 +1,7 @@
-import type { JsonObject } from '../estate/model.js';
+import type { RuleId } from './rule-id.js';
+
+/** A JSON object as parsed. */
+type JsonObject = Record<string, unknown>;
 
 /**
  * A fix plan: the one ARM request that fixes one finding, with what a person reviews before it is
@@ -7,7 +10,7 @@ import type { JsonObject } from '../estate/model.js';
  * remediation flow re-reads the resource, plans again, and sends {@link FixRequest.body} exactly.
  */
 export interface FixPlan {
-  readonly ruleId: string;
+  readonly ruleId: RuleId;
   /** The finding's resource: the service id, or the child id for child findings. */
   readonly resourceId: string;
   /** The rule's declared fix kind; `manual` rules have no plan. */
@@ -29,6 +32,12 @@ export interface FixRequest {
   /** The ARM resource path: the resource id of the service, a child, or an extension resource. */
   readonly path: string;
   readonly apiVersion: string;
+  /**
+   * Headers the request must carry, e.g. `If-Match` with the ETag that was read: ARM requires it
+   * on updates of APIs, backends, products, tenant access and portal configuration, and it makes
+   * a change that raced with someone else's fail instead of overwriting theirs.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Exactly the JSON to send. */
   readonly body: JsonObject;
 }
@@ -51,11 +60,10 @@ export interface FixPrecondition {
 }
 
 /** ARM api-versions of the requests fix plans make. */
-export const API_VERSIONS = {
-  /** `Microsoft.ApiManagement/service` and its children. */
-  apiManagement: '2024-05-01',
-  /** `Microsoft.Insights/diagnosticSettings` (extension resource on the service). */
-  diagnosticSettings: '2021-05-01-preview',
-  /** `Microsoft.Security/apiCollections` (Defender for APIs onboarding, extension resource on the service). */
-  apiCollections: '2023-11-15',
-} as const;
+
+/**
+ * What a rule's `planFix` returns: the plan without the fields the framework owns. The rule id and
+ * the fix kind come from the rule's metadata (remediation/plan-fix.ts fills them in), so a rule
+ * cannot hand out a plan of another rule or kind.
+ */
+export type PlannedFix = Omit<FixPlan, 'ruleId' | 'kind'>;
