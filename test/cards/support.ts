@@ -14,7 +14,7 @@ import type { JsonObject } from '../../src/sandbox/types.js';
 export const NOW = new Date('2026-06-01T00:00:00Z');
 const ROOT = new URL('../../', import.meta.url);
 
-/** The official Adaptive Cards 1.5 schema from shared/ (draft-06, `id` not `$id`), compiled once. */
+/** The official Adaptive Cards 1.5 schema (test/fixtures/adaptive-cards, draft-06, `id` not `$id`), compiled once. */
 let validator: ValidateFunction | undefined;
 export function cardSchema(): ValidateFunction {
   if (validator !== undefined) return validator;
@@ -24,7 +24,7 @@ export function cardSchema(): ValidateFunction {
   const ajv = new AjvModule.default({ strict: false, allErrors: true });
   formatsModule.default(ajv);
   ajv.addMetaSchema(draft06);
-  const schema = JSON.parse(readFileSync(new URL('../shared/schemas/adaptive-card-1.5.json', ROOT), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readFileSync(new URL('test/fixtures/adaptive-cards/adaptive-card-1.5.json', ROOT), 'utf8')) as Record<string, unknown>;
   // ajv 8 knows draft-06's `id` only as `$id`; rename it in memory, the file stays byte-exact.
   const { id, ...rest } = schema;
   validator = ajv.compile({ $id: String(id), ...rest });

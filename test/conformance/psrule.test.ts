@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/rules/types.js';
@@ -6,7 +6,8 @@ import { REPO_ROOT, runCliBinary, scratchDir, writeJson } from '../support/cli.j
 
 /**
  * Runs PSRule for Azure's public APIM fixture through the CLI and compares every mapped rule with
- * the outcomes the upstream Pester test asserts (shared/conformance/psrule/expected.json).
+ * the outcomes the upstream Pester test asserts (test/fixtures/psrule/expected.json; source and
+ * licence beside it).
  *
  * Mapping: a PSRule rule maps to our rule whose `sources.psrule` names it. PSRule judges a
  * top-level child entry (namedvalue-A, policy-B, api-policy-C …) as a target of its own, and a
@@ -15,7 +16,7 @@ import { REPO_ROOT, runCliBinary, scratchDir, writeJson } from '../support/cli.j
  * targets from the fixture without its top-level child entries. Both runs use psrule-compat.json,
  * which selects PSRule's variant where a rule offers one (APIM-028 mode "all").
  */
-const FIXTURE_DIR = join(REPO_ROOT, '..', 'shared', 'conformance', 'psrule');
+const FIXTURE_DIR = join(REPO_ROOT, 'test', 'fixtures', 'psrule');
 const FIXTURE = join(FIXTURE_DIR, 'Resources.APIM.json');
 
 /** Where we deliberately disagree with expected.json: each case, what we say, and why. */
@@ -61,12 +62,6 @@ function aggregate(outcomes: readonly Outcome[]): Outcome {
 }
 
 describe('PSRule for Azure APIM fixture', () => {
-  if (!existsSync(FIXTURE)) {
-    it('needs ../shared/conformance/psrule beside the repository', () => {
-      throw new Error(`conformance fixture missing: ${FIXTURE}`);
-    });
-    return;
-  }
   const expected = JSON.parse(readFileSync(join(FIXTURE_DIR, 'expected.json'), 'utf8')) as Expected;
   const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, unknown>[];
   const rules = JSON.parse(runCliBinary(['rules', '--format', 'json']).stdout) as RuleJson[];
