@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRule } from '../../src/engine/evaluate.js';
-import type { RuleResult } from '../../src/engine/result.js';
+import type { RuleResult } from '../../src/contracts/results.js';
 import type { ApimService } from '../../src/estate/model.js';
 import { normalizeEstate } from '../../src/estate/normalize.js';
 import { resolveRuleOptions } from '../../src/engine/options.js';
-import type { FixPlan, FixRequest } from '../../src/remediation/fix-plan.js';
+import type { FixPlan, FixRequest } from '../../src/contracts/fix-plan.js';
 import { planFixFor } from '../../src/remediation/plan-fix.js';
 import { pathBelowService } from '../../src/rules/shared/children.js';
 import type { AnyRule, Evidence, Outcome, RuleContext } from '../../src/rules/types.js';
