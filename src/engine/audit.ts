@@ -40,7 +40,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
   const services: ServiceReport[] = estate.services.map((service) => {
     const tally = new ScoreTally();
     for (const { rule, context } of contexts) {
-      const flags: OutcomeFlags = { openFailure: false, exempted: false, error: false, pass: false };
+      const flags: OutcomeFlags = { openFailure: false, exempted: false, error: false, notChecked: false, pass: false };
       for (const verdict of evaluateVerdicts(rule, service, context)) {
         if (verdict.outcome === 'fail') {
           const result = exempt(toResult(rule, service, verdict));
@@ -49,6 +49,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
           results.push(result);
         } else {
           if (verdict.outcome === 'error') flags.error = true;
+          else if (verdict.outcome === 'notChecked') flags.notChecked = true;
           else if (verdict.outcome === 'pass') flags.pass = true;
           // Results are built only for what the report keeps; most verdicts of a large audit are passes.
           if (keepAll || verdict.outcome === 'error') results.push(toResult(rule, service, verdict));

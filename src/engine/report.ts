@@ -15,6 +15,8 @@ export interface StandingCounts {
   readonly exempted: number;
   readonly passed: number;
   readonly notApplicable: number;
+  /** Rules that apply but whose data was not read (not a deep audit) or could not be read completely. */
+  readonly notChecked: number;
   readonly errors: number;
 }
 

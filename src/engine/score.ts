@@ -7,8 +7,8 @@ import type { SeverityCounts, StandingCounts } from './report.js';
  *     100 × Σ weight(passing rules) / Σ weight(passing + failing rules)
  *
  * rounded to a whole number, where each rule counts once per service (a rule fails on a service if
- * any of its results there is an open failure). Not-applicable and error outcomes and exempted
- * failures are left out of both sums, like Defender for Cloud's secure score leaves out exempted
+ * any of its results there is an open failure). Not-applicable, not-checked and error outcomes and
+ * exempted failures are left out of both sums, like Defender for Cloud's secure score leaves out exempted
  * resources. The estate score pools every service's rules with the same formula, so large
  * services weigh more than small ones. No judged rule ⇒ no score (null), never 100.
  */
@@ -22,14 +22,20 @@ export interface OutcomeFlags {
   openFailure: boolean;
   exempted: boolean;
   error: boolean;
+  notChecked: boolean;
   pass: boolean;
 }
 
-/** One rule's standing on one service: an open failure anywhere wins, then exemptions, errors, passes. */
+/**
+ * One rule's standing on one service: an open failure anywhere wins, then exemptions, errors, data
+ * not checked, passes. A rule that passed on the children it read but could not read them all is
+ * not checked, never passed.
+ */
 export function standingOf(flags: OutcomeFlags): RuleStanding {
   if (flags.openFailure) return 'fail';
   if (flags.exempted) return 'exempted';
   if (flags.error) return 'error';
+  if (flags.notChecked) return 'notChecked';
   if (flags.pass) return 'pass';
   return 'notApplicable';
 }
@@ -42,6 +48,7 @@ export class ScoreTally {
   private exempted = 0;
   private passed = 0;
   private notApplicable = 0;
+  private notChecked = 0;
   private errors = 0;
 
   add(severity: Severity, standing: RuleStanding): void {
@@ -61,6 +68,9 @@ export class ScoreTally {
       case 'notApplicable':
         this.notApplicable += 1;
         return;
+      case 'notChecked':
+        this.notChecked += 1;
+        return;
       case 'error':
         this.errors += 1;
         return;
@@ -73,6 +83,6 @@ export class ScoreTally {
 
   counts(): StandingCounts {
     const failed: SeverityCounts = { ...this.failed };
-    return { failed, exempted: this.exempted, passed: this.passed, notApplicable: this.notApplicable, errors: this.errors };
+    return { failed, exempted: this.exempted, passed: this.passed, notApplicable: this.notApplicable, notChecked: this.notChecked, errors: this.errors };
   }
 }

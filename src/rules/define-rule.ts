@@ -22,6 +22,14 @@ export function notApplicable(reason: string, options?: VerdictOptions): Verdict
   return verdict('notApplicable', reason, [], options);
 }
 
+/**
+ * Not checked: the rule applies, but the data it needs was not read or not read completely. Says
+ * what is missing and how to get it; never a pass.
+ */
+export function notChecked(reason: string, options?: VerdictOptions): Verdict {
+  return verdict('notChecked', reason, [], options);
+}
+
 export function error(reason: string, options?: VerdictOptions): Verdict {
   return verdict('error', reason, [], options);
 }

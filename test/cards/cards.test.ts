@@ -181,7 +181,7 @@ describe('card content', () => {
       generatedAt: '2026-06-01T00:00:00.000Z',
       source: 'test',
       rules: [],
-      summary: { score: 100, services: 1, failed: { critical: 0, high: 0, medium: 0, low: 0 }, exempted: 0, passed: 3, notApplicable: 0, errors: 0 },
+      summary: { score: 100, services: 1, failed: { critical: 0, high: 0, medium: 0, low: 0 }, exempted: 0, passed: 3, notApplicable: 0, notChecked: 0, errors: 0 },
       services: [],
       results: [],
       estate: { entries: 1, services: 1, children: 0, ignoredByType: {}, orphans: 0, invalidEntries: 0, warnings: [] },

@@ -105,7 +105,10 @@ ruleTester.run(rule, {
       ],
     },
   ],
-  notApplicable: [{ name: 'diagnostic settings not collected', resources: [service], reason: 'needs diagnostic settings' }],
+  notApplicable: [],
+  notChecked: [
+    { name: 'diagnostic settings not collected', resources: [service], reason: 'needs diagnostic settings' },
+  ],
   error: [
     { name: 'only setting has null properties', resources: [service, setting('broken', null)], reason: "Diagnostic setting 'broken' cannot be judged: properties is null." },
     {

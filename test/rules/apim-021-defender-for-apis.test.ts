@@ -75,9 +75,6 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'neither collection collected', resources: [service], reason: 'needs APIs and Defender for APIs collections' },
-    { name: 'APIs collected, collections not', resources: [service, rest('orders')], reason: 'needs Defender for APIs collections,' },
-    { name: 'collections collected, APIs not', resources: [service, collection('orders')], reason: 'needs APIs,' },
     {
       name: 'only a GraphQL API',
       resources: [withChildren(rest('graph', { type: 'graphql' }))],
@@ -88,6 +85,11 @@ ruleTester.run(rule, {
       resources: [withChildren(rest('orders;rev=3', { isCurrent: false }))],
       reason: 'is not the current revision',
     },
+  ],
+  notChecked: [
+    { name: 'neither collection collected', resources: [service], reason: 'needs APIs and Defender for APIs collections' },
+    { name: 'APIs collected, collections not', resources: [service, rest('orders')], reason: 'needs Defender for APIs collections,' },
+    { name: 'collections collected, APIs not', resources: [service, collection('orders')], reason: 'needs APIs,' },
   ],
   error: [{ name: 'API with null properties', resources: [withChildren(api('orders', null))], reason: 'properties is null' }],
   fix: [

@@ -63,11 +63,13 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'tenant access not collected', resources: [service], reason: 'needs tenant access settings' },
     { name: 'Consumption tier', resources: [consumption, tenant('access', { enabled: true }, consumption)], reason: 'Consumption tier' },
     { name: 'enabled absent on the only entry', resources: [service, tenant('access', {})], reason: 'does not report properties.enabled' },
     { name: 'enabled null', resources: [service, tenant('gitAccess', { enabled: null })], reason: 'is not evaluated' },
     { name: 'only the gateway configuration entry', resources: [service, tenant('gatewayAccess', { enabled: true })], reason: 'does not judge it' },
+  ],
+  notChecked: [
+    { name: 'tenant access not collected', resources: [service], reason: 'needs tenant access settings' },
   ],
   error: [{ name: 'tenant entry with null properties', resources: [service, tenant('access', null)], reason: 'properties is null' }],
   fix: [

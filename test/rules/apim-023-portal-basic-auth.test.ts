@@ -70,10 +70,12 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'portal configuration not collected', resources: [service], reason: 'This rule needs developer portal configuration, which is not in the estate (it is read from ARM by a deep audit).' },
     { name: 'developer portal disabled', resources: [portalDisabled, config({ enableBasicAuth: true }, portalDisabled)], reason: 'developer portal is disabled' },
     { name: 'developer portal "DISABLED" in upper case', resources: [apimService({ properties: { developerPortalStatus: 'DISABLED' } })], reason: 'developerPortalStatus' },
     { name: 'Consumption tier', resources: [consumption, config({ enableBasicAuth: true }, consumption)], reason: 'Consumption tier has no developer portal' },
+  ],
+  notChecked: [
+    { name: 'portal configuration not collected', resources: [service], reason: 'This rule needs developer portal configuration, which is not in the estate (it is read from ARM by a deep audit).' },
   ],
   error: [{ name: 'portal configuration with null properties', resources: [service, config(null)], reason: 'properties is null' }],
   fix: [

@@ -70,13 +70,15 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'APIs not collected', resources: [service], reason: 'needs APIs' },
     {
       name: 'only API has no protocols property',
       resources: [service, api('orders', { path: 'orders' })],
       reason: "API 'orders' does not report properties.protocols",
     },
     { name: 'protocols is null', resources: [service, rest('orders', null)], reason: 'not evaluated' },
+  ],
+  notChecked: [
+    { name: 'APIs not collected', resources: [service], reason: 'needs APIs' },
   ],
   error: [
     { name: 'API with null properties', resources: [service, api('orders', null)], reason: 'properties is null' },

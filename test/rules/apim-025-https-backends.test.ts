@@ -76,16 +76,18 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
+    {
+      name: 'only entries without URLs',
+      resources: [withChildren(api('graph', { path: 'graph' }), backend('pool', { type: 'Pool' }))],
+      reason: "API 'graph' has no properties.serviceUrl",
+    },
+  ],
+  notChecked: [
     { name: 'neither collection collected', resources: [service], reason: 'needs backends and APIs' },
     {
       name: 'APIs collected but backends not',
       resources: [service, api('orders', { serviceUrl: 'http://orders.contoso.com' })],
       reason: 'needs backends,',
-    },
-    {
-      name: 'only entries without URLs',
-      resources: [withChildren(api('graph', { path: 'graph' }), backend('pool', { type: 'Pool' }))],
-      reason: "API 'graph' has no properties.serviceUrl",
     },
   ],
   error: [

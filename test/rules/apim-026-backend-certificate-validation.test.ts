@@ -65,7 +65,10 @@ ruleTester.run(rule, {
       ],
     },
   ],
-  notApplicable: [{ name: 'backends not collected', resources: [service], reason: 'needs backends' }],
+  notApplicable: [],
+  notChecked: [
+    { name: 'backends not collected', resources: [service], reason: 'needs backends' },
+  ],
   error: [{ name: 'backend with null properties', resources: [service, backend('broken', null)], reason: 'properties is null' }],
   fix: [
     {

@@ -72,7 +72,6 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'backends not collected', resources: [service], reason: 'needs backends' },
     {
       name: 'Service Fabric backend',
       resources: [service, backend('sf', { protocol: 'http', url: 'fabric:/app/svc', properties: { serviceFabricCluster: { clientCertificateId: CERT_ID } } })],
@@ -81,6 +80,9 @@ ruleTester.run(rule, {
     { name: 'SOAP protocol backend', resources: [service, backend('soap', { protocol: 'soap', url: 'https://soap.contoso.com' })], reason: 'uses the soap protocol' },
     { name: 'backend without protocol', resources: [service, backend('odd', { url: 'https://odd.contoso.com' })], reason: 'does not report properties.protocol' },
     { name: 'load-balanced pool without url', resources: [service, backend('pool', { protocol: 'http', type: 'Pool', pool: { services: [] } })], reason: 'has no properties.url' },
+  ],
+  notChecked: [
+    { name: 'backends not collected', resources: [service], reason: 'needs backends' },
   ],
   error: [{ name: 'backend with null properties', resources: [service, backend('broken', null)], reason: 'properties is null' }],
 });

@@ -63,7 +63,8 @@ ruleTester.run(rule, {
       evidence: [{ path: 'subscriptions/master: properties.scope' }],
     },
   ],
-  notApplicable: [
+  notApplicable: [],
+  notChecked: [
     { name: 'subscriptions not collected', resources: [service], reason: 'needs APIM subscriptions' },
     {
       name: 'a PSRule export does not carry subscriptions',

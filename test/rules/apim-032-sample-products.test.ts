@@ -37,6 +37,9 @@ ruleTester.run(rule, {
       evidence: [{ path: 'products/starter: name' }, { path: 'products/unlimited: name' }],
     },
   ],
-  notApplicable: [{ name: 'products not collected', resources: [service], reason: 'needs products' }],
+  notApplicable: [],
+  notChecked: [
+    { name: 'products not collected', resources: [service], reason: 'needs products' },
+  ],
   error: [{ name: 'product with null properties', resources: [service, product('broken', null)], reason: "Product 'broken' cannot be judged: properties is null." }],
 });

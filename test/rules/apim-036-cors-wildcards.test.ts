@@ -99,12 +99,14 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'policy documents not collected', resources: [service], reason: 'needs policy documents' },
     {
       name: 'policy stored as a link (format xml-link)',
       resources: [service, xml('api', 'https://contoso.blob.core.windows.net/policies/orders.xml', 'xml-link')],
       reason: "API policy 'apis/orders/policies/policy' is stored in format 'xml-link', which this rule does not read (only xml and rawxml).",
     },
+  ],
+  notChecked: [
+    { name: 'policy documents not collected', resources: [service], reason: 'needs policy documents' },
   ],
   error: [
     { name: 'policy with null properties', resources: [service, policy('api', null)], reason: 'cannot be judged: properties is null' },

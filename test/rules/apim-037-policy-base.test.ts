@@ -114,7 +114,6 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'policy documents not collected', resources: [service], reason: 'needs policy documents' },
     {
       name: 'only a global policy (no parent scope)',
       resources: [service, xml('global', NO_BASE)],
@@ -125,6 +124,9 @@ ruleTester.run(rule, {
       resources: [service, xml('api', 'https://contoso.blob.core.windows.net/policies/orders.xml', 'rawxml-link')],
       reason: "is stored in format 'rawxml-link'",
     },
+  ],
+  notChecked: [
+    { name: 'policy documents not collected', resources: [service], reason: 'needs policy documents' },
   ],
   error: [
     { name: 'policy with null properties', resources: [service, policy('api', null)], reason: 'cannot be judged: properties is null' },

@@ -67,12 +67,14 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'assessments not collected', resources: [service], reason: 'needs Defender for Cloud assessments' },
     {
       name: 'only other assessments (Defender for APIs has not assessed authentication)',
       resources: [service, assessment(ORDERS_GET, { status: { code: 'Unhealthy' } }, OTHER_GUID)],
       reason: 'this check requires Defender for APIs',
     },
+  ],
+  notChecked: [
+    { name: 'assessments not collected', resources: [service], reason: 'needs Defender for Cloud assessments' },
   ],
   error: [
     { name: 'assessment with null properties', resources: [service, assessment(ORDERS_GET, null)], reason: 'cannot be judged: properties is null' },

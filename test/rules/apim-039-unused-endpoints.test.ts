@@ -46,12 +46,14 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'assessments not collected', resources: [service], reason: 'needs Defender for Cloud assessments' },
     {
       name: 'only the authentication assessment is present',
       resources: [service, assessment(CURRENT, { status: { code: 'Healthy' } }, OTHER_GUID)],
       reason: `no Defender for APIs assessment of unused endpoints (${GUID})`,
     },
+  ],
+  notChecked: [
+    { name: 'assessments not collected', resources: [service], reason: 'needs Defender for Cloud assessments' },
   ],
   error: [
     { name: 'assessment with null properties', resources: [service, assessment(LEGACY, null)], reason: 'cannot be judged: properties is null' },

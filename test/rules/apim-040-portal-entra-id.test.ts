@@ -49,9 +49,11 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'identity providers not collected', resources: [service], reason: 'needs identity providers' },
     { name: 'developer portal disabled', resources: [portalDisabled, provider('facebook', undefined, portalDisabled)], reason: 'developer portal is disabled' },
     { name: 'Consumption tier', resources: [consumption, provider('facebook', undefined, consumption)], reason: 'Consumption tier has no developer portal' },
+  ],
+  notChecked: [
+    { name: 'identity providers not collected', resources: [service], reason: 'needs identity providers' },
   ],
   error: [
     { name: 'unreadable provider of unknown name and no Entra ID', resources: [service, provider('facebook'), provider('custom', null)], reason: "Identity provider 'custom' cannot be judged: properties is null." },

@@ -99,16 +99,19 @@ export interface RuleCases {
   readonly pass: readonly BaseCase[];
   readonly fail: readonly FailCase[];
   readonly notApplicable: readonly NotApplicableCase[];
+  /** The rule applies but its data was not read: required for rules that need child collections. */
+  readonly notChecked?: readonly NotApplicableCase[];
   readonly error?: readonly NotApplicableCase[];
   /** Required for rules whose meta.fix is safe or guarded; refused for manual rules. */
   readonly fix?: readonly FixCase[];
 }
 
-/** The outcome a person sees for a service: any fail wins, then error, then pass. */
+/** The outcome a person sees for a service: any fail wins, then error, not checked, pass (as the score counts it). */
 export function aggregateOutcome(results: readonly RuleResult[]): Outcome {
   const outcomes = new Set(results.map((r) => r.outcome));
   if (outcomes.has('fail')) return 'fail';
   if (outcomes.has('error')) return 'error';
+  if (outcomes.has('notChecked')) return 'notChecked';
   if (outcomes.has('pass')) return 'pass';
   return 'notApplicable';
 }
@@ -142,6 +145,7 @@ export const ruleTester = {
       ...cases.pass.map((c) => ['pass', c] as const),
       ...cases.fail.map((c) => ['fail', c] as const),
       ...cases.notApplicable.map((c) => ['notApplicable', c] as const),
+      ...(cases.notChecked ?? []).map((c) => ['notChecked', c] as const),
       ...(cases.error ?? []).map((c) => ['error', c] as const),
     ];
     const names = new Set<string>();
@@ -154,8 +158,12 @@ export const ruleTester = {
       if (twin !== undefined) throw new Error(`${rule.meta.id}: detected duplicate test case "${c.name}" (same input as "${twin}")`);
       bodies.set(body, c.name);
     }
-    if (cases.pass.length === 0 || cases.fail.length === 0 || cases.notApplicable.length === 0) {
-      throw new Error(`${rule.meta.id}: every rule needs pass, fail and notApplicable cases`);
+    const notChecked = cases.notChecked ?? [];
+    if (cases.pass.length === 0 || cases.fail.length === 0 || cases.notApplicable.length + notChecked.length === 0) {
+      throw new Error(`${rule.meta.id}: every rule needs pass, fail and notApplicable (or notChecked) cases`);
+    }
+    if (rule.meta.needs.length > 0 && notChecked.length === 0) {
+      throw new Error(`${rule.meta.id}: a rule that needs ${rule.meta.needs.join(', ')} needs notChecked cases (data not collected)`);
     }
     const fixCases = cases.fix ?? [];
     if (rule.meta.fix !== 'manual' && fixCases.length === 0) throw new Error(`${rule.meta.id}: a ${rule.meta.fix} rule needs fix cases`);

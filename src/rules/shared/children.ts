@@ -1,19 +1,20 @@
 import { CHILD_KIND_LABELS } from '../../estate/child-types.js';
 import type { ApimService, ChildKind, ChildResource } from '../../estate/model.js';
-import { error, notApplicable, pass } from '../define-rule.js';
+import { error, notChecked, pass } from '../define-rule.js';
 import type { Verdict } from '../types.js';
 
 /** Collections whose label is a singular noun ("developer portal configuration"); the others are plural. */
 const SINGULAR_LABELS: ReadonlySet<ChildKind> = new Set<ChildKind>(['portalConfigs']);
 
 /**
- * "Not collected" verdict for a child collection the estate lacks. Data that was never fetched is
- * never a pass: the reason names what is missing and how to get it.
+ * "Not checked" verdict for a child collection the estate lacks. Data that was never fetched is
+ * never a pass, and not "not applicable" either: the rule applies, its data is missing. The reason
+ * names what is missing and how to get it.
  */
 export function needsChildren(kinds: readonly ChildKind[]): Verdict {
   const labels = kinds.map((kind) => CHILD_KIND_LABELS[kind]).join(' and ');
   const singular = kinds.length === 1 && kinds.every((kind) => SINGULAR_LABELS.has(kind));
-  return notApplicable(
+  return notChecked(
     singular
       ? `This rule needs ${labels}, which is not in the estate (it is read from ARM by a deep audit).`
       : `This rule needs ${labels}, which are not in the estate (they are read from ARM by a deep audit).`,
