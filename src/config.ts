@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { isAzureArmEndpoint, notAzureEndpointMessage } from './azure/endpoints.js';
 import { auditConfigShape, ConfigError, describeZodIssue, toAuditConfig, type AuditConfig } from './engine/audit-config.js';
 import { DEFAULT_ENVIRONMENTS, environmentsSchema, type Environments } from './inventory/scope.js';
 
@@ -77,6 +78,7 @@ function resolveTarget(file: ConfigFile, rawEnv: Readonly<Record<string, string 
     throw new ConfigError(`APIM_POSTURE_CREDENTIAL must be default, managedIdentity or sandbox, not "${credential}"`);
   }
   if (endpoint !== undefined && !endpoint.startsWith('https://')) throw new ConfigError(`the ARM endpoint must be an https URL, not "${endpoint}"`);
+  if (endpoint !== undefined && credential !== 'sandbox' && !isAzureArmEndpoint(endpoint)) throw new ConfigError(notAzureEndpointMessage(endpoint));
   const clientId = env['AZURE_CLIENT_ID'] ?? file.azure?.managedIdentityClientId;
   return {
     kind: 'azure',

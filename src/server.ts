@@ -4,6 +4,8 @@ import { pino, type Logger } from 'pino';
 import { connectTarget, type ConnectedTarget } from './azure/connect.js';
 import { QuotaGate } from './azure/quota-gate.js';
 import { createBotApp, type BotSettings } from './bot/app.js';
+import { checkStartupPolicy } from './bot/startup-policy.js';
+import { readJsonBody } from './http/json-body.js';
 import { AuditRunner } from './bot/audit-runner.js';
 import { loadConfig, type AppConfig } from './config.js';
 import { createRequire } from 'node:module';
@@ -34,6 +36,8 @@ export interface RunningServer {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { logger } = options;
+  // Refuse an unsafe configuration before anything starts (the sandbox included).
+  checkStartupPolicy(options.bot, options.host, options.config.target.kind);
   const target = await connectTarget(options.config.target);
   const runner = new AuditRunner({
     target: target.target,
@@ -46,12 +50,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = createBotApp({ settings: options.bot, runner, environments: options.config.environments, audit: options.config.audit, logger });
 
   const server = restify.createServer({ name: 'apim-posture' });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  // No body parser plugin: it would accept multipart and form bodies from anyone and spool them to
+  // disk. The one endpoint reads bounded JSON itself.
   server.post('/api/messages', async (req, res) => {
-    await app.process(req, res);
+    const body = await readJsonBody(req);
+    const answer = body.ok ? await app.handle({ body: body.body, authorization: authorizationOf(req.headers) }) : { status: body.status, body: { error: body.message } };
+    res.status(answer.status);
+    if (answer.body === undefined) res.end();
+    else res.json(answer.body);
   });
+  // Liveness only: nothing about the identity, the target or the tenant.
   server.get('/healthz', (_req, res, next) => {
-    res.json({ status: 'ok', version, target: target.target.label, auditsRunning: runner.active });
+    res.json({ status: 'ok', version });
     next();
   });
   await new Promise<void>((resolve) => {
@@ -74,6 +84,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await target.close();
     },
   };
+}
+
+function authorizationOf(headers: Readonly<Record<string, string | string[] | undefined>>): string {
+  const value = headers['authorization'];
+  return typeof value === 'string' ? value : '';
 }
 
 /** Bot Framework settings from the usual variables; none set means local anonymous mode. */

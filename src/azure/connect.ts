@@ -1,7 +1,13 @@
 import type { TargetConfig } from '../config.js';
 import { startSandbox, type SandboxOptions } from '../sandbox/server.js';
 import { createCredential, credentialName, type CredentialConfig } from './credentials.js';
+import { isAzureArmEndpoint, notAzureEndpointMessage } from './endpoints.js';
 import { azureTarget, sandboxTarget, type AzureTarget } from './target.js';
+
+/** A real credential aimed at a host that is not an Azure cloud. */
+export class TargetEndpointError extends Error {
+  override readonly name = 'TargetEndpointError';
+}
 
 /** A target ready for clients, and how to let it go (the in-process sandbox has a socket to close). */
 export interface ConnectedTarget {
@@ -23,6 +29,9 @@ export async function connectTarget(config: TargetConfig, sandboxOptions: Sandbo
     config.credential === 'managedIdentity'
       ? { kind: 'managedIdentity', ...(config.managedIdentityClientId === undefined ? {} : { clientId: config.managedIdentityClientId }) }
       : { kind: config.credential };
+  // Checked again here, not only when the configuration is read: whatever built this config, a real
+  // credential's token goes to Azure or nowhere.
+  if (credential.kind !== 'sandbox' && !isAzureArmEndpoint(config.endpoint)) throw new TargetEndpointError(notAzureEndpointMessage(config.endpoint));
   return {
     target: azureTarget({ credential: createCredential(credential), credentialName: credentialName(credential), endpoint: config.endpoint }),
     close: () => Promise.resolve(),

@@ -4,14 +4,16 @@ import {
   CardFactory,
   StatusCodes,
   TurnContext,
+  type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
-  type Request,
-  type Response,
+  type InvokeResponse,
 } from 'botbuilder';
 import { AuthenticationError, type ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Logger } from 'pino';
 import type { AuditConfig } from '../engine/audit-config.js';
 import type { Environments } from '../inventory/scope.js';
+import { RateLimiter } from '../util/rate-limited.js';
+import { checkActivity, isAllowedServiceUrl } from './activity-shape.js';
 import type { AuditRunner } from './audit-runner.js';
 import type { Messenger } from './messenger.js';
 import { PostureBot, type StoredRef } from './posture-bot.js';
@@ -32,11 +34,28 @@ export interface BotSettings {
   readonly tokenIssuer?: string;
   /** Outbound credentials; tests pass a local factory so nothing calls Microsoft Entra. */
   readonly credentialsFactory?: ServiceClientCredentialsFactory;
+  /** Connector hosts allowed besides Teams' own (tests: their local fake connector). Not configurable by users. */
+  readonly extraConnectorHosts?: readonly string[];
+}
+
+/** One POST to /api/messages, already read and parsed as JSON by the HTTP layer. */
+export interface BotRequest {
+  readonly body: unknown;
+  /** The Authorization header, or '' when there is none. */
+  readonly authorization: string;
+}
+
+export interface BotResponse {
+  readonly status: number;
+  readonly body?: unknown;
 }
 
 export interface BotApp {
-  process(req: Request, res: Response): Promise<void>;
+  handle(request: BotRequest): Promise<BotResponse>;
 }
+
+/** Rejected requests logged per minute; anyone can send them, so the rest are only counted. */
+const REJECTIONS_LOGGED_PER_MINUTE = 20;
 
 export function createBotApp(options: {
   settings: BotSettings;
@@ -59,6 +78,8 @@ export function createBotApp(options: {
   // whatever stops a request from authenticating is an authentication failure: 401.
   const authenticateRequest = authentication.authenticateRequest.bind(authentication);
   authentication.authenticateRequest = async (activity, authHeader) => {
+    // jsonwebtoken accepts a token without `exp`, which would then never expire.
+    if (settings.appId !== '' && !hasExpiry(authHeader)) throw new AuthenticationError('Unauthorized: the token has no expiry', StatusCodes.UNAUTHORIZED);
     try {
       return await authenticateRequest(activity, authHeader);
     } catch (error) {
@@ -66,7 +87,7 @@ export function createBotApp(options: {
       throw new AuthenticationError(`Unauthorized: ${error instanceof Error ? error.message : String(error)}`, StatusCodes.UNAUTHORIZED);
     }
   };
-  const adapter = new CloudAdapter(authentication);
+  const adapter = new PostureAdapter(authentication);
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: error, activityId: context.activity.id }, 'turn failed');
     await context.sendActivity('Something went wrong on my side; it has been logged. Please try again.');
@@ -101,7 +122,59 @@ export function createBotApp(options: {
     now: () => new Date(),
     messengerFor,
   });
-  return {
-    process: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
+  const anonymous = settings.appId === '';
+  const rejections = new RateLimiter(REJECTIONS_LOGGED_PER_MINUTE, 60_000);
+  const logRejection = (status: number, reason: string): void => {
+    const allowed = rejections.take();
+    if (allowed === undefined) return;
+    logger.warn({ status, reason, ...(allowed.suppressedBefore > 0 ? { suppressedBefore: allowed.suppressedBefore } : {}) }, 'request rejected');
   };
+
+  return {
+    // What CloudAdapter.process does, minus its console.error of every rejected request and its
+    // 500 with the error text: bad input is a 400, failed authentication a 401, and both go to
+    // the structured log, rate-limited.
+    async handle(request) {
+      const checked = checkActivity(request.body);
+      if (!checked.ok) {
+        logRejection(StatusCodes.BAD_REQUEST, checked.problem);
+        return { status: StatusCodes.BAD_REQUEST, body: { error: `Invalid activity (${checked.problem}).` } };
+      }
+      if (!isAllowedServiceUrl(checked.activity.serviceUrl, { anonymous, ...(settings.extraConnectorHosts === undefined ? {} : { extraHosts: settings.extraConnectorHosts }) })) {
+        logRejection(StatusCodes.BAD_REQUEST, 'serviceUrl is not a connector host');
+        return { status: StatusCodes.BAD_REQUEST, body: { error: 'Invalid activity (serviceUrl is not an allowed connector).' } };
+      }
+      try {
+        const invokeResponse = await adapter.processParsedActivity(request.authorization, checked.activity as unknown as Activity, (context) => bot.run(context));
+        return { status: invokeResponse?.status ?? StatusCodes.OK, ...(invokeResponse?.body === undefined ? {} : { body: invokeResponse.body }) };
+      } catch (error) {
+        if (error instanceof AuthenticationError) {
+          logRejection(StatusCodes.UNAUTHORIZED, error.message);
+          return { status: StatusCodes.UNAUTHORIZED, body: { error: 'Unauthorized.' } };
+        }
+        logger.error({ err: error, activityId: checked.activity.id }, 'activity failed');
+        return { status: StatusCodes.INTERNAL_SERVER_ERROR, body: { error: 'Internal error; it has been logged.' } };
+      }
+    },
+  };
+}
+
+/** CloudAdapter with its activity processing reachable for a body the HTTP layer already read and checked. */
+class PostureAdapter extends CloudAdapter {
+  processParsedActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+/** Whether a bearer token's payload carries a numeric `exp` (the signature is checked by botbuilder afterwards). */
+function hasExpiry(authHeader: string): boolean {
+  const token = /^Bearer\s+(\S+)$/i.exec(authHeader.trim())?.[1];
+  const payload = token?.split('.')[1];
+  if (payload === undefined) return true; // no token at all: botbuilder answers 401 itself
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    return typeof claims === 'object' && claims !== null && typeof (claims as { exp?: unknown }).exp === 'number';
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import { ArmRequestError } from '../azure/arm-error.js';
+import { TargetEndpointError } from '../azure/connect.js';
 import { ConfigError } from '../engine/audit-config.js';
 import { ScopeError } from '../inventory/scope.js';
 import { QueryValueError } from '../inventory/query-text.js';
@@ -24,7 +25,7 @@ Commands:
 Run \`apim-posture audit --help\` for audit options.`;
 
 /** Errors a person caused and can fix: one line on stderr, exit 2, no stack trace. */
-const INPUT_ERRORS = [UsageError, EstateInputError, ConfigError, RuleOptionsError, RuleSelectionError, ScopeError, QueryValueError];
+const INPUT_ERRORS = [UsageError, EstateInputError, ConfigError, RuleOptionsError, RuleSelectionError, ScopeError, QueryValueError, TargetEndpointError];
 
 export async function runCli(argv: readonly string[], io: CliIo, version: string): Promise<number> {
   const [command, ...rest] = argv;
