@@ -2,6 +2,7 @@ import { createHttpHeaders, createPipelineRequest, isRestError, type PipelineReq
 import { isAbortError, throwIfAborted, type AbortSignalLike } from './abort.js';
 import { ArmRequestError, armErrorFromFailure, armErrorFromResponse } from './arm-error.js';
 import { isObject } from '../estate/fields.js';
+import { checkArmPath } from './resource-path.js';
 
 /**
  * What raw reads need from a client: its pipeline and its endpoint. An `ArmClient` from
@@ -66,7 +67,14 @@ export async function* listArmJson(client: ArmJsonClient, pathOrUrl: string, opt
 export function resolveArmUrl(endpoint: string, pathOrUrl: string, apiVersion: string): URL {
   const base = new URL(endpoint);
   const isAbsolute = /^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl);
-  const url = isAbsolute ? new URL(pathOrUrl) : new URL(`${base.pathname.replace(/\/+$/, '')}/${pathOrUrl.replace(/^\/+/, '')}`, base);
+  let url: URL;
+  try {
+    // A relative path is built from resource ids; a nextLink's path is checked as the server sent it.
+    url = isAbsolute ? new URL(pathOrUrl) : new URL(`${base.pathname.replace(/\/+$/, '')}/${checkArmPath(pathOrUrl).replace(/^\/+/, '')}`, base);
+    if (isAbsolute) checkArmPath(rawPathOf(pathOrUrl));
+  } catch (error) {
+    throw new ArmRequestError({ status: 0, code: 'UnsafePath', resource: pathOrUrl.slice(0, 300), message: error instanceof Error ? error.message : String(error) });
+  }
   if (url.origin !== base.origin) {
     throw new ArmRequestError({
       status: 0,
@@ -77,6 +85,12 @@ export function resolveArmUrl(endpoint: string, pathOrUrl: string, apiVersion: s
   }
   if (!url.searchParams.has('api-version')) url.searchParams.set('api-version', apiVersion);
   return url;
+}
+
+/** The path of an absolute URL as written, before URL parsing resolves `..` away. */
+function rawPathOf(absolute: string): string {
+  const afterOrigin = absolute.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  return afterOrigin.split(/[?#]/)[0] ?? '';
 }
 
 async function sendArmGet(client: ArmJsonClient, url: URL, abortSignal: AbortSignalLike | undefined): Promise<unknown> {

@@ -46,7 +46,8 @@ export async function runLiveAudit(options: LiveAuditOptions, io: CliIo): Promis
       progress.done();
     });
     if (options.saveEstate !== undefined) {
-      await writeFileAtomic(options.saveEstate, `${JSON.stringify(inventory.entries, null, 2)}\n`);
+      // The estate names every service, backend URL and setting: owner-only, like a credentials file.
+      await writeFileAtomic(options.saveEstate, `${JSON.stringify(inventory.entries, null, 2)}\n`, { mode: 0o600 });
       io.stderr(`apim-posture: saved the estate (${inventory.entries.length} resources) to ${options.saveEstate}\n`);
     }
     return report;

@@ -123,7 +123,7 @@ describe('getArmJson', () => {
     const httpClient = fakeHttpClient(() => ({ status: 200, body: {} }));
     const target = sandboxTarget({ endpoint: 'https://127.0.0.1:8443', ca: 'PEM' });
     const client = createApiManagementClient(target, SUBSCRIPTION_ID, { httpClient });
-    await getArmJson(client, `${SERVICE}/tenant/access?api-version=2022-08-01`, { apiVersion: API_VERSION });
+    await getArmJson(client, `https://127.0.0.1:8443${SERVICE}/tenant/access?api-version=2022-08-01`, { apiVersion: API_VERSION });
     expect(httpClient.sent[0]?.url).toBe(`https://127.0.0.1:8443${SERVICE}/tenant/access?api-version=2022-08-01`);
     expect(httpClient.sent[0]?.headers['authorization']).toBe('Bearer apim-posture-sandbox-token');
   });
@@ -224,6 +224,31 @@ describe('ARM error mapping', () => {
 describe('resolveArmUrl', () => {
   it('joins paths onto an endpoint with a base path and adds api-version once', () => {
     expect(resolveArmUrl('https://arm.example/base', '/subscriptions/s/x', '1').href).toBe('https://arm.example/base/subscriptions/s/x?api-version=1');
-    expect(resolveArmUrl('https://arm.example', 'subscriptions/s/x?$top=5', '1').href).toBe('https://arm.example/subscriptions/s/x?%24top=5&api-version=1');
+    expect(resolveArmUrl('https://arm.example', 'https://arm.example/subscriptions/s/x?$top=5', '1').href).toBe('https://arm.example/subscriptions/s/x?%24top=5&api-version=1');
+  });
+
+  it('keeps names of every script and ARM punctuation', () => {
+    expect(resolveArmUrl('https://arm.example', '/subscriptions/s/resourceGroups/rg(prod)_1.a/providers/Microsoft.ApiManagement/service/x/apis/orders;rev=2', '1').pathname).toBe(
+      '/subscriptions/s/resourceGroups/rg(prod)_1.a/providers/Microsoft.ApiManagement/service/x/apis/orders;rev=2',
+    );
+    expect(resolveArmUrl('https://arm.example', '/subscriptions/s/resourceGroups/grüße', '1').pathname).toBe('/subscriptions/s/resourceGroups/gr%C3%BC%C3%9Fe');
+  });
+
+  // Resource ids come from responses and estate files; none of these may move a request elsewhere.
+  it.each([
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/x/../../../other',
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/x%2f..%2fother',
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/x%2Fapis',
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/./x',
+    '/subscriptions/s//resourceGroups/rg',
+    '/subscriptions/s/resourceGroups/rg\\..\\x',
+    '/subscriptions/s/resourceGroups/rg/providers/x?api-version=evil',
+    '/subscriptions/s/resourceGroups/rg/providers/x#frag',
+    '/subscriptions/s/resourceGroups/r g',
+    '/subscriptions/s/resourceGroups/rg\u0000',
+    'https://arm.example/subscriptions/s/x/../../y?api-version=1',
+    'https://arm.example/subscriptions/s/x%2F..%2Fy',
+  ])('refuses %s', (path) => {
+    expect(() => resolveArmUrl('https://arm.example', path, '1')).toThrow(/refusing an ARM path/);
   });
 });
