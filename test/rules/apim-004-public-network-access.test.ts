@@ -1,6 +1,7 @@
 import rule from '../../src/rules/apim-004-public-network-access.js';
 import { apimService, apimV2Service, serviceId } from '../support/fixtures.js';
-import { ruleTester } from '../support/rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { planAfterReread, ruleTester } from '../support/rule-tester.js';
 import { privateEndpointConnection as connection } from './child-fixtures.js';
 
 const STATUS_0 = 'properties.privateEndpointConnections[0].properties.privateLinkServiceConnectionState.status';
@@ -209,4 +210,15 @@ ruleTester.run(rule, {
       preconditions: [{ description: 'An approved private endpoint connection exists', satisfied: false, detail: 'has none. Add one first (APIM-005).' }],
     },
   ],
+});
+
+describe('APIM-004 fix on the v2 tiers', () => {
+  const withEndpoint = { properties: { privateEndpointConnections: [connection('pe-weu', 'Approved')] } };
+  it('plans nothing when the service is re-read on BasicV2, which has no private endpoints', () => {
+    expect(planAfterReread(rule, [apimService(withEndpoint)], [apimV2Service('StandardV2', withEndpoint)])).toBeDefined();
+    expect(planAfterReread(rule, [apimService(withEndpoint)], [apimV2Service('BasicV2', withEndpoint)])).toBeUndefined();
+  });
+  it('plans nothing when the service is re-read as an injected PremiumV2', () => {
+    expect(planAfterReread(rule, [apimService(withEndpoint)], [apimV2Service('PremiumV2', { properties: { ...withEndpoint.properties, ...vnet('Internal') } })])).toBeUndefined();
+  });
 });
