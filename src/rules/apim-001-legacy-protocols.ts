@@ -69,7 +69,7 @@ export default defineRule({
         },
       ],
       notes:
-        'Clients or backends that only speak TLS 1.0/1.1 (old .NET Framework, Java 7, embedded devices) stop working. The update takes 15–45 minutes and the Developer tier has downtime. Checkov CKV_AZURE_173 treats the string "False" as truthy and skips backend TLS 1.1; this rule reads the strings as Azure does.',
+        'Clients or backends that only speak TLS 1.0/1.1 (old .NET Framework, Java 7, embedded devices) stop working. The update takes 15–45 minutes and the Developer tier has downtime. Checkov CKV_AZURE_173 treats the string "False" as truthy and skips backend TLS 1.1; this rule reads the strings as Azure does. The rule applies to the v2 tiers (Basic v2, Standard v2, Premium v2), where Learn lists TLS settings as supported and excludes only cipher changes; whether v2 services report these keys and whether ARM accepts the fix there is unverified.',
       links: [
         { title: 'Manage protocols and ciphers in Azure API Management', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-manage-protocols-ciphers' },
         { title: 'PSRule Azure.APIM.Protocols', url: 'https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.Protocols/' },

@@ -9,8 +9,18 @@ import {
   type DisabledSwitch,
 } from './shared/custom-properties.js';
 import { patchService, serviceAtRest } from './shared/fix-plans.js';
-import { consumptionHasNoCustomProperties } from './shared/sku.js';
+import { consumptionHasNoCustomProperties, notOnV2Tiers } from './shared/sku.js';
 import { count } from './shared/text.js';
+import type { ApimService } from '../estate/model.js';
+import type { Verdict } from './types.js';
+
+/** Why the rule cannot judge the service's ciphers: no customProperties (Consumption), or a v2 tier whose default cipher configuration cannot be changed. */
+function cipherSettingsUnavailable(service: ApimService): Verdict | undefined {
+  return (
+    consumptionHasNoCustomProperties(service) ??
+    notOnV2Tiers(service, 'the v2 tiers do not support changes to the default cipher configuration, so there are no cipher suites to disable')
+  );
+}
 
 /**
  * A cipher switch, labelled with the suite name as people write it. TripleDes168 shares the protocol
@@ -66,7 +76,8 @@ export default defineRule({
         'Set the eight weak cipher flags to "False" (and, if your clients allow it, the two ECDSA CBC suites). Send the whole customProperties map in the PATCH: ARM resets omitted keys to their defaults, and the default for a cipher is enabled, so a partial PATCH re-enables every suite it leaves out.',
       howChecked:
         "Reads properties.customProperties['Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.<suite>'] for TripleDes168, TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_AES_128_CBC_SHA256, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_AES_256_CBC_SHA256, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA and TLS_RSA_WITH_AES_128_GCM_SHA256; with the option includeEcdsaCbc, also TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA and TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA. Keys are matched case-insensitively. A value of \"true\" (any casing) fails. An absent key fails (platform default: enabled), except TripleDes168, whose absence fails only when the service was created on or before 2018-04-01 (properties.createdAtUtc, else systemData.createdAt) or when the creation date is unknown.",
-      notApplicableWhen: 'The service is on the Consumption tier, which does not support customProperties.',
+      notApplicableWhen:
+        'The service is on the Consumption tier, which does not support customProperties, or on a v2 tier (BasicV2, StandardV2, PremiumV2), which does not support changes to the default cipher configuration; no fix is planned there.',
       examples: [
         {
           title: 'Azure CLI (read-modify-write the whole map)',
@@ -98,7 +109,7 @@ export default defineRule({
         },
       ],
       notes:
-        'Clients limited to RSA key exchange or CBC suites (older Windows Server and .NET Framework, Java 8 without ECDHE, some IoT stacks) fail their handshakes after the change. The update takes 15–45 minutes and the Developer tier has downtime. Absent keys are judged by the platform default, which makes this rule stricter than PSRule and azqr: a key that is missing or misspelt (PSRule\'s own fixture misspells TLS_RSA_WITH_AES_128_CBC_SHA for apim-L) leaves the suite enabled and fails here. The ECDSA CBC suites are off by default because no upstream tool checks them; turn on includeEcdsaCbc to require them too.',
+        'Clients limited to RSA key exchange or CBC suites (older Windows Server and .NET Framework, Java 8 without ECDHE, some IoT stacks) fail their handshakes after the change. The update takes 15–45 minutes and the Developer tier has downtime. Absent keys are judged by the platform default, which makes this rule stricter than PSRule and azqr: a key that is missing or misspelt (PSRule\'s own fixture misspells TLS_RSA_WITH_AES_128_CBC_SHA for apim-L) leaves the suite enabled and fails here. The ECDSA CBC suites are off by default because no upstream tool checks them; turn on includeEcdsaCbc to require them too. The Consumption tier and the v2 tiers (Basic v2, Standard v2, Premium v2) do not support changes to the default cipher configuration (Learn, "Manage protocols and ciphers"), so the rule does not judge them and plans no fix there; which suites the v2 default enables is not documented.',
       links: [
         { title: 'Manage protocols and ciphers in Azure API Management', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-manage-protocols-ciphers' },
         { title: 'API Management service – Update (REST API, customProperties)', url: 'https://learn.microsoft.com/rest/api/apimanagement/api-management-service/update' },
@@ -108,7 +119,7 @@ export default defineRule({
   },
   options,
   evaluate(service, { options: { includeEcdsaCbc } }) {
-    const notApplicable = consumptionHasNoCustomProperties(service);
+    const notApplicable = cipherSettingsUnavailable(service);
     if (notApplicable) return notApplicable;
     const { all, enabled, enabledLabels } = judgeDisabledSwitches(service, includeEcdsaCbc ? WITH_ECDSA_CBC : WEAK_CIPHERS);
     if (enabled.length === 0) {
@@ -119,7 +130,8 @@ export default defineRule({
     return fail(`Service '${service.name}' allows weak cipher suites: ${enabledLabels.join(', ')}${absentNote}.`, enabled);
   },
   planFix(service, result, { options: { includeEcdsaCbc } }) {
-    if (consumptionHasNoCustomProperties(service)) return undefined;
+    // No plan on v2 either: the cipher configuration there is fixed, so ARM has nothing to change.
+    if (cipherSettingsUnavailable(service)) return undefined;
     const { enabledSwitches } = judgeDisabledSwitches(service, includeEcdsaCbc ? WITH_ECDSA_CBC : WEAK_CIPHERS);
     if (enabledSwitches.length === 0) return undefined;
     // Absent cipher keys default to enabled, so they are added as "False" rather than left out.

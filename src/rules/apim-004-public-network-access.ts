@@ -1,7 +1,8 @@
+import type { ApimService } from '../estate/model.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { approvedConnections, connectionLabels, describeStatus, endpointConnections, injectionMode, isApproved } from './shared/network.js';
+import { approvedConnections, connectionLabels, describeStatus, endpointConnections, injectionMode, isApproved, notInjectedBecause, virtualNetworkMode } from './shared/network.js';
 import { change, patchService, precondition, serviceAtRest } from './shared/fix-plans.js';
-import { isConsumption } from './shared/sku.js';
+import { isConsumption, v2Tier } from './shared/sku.js';
 import { equalsIgnoreCase, isBlank } from './shared/values.js';
 
 export default defineRule({
@@ -25,9 +26,9 @@ export default defineRule({
       recommendation:
         'After every legitimate caller (including CI/CD agents and the developer portal users) has moved to the private endpoint, set properties.publicNetworkAccess to "Disabled".',
       howChecked:
-        'Reads properties.publicNetworkAccess (absent means "Enabled", the platform default; compared case-insensitively) and properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status. Fails when publicNetworkAccess is not "Disabled" and at least one connection is "Approved". Passes when it is "Disabled".',
+        'Reads properties.publicNetworkAccess (absent means "Enabled", the platform default; compared case-insensitively) and properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status. Fails when publicNetworkAccess is not "Disabled" and at least one connection is "Approved". Passes when it is "Disabled". properties.virtualNetworkType is read by tier (sku.name, case-insensitive): External or Internal on the classic tiers and Internal on PremiumV2 mean VNet injection; External on StandardV2 or PremiumV2 is outbound VNet integration, which leaves the gateway public, so such a service is judged on publicNetworkAccess like one without a virtual network.',
       notApplicableWhen:
-        'The service is on the Consumption tier (no private endpoints); it is injected into a virtual network (properties.virtualNetworkType External or Internal), where inbound access is governed by the VNet mode and its network security group, and inbound private endpoints are not supported; or it has no approved private endpoint connection, because ARM refuses to disable public access then and doing so would cut off every caller (see APIM-005).',
+        'The service is on the Consumption or BasicV2 tier (no inbound private endpoints, so public access cannot be disabled); it is injected into a virtual network (properties.virtualNetworkType External or Internal on Developer and Premium, Internal on PremiumV2), where inbound access is governed by the VNet mode and its network security group, and inbound private endpoints are not supported; or it has no approved private endpoint connection, because ARM refuses to disable public access then and doing so would cut off every caller (see APIM-005).',
       examples: [
         {
           title: 'Azure CLI (check for an approved private endpoint first)',
@@ -57,7 +58,7 @@ export default defineRule({
         },
       ],
       notes:
-        'Blast radius: every caller not on the private network loses access at once, including the developer portal, CI/CD on public build agents and monitoring probes. ARM rejects "Disabled" at service creation and on services without an approved private endpoint connection (azure-rest-api-specs#24947), so the fix is guarded by re-reading the connections first. For Premium v2 instances injected into a VNet the property reportedly has no effect. Conformity APIManagement-008 likewise only flags services that have a private endpoint.',
+        'Blast radius: every caller not on the private network loses access at once, including the developer portal, CI/CD on public build agents and monitoring probes. ARM rejects "Disabled" at service creation and on services without an approved private endpoint connection (azure-rest-api-specs#24947), so the fix is guarded by re-reading the connections first. For Premium v2 instances injected into a VNet the property reportedly has no effect (unverified: from unmerged azure-docs pull requests). Outbound VNet integration on Standard v2 and Premium v2 (virtualNetworkType External) does not change who reaches the gateway, so it is no reason to skip the rule. Conformity APIManagement-008 likewise only flags services that have a private endpoint.',
       links: [
         { title: 'Connect privately to API Management using an inbound private endpoint', url: 'https://learn.microsoft.com/azure/api-management/private-endpoint' },
         { title: 'Azure API Management security baseline (NS-2)', url: 'https://learn.microsoft.com/security/benchmark/azure/baselines/api-management-security-baseline' },
@@ -67,15 +68,16 @@ export default defineRule({
   },
   evaluate(service) {
     const name = `Service '${service.name}'`;
-    if (isConsumption(service)) {
-      return notApplicable(`${name} is on the Consumption tier, which supports neither inbound private endpoints nor the publicNetworkAccess switch.`);
-    }
+    const skipped = notApplicableTier(service);
+    if (skipped !== undefined) return notApplicable(skipped);
     const mode = injectionMode(service);
     if (mode !== undefined) {
       return notApplicable(
         `${name} is injected into a virtual network in ${mode} mode, so public access is governed by the VNet mode and its network security group rather than by publicNetworkAccess.`,
       );
     }
+    // Outbound VNet integration (External on StandardV2/PremiumV2) leaves the gateway public: judged like no VNet.
+    const integration = notInjectedBecause(virtualNetworkMode(service));
     const publicAccess = service.properties['publicNetworkAccess'];
     const publicEvidence = isBlank(publicAccess)
       ? evidence('properties.publicNetworkAccess', undefined, 'Disabled', 'absent — platform default: Enabled')
@@ -93,7 +95,7 @@ export default defineRule({
     }
     const state = isBlank(publicAccess) ? 'publicNetworkAccess is absent, which means Enabled' : `publicNetworkAccess is "${String(publicAccess)}"`;
     return fail(
-      `${name} still accepts traffic from the internet (${state}) although ${approvedConnections(approved)} (${connectionLabels(approved)}) can carry it.`,
+      `${name} still accepts traffic from the internet (${state}) although ${approvedConnections(approved)} (${connectionLabels(approved)}) can carry it${integration === undefined ? '' : `; ${integration}`}.`,
       [
         publicEvidence,
         ...approved.map((c) => evidence(c.path, c.status, 'Approved', `private endpoint connection '${c.label}' is approved, so public access can be disabled`)),
@@ -101,7 +103,7 @@ export default defineRule({
     );
   },
   planFix(service, result) {
-    if (isConsumption(service) || injectionMode(service) !== undefined) return undefined;
+    if (notApplicableTier(service) !== undefined || injectionMode(service) !== undefined) return undefined;
     const publicAccess = service.properties['publicNetworkAccess'];
     if (equalsIgnoreCase(publicAccess, 'Disabled')) return undefined;
     const connections = endpointConnections(service);
@@ -128,3 +130,15 @@ export default defineRule({
     };
   },
 });
+
+/** Tiers without inbound private endpoints, where publicNetworkAccess cannot be disabled: the reason, or `undefined`. */
+function notApplicableTier(service: ApimService): string | undefined {
+  const name = `Service '${service.name}'`;
+  if (isConsumption(service)) {
+    return `${name} is on the Consumption tier, which supports neither inbound private endpoints nor the publicNetworkAccess switch.`;
+  }
+  if (v2Tier(service) === 'BasicV2') {
+    return `${name} is on the BasicV2 tier, which has no inbound private endpoints, so public network access cannot be disabled (a tier change is needed, see APIM-005).`;
+  }
+  return undefined;
+}

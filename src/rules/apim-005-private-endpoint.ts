@@ -5,14 +5,18 @@ import {
   connectionLabels,
   describeStatus,
   endpointConnections,
-  injectionMode,
   isApproved,
+  notInjectedBecause,
+  virtualNetworkMode,
   VIRTUAL_NETWORK_TYPE_PATH,
 } from './shared/network.js';
-import { isConsumption } from './shared/sku.js';
+import { isConsumption, v2Tier } from './shared/sku.js';
 import { isBlank } from './shared/values.js';
 
 const VNET_EXPECTED = 'External or Internal (VNet injection), or an approved private endpoint';
+/** Standard v2 has no VNet injection: only an inbound private endpoint isolates the gateway. */
+const STANDARD_V2_EXPECTED = 'an approved private endpoint (StandardV2 has no VNet injection)';
+const PREMIUM_V2_EXPECTED = 'Internal (VNet injection), or an approved private endpoint';
 
 export default defineRule({
   meta: {
@@ -34,8 +38,9 @@ export default defineRule({
       recommendation:
         'Create a private endpoint for the gateway (group id "Gateway") in a subnet of your virtual network, approve the connection, and map the gateway host name to its private IP address in a private DNS zone. Where VNet injection is preferred (Developer and Premium tiers), deploy the service into a subnet in External or Internal mode instead. Then consider disabling public network access (APIM-004).',
       howChecked:
-        'Reads properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status (compared case-insensitively) and properties.virtualNetworkType. Passes when at least one connection is "Approved", or when virtualNetworkType is "External" or "Internal". Fails otherwise: an absent, null or empty connection list, or only Pending, Rejected or Disconnected connections, with virtualNetworkType absent or "None". The evidence lists every connection that is not approved.',
-      notApplicableWhen: 'The service is on the Consumption tier, which supports neither inbound private endpoints nor VNet injection.',
+        'Reads properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status (compared case-insensitively) and properties.virtualNetworkType. Passes when at least one connection is "Approved", or when virtualNetworkType is "External" or "Internal". Fails otherwise: an absent, null or empty connection list, or only Pending, Rejected or Disconnected connections, with virtualNetworkType absent or "None". The evidence lists every connection that is not approved. virtualNetworkType is read by tier (sku.name, case-insensitive): on Developer and Premium, External and Internal are VNet injection; on PremiumV2 only Internal is injection; on StandardV2 and PremiumV2, External is outbound VNet integration, which leaves the gateway public and never passes, so on StandardV2 only an approved private endpoint passes.',
+      notApplicableWhen:
+        'The service is on the Consumption or BasicV2 tier, which support neither inbound private endpoints nor VNet injection (on BasicV2 the fix is a tier change).',
       examples: [
         {
           title: 'Azure CLI (create and approve an inbound private endpoint)',
@@ -77,7 +82,7 @@ export default defineRule({
         },
       ],
       notes:
-        'Only the gateway endpoint supports inbound private endpoints (not the developer portal or management endpoint), self-hosted and workspace gateways do not, and a service holds at most 100 connections. The Basic v2 tier supports neither private endpoints nor VNet injection, so the fix there is a tier change. azqr apim-004 flags VNet-injected services as lacking a private endpoint; this rule counts VNet injection as the alternative it is. VNet injection changes the service\'s IP addresses and takes tens of minutes; it needs a dedicated subnet and NSG rules (3443 from the ApiManagement service tag, 6390 from AzureLoadBalancer).',
+        'Only the gateway endpoint supports inbound private endpoints (not the developer portal or management endpoint), self-hosted and workspace gateways do not, and a service holds at most 100 connections. The Basic v2 tier supports neither private endpoints nor VNet injection, so the fix there is a tier change. On Standard v2 and Premium v2, virtualNetworkType External is outbound VNet integration: the gateway, management plane and developer portal stay public, so it does not count here. Premium v2 VNet injection (Internal, in a subnet delegated to Microsoft.Web/hostingEnvironments) can be chosen only when the service is created; the ARM value for it is unverified beyond public templates (docs/v2-tiers.md, U2). azqr apim-004 flags VNet-injected services as lacking a private endpoint; this rule counts VNet injection as the alternative it is. VNet injection changes the service\'s IP addresses and takes tens of minutes; it needs a dedicated subnet and NSG rules (3443 from the ApiManagement service tag, 6390 from AzureLoadBalancer).',
       links: [
         { title: 'Connect privately to API Management using an inbound private endpoint', url: 'https://learn.microsoft.com/azure/api-management/private-endpoint' },
         { title: 'Virtual network configuration concepts for API Management', url: 'https://learn.microsoft.com/azure/api-management/virtual-network-concepts' },
@@ -90,6 +95,10 @@ export default defineRule({
     if (isConsumption(service)) {
       return notApplicable(`${name} is on the Consumption tier, which supports neither inbound private endpoints nor VNet injection.`);
     }
+    const tier = v2Tier(service);
+    if (tier === 'BasicV2') {
+      return notApplicable(`${name} is on the BasicV2 tier, which supports neither inbound private endpoints nor VNet injection; isolating it needs a tier change (StandardV2 or PremiumV2).`);
+    }
     const connections = endpointConnections(service);
     const approved = connections.filter(isApproved);
     if (approved.length > 0) {
@@ -99,18 +108,22 @@ export default defineRule({
       );
     }
     const vnetType = service.properties['virtualNetworkType'];
-    const mode = injectionMode(service);
-    if (mode !== undefined) {
+    const vnet = virtualNetworkMode(service);
+    const expected = tier === 'StandardV2' ? STANDARD_V2_EXPECTED : tier === 'PremiumV2' ? PREMIUM_V2_EXPECTED : VNET_EXPECTED;
+    if (vnet.kind === 'injection') {
       return pass(
-        `${name} has no approved private endpoint but is injected into a virtual network in ${mode} mode, the alternative to an inbound private endpoint.`,
-        [evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, VNET_EXPECTED)],
+        `${name} has no approved private endpoint but is injected into a virtual network in ${vnet.mode} mode, the alternative to an inbound private endpoint.`,
+        [evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, expected)],
       );
     }
+    // Outbound integration (External on the v2 tiers) keeps the gateway public, so it isolates nothing.
+    const notInjected = notInjectedBecause(vnet);
     const found: Evidence[] = [
       isBlank(vnetType)
-        ? evidence(VIRTUAL_NETWORK_TYPE_PATH, undefined, VNET_EXPECTED, 'absent — platform default: None (not injected)')
-        : evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, VNET_EXPECTED),
+        ? evidence(VIRTUAL_NETWORK_TYPE_PATH, undefined, expected, 'absent — platform default: None (not injected)')
+        : evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, expected, notInjected),
     ];
+    const vnetClause = notInjected === undefined ? 'is not injected into a virtual network' : `is not injected into a virtual network (${notInjected})`;
     if (connections.length === 0) {
       const list = service.properties['privateEndpointConnections'];
       found.push(
@@ -121,11 +134,11 @@ export default defineRule({
           list === undefined ? 'absent — no private endpoint connections' : 'no private endpoint connections',
         ),
       );
-      return fail(`${name} has no private endpoint connection and is not injected into a virtual network.`, found);
+      return fail(`${name} has no private endpoint connection and ${vnetClause}.`, found);
     }
     found.push(...connections.map((c) => evidence(c.path, c.status, 'Approved', `private endpoint connection '${c.label}' is not approved`)));
     return fail(
-      `${name} has no approved private endpoint connection and is not injected into a virtual network; connections not approved: ${connections.map(describeStatus).join(', ')}.`,
+      `${name} has no approved private endpoint connection and ${vnetClause}; connections not approved: ${connections.map(describeStatus).join(', ')}.`,
       found,
     );
   },

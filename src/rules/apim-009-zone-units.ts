@@ -1,7 +1,7 @@
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { patchService, serviceAtRest } from './shared/fix-plans.js';
 import { planRegionEdits, serviceRegions, unreadableRegions, withRegionErrors, type ServiceRegion } from './shared/regions.js';
-import { isPremium, premiumOnly } from './shared/sku.js';
+import { isPremium, notOnV2Tiers, premiumOnly } from './shared/sku.js';
 import { count } from './shared/text.js';
 import type { Evidence } from './types.js';
 
@@ -23,7 +23,8 @@ export default defineRule({
         'Set sku.capacity (and properties.additionalLocations[i].sku.capacity) to at least the number of zones of that region, ideally a multiple of it so units are spread evenly: 2 or 4 units for zones ["1", "2"], 3 or 6 for ["1", "2", "3"].',
       howChecked:
         'Runs for the Premium tier only. For the primary region (zones, sku.capacity) and every properties.additionalLocations[i] (zones, sku.capacity) that has at least one zone, fails when the unit count is smaller than the number of zones. An absent or non-numeric unit count fails (a unit per zone cannot be shown). Regions without zones are skipped; zone redundancy itself is checked by APIM-008. Unlike PSRule, every additional location is checked, not only the last one.',
-      notApplicableWhen: 'The service is not on the Premium tier, or no region of the service has availability zones configured.',
+      notApplicableWhen:
+        'The service is not on the Premium tier (on the v2 tiers, availability zones cannot be chosen or viewed per unit), or no region of the service has availability zones configured.',
       examples: [
         {
           title: 'Azure CLI (primary region: three units for three zones)',
@@ -57,7 +58,9 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    const notPremium = premiumOnly(service, 'spreading units over availability zones');
+    const notPremium =
+      notOnV2Tiers(service, 'the v2 tiers do not let availability zones be chosen or viewed per unit, so there are no zones to give units to (zone redundancy is checked by APIM-008)') ??
+      premiumOnly(service, 'spreading units over availability zones');
     if (notPremium) return notPremium;
     const regions = serviceRegions(service);
     const errors = unreadableRegions(service, regions);

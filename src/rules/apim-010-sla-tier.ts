@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { additionalLocationsEvidence, additionalRegions } from './shared/regions.js';
-import { isDeveloper, isPremium } from './shared/sku.js';
+import { isDeveloper, isPremium, v2Tier } from './shared/sku.js';
 import { isBlank } from './shared/values.js';
 
 const options = z.object({
@@ -27,11 +27,11 @@ export default defineRule<Options>({
     docs: {
       synopsis: 'Run production APIs on a tier that carries a service level agreement, not on the Developer tier.',
       description:
-        'The Developer tier is meant for evaluation and development: it has no SLA, runs on a single unit that cannot be scaled out, and goes down during updates. The other tiers carry an SLA: 99.95 % for Consumption, Basic, Standard, the v2 tiers and single-region Premium, and 99.99 % for Premium deployed to more than one region. Only Premium (classic) supports availability zones across all its regions and multi-region deployment, which is why APRL recommends it for production.',
+        'The Developer tier is meant for evaluation and development: it has no SLA, runs on a single unit that cannot be scaled out, and goes down during updates. The other tiers carry an SLA: 99.95 % for Consumption, Basic, Standard and single-region Premium, and 99.99 % for Premium deployed to more than one region; the v2 tiers (Basic v2, Standard v2, Premium v2) are supported with an SLA too. Only Premium (classic) supports availability zones across all its regions and multi-region deployment, which is why APRL recommends it for production.',
       recommendation:
         'Move production services off the Developer tier, to Standard, Standard v2 or Premium; choose Premium with availability zones and additional regions where the workload needs 99.99 %.',
       howChecked:
-        'Reads sku.name (case-insensitive). "Developer" fails. With the option requirePremium set to true (APRL variant), every tier except "Premium" fails, including the v2 tiers. The pass reason states the SLA the way azqr apim-003 computes it: Premium with at least one properties.additionalLocations entry 99.99 %, every other tier 99.95 %.',
+        'Reads sku.name (case-insensitive). "Developer" fails. With the option requirePremium set to true (APRL variant), every tier except "Premium" fails, including the v2 tiers. The pass reason states the SLA the way azqr apim-003 computes it: Premium with at least one properties.additionalLocations entry 99.99 %, every other classic tier and Consumption 99.95 %. For BasicV2, StandardV2 and PremiumV2 it says only that the tier has an SLA, because their percentages were not confirmed.',
       notApplicableWhen: 'sku.name is absent, so the tier and its SLA cannot be told.',
       examples: [
         {
@@ -73,6 +73,11 @@ export default defineRule<Options>({
       );
     }
     const expected = requirePremium ? 'Premium' : 'a tier with an SLA (not Developer)';
+    const v2 = v2Tier(service);
+    if (v2 !== undefined) {
+      // Learn says the v2 tiers have an SLA; their percentages were not confirmed, so none is stated.
+      return pass(`Service '${service.name}' is on the ${v2} tier, which has an SLA.`, [evidence('sku.name', tier, expected, 'v2 tiers are supported with an SLA')]);
+    }
     if (!isPremium(service)) {
       return pass(`Service '${service.name}' is on the ${tier} tier, which has an SLA of 99.95 %.`, [evidence('sku.name', tier, expected)]);
     }

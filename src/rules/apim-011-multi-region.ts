@@ -1,6 +1,6 @@
 import { defineRule, evidence, fail, pass } from './define-rule.js';
 import { additionalLocationsEvidence, additionalLocationsValue, additionalRegions, primaryLocationName } from './shared/regions.js';
-import { premiumOnly } from './shared/sku.js';
+import { notOnV2Tiers, premiumOnly } from './shared/sku.js';
 import { quoted } from './shared/text.js';
 
 export default defineRule({
@@ -24,7 +24,7 @@ export default defineRule({
         'Add one or more entries to properties.additionalLocations, in regions paired with or distant from the primary, each with at least one unit (and availability zones where the region supports them).',
       howChecked:
         'Runs for the Premium tier only. Reads properties.additionalLocations: absent, null, an empty array (or not an array) fails; one or more entries passes.',
-      notApplicableWhen: 'The service is not on the Premium tier: only Premium (classic) supports additional regions.',
+      notApplicableWhen: 'The service is not on the Premium tier: only Premium (classic) supports additional regions; the v2 tiers, Premium v2 included, have no multi-region deployment.',
       examples: [
         {
           title: 'Azure CLI (add North Europe; resend existing entries)',
@@ -66,7 +66,8 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    const notPremium = premiumOnly(service, 'multi-region deployment');
+    const notPremium =
+      notOnV2Tiers(service, 'multi-region deployment is not available on the v2 tiers, Premium v2 included') ?? premiumOnly(service, 'multi-region deployment');
     if (notPremium) return notPremium;
     const value = additionalLocationsValue(service);
     const regions = additionalRegions(service, value);

@@ -1,7 +1,7 @@
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { patchService, serviceAtRest } from './shared/fix-plans.js';
 import { planRegionEdits, serviceRegions, type ServiceRegion } from './shared/regions.js';
-import { isPremium, premiumOnly } from './shared/sku.js';
+import { isPremium, notOnV2Tiers, premiumOnly } from './shared/sku.js';
 import { isTrueFlag } from './shared/values.js';
 import type { Evidence } from './types.js';
 
@@ -23,7 +23,7 @@ export default defineRule({
         'Set disableGateway to false (or remove it) in each properties.additionalLocations entry, and leave properties.disableGateway of the primary false, unless the region is a deliberate standby with a tested procedure to enable it.',
       howChecked:
         'Runs for Premium services with at least one properties.additionalLocations entry. Fails when any properties.additionalLocations[i].disableGateway, or properties.disableGateway of the primary region, is true (JSON true or the string "true" in any casing). An absent value means false (gateway enabled) and passes.',
-      notApplicableWhen: 'The service is not on the Premium tier, or it runs in one region only (properties.additionalLocations absent, null or empty).',
+      notApplicableWhen: 'The service is not on the Premium tier (the v2 tiers, Premium v2 included, have no multi-region deployment), or it runs in one region only (properties.additionalLocations absent, null or empty).',
       examples: [
         {
           title: 'Azure CLI (enable every regional gateway; the array is replaced as a whole)',
@@ -62,7 +62,8 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    const notPremium = premiumOnly(service, 'regional gateways');
+    const notPremium =
+      notOnV2Tiers(service, 'the v2 tiers have no multi-region deployment, so there are no regional gateways to check') ?? premiumOnly(service, 'regional gateways');
     if (notPremium) return notPremium;
     const regions = serviceRegions(service);
     if (regions.length === 1) {

@@ -1,5 +1,6 @@
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { equalsIgnoreCase, isBlank } from './shared/values.js';
+import { notOnV2Tiers } from './shared/sku.js';
 
 const EXPECTED = 'stv2 or stv2.1';
 
@@ -25,7 +26,7 @@ export default defineRule({
       howChecked:
         'Reads properties.platformVersion (compared case-insensitively). "stv1" fails; "stv2", "stv2.1" and any other reported platform pass. A missing value is never a pass.',
       notApplicableWhen:
-        'The service reports "mtv1" (the multi-tenant Consumption platform, which is not migrated this way), or the platform version is not reported (absent, empty or "undetermined", e.g. while the service is being created or in an export that omits it).',
+        'The service is on a v2 tier (BasicV2, StandardV2, PremiumV2): stv1 and stv2 are platforms of the classic tiers, unrelated to v2, and what v2 services report in properties.platformVersion is undocumented. Or the service reports "mtv1" (the multi-tenant Consumption platform, which is not migrated this way), or the platform version is not reported (absent, empty or "undetermined", e.g. while the service is being created or in an export that omits it).',
       examples: [
         {
           title: 'Azure CLI (in-place migration; the public IP address changes)',
@@ -68,6 +69,9 @@ export default defineRule({
   },
   evaluate(service) {
     const name = `Service '${service.name}'`;
+    // Judged by tier, not by value: what platformVersion reports on v2 is undocumented.
+    const v2 = notOnV2Tiers(service, 'stv1 and stv2 are compute platforms of the classic tiers, unrelated to the v2 tiers, so there is no stv1 to migrate from');
+    if (v2) return v2;
     const version = service.properties['platformVersion'];
     if (isBlank(version) || equalsIgnoreCase(version, 'undetermined')) {
       return notApplicable(

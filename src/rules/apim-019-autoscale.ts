@@ -5,8 +5,8 @@ import { quoted } from './shared/text.js';
 import { includesIgnoringCase, isFalseFlag, readField } from './shared/values.js';
 import type { Evidence, Verdict } from './types.js';
 
-/** Classic tiers whose unit count autoscale can change. */
-const SCALABLE_TIERS = ['Basic', 'Standard', 'Premium'];
+/** Tiers whose unit count autoscale can change: Basic, Standard, Premium and their v2 counterparts. */
+const SCALABLE_TIERS = ['Basic', 'Standard', 'Premium', 'BasicV2', 'StandardV2', 'PremiumV2'];
 
 export default defineRule({
   meta: {
@@ -19,15 +19,15 @@ export default defineRule({
     fix: 'manual',
     sources: { aprl: ['c79680ea-de85-44fa-a596-f31fa17a952f'] },
     docs: {
-      synopsis: 'Let Azure Monitor autoscale add and remove units of a Basic, Standard or Premium service as the load changes.',
+      synopsis: 'Let Azure Monitor autoscale add and remove units of a Basic, Standard or Premium (classic or v2) service as the load changes.',
       description:
-        'A classic-tier API Management service has a fixed number of units unless an Azure Monitor autoscale setting changes it. Without autoscale, a traffic peak saturates the gateway (high capacity metric, slow responses, 5xx) until someone scales by hand, which takes 15 minutes or more per step; with it, units are added on a capacity threshold and removed when load falls.',
+        'An API Management service on a classic or v2 tier has a fixed number of units unless an Azure Monitor autoscale setting changes it. Without autoscale, a traffic peak saturates the gateway (high capacity metric, slow responses, 5xx) until someone scales by hand, which takes 15 minutes or more per step; with it, units are added on a capacity threshold and removed when load falls.',
       recommendation:
         'Create an autoscale setting (microsoft.insights/autoscalesettings) whose targetResourceUri is the service id, with a minimum that keeps the zone layout intact (at least one unit per zone), a maximum within budget, and scale-out and scale-in rules on the Capacity metric.',
       howChecked:
-        'Runs for sku.name Basic, Standard or Premium (classic, any casing). Reads the microsoft.insights/autoscalesettings resources linked to the service by properties.targetResourceUri (or nested in the service entry). Passes when at least one of them is enabled: properties.enabled true, or absent (Azure\'s default is enabled). Fails when there is none, or every one has properties.enabled false (those are listed as evidence). A setting without properties is an error and is never taken as enabled.',
+        'Runs for sku.name Basic, Standard, Premium, BasicV2, StandardV2 or PremiumV2 (any casing). Reads the microsoft.insights/autoscalesettings resources linked to the service by properties.targetResourceUri (or nested in the service entry). Passes when at least one of them is enabled: properties.enabled true, or absent (Azure\'s default is enabled). Fails when there is none, or every one has properties.enabled false (those are listed as evidence). A setting without properties is an error and is never taken as enabled.',
       notApplicableWhen:
-        'The service is on a tier without autoscale (Developer, Consumption, the v2 tiers), or the autoscale settings were not collected (they are separate resources in Azure Resource Graph that must be joined to the service).',
+        'The service is on a tier without autoscale (Developer, Consumption), or the autoscale settings were not collected (they are separate resources in Azure Resource Graph that must be joined to the service).',
       examples: [
         {
           title: 'Azure CLI (2–6 units on the Capacity metric)',
@@ -80,7 +80,7 @@ export default defineRule({
         },
       ],
       notes:
-        'Scaling a unit takes 15–45 minutes, so autoscale smooths sustained load, not short bursts; use long cooldowns. Each unit is billed. Basic and Standard have a unit limit (2 and 4); on Premium keep the minimum at or above the number of zones so autoscale never leaves a zone empty (APIM-009). The rule only checks that an enabled setting exists, not that its rules are sensible (a minimum equal to the maximum never scales). APRL marks this check as "cannot be validated with ARG", but the settings are in the ARG resources table and can be joined on properties.targetResourceUri.',
+        'Scaling a unit takes 15–45 minutes, so autoscale smooths sustained load, not short bursts; use long cooldowns. Each unit is billed. Classic Basic and Standard have a unit limit (2 and 4), and the v2 tiers have limits of their own; on Premium keep the minimum at or above the number of zones so autoscale never leaves a zone empty (APIM-009). The rule only checks that an enabled setting exists, not that its rules are sensible (a minimum equal to the maximum never scales). APRL marks this check as "cannot be validated with ARG", but the settings are in the ARG resources table and can be joined on properties.targetResourceUri.',
       links: [
         { title: 'Automatically scale an Azure API Management instance', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-autoscale' },
         { title: 'Upgrade and scale an Azure API Management instance', url: 'https://learn.microsoft.com/azure/api-management/upgrade-and-scale' },
@@ -92,7 +92,7 @@ export default defineRule({
     const tier = service.sku.name;
     if (!includesIgnoringCase(SCALABLE_TIERS, tier)) {
       return notApplicable(
-        `Service '${service.name}' is on the ${tier ?? 'unknown'} tier; autoscale applies to the Basic, Standard and Premium (classic) tiers only.`,
+        `Service '${service.name}' is on the ${tier ?? 'unknown'} tier; autoscale applies to the Basic, Standard and Premium tiers (classic and v2) only.`,
       );
     }
     const { missing } = collected(service, ['autoscaleSettings']);

@@ -69,7 +69,7 @@ export default defineRule({
         },
       ],
       notes:
-        'Manual fix: it needs an app registration in the right tenant, a client secret (store and rotate it) and a republish of the developer portal. No upstream tool implements this check; it follows the MCSB IM-1/IM-5 guidance for API Management. The rule does not test that the provider works (valid client id and secret, allowed tenants).',
+        'Manual fix: it needs an app registration in the right tenant, a client secret (store and rotate it) and a republish of the developer portal. No upstream tool implements this check; it follows the MCSB IM-1/IM-5 guidance for API Management. The rule does not test that the provider works (valid client id and secret, allowed tenants). It applies to all three v2 tiers, Basic v2 included: the Learn feature comparison lists Microsoft Entra integration for Basic v2, Standard v2 and Premium v2, but not for classic Basic, where a finding can only be resolved by a tier change.',
       links: [
         { title: 'Authorize developer accounts by using Microsoft Entra ID', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-aad' },
         { title: 'Authorize developer accounts by using Azure AD B2C', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-aad-b2c' },

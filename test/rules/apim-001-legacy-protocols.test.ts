@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-001-legacy-protocols.js';
-import { apimService, GATEWAY, hardenedCustomProperties, serviceId } from '../support/fixtures.js';
+import { apimService, apimV2Service, GATEWAY, hardenedCustomProperties, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const TLS10 = `${GATEWAY}.Security.Protocols.Tls10`;
@@ -30,6 +30,8 @@ function withFlags(changes: Record<string, string | undefined>, extra: { created
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2 with every protocol flag "False"', resources: [apimV2Service('BasicV2')], reason: 'Only TLS 1.2' },
+    { name: 'PremiumV2 with every protocol flag "False"', resources: [apimV2Service('PremiumV2')], reason: 'Only TLS 1.2' },
     { name: 'all six protocol flags "False"', resources: [withFlags({})], reason: 'Only TLS 1.2' },
     { name: 'flags in lower case "false"', resources: [withFlags({ [TLS10]: 'false' })] },
     { name: 'flag absent on a service created after 2018-04-01', resources: [withFlags({ [TLS10]: undefined })] },
@@ -39,6 +41,17 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2 with client TLS 1.0 enabled',
+      resources: [apimV2Service('StandardV2', { properties: { customProperties: { ...hardenedCustomProperties(), [TLS10]: 'True' } } })],
+      reason: 'client TLS 1.0',
+      evidence: [{ path: path(TLS10), actual: 'True', expected: 'False' }],
+    },
+    {
+      name: 'BasicV2 with backend SSL 3.0 enabled',
+      resources: [apimV2Service('BasicV2', { properties: { customProperties: { ...hardenedCustomProperties(), [BACKEND_SSL30]: 'True' } } })],
+      evidence: [{ path: path(BACKEND_SSL30), actual: 'True' }],
+    },
     {
       name: 'client TLS 1.0 enabled ("True")',
       resources: [withFlags({ [TLS10]: 'True' })],

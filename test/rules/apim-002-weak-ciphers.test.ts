@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRuleOptions, RuleOptionsError } from '../../src/engine/options.js';
 import rule from '../../src/rules/apim-002-weak-ciphers.js';
-import { apimService, GATEWAY, hardenedCustomProperties, serviceId } from '../support/fixtures.js';
-import { ruleTester } from '../support/rule-tester.js';
+import { apimService, apimV2Service, GATEWAY, hardenedCustomProperties, serviceId } from '../support/fixtures.js';
+import { planAfterReread, ruleTester } from '../support/rule-tester.js';
 
 const CIPHERS = `${GATEWAY}.Security.Ciphers`;
 const TRIPLE_DES = `${CIPHERS}.TripleDes168`;
@@ -143,6 +143,21 @@ ruleTester.run(rule, {
       reason: 'Consumption tier',
     },
     {
+      name: 'BasicV2 tier, even with a weak suite reported enabled',
+      resources: [apimV2Service('BasicV2', { properties: { customProperties: { ...hardenedCustomProperties(), [RSA_128_CBC]: 'True' } } })],
+      reason: "Service 'apim-test' is on the BasicV2 tier; the v2 tiers do not support changes to the default cipher configuration, so there are no cipher suites to disable.",
+    },
+    {
+      name: 'StandardV2 tier without customProperties',
+      resources: [apimV2Service('StandardV2', { properties: { customProperties: undefined } })],
+      reason: 'is on the StandardV2 tier; the v2 tiers do not support changes to the default cipher configuration',
+    },
+    {
+      name: 'PremiumV2 tier written in lower case',
+      resources: [apimService({ sku: { name: 'premiumv2', capacity: 1 }, zones: null })],
+      reason: 'is on the PremiumV2 tier; the v2 tiers do not support changes',
+    },
+    {
       name: 'Consumption tier written in lower case',
       resources: [apimService({ sku: { name: 'consumption', capacity: 0 }, properties: { customProperties: undefined } })],
       reason: 'customProperties are not supported',
@@ -186,6 +201,14 @@ ruleTester.run(rule, {
       ],
     },
   ],
+});
+
+describe('APIM-002 fix on the v2 tiers', () => {
+  it('plans nothing when the service is re-read on a v2 tier, whose cipher configuration cannot be changed', () => {
+    const weak = { properties: { customProperties: { ...hardenedCustomProperties(), [RSA_128_CBC]: 'True' } } };
+    expect(planAfterReread(rule, [apimService(weak)], [apimService(weak)])).toBeDefined();
+    expect(planAfterReread(rule, [apimService(weak)], [apimV2Service('StandardV2', weak)])).toBeUndefined();
+  });
 });
 
 describe('APIM-002 options', () => {

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-003-managed-identity.js';
-import { apimService, serviceId } from '../support/fixtures.js';
+import { apimService, apimV2Service, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const USER_IDENTITY = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-apim';
@@ -7,6 +7,8 @@ const userAssigned = { [USER_IDENTITY]: { principalId: '33333333-3333-3333-3333-
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2 with a system-assigned identity', resources: [apimV2Service('BasicV2')], reason: "Service 'apim-test' has a system-assigned managed identity." },
+    { name: 'StandardV2 with a user-assigned identity', resources: [apimV2Service('StandardV2', { identity: { type: 'UserAssigned', userAssignedIdentities: userAssigned } })], reason: '1 user-assigned managed identity' },
     { name: 'system-assigned identity', resources: [apimService()], reason: "Service 'apim-test' has a system-assigned managed identity." },
     {
       name: 'one user-assigned identity',
@@ -32,6 +34,12 @@ ruleTester.run(rule, {
     { name: 'PSRule export casing (Identity.Type)', resources: [apimService({ top: { identity: undefined, Identity: { Type: 'SystemAssigned' } } })] },
   ],
   fail: [
+    {
+      name: 'PremiumV2 without an identity',
+      resources: [apimV2Service('PremiumV2', { identity: null })],
+      reason: "Service 'apim-test' has no managed identity",
+      evidence: [{ path: 'identity.type' }],
+    },
     {
       name: 'identity block absent',
       resources: [apimService({ top: { identity: undefined } })],

@@ -1,6 +1,7 @@
 import rule from '../../src/rules/apim-004-public-network-access.js';
-import { apimService, serviceId } from '../support/fixtures.js';
-import { ruleTester } from '../support/rule-tester.js';
+import { apimService, apimV2Service, serviceId } from '../support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { planAfterReread, ruleTester } from '../support/rule-tester.js';
 import { privateEndpointConnection as connection } from './child-fixtures.js';
 
 const STATUS_0 = 'properties.privateEndpointConnections[0].properties.privateLinkServiceConnectionState.status';
@@ -9,6 +10,10 @@ const STATUS_1 = 'properties.privateEndpointConnections[1].properties.privateLin
 function service(properties: Record<string, unknown>) {
   return apimService({ properties });
 }
+
+const SUBNET = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-apim';
+/** virtualNetworkType with a subnet: injection on classic tiers and PremiumV2 Internal, outbound integration for External on v2. */
+const vnet = (mode: string) => ({ virtualNetworkType: mode, virtualNetworkConfiguration: { subnetResourceId: SUBNET } });
 
 ruleTester.run(rule, {
   pass: [
@@ -24,6 +29,16 @@ ruleTester.run(rule, {
     {
       name: 'public access "Disabled" and no connection listed',
       resources: [service({ publicNetworkAccess: 'Disabled', privateEndpointConnections: null })],
+    },
+    {
+      name: 'StandardV2 with public access "Disabled" behind an approved private endpoint',
+      resources: [apimV2Service('StandardV2', { properties: { publicNetworkAccess: 'Disabled', privateEndpointConnections: [connection('pe-weu', 'Approved')] } })],
+      reason: 'has public network access disabled',
+    },
+    {
+      name: 'PremiumV2 (lower-case tier) with public access "Disabled" behind an approved private endpoint',
+      resources: [apimService({ sku: { name: 'premiumv2', capacity: 1 }, properties: { publicNetworkAccess: 'Disabled', privateEndpointConnections: [connection('pe-weu', 'Approved')] } })],
+      reason: 'has public network access disabled',
     },
   ],
   fail: [
@@ -73,12 +88,45 @@ ruleTester.run(rule, {
         { path: STATUS_1, actual: 'Approved' },
       ],
     },
+    {
+      name: 'StandardV2 with public access "Enabled" and an approved private endpoint',
+      resources: [apimV2Service('StandardV2', { properties: { privateEndpointConnections: [connection('pe-weu', 'Approved')] } })],
+      reason: "still accepts traffic from the internet (publicNetworkAccess is \"Enabled\") although an approved private endpoint connection ('pe-weu') can carry it.",
+      evidence: [{ path: 'properties.publicNetworkAccess', actual: 'Enabled', expected: 'Disabled' }],
+    },
+    {
+      name: 'StandardV2 External + subnet is outbound integration, not injection: still judged',
+      resources: [apimV2Service('StandardV2', { properties: { ...vnet('External'), privateEndpointConnections: [connection('pe-weu', 'Approved')] } })],
+      reason: 'virtualNetworkType "External" on the StandardV2 tier is outbound VNet integration, which leaves the gateway public.',
+      evidence: [{ path: 'properties.publicNetworkAccess', actual: 'Enabled', expected: 'Disabled' }],
+    },
+    {
+      name: 'PremiumV2 External + subnet is outbound integration, not injection: still judged',
+      resources: [apimV2Service('PremiumV2', { properties: { ...vnet('External'), privateEndpointConnections: [connection('pe-weu', 'Approved')] } })],
+      reason: 'virtualNetworkType "External" on the PremiumV2 tier is outbound VNet integration, which leaves the gateway public.',
+      evidence: [{ path: 'properties.publicNetworkAccess', actual: 'Enabled', expected: 'Disabled' }],
+    },
   ],
   notApplicable: [
     {
       name: 'Consumption tier',
       resources: [apimService({ sku: { name: 'Consumption', capacity: 0 }, properties: { customProperties: undefined } })],
       reason: "Service 'apim-test' is on the Consumption tier, which supports neither inbound private endpoints nor the publicNetworkAccess switch.",
+    },
+    {
+      name: 'BasicV2 tier: no inbound private endpoints',
+      resources: [apimV2Service('BasicV2', { properties: { privateEndpointConnections: [connection('pe-weu', 'Approved')] } })],
+      reason: "Service 'apim-test' is on the BasicV2 tier, which has no inbound private endpoints, so public network access cannot be disabled (a tier change is needed, see APIM-005).",
+    },
+    {
+      name: 'PremiumV2 injected into a VNet (Internal + subnet)',
+      resources: [apimV2Service('PremiumV2', { properties: vnet('Internal') })],
+      reason: 'is injected into a virtual network in Internal mode',
+    },
+    {
+      name: 'StandardV2 External integration without an approved endpoint: the no-endpoint reason, not "injected"',
+      resources: [apimV2Service('StandardV2', { properties: vnet('External') })],
+      reason: /^Service 'apim-test' has no approved private endpoint connection/,
     },
     {
       name: 'injected into a VNet in Internal mode',
@@ -150,10 +198,27 @@ ruleTester.run(rule, {
       ],
     },
     {
+      name: 'StandardV2 External integration with an approved endpoint: public access is disabled',
+      resources: [apimV2Service('StandardV2', { properties: { ...vnet('External'), privateEndpointConnections: [connection('pe-weu', 'Approved')] } })],
+      request: { method: 'PATCH', body: { properties: { publicNetworkAccess: 'Disabled' } } },
+      changes: [{ path: 'properties.publicNetworkAccess', before: 'Enabled', after: 'Disabled' }],
+    },
+    {
       name: 're-read finds no connection at all: precondition unsatisfied',
       resources: [service({ privateEndpointConnections: [connection('pe-weu', 'Approved')] })],
       reread: [service({ privateEndpointConnections: [] })],
       preconditions: [{ description: 'An approved private endpoint connection exists', satisfied: false, detail: 'has none. Add one first (APIM-005).' }],
     },
   ],
+});
+
+describe('APIM-004 fix on the v2 tiers', () => {
+  const withEndpoint = { properties: { privateEndpointConnections: [connection('pe-weu', 'Approved')] } };
+  it('plans nothing when the service is re-read on BasicV2, which has no private endpoints', () => {
+    expect(planAfterReread(rule, [apimService(withEndpoint)], [apimV2Service('StandardV2', withEndpoint)])).toBeDefined();
+    expect(planAfterReread(rule, [apimService(withEndpoint)], [apimV2Service('BasicV2', withEndpoint)])).toBeUndefined();
+  });
+  it('plans nothing when the service is re-read as an injected PremiumV2', () => {
+    expect(planAfterReread(rule, [apimService(withEndpoint)], [apimV2Service('PremiumV2', { properties: { ...withEndpoint.properties, ...vnet('Internal') } })])).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-005-private-endpoint.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, apimV2Service } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 import { privateEndpointConnection as connection } from './child-fixtures.js';
 
@@ -8,6 +8,10 @@ const status = (index: number): string => `properties.privateEndpointConnections
 function service(properties: Record<string, unknown>) {
   return apimService({ properties });
 }
+
+const SUBNET = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-apim';
+/** virtualNetworkType with a subnet: injection on classic tiers and PremiumV2 Internal, outbound integration for External on v2. */
+const vnet = (mode: string) => ({ virtualNetworkType: mode, virtualNetworkConfiguration: { subnetResourceId: SUBNET } });
 
 ruleTester.run(rule, {
   pass: [
@@ -44,6 +48,21 @@ ruleTester.run(rule, {
       name: 'VNet type in lower case "internal"',
       resources: [service({ virtualNetworkType: 'internal' })],
       reason: 'in internal mode',
+    },
+    {
+      name: 'StandardV2 with an approved private endpoint',
+      resources: [apimV2Service('StandardV2', { properties: { privateEndpointConnections: [connection('pe-weu', 'Approved')] } })],
+      reason: "is reachable through an approved private endpoint connection: 'pe-weu'.",
+    },
+    {
+      name: 'PremiumV2 with an approved private endpoint and outbound integration',
+      resources: [apimV2Service('PremiumV2', { properties: { ...vnet('External'), privateEndpointConnections: [connection('pe-weu', 'Approved')] } })],
+      reason: "is reachable through an approved private endpoint connection: 'pe-weu'.",
+    },
+    {
+      name: 'PremiumV2 injected (Internal + subnet) without a private endpoint',
+      resources: [apimV2Service('PremiumV2', { properties: vnet('Internal') })],
+      reason: 'is injected into a virtual network in Internal mode, the alternative to an inbound private endpoint.',
     },
   ],
   fail: [
@@ -96,9 +115,29 @@ ruleTester.run(rule, {
       evidence: [{ path: 'properties.virtualNetworkType', actual: 'Hybrid' }],
     },
     {
-      name: 'Basic v2 tier without a private endpoint',
-      resources: [apimService({ sku: { name: 'BasicV2', capacity: 1 }, zones: null })],
-      evidence: [{ path: 'properties.virtualNetworkType', actual: 'None' }],
+      name: 'StandardV2 without a private endpoint',
+      resources: [apimV2Service('StandardV2')],
+      reason: "Service 'apim-test' has no private endpoint connection and is not injected into a virtual network.",
+      evidence: [{ path: 'properties.virtualNetworkType', actual: 'None', expected: 'an approved private endpoint (StandardV2 has no VNet injection)' }],
+    },
+    {
+      name: 'StandardV2 External + subnet is outbound integration, not injection',
+      resources: [apimV2Service('StandardV2', { properties: vnet('External') })],
+      reason:
+        'has no private endpoint connection and is not injected into a virtual network (virtualNetworkType "External" on the StandardV2 tier is outbound VNet integration, which leaves the gateway public).',
+      evidence: [{ path: 'properties.virtualNetworkType', actual: 'External', note: 'outbound VNet integration, which leaves the gateway public' }],
+    },
+    {
+      name: 'StandardV2 Internal (not a Standard v2 feature) with a pending endpoint',
+      resources: [apimV2Service('StandardV2', { properties: { ...vnet('Internal'), privateEndpointConnections: [connection('pe-new', 'Pending')] } })],
+      reason: 'virtualNetworkType "Internal" has no effect on the StandardV2 tier, which has no VNet injection',
+      evidence: [{ path: status(0), actual: 'Pending' }],
+    },
+    {
+      name: 'PremiumV2 External + subnet is outbound integration, not injection',
+      resources: [apimV2Service('PremiumV2', { properties: vnet('External') })],
+      reason: 'virtualNetworkType "External" on the PremiumV2 tier is outbound VNet integration',
+      evidence: [{ path: 'properties.virtualNetworkType', actual: 'External', expected: 'Internal (VNet injection), or an approved private endpoint' }],
     },
   ],
   notApplicable: [
@@ -106,6 +145,16 @@ ruleTester.run(rule, {
       name: 'Consumption tier',
       resources: [apimService({ sku: { name: 'Consumption', capacity: 0 }, properties: { customProperties: undefined } })],
       reason: "Service 'apim-test' is on the Consumption tier, which supports neither inbound private endpoints nor VNet injection.",
+    },
+    {
+      name: 'BasicV2 tier: neither private endpoints nor injection',
+      resources: [apimV2Service('BasicV2')],
+      reason: "Service 'apim-test' is on the BasicV2 tier, which supports neither inbound private endpoints nor VNet injection; isolating it needs a tier change (StandardV2 or PremiumV2).",
+    },
+    {
+      name: 'BasicV2 in lower case with a VNet type it cannot use',
+      resources: [apimService({ sku: { name: 'basicv2', capacity: 1 }, properties: vnet('External') })],
+      reason: 'is on the BasicV2 tier',
     },
     {
       name: 'Consumption tier in lower case',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRuleOptions, RuleOptionsError } from '../../src/engine/options.js';
 import rule from '../../src/rules/apim-007-sku-allow-list.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, apimV2Service } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const DEFAULT_LIST = ['Developer', 'Premium', 'Isolated'];
@@ -12,6 +12,7 @@ function onTier(name: string, capacity = 1) {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'PremiumV2 allowed by a custom list', resources: [apimV2Service('PremiumV2')], options: { allowedSkus: ['PremiumV2'] }, reason: 'is on the PremiumV2 tier, which is allowed.' },
     { name: 'Premium (default list)', resources: [onTier('Premium')], reason: "Service 'apim-test' is on the Premium tier, which is allowed." },
     { name: 'Developer (default list)', resources: [onTier('Developer')] },
     { name: 'Isolated (default list)', resources: [onTier('Isolated')] },
@@ -20,6 +21,17 @@ ruleTester.run(rule, {
     { name: 'custom list written in another casing', resources: [onTier('BasicV2')], options: { allowedSkus: ['basicv2'] } },
   ],
   fail: [
+    {
+      name: 'BasicV2 (not in the default list)',
+      resources: [apimV2Service('BasicV2')],
+      reason: "Service 'apim-test' is on the BasicV2 tier, which is not in the allowed SKUs (Developer, Premium, Isolated).",
+      evidence: [{ path: 'sku.name', actual: 'BasicV2', expected: DEFAULT_LIST }],
+    },
+    {
+      name: 'StandardV2 (not in the default list)',
+      resources: [apimV2Service('StandardV2')],
+      evidence: [{ path: 'sku.name', actual: 'StandardV2', expected: DEFAULT_LIST }],
+    },
     {
       name: 'Standard (not in the default list)',
       resources: [onTier('Standard')],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-009-zone-units.js';
-import { apimService, serviceId, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, type Raw, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 /** One `properties.additionalLocations` entry; `capacity: 'absent'` leaves the unit count out. */
@@ -79,13 +79,27 @@ ruleTester.run(rule, {
   ],
   notApplicable: [
     {
+      name: 'BasicV2 tier',
+      resources: [apimV2Service('BasicV2')],
+      reason: "Service 'apim-test' is on the BasicV2 tier; the v2 tiers do not let availability zones be chosen or viewed per unit",
+    },
+    {
+      name: 'StandardV2 tier listing zones',
+      resources: [apimV2Service('StandardV2', { zones: ['1', '2'] })],
+      reason: 'is on the StandardV2 tier; the v2 tiers do not let availability zones be chosen or viewed per unit',
+    },
+    {
+      name: 'PremiumV2 with fewer units than listed zones is not judged',
+      resources: [apimV2Service('PremiumV2', { zones: ['1', '2', '3'] })],
+      reason: 'is on the PremiumV2 tier; the v2 tiers do not let availability zones be chosen or viewed per unit, so there are no zones to give units to (zone redundancy is checked by APIM-008).',
+    },
+    {
       name: 'no zones anywhere (PSRule apim-K)',
       resources: [premium(1, null, [region('East US', null, 1)])],
       reason: "Service 'apim-test' has no availability zones configured in any region",
     },
     { name: 'empty zones arrays everywhere', resources: [premium(1, [], [region('East US 2', [], 1)])], reason: 'APIM-008' },
     { name: 'Developer tier', resources: [apimService({ sku: { name: 'Developer', capacity: 1 } })], reason: "Service 'apim-test' is on the Developer tier; only the Premium tier supports spreading units over availability zones." },
-    { name: 'Basic v2 tier', resources: [apimService({ sku: { name: 'BasicV2', capacity: 1 }, zones: null })], reason: 'BasicV2' },
   ],
   error: [
     { name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' },

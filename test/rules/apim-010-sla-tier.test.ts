@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-010-sla-tier.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, apimV2Service } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 function tier(name: string, capacity = 1) {
@@ -10,6 +10,9 @@ const eastUs = { location: 'East US', sku: { name: 'Premium', capacity: 1 }, zon
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2 tier: an SLA, no percentage stated', resources: [apimV2Service('BasicV2')], reason: /^Service 'apim-test' is on the BasicV2 tier, which has an SLA\.$/ },
+    { name: 'StandardV2 tier: an SLA, no percentage stated', resources: [apimV2Service('StandardV2')], reason: /^Service 'apim-test' is on the StandardV2 tier, which has an SLA\.$/ },
+    { name: 'PremiumV2 tier in lower case: an SLA, no percentage stated', resources: [tier('premiumv2')], reason: /^Service 'apim-test' is on the PremiumV2 tier, which has an SLA\.$/ },
     {
       name: 'single-region Premium: 99.95 %',
       resources: [apimService()],
@@ -24,10 +27,16 @@ ruleTester.run(rule, {
     { name: 'Standard tier: 99.95 %', resources: [tier('Standard')], reason: "Service 'apim-test' is on the Standard tier, which has an SLA of 99.95 %." },
     { name: 'Basic tier', resources: [tier('Basic')], reason: 'Basic tier' },
     { name: 'Consumption tier: 99.95 %', resources: [tier('Consumption', 0)], reason: 'Consumption tier, which has an SLA of 99.95 %' },
-    { name: 'Standard v2 tier', resources: [tier('StandardV2')], reason: 'StandardV2' },
     { name: 'requirePremium and Premium', resources: [apimService({ sku: { name: 'premium', capacity: 1 } })], options: { requirePremium: true } },
   ],
   fail: [
+    {
+      name: 'requirePremium and StandardV2',
+      resources: [apimV2Service('StandardV2')],
+      options: { requirePremium: true },
+      reason: 'is on the StandardV2 tier; the configuration requires Premium',
+      evidence: [{ path: 'sku.name', actual: 'StandardV2', expected: 'Premium' }],
+    },
     {
       name: 'Developer tier has no SLA',
       resources: [tier('Developer')],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-011-multi-region.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, apimV2Service } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const eastUs = { location: 'East US', sku: { name: 'Premium', capacity: 1 }, zones: null, disableGateway: false };
@@ -49,6 +49,13 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
+    { name: 'BasicV2 tier', resources: [apimV2Service('BasicV2')], reason: "Service 'apim-test' is on the BasicV2 tier; multi-region deployment is not available on the v2 tiers" },
+    { name: 'StandardV2 tier (v2 reason)', resources: [apimV2Service('StandardV2', { properties: { additionalLocations: [] } })], reason: 'is on the StandardV2 tier; multi-region deployment is not available' },
+    {
+      name: 'PremiumV2 single-region is not judged',
+      resources: [apimV2Service('PremiumV2')],
+      reason: "Service 'apim-test' is on the PremiumV2 tier; multi-region deployment is not available on the v2 tiers, Premium v2 included.",
+    },
     { name: 'Developer tier', resources: [apimService({ sku: { name: 'Developer', capacity: 1 } })], reason: "Service 'apim-test' is on the Developer tier; only the Premium tier supports multi-region deployment." },
     { name: 'Standard v2 tier', resources: [apimService({ sku: { name: 'StandardV2', capacity: 1 } })], reason: 'StandardV2' },
     { name: 'Consumption tier', resources: [apimService({ sku: { name: 'Consumption', capacity: 0 } })], reason: 'Consumption' },

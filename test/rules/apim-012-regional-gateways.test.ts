@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-012-regional-gateways.js';
-import { apimService, serviceId, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, type Raw, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 /** An additional location; `disableGateway: 'absent'` leaves the flag out. */
@@ -62,6 +62,13 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
+    { name: 'BasicV2 tier', resources: [apimV2Service('BasicV2')], reason: "Service 'apim-test' is on the BasicV2 tier; the v2 tiers have no multi-region deployment" },
+    { name: 'StandardV2 tier', resources: [apimV2Service('StandardV2')], reason: 'is on the StandardV2 tier; the v2 tiers have no multi-region deployment' },
+    {
+      name: 'PremiumV2 with a disabled gateway is not judged',
+      resources: [apimV2Service('PremiumV2', { properties: { disableGateway: true } })],
+      reason: 'is on the PremiumV2 tier; the v2 tiers have no multi-region deployment, so there are no regional gateways to check.',
+    },
     {
       name: 'single region (additionalLocations null)',
       resources: [apimService()],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-013-platform-version.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, apimV2Service } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 function onPlatform(platformVersion: unknown) {
@@ -32,6 +32,13 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
+    {
+      name: 'BasicV2 tier',
+      resources: [apimV2Service('BasicV2')],
+      reason: "Service 'apim-test' is on the BasicV2 tier; stv1 and stv2 are compute platforms of the classic tiers, unrelated to the v2 tiers, so there is no stv1 to migrate from.",
+    },
+    { name: 'StandardV2 tier without a platform version', resources: [apimV2Service('StandardV2', { properties: { platformVersion: undefined } })], reason: 'is on the StandardV2 tier; stv1 and stv2' },
+    { name: 'PremiumV2 reporting stv1 is judged by tier, not by value', resources: [apimV2Service('PremiumV2', { properties: { platformVersion: 'stv1' } })], reason: 'is on the PremiumV2 tier' },
     {
       name: 'mtv1 (Consumption multi-tenant)',
       resources: [apimService({ sku: { name: 'Consumption', capacity: 0 }, zones: null, properties: { platformVersion: 'mtv1', customProperties: undefined } })],

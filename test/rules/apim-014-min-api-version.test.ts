@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRuleOptions, RuleOptionsError } from '../../src/engine/options.js';
 import rule from '../../src/rules/apim-014-min-api-version.js';
-import { apimService, serviceId } from '../support/fixtures.js';
+import { apimService, apimV2Service, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const PATH = 'properties.apiVersionConstraint.minApiVersion';
@@ -12,6 +12,8 @@ function withConstraint(apiVersionConstraint: unknown) {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2 with minApiVersion 2021-08-01', resources: [apimV2Service('BasicV2')], reason: 'rejects control-plane calls older than API version 2021-08-01.' },
+    { name: 'PremiumV2 with a newer minApiVersion', resources: [apimV2Service('PremiumV2', { properties: { apiVersionConstraint: { minApiVersion: '2024-05-01' } } })], reason: 'older than API version 2024-05-01' },
     {
       name: 'minApiVersion 2021-08-01 (the default minimum)',
       resources: [withConstraint({ minApiVersion: '2021-08-01' })],
@@ -29,6 +31,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2 without apiVersionConstraint',
+      resources: [apimV2Service('StandardV2', { properties: { apiVersionConstraint: undefined } })],
+      reason: 'enforces no minimum control-plane API version',
+      evidence: [{ path: PATH, actual: undefined, note: 'absent — no minimum' }],
+    },
     {
       name: 'apiVersionConstraint absent',
       resources: [withConstraint(undefined)],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-015-certificate-expiry.js';
-import { apimService, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const VAULT = 'https://vault-a.vault.azure.net/secrets/apicert';
@@ -29,6 +29,12 @@ function withHosts(...hostnameConfigurations: Raw[]) {
 // The tests run at 2026-06-01T00:00:00Z (TEST_NOW): the default threshold is 2026-07-01T00:00:00Z.
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2 with only the built-in host name', resources: [apimV2Service('BasicV2')], reason: 'no custom-domain certificates to renew' },
+    {
+      name: 'PremiumV2 with a Key Vault certificate valid until 2099',
+      resources: [apimV2Service('PremiumV2', { properties: { hostnameConfigurations: [builtIn, host('api.contoso.com', cert('2099-01-01T12:00:00+00:00'))] } })],
+      reason: 'valid for at least 30 more days',
+    },
     { name: 'only the built-in host name', resources: [apimService()], reason: "Service 'apim-test' has no custom-domain certificates to renew." },
     { name: 'hostnameConfigurations null', resources: [apimService({ properties: { hostnameConfigurations: null } })], reason: 'no custom-domain certificates' },
     { name: 'hostnameConfigurations empty', resources: [withHosts()], reason: 'no custom-domain certificates' },
@@ -47,6 +53,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2 with an expired uploaded certificate',
+      resources: [apimV2Service('StandardV2', { properties: { hostnameConfigurations: [builtIn, host('api.contoso.com', cert('2020-01-01T12:00:00+00:00'), null)] } })],
+      reason: "The certificate for 'api.contoso.com' expired",
+      evidence: [{ path: 'properties.hostnameConfigurations[1].certificate.expiry', actual: '2020-01-01T12:00:00+00:00' }],
+    },
     {
       name: 'Key Vault certificate expired in 2020 (PSRule apim-C)',
       resources: [withHosts(builtIn, host('api.contoso.com', cert('2020-01-01T12:00:00+00:00')), host('management.contoso.com', cert('2099-01-01T12:00:00+00:00')))],

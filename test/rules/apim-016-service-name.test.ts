@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-016-service-name.js';
-import { apimService, serviceId } from '../support/fixtures.js';
+import { apimService, apimV2Service, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 function named(name: string) {
@@ -8,6 +8,8 @@ function named(name: string) {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2 service', resources: [apimV2Service('BasicV2', { name: 'apim-basic-v2' })], reason: "The name of service 'apim-basic-v2' meets the Azure naming rules." },
+    { name: 'PremiumV2 service', resources: [apimV2Service('PremiumV2', { name: 'apim-premium-v2' })] },
     { name: 'fixture name "apim-test"', resources: [apimService()], reason: "The name of service 'apim-test' meets the Azure naming rules." },
     { name: 'one letter', resources: [named('a')] },
     { name: 'exactly 50 characters', resources: [named(`a${'b1-'.repeat(16)}c`)] },
@@ -21,6 +23,11 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2 service whose name ends with a hyphen',
+      resources: [apimV2Service('StandardV2', { name: 'apim-standard-' })],
+      evidence: [{ path: 'name', actual: 'apim-standard-' }],
+    },
     {
       name: '51 characters',
       resources: [named(`a${'b'.repeat(50)}`)],

@@ -1,9 +1,11 @@
 import rule from '../../src/rules/apim-017-tags.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, apimV2Service } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2 with tags', resources: [apimV2Service('BasicV2')], reason: "Service 'apim-test' carries 2 tags (env, owner)." },
+    { name: 'StandardV2 with the required tags', resources: [apimV2Service('StandardV2')], options: { requiredTags: ['env'] }, reason: 'carries every required tag (env)' },
     { name: 'fixture tags env and owner', resources: [apimService()], reason: "Service 'apim-test' carries 2 tags (env, owner)." },
     { name: 'one tag with an empty value', resources: [apimService({ tags: { env: '' } })], reason: '1 tag' },
     {
@@ -15,6 +17,7 @@ ruleTester.run(rule, {
     { name: 'required tags matched case-insensitively', resources: [apimService({ tags: { Env: 'prod', OWNER: 'x' } })], options: { requiredTags: ['env', 'owner'] } },
   ],
   fail: [
+    { name: 'PremiumV2 without tags', resources: [apimV2Service('PremiumV2', { tags: {} })], reason: 'has no tags', evidence: [{ path: 'tags', actual: {}, note: 'empty' }] },
     {
       name: 'tags absent',
       resources: [apimService({ top: { tags: undefined } })],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-018-client-certificates.js';
-import { apimService, serviceId } from '../support/fixtures.js';
+import { apimService, apimV2Service, serviceId } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 function consumption(enableClientCertificate: unknown, skuName = 'Consumption') {
@@ -36,6 +36,13 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
+    {
+      name: 'BasicV2 with enableClientCertificate false',
+      resources: [apimV2Service('BasicV2', { properties: { enableClientCertificate: false } })],
+      reason: "Service 'apim-test' is on the BasicV2 tier; properties.enableClientCertificate is meant for the Consumption tier only",
+    },
+    { name: 'StandardV2 tier', resources: [apimV2Service('StandardV2')], reason: 'is on the StandardV2 tier; properties.enableClientCertificate is meant for the Consumption tier only' },
+    { name: 'PremiumV2 tier', resources: [apimV2Service('PremiumV2', { properties: { enableClientCertificate: true } })], reason: 'is on the PremiumV2 tier' },
     {
       name: 'Premium tier (fixture)',
       resources: [apimService()],

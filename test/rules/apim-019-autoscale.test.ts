@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateRule } from '../../src/engine/evaluate.js';
 import { normalizeEstate } from '../../src/estate/normalize.js';
 import rule from '../../src/rules/apim-019-autoscale.js';
-import { apimService, RESOURCE_GROUP, serviceId, SUBSCRIPTION, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, type Raw, RESOURCE_GROUP, serviceId, SUBSCRIPTION } from '../support/fixtures.js';
 import { ruleTester, TEST_NOW } from '../support/rule-tester.js';
 
 function service(tier = 'Standard') {
@@ -31,6 +31,8 @@ function autoscale(name: string, enabled: unknown, properties: Raw | null = {}):
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2 with an enabled setting', resources: [apimV2Service('BasicV2'), autoscale('scale-apim', true)], reason: "Service 'apim-test' is autoscaled by 'scale-apim'." },
+    { name: 'PremiumV2 (lower case) with an enabled setting', resources: [service('premiumv2'), autoscale('scale-apim', 'absent')], reason: "is autoscaled by 'scale-apim'." },
     {
       name: 'one enabled setting targets the service',
       resources: [service(), autoscale('scale-apim', true)],
@@ -47,6 +49,18 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2 with a disabled setting',
+      resources: [apimV2Service('StandardV2'), autoscale('scale-apim', false)],
+      reason: "Every autoscale setting of service 'apim-test' is disabled ('scale-apim')",
+      evidence: [{ path: "autoscaleSettings['scale-apim'].properties.enabled", actual: false, expected: true }],
+    },
+    {
+      name: 'PremiumV2 whose only setting is disabled',
+      resources: [apimV2Service('PremiumV2'), autoscale('scale-v2', 'False')],
+      reason: "Every autoscale setting of service 'apim-test' is disabled ('scale-v2')",
+      evidence: [{ path: "autoscaleSettings['scale-v2'].properties.enabled", actual: 'False' }],
+    },
     {
       name: 'the only setting is disabled',
       resources: [service(), autoscale('scale-apim', false)],
@@ -69,10 +83,9 @@ ruleTester.run(rule, {
     {
       name: 'Developer tier',
       resources: [service('Developer'), autoscale('scale-apim', true)],
-      reason: "Service 'apim-test' is on the Developer tier; autoscale applies to the Basic, Standard and Premium (classic) tiers only.",
+      reason: "Service 'apim-test' is on the Developer tier; autoscale applies to the Basic, Standard and Premium tiers (classic and v2) only.",
     },
     { name: 'Consumption tier', resources: [service('Consumption')], reason: 'Consumption tier' },
-    { name: 'Standard v2 tier', resources: [service('StandardV2'), autoscale('scale-apim', false)], reason: 'StandardV2 tier' },
   ],
   notChecked: [
     {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRuleOptions, RuleOptionsError } from '../../src/engine/options.js';
 import rule from '../../src/rules/apim-020-diagnostic-settings.js';
-import { apimService, extensionOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, extensionOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const service = apimService();
@@ -18,6 +18,8 @@ const METRICS = [{ category: 'AllMetrics', enabled: true }];
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), setting('to-law', { workspaceId: WORKSPACE, logs: [{ categoryGroup: 'allLogs', enabled: true }], metrics: METRICS })], reason: "Diagnostic setting 'to-law' sends allLogs logs to a Log Analytics workspace." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), setting('to-law', { workspaceId: WORKSPACE, logs: [{ categoryGroup: 'allLogs', enabled: true }], metrics: METRICS })], reason: "Diagnostic setting 'to-law' sends allLogs logs to a Log Analytics workspace." },
     {
       name: 'allLogs to a Log Analytics workspace',
       resources: [service, setting('to-law', { workspaceId: WORKSPACE, logs: [{ categoryGroup: 'allLogs', enabled: true }], metrics: METRICS })],
@@ -46,6 +48,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [{ ...apimV2Service('StandardV2'), collectedChildren: ['diagnosticSettings'] }],
+      reason: 'The service has no diagnostic settings',
+      evidence: [{ path: 'providers/Microsoft.Insights/diagnosticSettings', actual: [] }],
+    },
     {
       name: 'diagnostic settings collected and there are none',
       resources: [{ ...service, collectedChildren: ['diagnosticSettings'] }],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-021-defender-for-apis.js';
-import { apimService, childOf, extensionOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, extensionOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const service = apimService();
@@ -24,6 +24,8 @@ function withChildren(...children: Raw[]): Raw {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), rest('orders'), collection('orders')], reason: "API 'orders' is onboarded to Defender for APIs." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), rest('orders'), collection('orders')], reason: "API 'orders' is onboarded to Defender for APIs." },
     {
       name: 'REST API with its collection',
       resources: [service, rest('orders'), collection('orders')],
@@ -45,6 +47,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [{ ...apimV2Service('StandardV2'), resources: [rest('orders')] }],
+      reason: "API 'orders' is a REST API that is not onboarded to Defender for APIs.",
+      evidence: [{ path: `${COLLECTIONS}/orders`, actual: undefined, note: 'absent' }],
+    },
     {
       name: 'REST API (type absent) without a collection',
       resources: [withChildren(rest('orders'))],

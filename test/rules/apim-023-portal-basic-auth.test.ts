@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-023-portal-basic-auth.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const service = apimService();
@@ -22,6 +22,8 @@ const consumption = apimService({ sku: { name: 'Consumption', capacity: 0 }, pro
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), portalConfig(false)] },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), portalConfig(false)] },
     {
       name: 'portal configuration collected and empty',
       resources: [{ ...service, collectedChildren: ['portalConfigs'] }],
@@ -40,6 +42,12 @@ ruleTester.run(rule, {
     { name: 'portal status "enabled" in lower case, basic auth off', resources: [apimService({ properties: { developerPortalStatus: 'enabled' } }), config({ enableBasicAuth: false })] },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), portalConfig(true)],
+      reason: "Developer portal configuration 'default' allows developers to sign in with a username and password.",
+      evidence: [{ path: PATH, actual: true, expected: false }],
+    },
     {
       name: 'basic auth enabled',
       resources: [service, portalConfig(true)],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-024-https-only-apis.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const API_TYPE = 'Microsoft.ApiManagement/service/apis';
@@ -15,6 +15,8 @@ function rest(name: string, protocols: unknown): Raw {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), rest('orders', ['https'])], reason: "API 'orders' accepts only https." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), rest('orders', ['https'])], reason: "API 'orders' accepts only https." },
     { name: 'one API with https only', resources: [service, rest('orders', ['https'])], reason: "API 'orders' accepts only https." },
     { name: 'WebSocket API with wss only', resources: [service, api('chat', { type: 'websocket', path: 'chat', protocols: ['wss'] })] },
     {
@@ -30,6 +32,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), rest('orders', ['https', 'http'])],
+      reason: "API 'orders' accepts http.",
+      evidence: [{ path: 'apis/orders: properties.protocols', actual: ['https', 'http'], expected: ['https'] }],
+    },
     {
       name: 'API accepts http and https',
       resources: [service, rest('orders', ['https', 'http'])],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-025-https-backends.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const service = apimService();
@@ -19,6 +19,8 @@ function withChildren(...children: Raw[]): Raw {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [{ ...apimV2Service('BasicV2'), resources: [backend('orders', { protocol: 'http', url: 'https://orders.contoso.com' }), api('orders', { serviceUrl: 'https://orders.contoso.com/api' })] }], reason: "Backend 'orders' does not forward requests over plain HTTP" },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [{ ...apimV2Service('PremiumV2'), resources: [backend('orders', { protocol: 'http', url: 'https://orders.contoso.com' }), api('orders', { serviceUrl: 'https://orders.contoso.com/api' })] }], reason: "Backend 'orders' does not forward requests over plain HTTP" },
     {
       name: 'https backend and https API service URL',
       resources: [withChildren(backend('orders', { protocol: 'http', url: 'https://orders.contoso.com' }), api('orders', { serviceUrl: 'https://orders.contoso.com/api' }))],
@@ -43,6 +45,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [{ ...apimV2Service('StandardV2'), resources: [backend('legacy', { protocol: 'http', url: 'http://legacy.contoso.com' })] }],
+      reason: "Backend 'legacy' forwards requests over plain HTTP to http://legacy.contoso.com.",
+      evidence: [{ path: 'backends/legacy: properties.url', actual: 'http://legacy.contoso.com', expected: 'an https:// URL' }],
+    },
     {
       name: 'backend URL http://',
       resources: [withChildren(backend('legacy', { protocol: 'http', url: 'http://legacy.contoso.com' }))],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-026-backend-certificate-validation.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const service = apimService();
@@ -16,6 +16,8 @@ function withTls(name: string, tls: unknown): Raw {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), withTls('orders', { validateCertificateChain: true, validateCertificateName: true })], reason: "Backend 'orders' validates the chain and the name of the backend's TLS certificate." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), withTls('orders', { validateCertificateChain: true, validateCertificateName: true })], reason: "Backend 'orders' validates the chain and the name of the backend's TLS certificate." },
     {
       name: 'both switches true',
       resources: [service, withTls('orders', { validateCertificateChain: true, validateCertificateName: true })],
@@ -28,6 +30,12 @@ ruleTester.run(rule, {
     { name: 'service collected with no backends', resources: [{ ...service, resources: [] }], reason: 'no backends' },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), withTls('orders', { validateCertificateChain: false, validateCertificateName: true })],
+      reason: "Backend 'orders' does not validate the chain of the backend's TLS certificate.",
+      evidence: [{ path: `backends/orders: ${CHAIN}`, actual: false, expected: true }],
+    },
     {
       name: 'chain validation off',
       resources: [service, withTls('orders', { validateCertificateChain: false, validateCertificateName: true })],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-027-backend-authentication.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const service = apimService();
@@ -15,6 +15,8 @@ function httpBackend(name: string, credentials?: unknown): Raw {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), httpBackend('orders', { certificateIds: [CERT_ID], header: {}, query: {} })], reason: "Backend 'orders' authenticates to its backend with a client certificate." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), httpBackend('orders', { certificateIds: [CERT_ID], header: {}, query: {} })], reason: "Backend 'orders' authenticates to its backend with a client certificate." },
     {
       name: 'client certificate by id',
       resources: [service, httpBackend('orders', { certificateIds: [CERT_ID], header: {}, query: {} })],
@@ -37,6 +39,12 @@ ruleTester.run(rule, {
     { name: 'service collected with no backends', resources: [{ ...service, resources: [] }], reason: 'no backends' },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), httpBackend('orders')],
+      reason: "Backend 'orders' calls https://orders.contoso.com without credentials.",
+      evidence: [{ path: 'backends/orders: properties.credentials', actual: undefined, note: 'absent' }],
+    },
     {
       name: 'credentials absent',
       resources: [service, httpBackend('orders')],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-028-key-vault-named-values.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const NAMED_VALUE = 'Microsoft.ApiManagement/service/namedValues';
@@ -16,6 +16,8 @@ const storedSecret = namedValue('db-password', { displayName: 'db-password', val
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), keyVaultValue], reason: "Named value 'backend-key' references a Key Vault secret." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), keyVaultValue], reason: "Named value 'backend-key' references a Key Vault secret." },
     { name: 'secret value referencing Key Vault', resources: [service, keyVaultValue], reason: "Named value 'backend-key' references a Key Vault secret." },
     {
       name: 'plain non-secret value in the default mode (with a note)',
@@ -45,6 +47,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), storedSecret],
+      reason: "Named value 'db-password' is a secret stored in API Management instead of a Key Vault reference.",
+      evidence: [{ path: 'namedValues/db-password: properties.keyVault.secretIdentifier', actual: undefined, note: 'absent — properties.secret is true' }],
+    },
     {
       name: 'secret stored in API Management',
       resources: [service, storedSecret],

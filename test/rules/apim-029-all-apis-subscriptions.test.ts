@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-029-all-apis-subscriptions.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const SUBSCRIPTION = 'Microsoft.ApiManagement/service/subscriptions';
@@ -21,6 +21,8 @@ const productSubscription = subscription('5600b59475ff190048070001', { scope: PR
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), productSubscription], reason: 'is scoped to a product or a single API.' },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), productSubscription], reason: 'is scoped to a product or a single API.' },
     {
       name: 'active subscription scoped to a product',
       resources: [service, productSubscription],
@@ -37,6 +39,12 @@ ruleTester.run(rule, {
     { name: 'subscription without a scope', resources: [service, subscription('odd', { state: 'active' })], reason: 'has no scope' },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), master('active')],
+      reason: "APIM subscription 'master' (Built-in all-access subscription) is active and scoped to all APIs",
+      evidence: [{ path: 'subscriptions/master: properties.state', actual: 'active', expected: 'not active (suspended or cancelled)' }],
+    },
     {
       name: 'built-in all-access subscription active',
       resources: [service, master('active')],

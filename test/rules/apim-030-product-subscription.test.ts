@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-030-product-subscription.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const PRODUCT = 'Microsoft.ApiManagement/service/products';
@@ -15,6 +15,8 @@ function withSubscription(name: string, subscriptionRequired: unknown): Raw {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), withSubscription('orders', true)], reason: "Product 'orders' requires a subscription." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), withSubscription('orders', true)], reason: "Product 'orders' requires a subscription." },
     { name: 'product requires a subscription', resources: [service, withSubscription('orders', true)], reason: "Product 'orders' requires a subscription." },
     { name: 'subscriptionRequired as the string "True"', resources: [service, withSubscription('orders', 'True')] },
     { name: 'service collected with no products', resources: [{ ...service, resources: [] }], reason: 'The service has no products.' },
@@ -29,6 +31,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), withSubscription('starter', false)],
+      reason: "Product 'starter' does not require a subscription",
+      evidence: [{ path: 'products/starter: properties.subscriptionRequired', actual: false, expected: true, note: 'open product' }],
+    },
     {
       name: 'open product (subscriptionRequired false)',
       resources: [service, withSubscription('starter', false)],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-031-product-approval.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const PRODUCT = 'Microsoft.ApiManagement/service/products';
@@ -15,6 +15,8 @@ function withApproval(name: string, approvalRequired: unknown, subscriptionRequi
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), withApproval('orders', true)], reason: "Product 'orders' requires approval of new subscriptions." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), withApproval('orders', true)], reason: "Product 'orders' requires approval of new subscriptions." },
     { name: 'product requires approval', resources: [service, withApproval('orders', true)], reason: "Product 'orders' requires approval of new subscriptions." },
     { name: 'approvalRequired as the string "TRUE"', resources: [service, withApproval('orders', 'TRUE')] },
     { name: 'service collected with no products', resources: [{ ...service, resources: [] }], reason: 'The service has no products.' },
@@ -24,6 +26,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), withApproval('starter', false)],
+      reason: "Product 'starter' does not require approval",
+      evidence: [{ path: 'products/starter: properties.approvalRequired', actual: false, expected: true, note: 'approved automatically' }],
+    },
     {
       name: 'approval not required',
       resources: [service, withApproval('starter', false)],

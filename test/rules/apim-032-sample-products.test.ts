@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-032-sample-products.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const PRODUCT = 'Microsoft.ApiManagement/service/products';
@@ -11,6 +11,8 @@ function product(name: string, properties: Raw | null = { displayName: name, sub
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), product('orders')], reason: "Product 'orders' is not a sample product." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), product('orders')], reason: "Product 'orders' is not a sample product." },
     { name: 'own product', resources: [service, product('orders')], reason: "Product 'orders' is not a sample product." },
     {
       name: 'display name "Starter" on another product name (judged by name)',
@@ -19,6 +21,12 @@ ruleTester.run(rule, {
     { name: 'service collected with no products', resources: [{ ...service, resources: [] }], reason: 'The service has no products.' },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), product('starter')],
+      reason: "Product 'starter' is a sample product that API Management creates with the service.",
+      evidence: [{ path: 'products/starter: name', actual: 'starter' }],
+    },
     {
       name: 'starter product present',
       resources: [service, product('starter')],

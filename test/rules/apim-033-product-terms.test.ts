@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-033-product-terms.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const PRODUCT = 'Microsoft.ApiManagement/service/products';
@@ -16,10 +16,18 @@ function withTerms(name: string, terms: unknown): Raw {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), withTerms('orders', TERMS)], reason: "Product 'orders' has terms of use." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), withTerms('orders', TERMS)], reason: "Product 'orders' has terms of use." },
     { name: 'product with terms', resources: [service, withTerms('orders', TERMS)], reason: "Product 'orders' has terms of use." },
     { name: 'service collected with no products', resources: [{ ...service, resources: [] }], reason: 'The service has no products.' },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), product('orders', { displayName: 'orders', subscriptionRequired: true })],
+      reason: "Product 'orders' has no terms of use.",
+      evidence: [{ path: 'products/orders: properties.terms', actual: undefined, expected: 'terms of use text', note: 'absent' }],
+    },
     {
       name: 'terms absent',
       resources: [service, product('orders', { displayName: 'orders', subscriptionRequired: true })],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-034-product-descriptors.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const PRODUCT = 'Microsoft.ApiManagement/service/products';
@@ -15,6 +15,8 @@ function described(name: string, displayName: unknown, description: unknown): Ra
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), described('orders', 'Orders', 'Order APIs for partners.')], reason: "Product 'orders' has a display name and a description." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), described('orders', 'Orders', 'Order APIs for partners.')], reason: "Product 'orders' has a display name and a description." },
     {
       name: 'display name and description set',
       resources: [service, described('orders', 'Orders', 'Order APIs for partners.')],
@@ -23,6 +25,12 @@ ruleTester.run(rule, {
     { name: 'service collected with no products', resources: [{ ...service, resources: [] }], reason: 'The service has no products.' },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), described('product-A', 'product-A', '')],
+      reason: "Product 'product-A' has no description.",
+      evidence: [{ path: 'products/product-A: properties.description', actual: '', note: 'empty' }],
+    },
     {
       name: 'description empty (PSRule fixture product-A)',
       resources: [service, described('product-A', 'product-A', '')],

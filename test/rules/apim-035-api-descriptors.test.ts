@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-035-api-descriptors.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const API = 'Microsoft.ApiManagement/service/apis';
@@ -15,6 +15,8 @@ function described(name: string, displayName: unknown, description: unknown): Ra
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), described('orders', 'Orders', 'Create and read orders.')], reason: "API 'orders' has a display name and a description." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), described('orders', 'Orders', 'Create and read orders.')], reason: "API 'orders' has a display name and a description." },
     {
       name: 'display name and description set',
       resources: [service, described('orders', 'Orders', 'Create and read orders.')],
@@ -32,6 +34,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), described('api-B', 'api-B', '')],
+      reason: "API 'api-B' has no description.",
+      evidence: [{ path: 'apis/api-B: properties.description', actual: '', note: 'empty' }],
+    },
     {
       name: 'description empty (PSRule fixture apim-B api-B)',
       resources: [service, described('api-B', 'api-B', '')],

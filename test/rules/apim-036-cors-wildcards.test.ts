@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-036-cors-wildcards.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, apimV2Service } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 import { policyFixtures } from './child-fixtures.js';
 
@@ -17,6 +17,8 @@ function document(inbound: string): string {
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), xml('api', document(cors()))], reason: 'has a <cors> policy without wildcards.' },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), xml('api', document(cors()))], reason: 'has a <cors> policy without wildcards.' },
     {
       name: 'API policy with explicit CORS lists',
       resources: [service, xml('api', document(cors()))],
@@ -36,6 +38,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), xml('api', document(cors({ origins: ['*'] })))],
+      reason: "uses the wildcard '*' in <cors> (allowed-origins/origin).",
+      evidence: [{ path: 'apis/orders/policies/policy: properties.value /policies/inbound/cors/allowed-origins/origin', actual: '*' }],
+    },
     {
       name: 'wildcard origin in an API policy',
       resources: [service, xml('api', document(cors({ origins: ['*'] })))],

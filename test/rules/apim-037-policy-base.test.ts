@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-037-policy-base.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, apimV2Service } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 import { policyFixtures } from './child-fixtures.js';
 
@@ -18,6 +18,8 @@ const BASE_SECOND = '<policies><inbound>' + HEADER + '<base /></inbound><backend
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), xml('api', INHERITS)], reason: 'has <base /> in inbound, backend, outbound and on-error.' },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), xml('api', INHERITS)], reason: 'has <base /> in inbound, backend, outbound and on-error.' },
     {
       name: 'API policy with <base /> in all four sections',
       resources: [service, xml('api', INHERITS)],
@@ -43,6 +45,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), xml('api', NO_BASE)],
+      reason: 'does not fully inherit its parent scope',
+      evidence: [{ path: 'apis/orders/policies/policy: properties.value /policies/inbound/base', actual: undefined }],
+    },
     {
       name: 'no <base /> in any section (PSRule fixture api-policy-A)',
       resources: [service, xml('api', NO_BASE)],

@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-038-authenticated-endpoints.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, apimV2Service } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 import { assessmentFixtures } from './child-fixtures.js';
 
@@ -14,6 +14,8 @@ const ORDERS_LIST = 'apis/orders/operations/list-orders';
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), status(ORDERS_GET, 'Healthy')], reason: 'is authenticated according to Defender for APIs.' },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), status(ORDERS_GET, 'Healthy')], reason: 'is authenticated according to Defender for APIs.' },
     {
       name: 'Healthy assessment',
       resources: [service, status(ORDERS_GET, 'Healthy')],
@@ -32,6 +34,12 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), status(ORDERS_GET, 'Unhealthy', { cause: 'UnauthenticatedTraffic' })],
+      reason: 'can be called without authentication according to Defender for APIs.',
+      evidence: [{ path: `${ORDERS_GET}/providers/Microsoft.Security/assessments/${GUID}: properties.status.code`, actual: 'Unhealthy', expected: 'Healthy' }],
+    },
     {
       name: 'Unhealthy assessment names the operation',
       resources: [service, status(ORDERS_GET, 'Unhealthy', { cause: 'UnauthenticatedTraffic' })],

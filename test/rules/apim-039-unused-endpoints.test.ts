@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-039-unused-endpoints.js';
-import { apimService } from '../support/fixtures.js';
+import { apimService, apimV2Service } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 import { assessmentFixtures } from './child-fixtures.js';
 
@@ -17,6 +17,8 @@ const CURRENT = 'apis/orders/operations/get-order';
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), status(CURRENT, 'Healthy')], reason: 'has had traffic in the last 30 days according to Defender for APIs.' },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), status(CURRENT, 'Healthy')], reason: 'has had traffic in the last 30 days according to Defender for APIs.' },
     {
       name: 'Healthy assessment (traffic seen)',
       resources: [service, status(CURRENT, 'Healthy')],
@@ -26,6 +28,12 @@ ruleTester.run(rule, {
     { name: 'status code in upper case "HEALTHY"', resources: [service, status(CURRENT, 'HEALTHY')] },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [apimV2Service('StandardV2'), status(LEGACY, 'Unhealthy')],
+      reason: 'has had no traffic in 30 days according to Defender for APIs',
+      evidence: [{ path: `${LEGACY}/providers/Microsoft.Security/assessments/${GUID}: properties.status.code`, actual: 'Unhealthy', expected: 'Healthy' }],
+    },
     {
       name: 'Unhealthy assessment: no traffic in 30 days',
       resources: [service, status(LEGACY, 'Unhealthy')],

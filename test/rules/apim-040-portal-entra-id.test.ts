@@ -1,5 +1,5 @@
 import rule from '../../src/rules/apim-040-portal-entra-id.js';
-import { apimService, childOf, type Raw } from '../support/fixtures.js';
+import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const service = apimService();
@@ -12,6 +12,8 @@ function provider(name: string, properties: Raw | null = { type: name, clientId:
 
 ruleTester.run(rule, {
   pass: [
+    { name: 'BasicV2 with an Entra ID provider (Basic v2 has Entra integration)', resources: [apimV2Service('BasicV2'), provider('aad')], reason: "the 'aad' identity provider." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), provider('aad')], reason: "the 'aad' identity provider." },
     { name: 'Entra ID provider', resources: [service, provider('aad')], reason: "the 'aad' identity provider." },
     { name: 'Azure AD B2C provider', resources: [service, provider('aadB2C')] },
     { name: 'provider name in other casing ("AADB2C")', resources: [service, provider('AADB2C', { type: 'AadB2c' })] },
@@ -23,6 +25,18 @@ ruleTester.run(rule, {
     },
   ],
   fail: [
+    {
+      name: 'StandardV2: same verdict as a classic tier',
+      resources: [{ ...apimV2Service('StandardV2'), collectedChildren: ['identityProviders'] }],
+      reason: 'The developer portal has no identity provider',
+      evidence: [{ path: 'identityProviders', actual: [], note: 'no identity provider is configured' }],
+    },
+    {
+      name: 'BasicV2 without an identity provider',
+      resources: [{ ...apimV2Service('BasicV2'), collectedChildren: ['identityProviders'] }],
+      reason: 'The developer portal has no identity provider',
+      evidence: [{ path: 'identityProviders', actual: [], note: 'no identity provider is configured' }],
+    },
     {
       name: 'identity providers collected and there are none',
       resources: [{ ...service, collectedChildren: ['identityProviders'] }],

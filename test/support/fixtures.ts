@@ -90,6 +90,14 @@ export function apimService(overrides: ServiceOverrides = {}): Raw {
 }
 
 /**
+ * A service on a v2 tier (BasicV2, StandardV2, PremiumV2): {@link apimService} with that sku, one unit
+ * and no `zones` (v2 services do not list zones per unit). `overrides` change the rest as there.
+ */
+export function apimV2Service(tier: 'BasicV2' | 'StandardV2' | 'PremiumV2', overrides: ServiceOverrides = {}): Raw {
+  return apimService({ sku: { name: tier, capacity: 1 }, zones: null, ...overrides });
+}
+
+/**
  * A child resource under a service, as ARM lists it. `path` is the segment chain below the service,
  * e.g. `apis/orders` or `apis/orders/policies/policy`.
  */

@@ -136,6 +136,19 @@ export function runCase(rule: AnyRule, testCase: BaseCase): RuleResult[] {
 }
 
 /**
+ * The plan for the first failing result on `resources` when the service, as the fix flow re-reads
+ * it, is `reread`: for guards that must plan nothing although a finding exists (e.g. the tier no
+ * longer allows the change). Throws when the rule does not fail on `resources`.
+ */
+export function planAfterReread(rule: AnyRule, resources: readonly Raw[], reread: readonly Raw[], options?: Record<string, unknown>): FixPlan | undefined {
+  const found = prepareCase(rule, { name: 'finding', resources, options });
+  const failing = found.results.find((r) => r.outcome === 'fail');
+  if (failing === undefined) throw new Error(`${rule.meta.id}: the rule does not fail on the finding's resources: ${JSON.stringify(found.results)}`);
+  const current = prepareCase(rule, { name: 're-read', resources: reread, options });
+  return planFixFor(rule, current.service, failing, found.context);
+}
+
+/**
  * Table-driven rule tests in the manner of ESLint's RuleTester: every case is named, checked for
  * duplicates, and asserted on outcome, reason and evidence. Fail cases must name their evidence.
  */

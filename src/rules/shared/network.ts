@@ -1,10 +1,12 @@
 import type { ApimService } from '../../estate/model.js';
+import { v2Tier, type V2Tier } from './sku.js';
 import { quoted } from './text.js';
 import { equalsIgnoreCase, readPath, type PropertyPath } from './values.js';
 
 /**
  * Network isolation as the service row reports it: inbound private endpoint connections
- * (`properties.privateEndpointConnections`) and classic VNet injection (`properties.virtualNetworkType`).
+ * (`properties.privateEndpointConnections`) and VNet injection (`properties.virtualNetworkType`, read
+ * per tier by {@link virtualNetworkMode}).
  * APIM-004, APIM-005 and APIM-006 read both, because the two are alternatives.
  */
 
@@ -67,11 +69,57 @@ export function connectionLabels(connections: readonly EndpointConnection[]): st
   return quoted(connections.map((connection) => connection.label));
 }
 
-/** External or Internal (any casing, trimmed): the classic VNet injection modes; `undefined` when not injected. */
-export function injectionMode(service: ApimService): string | undefined {
+/**
+ * What `properties.virtualNetworkType` means for the service's tier. The value is the same enum on
+ * every tier (None, External, Internal), but on the v2 tiers it names a different feature
+ * (docs/v2-tiers.md, "Telling VNet injection from VNet integration"):
+ *
+ * - `injection`: the service runs in a subnet and inbound traffic follows the VNet mode. Classic tiers
+ *   in External or Internal mode, and Premium v2 with Internal.
+ * - `integration`: outbound VNet integration only; the gateway, management plane and developer portal
+ *   stay public. Standard v2 and Premium v2 with External.
+ * - `unsupported`: a value the tier has no feature for (anything on Basic v2, Internal on Standard v2);
+ *   it isolates nothing.
+ * - `none`: absent, None or an unknown value.
+ */
+export type VirtualNetworkMode =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'injection'; readonly mode: string }
+  | { readonly kind: 'integration'; readonly mode: string; readonly tier: V2Tier }
+  | { readonly kind: 'unsupported'; readonly mode: string; readonly tier: V2Tier };
+
+export function virtualNetworkMode(service: ApimService): VirtualNetworkMode {
   const type = service.properties['virtualNetworkType'];
-  if (typeof type !== 'string') return undefined;
+  if (typeof type !== 'string') return { kind: 'none' };
   const mode = type.trim();
   const lower = mode.toLowerCase();
-  return lower === 'external' || lower === 'internal' ? mode : undefined;
+  if (lower !== 'external' && lower !== 'internal') return { kind: 'none' };
+  const tier = v2Tier(service);
+  if (tier === undefined) return { kind: 'injection', mode };
+  if (tier === 'BasicV2') return { kind: 'unsupported', mode, tier };
+  if (lower === 'external') return { kind: 'integration', mode, tier };
+  return tier === 'PremiumV2' ? { kind: 'injection', mode } : { kind: 'unsupported', mode, tier };
+}
+
+/** External or Internal (as reported) when the service is VNet-injected on its tier; `undefined` otherwise. */
+export function injectionMode(service: ApimService): string | undefined {
+  const found = virtualNetworkMode(service);
+  return found.kind === 'injection' ? found.mode : undefined;
+}
+
+/**
+ * Why a virtualNetworkType that is not injection isolates nothing, for reasons and evidence notes:
+ * "virtualNetworkType "External" on the StandardV2 tier is outbound VNet integration, which leaves the
+ * gateway public". `undefined` when the type is absent or None.
+ */
+export function notInjectedBecause(found: VirtualNetworkMode): string | undefined {
+  if (found.kind === 'integration') {
+    return `virtualNetworkType "${found.mode}" on the ${found.tier} tier is outbound VNet integration, which leaves the gateway public`;
+  }
+  if (found.kind === 'unsupported') {
+    return found.tier === 'BasicV2'
+      ? `virtualNetworkType "${found.mode}" has no effect on the BasicV2 tier, which has neither VNet integration nor injection`
+      : `virtualNetworkType "${found.mode}" has no effect on the ${found.tier} tier, which has no VNet injection`;
+  }
+  return undefined;
 }
