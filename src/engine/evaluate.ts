@@ -1,6 +1,7 @@
 import type { ApimService } from '../estate/model.js';
 import type { AnyRule, RuleContext, Verdict } from '../rules/types.js';
 import type { RuleResult } from '../contracts/results.js';
+import { redactEvidence, redactText } from './redact.js';
 
 /**
  * Runs one rule against one service and turns its verdicts into results. A rule that throws, or a
@@ -41,8 +42,9 @@ export function toResult(rule: AnyRule, service: ApimService, verdict: Verdict):
     outcome: verdict.outcome,
     severity: meta.severity,
     title: meta.title,
-    evidence: verdict.evidence,
-    reason: verdict.reason,
+    // Rules quote ARM JSON; credentials in it never reach a report, a card or a log.
+    evidence: redactEvidence(verdict.evidence),
+    reason: redactText(verdict.reason),
     fix: verdict.outcome === 'fail' ? FIX_BY_KIND[meta.fix] : undefined,
   };
 }

@@ -59,7 +59,7 @@ ruleTester.run(rule, {
     {
       name: 'authorization without a scheme',
       resources: [service, httpBackend('orders', { authorization: { scheme: '', parameter: 'x' } })],
-      evidence: [{ path: 'backends/orders: properties.credentials', actual: { authorization: { scheme: '', parameter: 'x' } } }],
+      evidence: [{ path: 'backends/orders: properties.credentials', actual: { authorization: { scheme: '', parameter: '[redacted]' } } }],
     },
     {
       name: 'mixed backends: only unauthenticated HTTP backends fail',
