@@ -37,3 +37,10 @@ export function premiumOnly(service: ApimService, feature: string): Verdict | un
   }
   return notApplicable(`Service '${service.name}' is on the ${tier} tier; only the Premium tier supports ${feature}.`);
 }
+
+/** The v2 tiers (Learn "API Management v2 tiers"); compared case-insensitively with `sku.name`. */
+export const V2_TIERS: readonly string[] = ['BasicV2', 'StandardV2', 'PremiumV2'];
+
+export function isV2Tier(service: ApimService): boolean {
+  return V2_TIERS.some((tier) => equalsIgnoreCase(service.sku.name, tier));
+}
