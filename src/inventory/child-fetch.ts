@@ -6,8 +6,19 @@ import type { InventorySources } from './sources.js';
 /** The api-version @azure/arm-apimanagement 10 speaks; child shapes in the rules follow it. */
 const APIM_API_VERSION = API_VERSIONS.apiManagement;
 
+/**
+ * A collection read per service: the path below the service and its api-version. `subscription`
+ * collections are listed at the subscription instead, where ARM lists them, and only the items
+ * whose id sits under the service are kept.
+ */
+interface Collection {
+  readonly path: string;
+  readonly apiVersion: string;
+  readonly scope?: 'subscription';
+}
+
 /** Plain collections under the service: kind → path segment and api-version. */
-const COLLECTIONS: Partial<Record<ChildKind, { path: string; apiVersion: string }>> = {
+const COLLECTIONS: Partial<Record<ChildKind, Collection>> = {
   apis: { path: 'apis', apiVersion: APIM_API_VERSION },
   backends: { path: 'backends', apiVersion: APIM_API_VERSION },
   products: { path: 'products', apiVersion: APIM_API_VERSION },
@@ -19,7 +30,9 @@ const COLLECTIONS: Partial<Record<ChildKind, { path: string; apiVersion: string 
   identityProviders: { path: 'identityProviders', apiVersion: APIM_API_VERSION },
   diagnosticSettings: { path: 'providers/Microsoft.Insights/diagnosticSettings', apiVersion: API_VERSIONS.diagnosticSettings },
   apiCollections: { path: 'providers/Microsoft.Security/apiCollections', apiVersion: API_VERSIONS.apiCollections },
-  securityAssessments: { path: 'providers/Microsoft.Security/assessments', apiVersion: API_VERSIONS.securityAssessments },
+  // Assessments_List takes a subscription or management group scope (Microsoft.Security spec
+  // 2021-06-01); Defender writes API assessments on the operations, below the service.
+  securityAssessments: { path: 'providers/Microsoft.Security/assessments', apiVersion: API_VERSIONS.securityAssessments, scope: 'subscription' },
 };
 
 /** Kinds read through ARM per service; autoscale settings come from Resource Graph instead. */
@@ -70,12 +83,13 @@ export async function fetchChildren(
   // Operations and policies hang off APIs (and products), so those lists are read when either is needed.
   const needApis = kinds.has('apis') || kinds.has('apiOperations') || kinds.has('policies');
   const needProducts = kinds.has('products') || kinds.has('policies');
-  for (const [kind, collection] of Object.entries(COLLECTIONS) as [ChildKind, { path: string; apiVersion: string }][]) {
+  for (const [kind, collection] of Object.entries(COLLECTIONS) as [ChildKind, Collection][]) {
     const wanted = kinds.has(kind) || (kind === 'apis' && needApis) || (kind === 'products' && needProducts);
     if (!wanted) continue;
-    const list = await attempt(kind, () => readAll(ctx, `${service.id}/${collection.path}`, collection.apiVersion));
+    const scope = collection.scope === 'subscription' ? `/subscriptions/${service.subscriptionId}` : service.id;
+    const list = await attempt(kind, () => readAll(ctx, `${scope}/${collection.path}`, collection.apiVersion));
     if (list === undefined) continue;
-    items.push(...list);
+    items.push(...(collection.scope === 'subscription' ? list.filter((item) => isBelow(idOf(item), service.id)) : list));
     collected.push(kind);
   }
   const apis = items.filter((item) => typeOf(item) === 'microsoft.apimanagement/service/apis');
@@ -120,6 +134,11 @@ async function readAll(ctx: FetchContext, path: string, apiVersion: string): Pro
     out.push(item);
   }
   return out;
+}
+
+/** Whether `id` names a resource below `scopeId` (ARM ids compare case-insensitively). */
+function isBelow(id: string, scopeId: string): boolean {
+  return id.toLowerCase().startsWith(`${scopeId.toLowerCase()}/`);
 }
 
 function idOf(item: unknown): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApimService } from '../estate/model.js';
 import type { FixPrecondition } from '../contracts/fix-plan.js';
-import { defineRule, evidence, fail, pass } from './define-rule.js';
+import { defineRule, evidence, fail, notApplicable, notChecked, pass } from './define-rule.js';
 import { patchService, precondition, serviceAtRest } from './shared/fix-plans.js';
 import {
   planRegionEdits,
@@ -13,9 +13,9 @@ import {
   type RegionEdit,
   type ServiceRegion,
 } from './shared/regions.js';
-import { isPremium, premiumOnly } from './shared/sku.js';
+import { isPremium, isV2Tier, premiumOnly } from './shared/sku.js';
 import { count, quoted } from './shared/text.js';
-import { equalsIgnoreCase } from './shared/values.js';
+import { equalsIgnoreCase, isFalseFlag, isTrueFlag, readField } from './shared/values.js';
 import type { Evidence, Verdict } from './types.js';
 
 const options = z.object({
@@ -55,8 +55,9 @@ export default defineRule<Options>({
       recommendation:
         'Set zones to ["1", "2", "3"] (or at least two zones) with a unit count of at least the number of zones, for the primary region and for every additional location in a zone-capable region. Services on stv1 must first migrate to stv2.',
       howChecked:
-        'Runs for the Premium tier only. Reads the primary region from location, zones and sku.capacity, and each properties.additionalLocations[i] from its location, zones and sku.capacity. A region counts as zone-capable when it is in the option zoneRedundantRegions (display names or keys, e.g. "East US" or "eastus"), else in the built-in list of the 34 regions of APRL 740f2c1c. In a zone-capable region, zones absent, null or with fewer than 2 entries fails, and sku.capacity smaller than the number of zones fails (an absent capacity fails too: a unit per zone cannot be shown). Regions that do not support zones pass with a note. An additional location that is not an object, or a region without a location, is reported as an error.',
-      notApplicableWhen: 'The service is not on the Premium tier: only Premium (classic) supports availability zones.',
+        'Standard v2 and Premium v2: reads properties.zoneRedundant (api-version 2025-03-01-preview and later); true passes, false fails (no fix is planned: zone redundancy of a v2 service is chosen only at creation), absent or any other value is not checked, because zone redundancy cannot be shown (zones and units are not read on the v2 tiers). Premium (classic): reads the primary region from location, zones and sku.capacity, and each properties.additionalLocations[i] from its location, zones and sku.capacity. A region counts as zone-capable when it is in the option zoneRedundantRegions (display names or keys, e.g. "East US" or "eastus"), else in the built-in list in src/rules/data/zone-regions.json (its source and asOf fields say where it comes from and when; scripts/refresh-zone-regions.ts rebuilds it from the zoneMappings of az provider show -n Microsoft.ApiManagement --expand "resourceTypes/zoneMappings"). In a zone-capable region, zones absent, null or with fewer than 2 entries fails (absent zones may mean automatic, best-effort zone support, which ARM does not show, so redundancy cannot be verified), and sku.capacity smaller than the number of zones fails (an absent capacity fails too: a unit per zone cannot be shown). Regions that do not support zones pass with a note. An additional location that is not an object, or a region without a location, is reported as an error.',
+      notApplicableWhen:
+        'The service is on a tier without availability zones: Developer, Basic, Standard, Consumption or Basic v2. Premium (classic), Standard v2 and Premium v2 are judged (Learn: "Enable availability zone support on Azure API Management instances", APPLIES TO Premium | Standard v2 | Premium v2).',
       examples: [
         {
           title: 'Azure CLI (primary region: three zones, three units)',
@@ -90,7 +91,7 @@ export default defineRule<Options>({
         },
       ],
       notes:
-        'The fix is guarded: it needs the Premium tier, platform stv2 and a region with zone support; VNet-injected classic services may need a Standard public IP address (publicIpAddressId). Adding units costs money and the update runs for a long time; moving to zones changes the underlying infrastructure. properties.additionalLocations is replaced as a whole by a PATCH, so resend every entry. The built-in region list is a snapshot: set zoneRedundantRegions from the provider metadata (zoneMappings of GET /providers/Microsoft.ApiManagement) when a region is missing. Newer Premium instances and newly added locations in supported regions get automatic zone support when no zones are specified; ARM then returns no zones, so this rule cannot tell automatic zone support from none and fails the region — check the portal and exempt the finding, or pin the zones explicitly. Azure Policy 42daa904 (preview) flags every non-Premium service instead of skipping it. PSRule\'s test expects apim-J to fail although every region has three zones and three units; this rule passes it.',
+        'The fix is guarded: it needs the Premium tier, platform stv2 and a region with zone support; VNet-injected classic services may need a Standard public IP address (publicIpAddressId). Adding units costs money and the update runs for a long time; moving to zones changes the underlying infrastructure. properties.additionalLocations is replaced as a whole by a PATCH, so resend every entry. The built-in region list is a snapshot with a date: rebuild it with scripts/refresh-zone-regions.ts, or set zoneRedundantRegions, when a region is missing. Learn says that new Premium instances and newly added locations in a supported region get automatic availability zone support when no zones are specified, with a best-effort spread of the units over zones and no way to tell which zones hold them; ARM then returns no zones. Best effort is not a guarantee, and an older service without zones looks the same, so this rule fails the region with a note saying that redundancy cannot be verified — pin the zones explicitly (the recommended fix), or exempt the finding. On Standard v2 and Premium v2, zone redundancy is fixed at creation; a service that is not zone redundant has to be recreated, so no fix is planned, and properties.zoneRedundant is only returned from api-version 2025-03-01-preview (the inventory reads 2024-05-01), so such services are often not checked. Azure Policy 42daa904 (preview) flags every non-Premium service instead of skipping it. PSRule\'s test expects apim-J to fail although every region has three zones and three units; this rule passes it.',
       links: [
         { title: 'Availability zone support for Azure API Management', url: 'https://learn.microsoft.com/azure/reliability/reliability-api-management' },
         { title: 'Deploy an Azure API Management instance to multiple Azure regions', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-deploy-multi-region' },
@@ -101,6 +102,7 @@ export default defineRule<Options>({
   },
   options,
   evaluate(service, { options: { zoneRedundantRegions } }) {
+    if (isV2Tier(service)) return judgeV2(service);
     const notPremium = premiumOnly(service, 'zone redundancy');
     if (notPremium) return notPremium;
     const zoneRegions = zoneRegionKeys(zoneRedundantRegions);
@@ -135,6 +137,7 @@ export default defineRule<Options>({
     );
   },
   planFix(service, result, { options: { zoneRedundantRegions } }) {
+    // v2 tiers choose zone redundancy only at creation: there is nothing to PATCH.
     if (!isPremium(service)) return undefined;
     const zoneRegions = zoneRegionKeys(zoneRedundantRegions);
     const edits: RegionEdit[] = [];
@@ -168,6 +171,39 @@ export default defineRule<Options>({
     };
   },
 });
+
+/**
+ * Learn ("Enable availability zone support", "Reliability in API Management"): new Premium instances
+ * and new locations in a zone-capable region get automatic availability zone support when no zones
+ * are given, and the platform makes a best-effort attempt to spread the units over zones, with no way
+ * to tell which. Best effort is not a guarantee and ARM then shows no zones, exactly as for a service
+ * without zone support, so an absent zones list fails: redundancy cannot be shown.
+ */
+const AUTOMATIC_ZONES_NOTE =
+  'absent (null or missing) — API Management may spread the units over zones automatically (best effort, per Learn) but ARM does not show it, so zone redundancy cannot be verified; pin the zones explicitly';
+
+/** Learn: the v2 tiers without availability zones (Basic v2); Standard v2 and Premium v2 have them. */
+function judgeV2(service: ApimService): Verdict {
+  const tier = service.sku.name ?? '';
+  if (equalsIgnoreCase(tier, 'BasicV2')) {
+    return notApplicable(`Service '${service.name}' is on the ${tier} tier, which has no availability zones.`);
+  }
+  const path = 'properties.zoneRedundant';
+  const value = readField(service.properties, 'zoneRedundant');
+  if (isTrueFlag(value)) {
+    return pass(`Service '${service.name}' (${tier}) was created zone redundant (properties.zoneRedundant is true).`, [evidence(path, value, true)]);
+  }
+  if (isFalseFlag(value)) {
+    return fail(
+      `Service '${service.name}' (${tier}) is not zone redundant (properties.zoneRedundant is false); on the v2 tiers zone redundancy can only be chosen when the service is created.`,
+      [evidence(path, value, true, 'no fix planned: a v2 service cannot be made zone redundant after creation; create a zone-redundant service and move the configuration')],
+    );
+  }
+  const shown = value === undefined || value === null ? 'absent' : `${JSON.stringify(value)}, which is neither true nor false`;
+  return notChecked(
+    `Service '${service.name}' (${tier}): properties.zoneRedundant is ${shown}, so zone redundancy cannot be shown (the property exists from api-version 2025-03-01-preview; zones and units are not read on the v2 tiers).`,
+  );
+}
 
 const ALL_ZONES: readonly string[] = ['1', '2', '3'];
 
@@ -235,8 +271,8 @@ function judgeRegion(region: ServiceRegion, zoneRegions: ReadonlySet<string>): R
   const problems: Evidence[] = [];
   const reasons: string[] = [];
   if (zones === undefined) {
-    problems.push(evidence(region.paths.zones, undefined, 'at least 2 zones', 'absent (null or missing) — no zones are configured'));
-    reasons.push('no zones');
+    problems.push(evidence(region.paths.zones, undefined, 'at least 2 zones', AUTOMATIC_ZONES_NOTE));
+    reasons.push('no zones shown; automatic zone support, if any, cannot be verified');
   } else if (zones.length < 2) {
     problems.push(evidence(region.paths.zones, zones, 'at least 2 zones', zones.length === 0 ? 'empty — no zone redundancy' : 'one zone is zonal, not zone redundant'));
     reasons.push(zones.length === 0 ? 'no zones' : `only zone ${zones.join('')}`);

@@ -109,7 +109,7 @@ export default defineRule<Options>({
     fix: 'safe',
     sources: {
       azqr: ['apim-001'],
-      azurePolicy: ['567c93f7-3661-494f-a30f-0a94d9bfebf8'],
+      azurePolicy: ['567c93f7-3661-494f-a30f-0a94d9bfebf8', '187242f4-89c6-4c43-9a4e-188c0efacc5f'],
       mcsb: ['LT-4'],
     },
     docs: {
@@ -152,9 +152,13 @@ export default defineRule<Options>({
         },
       ],
       notes:
-        'Safe fix, but only with a configured destination: the auditor must be told which workspace, storage account or event hub to use; it does not create one. The change affects no API traffic; its cost is log ingestion and retention (allLogs on a busy gateway can be large — "audit" is the smaller choice). A service allows at most five diagnostic settings. Logs that Application Insights or Azure Monitor diagnostics (Microsoft.ApiManagement/service/diagnostics) collect are a different feature and are not counted here.',
+        'Safe fix, but only with a configured destination: the auditor must be told which workspace, storage account or event hub to use; it does not create one. The change affects no API traffic; its cost is log ingestion and retention (allLogs on a busy gateway can be large — "audit" is the smaller choice). A service allows at most five diagnostic settings. Azure Policy 187242f4 ("Resource logs should be enabled for Audit on supported resources", AuditIfNotExists, microsoft.apimanagement/service in its default resource types) asks for an enabled log entry with categoryGroup audit or allLogs but no destination; this rule also requires a destination and also accepts the GatewayLogs category. Logs that Application Insights or Azure Monitor diagnostics (Microsoft.ApiManagement/service/diagnostics) collect are a different feature and are not counted here.',
       links: [
         { title: 'Monitor API Management', url: 'https://learn.microsoft.com/azure/api-management/monitor-api-management' },
+        {
+          title: 'Azure Policy 187242f4: Resource logs should be enabled for Audit on supported resources',
+          url: 'https://github.com/Azure/azure-policy/blob/master/built-in-policies/policyDefinitions/Monitoring/DiagnosticSettingsExistsAudit_Audit.json',
+        },
         { title: 'Diagnostic settings in Azure Monitor', url: 'https://learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings' },
         { title: 'Diagnostic Settings - Create Or Update (REST API)', url: 'https://learn.microsoft.com/rest/api/monitor/diagnostic-settings/create-or-update' },
       ],

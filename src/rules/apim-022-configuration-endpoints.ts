@@ -2,23 +2,34 @@ import type { ChildResource } from '../estate/model.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { childPath, childSubject, judgeChildren } from './shared/children.js';
-import { change, findingChild, patchChild } from './shared/fix-plans.js';
-import { isConsumption } from './shared/sku.js';
+import { change, findingChild, patchChild, precondition } from './shared/fix-plans.js';
+import { isConsumption, isV2Tier } from './shared/sku.js';
 import { isFalseFlag, isTrueFlag } from './shared/values.js';
 
-/** The tenant access entries this rule judges (lower-cased ARM names), with what each endpoint is. */
+/**
+ * What each known tenant access entry (lower-cased ARM name) switches on. Every entry is judged, as
+ * the catalog and Azure Policy b741306c/df73bd95 do (endpoint types Management, Git and Gateway
+ * Configuration); an entry not listed here is still judged and named by its ARM name.
+ */
 const ENDPOINTS: Readonly<Record<string, string>> = {
   access: 'the direct management REST API endpoint',
   gitaccess: 'the Git configuration repository endpoint',
+  gatewayaccess: 'the self-hosted gateway configuration endpoint',
 };
 
+/**
+ * Self-hosted gateways may depend on gatewayAccess and the audit does not read them, so a plan to
+ * disable it carries a precondition that is never met automatically: a person confirms first.
+ */
+const GATEWAY_ACCESS = 'gatewayaccess';
+
+function endpointOf(entry: ChildResource): string {
+  const name = entry.name.trim().toLowerCase();
+  return ENDPOINTS[name] ?? `the configuration endpoint '${entry.name}'`;
+}
+
 function judgeEndpoint(entry: ChildResource): Verdict {
-  const endpoint = ENDPOINTS[entry.name.trim().toLowerCase()];
-  if (endpoint === undefined) {
-    return notApplicable(
-      `${childSubject(entry)} is not the direct management (access) or Git (gitAccess) endpoint; this rule does not judge it.`,
-    );
-  }
+  const endpoint = endpointOf(entry);
   const path = `${childPath(entry)}: properties.enabled`;
   const enabled = entry.properties['enabled'];
   if (enabled === undefined || enabled === null) {
@@ -36,7 +47,7 @@ function judgeEndpoint(entry: ChildResource): Verdict {
 export default defineRule({
   meta: {
     id: 'APIM-022',
-    title: 'Direct management and Git configuration endpoints are disabled',
+    title: 'Direct management, Git and gateway configuration endpoints are disabled',
     severity: 'medium',
     category: 'network',
     pillar: 'security',
@@ -50,22 +61,22 @@ export default defineRule({
       ],
     },
     docs: {
-      synopsis: 'The legacy direct management REST API and the Git configuration endpoint of the service are switched off.',
+      synopsis: 'The legacy direct management REST API, the Git configuration endpoint and the self-hosted gateway configuration endpoint of the service are switched off.',
       description:
-        'Classic API Management tiers expose two configuration endpoints next to Azure Resource Manager: the direct management REST API ({name}.management.azure-api.net) and the Git configuration repository ({name}.scm.azure-api.net). Both authenticate with shared access keys or tokens of the service rather than Microsoft Entra ID, so callers are not governed by Azure RBAC or Conditional Access, and anyone holding a key can change APIs, policies, users and secrets. When nobody uses them, they are attack surface only.',
+        'Classic API Management tiers expose configuration endpoints next to Azure Resource Manager: the direct management REST API ({name}.management.azure-api.net), the Git configuration repository ({name}.scm.azure-api.net) and the self-hosted gateway configuration endpoint. They authenticate with shared access keys or tokens of the service rather than Microsoft Entra ID, so callers are not governed by Azure RBAC or Conditional Access, and anyone holding a key can change APIs, policies, users and secrets. When nobody uses them, they are attack surface only.',
       recommendation:
-        'Manage the service only through Azure Resource Manager (portal, CLI, Bicep, Terraform, APIOps) and set properties.enabled to false on the tenant access entries access and gitAccess.',
+        'Manage the service only through Azure Resource Manager (portal, CLI, Bicep, Terraform, APIOps) and set properties.enabled to false on every tenant access entry (access, gitAccess and, once no self-hosted gateway uses it, gatewayAccess).',
       howChecked:
-        'Reads the tenant access entries (Microsoft.ApiManagement/service/tenant) named access and gitAccess (any casing). properties.enabled true (JSON boolean or "true" in any casing) fails the entry, false passes. An entry without properties.enabled is not evaluated and its verdict says so. Other entries (such as gatewayAccess, the self-hosted gateway configuration endpoint) are reported as not applicable. A service whose tenant access list is collected but empty passes.',
+        'Reads every tenant access entry (Microsoft.ApiManagement/service/tenant): access, gitAccess, gatewayAccess and any other the service lists, as the catalog and Azure Policy b741306c / df73bd95 (endpoint types Management, Git and Gateway Configuration) do. properties.enabled true (JSON boolean or "true" in any casing) fails the entry with its own evidence, false passes. An entry without properties.enabled, or with a value that is neither true nor false, is not evaluated and its verdict says so. A service whose tenant access list is collected but empty passes.',
       notApplicableWhen:
-        'The service is on the Consumption tier (which has neither endpoint), or the tenant access entries were not collected (they are read from ARM by a deep audit).',
+        'The service is on the Consumption tier or a v2 tier (Basic v2, Standard v2, Premium v2), which have neither direct management API access nor Git configuration (Learn: API Management v2 tiers, "currently unavailable" features). When the tenant access entries were not collected (they are read from ARM by a deep audit) the result is not checked.',
       examples: [
         {
           title: 'Azure CLI',
           language: 'bash',
           code: [
             'base="https://management.azure.com/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<name>"',
-            'for access in access gitAccess; do',
+            'for access in access gitAccess gatewayAccess; do',
             '  az rest --method patch --headers "If-Match=*" --url "$base/tenant/$access?api-version=2024-05-01" \\',
             '    --body \'{"properties":{"enabled":false}}\'',
             'done',
@@ -87,7 +98,7 @@ export default defineRule({
         },
       ],
       notes:
-        'Safe fix: disabling changes no API traffic. Only tools that still call the direct management REST API with SAS tokens, or that push configuration through the Git repository, stop working; move them to Azure Resource Manager first. The gatewayAccess entry (self-hosted gateway configuration endpoint, covered by Azure Policy df73bd95 with endpointType "Gateway Configuration") is left alone: self-hosted gateways may depend on it, so switching it off is not a safe automatic change.',
+        'Safe fix for access and gitAccess: disabling changes no API traffic. Only tools that still call the direct management REST API with SAS tokens, or that push configuration through the Git repository, stop working; move them to Azure Resource Manager first. An enabled gatewayAccess entry (self-hosted gateway configuration endpoint, Azure Policy df73bd95 endpointType "Gateway Configuration", also disabled by DINE 7ca8c8ac) fails too; its fix plan carries a precondition that is never met automatically, because self-hosted gateways may depend on it and the audit does not read them: confirm that none does first.',
       links: [
         { title: 'Tenant Access (REST API)', url: 'https://learn.microsoft.com/rest/api/apimanagement/tenant-access' },
         { title: 'Save and configure your API Management service configuration using Git', url: 'https://learn.microsoft.com/azure/api-management/api-management-configuration-repository-git' },
@@ -99,23 +110,38 @@ export default defineRule({
     if (isConsumption(service)) {
       return notApplicable('Consumption tier has no direct management or Git configuration endpoint.');
     }
+    if (isV2Tier(service)) {
+      return notApplicable(
+        `Service '${service.name}' is on the ${service.sku.name ?? ''} tier; the v2 tiers have no direct management API access and no Git configuration endpoint.`,
+      );
+    }
     return judgeChildren(service, 'tenantAccess', judgeEndpoint, {
       none: 'The service reports no tenant access entries, so no configuration endpoint is reported as enabled.',
     });
   },
   planFix(service, result) {
     const entry = findingChild(service, 'tenantAccess', result.resourceId);
-    if (entry === undefined || isConsumption(service)) return undefined;
-    const endpoint = ENDPOINTS[entry.name.trim().toLowerCase()];
+    if (entry === undefined || isConsumption(service) || isV2Tier(service)) return undefined;
+    const endpoint = endpointOf(entry);
     const enabled = entry.properties['enabled'];
-    if (endpoint === undefined || !isTrueFlag(enabled)) return undefined;
+    if (!isTrueFlag(enabled)) return undefined;
+    const key = entry.name.trim().toLowerCase();
     return {
       resourceId: result.resourceId,
       summary: `Disable ${endpoint} of service '${service.name}' (${childPath(entry)}).`,
       request: patchChild(entry, { properties: { enabled: false } }),
       changes: [change(`${childPath(entry)}: properties.enabled`, enabled, false)],
-      preconditions: [],
-      blastRadius: BLAST_RADIUS[entry.name.trim().toLowerCase()] ?? 'Tools that use this endpoint stop working.',
+      preconditions:
+        key === GATEWAY_ACCESS
+          ? [
+              precondition(
+                'No self-hosted gateway depends on the gateway configuration endpoint',
+                false,
+                'The audit does not read self-hosted gateways; confirm that none of them fetches its configuration through this endpoint before disabling it.',
+              ),
+            ]
+          : [],
+      blastRadius: BLAST_RADIUS[key] ?? 'Tools that use this endpoint stop working.',
     };
   },
 });
@@ -123,4 +149,5 @@ export default defineRule({
 const BLAST_RADIUS: Readonly<Record<string, string>> = {
   access: 'Scripts and tools that call the legacy direct management REST API (SAS-token authenticated) stop working; the Azure Resource Manager API is unaffected.',
   gitaccess: 'Saving or deploying the service configuration through the Git repository stops working; the Azure Resource Manager API is unaffected.',
+  gatewayaccess: 'Self-hosted gateways that fetch their configuration through this endpoint stop receiving configuration updates; API traffic through the managed gateway is unaffected.',
 };

@@ -2,12 +2,13 @@ import type { ApimService, ChildResource } from '../estate/model.js';
 import type { FixPrecondition } from '../contracts/fix-plan.js';
 import type { Verdict } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { developerPortalDisabled } from './shared/developer-portal.js';
 import { childPath, childSubject, judgeChildren } from './shared/children.js';
 import { change, findingChild, patchChild, precondition } from './shared/fix-plans.js';
 import { isEntra } from './shared/identity-providers.js';
 import { quoted } from './shared/text.js';
 import { isConsumption } from './shared/sku.js';
-import { equalsIgnoreCase, isFalseFlag } from './shared/values.js';
+import { isFalseFlag } from './shared/values.js';
 
 function judgeConfig(config: ChildResource): Verdict {
   const path = `${childPath(config)}: properties.enableBasicAuth`;
@@ -82,9 +83,8 @@ export default defineRule({
   },
   evaluate(service) {
     if (isConsumption(service)) return notApplicable('Consumption tier has no developer portal.');
-    if (equalsIgnoreCase(service.properties['developerPortalStatus'], 'Disabled')) {
-      return notApplicable('The developer portal is disabled (properties.developerPortalStatus is "Disabled"), so nobody can sign in to it.');
-    }
+    const portalOff = developerPortalDisabled(service, 'username and password sign-in');
+    if (portalOff) return portalOff;
     return judgeChildren(service, 'portalConfigs', judgeConfig, {
       none: 'The service reports no developer portal configuration, so no username and password sign-in is configured.',
     });

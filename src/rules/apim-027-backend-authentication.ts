@@ -5,7 +5,7 @@ import { childPath, childSubject, judgeChildren } from './shared/children.js';
 import { equalsIgnoreCase, isBlank, readPath } from './shared/values.js';
 
 const EXPECTED =
-  'a client certificate (certificate[] or certificateIds[]), an authorization scheme, a header or query credential, or a managed identity';
+  'a client certificate (certificate[] or certificateIds[]), an authorization scheme with a parameter, a header or query credential with a value, or a managed identity';
 
 /** A value for a sentence: strings as they are, anything else as JSON. */
 function text(value: unknown): string {
@@ -20,20 +20,46 @@ function isNonEmptyMap(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0;
 }
 
-/** The kinds of credential a backend carries, in the words used in reasons. */
-function credentialKinds(credentials: unknown): string[] {
-  const kinds: string[] = [];
-  if (isNonEmptyList(readPath(credentials, 'certificate')) || isNonEmptyList(readPath(credentials, 'certificateIds'))) {
-    kinds.push('a client certificate');
+/**
+ * What a backend's credentials hold, by kind only: names of headers and query parameters and the
+ * authorization scheme, never a value (they are secrets). `sent` are credentials the gateway sends;
+ * `empty` are entries that send nothing (a scheme without a parameter, a header without values).
+ */
+interface CredentialKinds {
+  readonly sent: string[];
+  readonly empty: string[];
+}
+
+function credentialKinds(credentials: unknown): CredentialKinds {
+  const sent: string[] = [];
+  const empty: string[] = [];
+  if (isNonEmptyList(readPath(credentials, 'certificate'))) sent.push('client certificate (certificate[])');
+  if (isNonEmptyList(readPath(credentials, 'certificateIds'))) sent.push('client certificate (certificateIds[])');
+  const scheme = readPath(credentials, 'authorization.scheme');
+  const parameter = readPath(credentials, 'authorization.parameter');
+  if (!isBlank(scheme)) {
+    // Azure Policy c15dcc82 needs both: a scheme without a parameter sends no credential.
+    if (isBlank(parameter)) empty.push(`authorization scheme ${text(scheme)} without a parameter`);
+    else sent.push(`authorization scheme ${text(scheme)}`);
+  } else if (!isBlank(parameter)) {
+    empty.push('authorization parameter without a scheme');
   }
-  if (!isBlank(readPath(credentials, 'authorization.scheme'))) kinds.push('an authorization header');
-  if (isNonEmptyMap(readPath(credentials, 'header'))) kinds.push('header credentials');
-  if (isNonEmptyMap(readPath(credentials, 'query'))) kinds.push('query credentials');
+  namedValues(readPath(credentials, 'header'), 'header', sent, empty);
+  namedValues(readPath(credentials, 'query'), 'query parameter', sent, empty);
   const identity = readPath(credentials, 'managedIdentity');
   if (isNonEmptyMap(identity) || identity === true || (typeof identity === 'string' && !isBlank(identity))) {
-    kinds.push('a managed identity');
+    sent.push('managed identity');
   }
-  return kinds;
+  return { sent, empty };
+}
+
+/** Header or query entries (`{ name: [values] }`): an entry counts only when it has a non-blank value. */
+function namedValues(map: unknown, label: string, sent: string[], empty: string[]): void {
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) return;
+  for (const [name, values] of Object.entries(map)) {
+    const hasValue = Array.isArray(values) ? isNonEmptyList(values) : !isBlank(values);
+    (hasValue ? sent : empty).push(hasValue ? `${label} ${name}` : `${label} ${name} without a value`);
+  }
 }
 
 function judgeBackend(backend: ChildResource): Verdict {
@@ -54,14 +80,20 @@ function judgeBackend(backend: ChildResource): Verdict {
   }
   const path = `${childPath(backend)}: properties.credentials`;
   const credentials = props['credentials'];
-  const kinds = credentialKinds(credentials);
-  if (kinds.length === 0) {
-    const absent = credentials === undefined || credentials === null;
+  if (credentials === undefined || credentials === null) {
     return fail(`${childSubject(backend)} calls ${text(props['url'])} without credentials.`, [
-      absent ? evidence(path, undefined, EXPECTED, 'absent — the gateway sends no credentials to the backend') : evidence(path, credentials, EXPECTED),
+      evidence(path, undefined, EXPECTED, 'absent — the gateway sends no credentials to the backend'),
     ]);
   }
-  return pass(`${childSubject(backend)} authenticates to its backend with ${kinds.join(', ')}.`, [evidence(path, credentials, EXPECTED)]);
+  const { sent, empty } = credentialKinds(credentials);
+  if (sent.length === 0) {
+    const reason =
+      empty.length === 0
+        ? `${childSubject(backend)} calls ${text(props['url'])} without credentials.`
+        : `${childSubject(backend)} calls ${text(props['url'])} without credentials: ${empty.join(', ')} sends nothing.`;
+    return fail(reason, [evidence(path, empty, EXPECTED, empty.length === 0 ? 'no credential of any kind is set' : 'entries without a value send nothing to the backend')]);
+  }
+  return pass(`${childSubject(backend)} authenticates to its backend with ${sent.join(', ')}.`, [evidence(path, sent, EXPECTED)]);
 }
 
 export default defineRule({
@@ -83,7 +115,7 @@ export default defineRule({
       recommendation:
         'Configure credentials on each HTTP backend entity — preferably a managed identity or a client certificate stored in Key Vault — and make the backend reject calls without them. Keep secrets in Key Vault-backed named values rather than inline.',
       howChecked:
-        'Reads each backend (Microsoft.ApiManagement/service/backends) with properties.protocol "http" (any casing; the backend type, not the URL scheme) and a properties.url. It passes when properties.credentials has a non-empty certificate[] or certificateIds[], an authorization.scheme, a non-empty header or query map, or a managedIdentity entry; otherwise it fails (absent credentials count as none). Azure Policy c15dcc82 recognises only certificates and the authorization header; managed-identity credentials are treated as compliant here to avoid its open false positive (azure-policy#1539), and header/query credentials count too. A service without backends passes.',
+        'Reads each backend (Microsoft.ApiManagement/service/backends) with properties.protocol "http" (any casing; the backend type, not the URL scheme) and a properties.url. It passes when properties.credentials has a non-empty certificate[] or certificateIds[], an authorization.scheme together with a non-blank authorization.parameter, a header or query entry with at least one non-blank value, or a managedIdentity entry; otherwise it fails (absent credentials count as none). An authorization scheme without a parameter, a parameter without a scheme, and header or query entries with an empty value list send nothing, so they do not count (Azure Policy c15dcc82 likewise requires both scheme and parameter). Evidence lists credential kinds only (certificate lists, the authorization scheme, header and query parameter names), never their values. Azure Policy c15dcc82 recognises only certificates and the authorization header; managed-identity credentials are treated as compliant here to avoid its open false positive (azure-policy#1539), and header/query credentials count too. A service without backends passes.',
       notApplicableWhen:
         'The backends were not collected (a deep audit reads them from ARM); a backend is a Service Fabric backend (properties.properties.serviceFabricCluster), uses another protocol (soap), reports no protocol, or has no URL (load-balanced pools).',
       examples: [

@@ -21,9 +21,9 @@ export default defineRule({
       recommendation:
         'For each flagged operation, require a subscription key (product or API subscriptionRequired) and, better, validate a token with validate-jwt or validate-azure-ad-token, or require client certificates. If the operation is public by design, record an exemption with the reason.',
       howChecked:
-        `Reads the Microsoft.Security/assessments resources named ${UNAUTHENTICATED_ENDPOINTS_ASSESSMENT} (case-insensitive) whose ids sit under the service (Defender writes one per API operation: …/apis/{api}/operations/{op}/providers/Microsoft.Security/assessments/{name}). properties.status.code Healthy or NotApplicable passes, Unhealthy fails and names the operation (from properties.resourceDetails.id, else the id), any other or absent code is an error. Other assessments are ignored.`,
+        `Source: Assessments_List (GET /subscriptions/{id}/providers/Microsoft.Security/assessments, api-version 2021-06-01; the Microsoft.Security REST spec takes a subscription or management group scope, not a resource), read by a deep audit, keeping the assessments whose id is below the service; Azure Policy 8ac833bd audits the same assessment as an extension resource of Microsoft.ApiManagement/service/apis/operations. Judges the assessments named ${UNAUTHENTICATED_ENDPOINTS_ASSESSMENT} (case-insensitive), one per API operation (…/apis/{api}/operations/{op}/providers/Microsoft.Security/assessments/{name}), and names the operation from properties.resourceDetails.id (ARG writes Id; an apiCollections id names the API), else from the assessment id. properties.status.code Healthy passes, Unhealthy fails, NotApplicable ("Assessment for this resource did not happen", REST spec) is not applicable for that operation rather than a pass, and any other or absent code is an error. Other assessments are ignored.`,
       notApplicableWhen:
-        'Defender for Cloud assessments were not collected (they are in the ARG securityresources table, not in resources), or the service has no assessment of this name: the recommendation requires the Defender for APIs plan and APIs onboarded to it.',
+        'The service has no assessment of this name (the recommendation requires the Defender for APIs plan and APIs onboarded to it), or Defender reports an operation as NotApplicable (not assessed). When the assessments were not collected (a deep audit lists them at the subscription scope; they are in the ARG securityresources table, not in resources) the result is not checked.',
       examples: [
         {
           title: 'Azure CLI: list the assessments (Azure Resource Graph)',
@@ -54,7 +54,7 @@ export default defineRule({
         },
       ],
       notes:
-        'Manual: adding authentication breaks callers that do not yet send credentials; coordinate with them. The finding is based on observed traffic, so an operation nobody called recently may be reported Healthy or NotApplicable, and fixes show up only after Defender re-assesses (up to a day). Azure Policy 8ac833bd (AuditIfNotExists) reports a missing assessment as non-compliant; this rule reports it as not applicable, because without Defender for APIs there is nothing to read.',
+        'Manual: adding authentication breaks callers that do not yet send credentials; coordinate with them. The finding is based on observed traffic, so an operation nobody called recently may be reported Healthy or NotApplicable, and fixes show up only after Defender re-assesses (up to a day). Azure Policy 8ac833bd (AuditIfNotExists) reports a missing assessment as non-compliant and a NotApplicable one as compliant; this rule reports both as not applicable, because without an assessment there is nothing to read, and an operation Defender did not assess is not shown to be healthy.',
       links: [
         { title: 'Protect your APIs with Defender for APIs', url: 'https://learn.microsoft.com/azure/defender-for-cloud/defender-for-apis-deploy' },
         { title: 'Security recommendations for APIs (Defender for Cloud)', url: 'https://learn.microsoft.com/azure/defender-for-cloud/recommendations-reference-api' },

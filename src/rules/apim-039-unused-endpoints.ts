@@ -21,9 +21,9 @@ export default defineRule({
       recommendation:
         'Confirm with the API owner that the operation is no longer needed (check gateway logs beyond 30 days for periodic callers), then remove the operation or the whole API, or at least remove it from its products. Keep it only with an exemption that names the owner and the reason.',
       howChecked:
-        `Reads the Microsoft.Security/assessments resources named ${UNUSED_ENDPOINTS_ASSESSMENT} (case-insensitive) whose ids sit under the service (one per API operation: …/apis/{api}/operations/{op}/providers/Microsoft.Security/assessments/{name}). properties.status.code Healthy or NotApplicable passes, Unhealthy (no traffic in 30 days) fails and names the operation (from properties.resourceDetails.id, else the id), any other or absent code is an error. Other assessments are ignored.`,
+        `Source: Assessments_List (GET /subscriptions/{id}/providers/Microsoft.Security/assessments, api-version 2021-06-01; the Microsoft.Security REST spec takes a subscription or management group scope, not a resource), read by a deep audit, keeping the assessments whose id is below the service; Azure Policy c8acafaf audits the same assessment as an extension resource of Microsoft.ApiManagement/service/apis/operations. Judges the assessments named ${UNUSED_ENDPOINTS_ASSESSMENT} (case-insensitive), one per API operation (…/apis/{api}/operations/{op}/providers/Microsoft.Security/assessments/{name}), and names the operation from properties.resourceDetails.id (ARG writes Id; an apiCollections id names the API), else from the assessment id. properties.status.code Healthy passes, Unhealthy (no traffic in 30 days) fails, NotApplicable ("Assessment for this resource did not happen", REST spec) is not applicable for that operation rather than a pass, and any other or absent code is an error. Other assessments are ignored.`,
       notApplicableWhen:
-        'Defender for Cloud assessments were not collected (they are in the ARG securityresources table, not in resources), or the service has no assessment of this name: the recommendation requires the Defender for APIs plan and APIs onboarded to it.',
+        'The service has no assessment of this name (the recommendation requires the Defender for APIs plan and APIs onboarded to it), or Defender reports an operation as NotApplicable (not assessed). When the assessments were not collected (a deep audit lists them at the subscription scope; they are in the ARG securityresources table, not in resources) the result is not checked.',
       examples: [
         {
           title: 'Azure CLI: list unused operations (Azure Resource Graph), then delete one',
@@ -39,7 +39,7 @@ export default defineRule({
         },
       ],
       notes:
-        'Manual: an operation without traffic in 30 days may still be needed (quarterly jobs, disaster recovery, seasonal clients); deleting it breaks them, and its definition is gone unless it is in source control. Fixes show up only after Defender re-assesses (up to a day). Azure Policy c8acafaf (AuditIfNotExists) reports a missing assessment as non-compliant; this rule reports it as not applicable, because without Defender for APIs there is nothing to read.',
+        'Manual: an operation without traffic in 30 days may still be needed (quarterly jobs, disaster recovery, seasonal clients); deleting it breaks them, and its definition is gone unless it is in source control. Fixes show up only after Defender re-assesses (up to a day). Azure Policy c8acafaf (AuditIfNotExists) reports a missing assessment as non-compliant and a NotApplicable one as compliant; this rule reports both as not applicable, because without an assessment there is nothing to read, and an operation Defender did not assess is not shown to be healthy.',
       links: [
         { title: 'Protect your APIs with Defender for APIs', url: 'https://learn.microsoft.com/azure/defender-for-cloud/defender-for-apis-deploy' },
         { title: 'Security recommendations for APIs (Defender for Cloud)', url: 'https://learn.microsoft.com/azure/defender-for-cloud/recommendations-reference-api' },

@@ -1,5 +1,6 @@
 import type { ChildResource } from '../estate/model.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
+import { developerPortalDisabled } from './shared/developer-portal.js';
 import { needsChildren, unreadableChild } from './shared/children.js';
 import { isEntra } from './shared/identity-providers.js';
 import { isConsumption } from './shared/sku.js';
@@ -80,9 +81,8 @@ export default defineRule({
   },
   evaluate(service) {
     if (isConsumption(service)) return notApplicable('Consumption tier has no developer portal.');
-    if (equalsIgnoreCase(service.properties['developerPortalStatus'], 'Disabled')) {
-      return notApplicable('The developer portal is disabled (properties.developerPortalStatus is "Disabled"), so nobody signs in to it.');
-    }
+    const portalOff = developerPortalDisabled(service, 'Microsoft Entra ID sign-in');
+    if (portalOff) return portalOff;
     const providers = service.children.identityProviders;
     if (providers === undefined) return needsChildren(['identityProviders']);
 

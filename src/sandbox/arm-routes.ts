@@ -8,6 +8,11 @@ export type ArmRoute =
   | { readonly kind: 'subscriptions' }
   | { readonly kind: 'subscription'; readonly subscriptionId: string }
   | { readonly kind: 'services'; readonly subscriptionId: string; readonly resourceGroup?: string }
+  /**
+   * Defender for Cloud assessments of a whole subscription (`Assessments_List` takes a subscription
+   * or management group scope): every assessment below it, whatever resource it is about.
+   */
+  | { readonly kind: 'assessments'; readonly subscriptionId: string }
   | { readonly kind: 'service'; readonly service: ServiceRef }
   | { readonly kind: 'operation'; readonly service: ServiceRef; readonly operationId: string }
   | {
@@ -17,8 +22,6 @@ export type ArmRoute =
       readonly scope: string;
       /** Extension lists (`{scope}/providers/…`) are plain `{ value }`; APIM child lists add `count`. */
       readonly extension: boolean;
-      /** Set when the list includes every resource of this type below the scope. */
-      readonly below?: string;
     }
   | { readonly kind: 'item'; readonly service: ServiceRef; readonly path: string; readonly scope: string; readonly entity: EntityInfo }
   | { readonly kind: 'resource'; readonly subscriptionId: string; readonly path: string }
@@ -71,11 +74,10 @@ const CHILD_COLLECTIONS: readonly ChildPattern[] = [
 const EXTENSIONS: readonly ChildPattern[] = [
   child('providers/microsoft.insights/diagnosticsettings', 'Microsoft.Insights/diagnosticSettings', 'DiagnosticSetting', true),
   child('providers/microsoft.security/apicollections', 'Microsoft.Security/apiCollections', 'ApiCollection', true),
-  child('providers/microsoft.security/assessments', 'Microsoft.Security/assessments', 'Assessment', false),
 ];
 
-/** Extension types listed with everything below the scope (Defender assesses operations). */
-const LISTED_BELOW = new Set(['microsoft.security/assessments']);
+/** The ARM type of Defender for Cloud assessments, as stored. */
+export const ASSESSMENT_TYPE = 'Microsoft.Security/assessments';
 
 export function routeArm(segments: readonly string[]): ArmRoute {
   const lower = segments.map((segment) => segment.toLowerCase());
@@ -84,6 +86,7 @@ export function routeArm(segments: readonly string[]): ArmRoute {
   if (subscriptionId === undefined) return { kind: 'subscriptions' };
   if (segments.length === 2) return { kind: 'subscription', subscriptionId };
   if (segments.length === 5 && matches(lower.slice(2), ['providers', 'microsoft.apimanagement', 'service'])) return { kind: 'services', subscriptionId };
+  if (segments.length === 5 && matches(lower.slice(2), ['providers', 'microsoft.security', 'assessments'])) return { kind: 'assessments', subscriptionId };
 
   if (lower[2] !== 'resourcegroups' || segments[3] === undefined) return { kind: 'unknown', subscriptionId };
   const resourceGroup = segments[3];
@@ -109,8 +112,7 @@ export function routeArm(segments: readonly string[]): ArmRoute {
     if (matches(below, [...pattern, '*'])) return { kind: 'item', service, path, scope: scopeOf(segments.length - 1, false), entity };
   }
   for (const { pattern, entity } of EXTENSIONS) {
-    const type = entity.type.toLowerCase();
-    if (matches(below, pattern)) return { kind: 'collection', service, path, scope: scopeOf(segments.length, true), extension: true, ...(LISTED_BELOW.has(type) ? { below: type } : {}) };
+    if (matches(below, pattern)) return { kind: 'collection', service, path, scope: scopeOf(segments.length, true), extension: true };
     if (matches(below, [...pattern, '*'])) return { kind: 'item', service, path, scope: scopeOf(segments.length - 1, true), entity };
   }
   return { kind: 'unknown', subscriptionId };

@@ -1,5 +1,5 @@
 import { locationKey } from './arg-rows.js';
-import { type ArmRoute, type EntityInfo, routeArm, type ServiceRef } from './arm-routes.js';
+import { ASSESSMENT_TYPE, type ArmRoute, type EntityInfo, routeArm, type ServiceRef } from './arm-routes.js';
 import { isRecord, json, notFound, type Reply, SandboxHttpError, type SandboxRequest } from './http.js';
 import { type LroOptions, Operations } from './lro.js';
 import { applyServicePatch, changes, validateServicePatch } from './service-patch.js';
@@ -60,6 +60,9 @@ export class ArmEndpoint {
         onlyGet(method);
         if (route.resourceGroup !== undefined) this.requireResourceGroup(route.subscriptionId, route.resourceGroup);
         return this.page(request, this.state.services(route.subscriptionId, route.resourceGroup), false);
+      case 'assessments':
+        onlyGet(method);
+        return this.page(request, this.state.listBelow(`/subscriptions/${route.subscriptionId}`, ASSESSMENT_TYPE), false);
       case 'service':
         if (method === 'GET') return withEtag(200, this.requireService(route.service));
         if (method === 'PATCH') return this.patchService(route.service, request);
@@ -70,8 +73,7 @@ export class ArmEndpoint {
       case 'collection': {
         onlyGet(method);
         this.requireScope(route.service, route.scope);
-        const items = route.below === undefined ? this.state.list(route.path) : this.state.listBelow(route.scope, route.below);
-        return this.page(request, items, !route.extension);
+        return this.page(request, this.state.list(route.path), !route.extension);
       }
       case 'item':
         if (method === 'GET') {
@@ -248,6 +250,7 @@ function subscriptionOf(route: ArmRoute): string | undefined {
   switch (route.kind) {
     case 'subscription':
     case 'services':
+    case 'assessments':
     case 'resource':
       return route.subscriptionId;
     case 'service':

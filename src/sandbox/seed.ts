@@ -6,6 +6,7 @@ import {
   type OperationSpec,
   policyXml,
   privateEndpointResources,
+  securityAssessment,
   ServiceChildren,
   type ServiceSpec,
   trackedResource,
@@ -441,6 +442,14 @@ function otherResources(): JsonObject[] {
     trackedResource({ subscriptionId: PAYMENTS, resourceGroup: 'rg-network', provider: 'Microsoft.Network/virtualNetworks', name: 'vnet-payments-weu', location: 'West Europe', tags: tags('prod'), properties: { addressSpace: { addressPrefixes: ['10.20.0.0/16'] }, subnets: [{ name: 'snet-apim', properties: { addressPrefix: '10.20.1.0/27' } }] } }),
     trackedResource({ subscriptionId: PAYMENTS, resourceGroup: 'rg-network', provider: 'Microsoft.Network/virtualNetworks', name: 'vnet-payments-eus2', location: 'East US 2', tags: tags('prod'), properties: { addressSpace: { addressPrefixes: ['10.21.0.0/16'] }, subnets: [{ name: 'snet-apim', properties: { addressPrefix: '10.21.1.0/27' } }] } }),
     trackedResource({ subscriptionId: DEV, resourceGroup: 'rg-network-dev', provider: 'Microsoft.Network/virtualNetworks', name: 'vnet-shared-dev', location: 'West Europe', tags: tags('dev'), properties: { addressSpace: { addressPrefixes: ['10.90.0.0/16'] }, subnets: [{ name: 'snet-apim', properties: { addressPrefix: '10.90.1.0/27' } }] } }),
+    // Defender lists assessments of every resource in the subscription, not only of API Management
+    // (an illustrative recommendation key, not a real one).
+    securityAssessment(
+      `/subscriptions/${PAYMENTS}/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/vaults/kv-payments-prod`,
+      '00000000-0000-4000-8000-00000000a001',
+      'Illustrative Key Vault recommendation',
+      'Unhealthy',
+    ),
   ];
 }
 

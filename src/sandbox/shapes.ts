@@ -611,8 +611,27 @@ export class ServiceChildren {
   }
 
   private assessment(operationId: string, name: string, displayName: string, status: AssessmentStatus): void {
-    this.add(`${operationId}/providers/Microsoft.Security/assessments/${name}`, 'Microsoft.Security/assessments', name, {
-      resourceDetails: { source: 'Azure', id: operationId },
+    this.resources.push(securityAssessment(operationId, name, displayName, status));
+  }
+
+  private add(id: string, type: string, name: string, properties: JsonObject): void {
+    this.resources.push({ id, type, name, properties });
+  }
+}
+
+/**
+ * A Defender for Cloud assessment of one resource, as `Assessments_List` (api-version 2021-06-01)
+ * returns it: an extension resource under the assessed resource, named by the recommendation GUID,
+ * with `resourceDetails`, `displayName`, `status` and `additionalData` (the list has no `metadata`;
+ * that comes only from a GET with `$expand=metadata`).
+ */
+export function securityAssessment(resourceId: string, name: string, displayName: string, status: AssessmentStatus): JsonObject {
+  return {
+    id: `${resourceId}/providers/Microsoft.Security/assessments/${name}`,
+    type: 'Microsoft.Security/assessments',
+    name,
+    properties: {
+      resourceDetails: { source: 'Azure', id: resourceId },
       displayName,
       status: {
         code: status,
@@ -622,13 +641,8 @@ export class ServiceChildren {
         statusChangeDate: '2026-11-20T04:11:09.000Z',
       },
       additionalData: {},
-      metadata: { severity: name === UNAUTHENTICATED_ENDPOINTS ? 'High' : 'Low', assessmentType: 'BuiltIn' },
-    });
-  }
-
-  private add(id: string, type: string, name: string, properties: JsonObject): void {
-    this.resources.push({ id, type, name, properties });
-  }
+    },
+  };
 }
 
 /** Defender for APIs recommendation GUIDs (APIM-038, APIM-039). */

@@ -97,8 +97,8 @@ export class SandboxState {
   }
 
   /**
-   * Every resource of `type` at or below `scope`. Defender assessments live under the operation
-   * they judge, yet a list at the service's scope returns them all, as a list at any ARM scope does.
+   * Every resource of `type` below `scope`. Defender assessments live under the resource they judge
+   * (API operations), and ARM lists them at the subscription scope.
    */
   listBelow(scope: string, type: string): JsonObject[] {
     const prefix = `${normalizeId(scope)}/`;

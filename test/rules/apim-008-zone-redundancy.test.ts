@@ -7,6 +7,11 @@ function region(location: string, zones: string[] | null, capacity: number | 'ab
   return { location, sku: capacity === 'absent' ? { name: 'Premium' } : { name: 'Premium', capacity }, zones, disableGateway: false };
 }
 
+/** A v2 service as ARM returns it from api-version 2025-03-01-preview (zoneRedundant) or older (absent). */
+function v2(tier: string, zoneRedundant?: unknown): Raw {
+  return apimService({ sku: { name: tier, capacity: 1 }, zones: null, properties: zoneRedundant === undefined ? {} : { zoneRedundant } });
+}
+
 function withLocations(...additionalLocations: unknown[]) {
   return apimService({ properties: { additionalLocations } });
 }
@@ -17,6 +22,14 @@ ruleTester.run(rule, {
     { name: 'two zones and two units', resources: [apimService({ zones: ['1', '2'], sku: { name: 'Premium', capacity: 2 } })] },
     { name: 'more units than zones', resources: [apimService({ zones: ['1', '2'], sku: { name: 'Premium', capacity: 4 } })] },
     { name: 'location given as a key ("westeurope")', resources: [apimService({ location: 'westeurope' })] },
+    { name: 'Premium v2 created zone redundant', resources: [v2('PremiumV2', true)], reason: "Service 'apim-test' (PremiumV2) was created zone redundant (properties.zoneRedundant is true)." },
+    { name: 'Standard v2 created zone redundant, tier in lower case', resources: [v2('standardv2', 'true')], reason: 'was created zone redundant' },
+    {
+      name: 'zoneRedundantRegions adds a region missing from the data file',
+      resources: [apimService({ location: 'Antarctica North' })],
+      options: { zoneRedundantRegions: ['Antarctica North'] },
+      reason: "primary region 'Antarctica North' has 3 zones and 3 units",
+    },
     { name: 'tier name in lower case ("premium")', resources: [apimService({ sku: { name: 'premium', capacity: 3 } })] },
     {
       name: 'primary region without zone support and without zones',
@@ -51,10 +64,23 @@ ruleTester.run(rule, {
   ],
   fail: [
     {
-      name: 'zones null in West Europe',
+      name: 'zones null in West Europe (automatic zone support cannot be shown)',
       resources: [apimService({ zones: null })],
-      reason: "Service 'apim-test' is not zone redundant in primary region 'West Europe' (no zones).",
-      evidence: [{ path: 'zones', actual: undefined, expected: 'at least 2 zones', note: 'absent' }],
+      reason: "Service 'apim-test' is not zone redundant in primary region 'West Europe' (no zones shown; automatic zone support, if any, cannot be verified).",
+      evidence: [{ path: 'zones', actual: undefined, expected: 'at least 2 zones', note: /best effort, per Learn\) but ARM does not show it/ }],
+    },
+    {
+      name: 'Standard v2 created without zone redundancy',
+      resources: [v2('StandardV2', false)],
+      reason: "Service 'apim-test' (StandardV2) is not zone redundant (properties.zoneRedundant is false)",
+      evidence: [{ path: 'properties.zoneRedundant', actual: false, expected: true }],
+      noFix: 'cannot be made zone redundant after creation',
+    },
+    {
+      name: 'Premium v2 created without zone redundancy (string "False")',
+      resources: [v2('PremiumV2', 'False')],
+      evidence: [{ path: 'properties.zoneRedundant', actual: 'False', expected: true }],
+      noFix: 'no fix planned',
     },
     {
       name: 'zones key missing in West Europe',
@@ -86,7 +112,7 @@ ruleTester.run(rule, {
     {
       name: 'additional location East US with zones null',
       resources: [withLocations(region('East US', null))],
-      reason: "additional location 'East US' (no zones)",
+      reason: "additional location 'East US' (no zones shown; automatic zone support, if any, cannot be verified)",
       evidence: [{ path: 'properties.additionalLocations[0].zones', actual: undefined, expected: 'at least 2 zones' }],
     },
     {
@@ -109,7 +135,7 @@ ruleTester.run(rule, {
     {
       name: 'primary and additional location both fail, evidence for each',
       resources: [apimService({ zones: null, properties: { additionalLocations: [region('eastus2', ['1'])] } })],
-      reason: "primary region 'West Europe' (no zones); additional location 'eastus2' (only zone 1)",
+      reason: "primary region 'West Europe' (no zones shown; automatic zone support, if any, cannot be verified); additional location 'eastus2' (only zone 1)",
       evidence: [
         { path: 'zones', actual: undefined },
         { path: 'properties.additionalLocations[0].zones', actual: ['1'] },
@@ -130,7 +156,23 @@ ruleTester.run(rule, {
     },
     { name: 'Standard tier', resources: [apimService({ sku: { name: 'Standard', capacity: 1 }, zones: null })], reason: 'Standard' },
     { name: 'Consumption tier', resources: [apimService({ sku: { name: 'Consumption', capacity: 0 }, zones: null })], reason: 'Consumption' },
+    { name: 'Basic v2 tier (no availability zones)', resources: [v2('BasicV2', false)], reason: "Service 'apim-test' is on the BasicV2 tier, which has no availability zones." },
+    { name: 'Basic v2 tier even with zoneRedundant true', resources: [v2('basicv2', true)], reason: 'which has no availability zones' },
     { name: 'sku absent', resources: [apimService({ top: { sku: undefined } })], reason: "Service 'apim-test' does not report its tier (sku.name); only the Premium tier supports zone redundancy." },
+  ],
+  notChecked: [
+    {
+      name: 'Standard v2 read without properties.zoneRedundant (api-version before 2025-03-01-preview)',
+      resources: [v2('StandardV2')],
+      reason: "Service 'apim-test' (StandardV2): properties.zoneRedundant is absent, so zone redundancy cannot be shown",
+    },
+    {
+      name: 'Premium v2 with zones listed but no zoneRedundant: zones are not read on v2',
+      resources: [apimService({ sku: { name: 'PremiumV2', capacity: 3 }, zones: ['1', '2', '3'] })],
+      reason: 'properties.zoneRedundant is absent',
+    },
+    { name: 'Premium v2 with zoneRedundant null', resources: [v2('PremiumV2', null)], reason: 'properties.zoneRedundant is absent' },
+    { name: 'Premium v2 with zoneRedundant "maybe"', resources: [v2('PremiumV2', 'maybe')], reason: 'is "maybe", which is neither true nor false' },
   ],
   error: [
     { name: 'service with null properties', resources: [{ ...apimService(), properties: null }], reason: 'properties is null' },

@@ -200,3 +200,16 @@ describe('APIM-020 options', () => {
     expect(() => resolveRuleOptions(rule, { workspaceId: 'law-sec' })).toThrow(/option `workspaceId`: expected a Log Analytics workspace resource id/);
   });
 });
+
+describe('APIM-020 sources', () => {
+  it.each([
+    ['567c93f7-3661-494f-a30f-0a94d9bfebf8', 'the catalog source'],
+    ['187242f4-89c6-4c43-9a4e-188c0efacc5f', 'Resource logs should be enabled for Audit on supported resources'],
+  ])('cites Azure Policy %s (%s)', (policyId) => {
+    expect(rule.meta.sources.azurePolicy).toContain(policyId);
+  });
+
+  it('links the 187242f4 definition', () => {
+    expect(rule.meta.docs.links.some((link) => link.url.endsWith('/Monitoring/DiagnosticSettingsExistsAudit_Audit.json'))).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@ import { ruleTester } from '../support/rule-tester.js';
 
 const service = apimService();
 const consumption = apimService({ sku: { name: 'Consumption', capacity: 0 }, properties: { customProperties: undefined } });
+const v2 = (tier: string): Raw => apimService({ sku: { name: tier, capacity: 1 } });
 
 function tenant(name: string, properties: Raw | null, owner: Raw = service): Raw {
   return childOf(owner, `tenant/${name}`, 'Microsoft.ApiManagement/service/tenant', properties);
@@ -28,8 +29,9 @@ ruleTester.run(rule, {
       resources: [service, tenant('access', { enabled: false }), tenant('gitAccess', {})],
     },
     {
-      name: 'gatewayAccess enabled is not judged',
-      resources: [service, tenant('access', { enabled: false }), tenant('gatewayAccess', { enabled: true })],
+      name: 'every entry disabled, gatewayAccess included',
+      resources: [service, tenant('access', { enabled: false }), tenant('gitAccess', { enabled: false }), tenant('gatewayAccess', { enabled: false })],
+      reason: "Tenant access setting 'gatewayAccess' has the self-hosted gateway configuration endpoint disabled.",
     },
   ],
   fail: [
@@ -48,25 +50,43 @@ ruleTester.run(rule, {
       failing: ['GitAccess'],
     },
     {
-      name: 'mixed entries: both legacy endpoints enabled, gateway entry ignored',
+      name: 'every entry enabled: each fails with its own evidence',
       resources: [
         service,
         tenant('access', { enabled: true }),
         tenant('gitAccess', { enabled: 'TRUE' }),
         tenant('gatewayAccess', { enabled: true }),
       ],
-      failing: ['access', 'gitAccess'],
+      failing: ['access', 'gitAccess', 'gatewayAccess'],
       evidence: [
         { path: 'tenant/access: properties.enabled', actual: true },
         { path: 'tenant/gitAccess: properties.enabled', actual: 'TRUE' },
+        { path: 'tenant/gatewayAccess: properties.enabled', actual: true },
       ],
+    },
+    {
+      name: 'only the self-hosted gateway configuration endpoint enabled',
+      resources: [service, tenant('access', { enabled: false }), tenant('gitAccess', { enabled: false }), tenant('gatewayAccess', { enabled: true })],
+      reason: "Tenant access setting 'gatewayAccess' has the self-hosted gateway configuration endpoint enabled.",
+      evidence: [{ path: 'tenant/gatewayAccess: properties.enabled', actual: true, expected: false }],
+      failing: ['gatewayAccess'],
+    },
+    {
+      name: 'an entry this rule has no description for is judged by its name',
+      resources: [service, tenant('access', { enabled: false }), tenant('futureAccess', { enabled: true })],
+      reason: "Tenant access setting 'futureAccess' has the configuration endpoint 'futureAccess' enabled.",
+      evidence: [{ path: 'tenant/futureAccess: properties.enabled', actual: true, expected: false }],
+      failing: ['futureAccess'],
     },
   ],
   notApplicable: [
     { name: 'Consumption tier', resources: [consumption, tenant('access', { enabled: true }, consumption)], reason: 'Consumption tier' },
     { name: 'enabled absent on the only entry', resources: [service, tenant('access', {})], reason: 'does not report properties.enabled' },
     { name: 'enabled null', resources: [service, tenant('gitAccess', { enabled: null })], reason: 'is not evaluated' },
-    { name: 'only the gateway configuration entry', resources: [service, tenant('gatewayAccess', { enabled: true })], reason: 'does not judge it' },
+    { name: 'gatewayAccess enabled as a string that is not a flag', resources: [service, tenant('gatewayAccess', { enabled: 'sometimes' })], reason: 'neither true nor false' },
+    { name: 'Basic v2 tier', resources: [v2('BasicV2'), tenant('access', { enabled: true }, v2('BasicV2'))], reason: "is on the BasicV2 tier; the v2 tiers have no direct management API access" },
+    { name: 'Standard v2 tier', resources: [v2('StandardV2'), tenant('gitAccess', { enabled: true }, v2('StandardV2'))], reason: 'is on the StandardV2 tier' },
+    { name: 'Premium v2 tier (any casing)', resources: [v2('premiumv2'), tenant('access', { enabled: true }, v2('premiumv2'))], reason: 'is on the premiumv2 tier' },
   ],
   notChecked: [
     { name: 'tenant access not collected', resources: [service], reason: 'needs tenant access settings' },
@@ -88,6 +108,14 @@ ruleTester.run(rule, {
       summary: 'Disable the Git configuration repository endpoint',
       request: { path: '/tenant/GitAccess', body: { properties: { enabled: false } } },
       changes: [{ path: 'tenant/GitAccess: properties.enabled', before: 'True', after: false }],
+    },
+    {
+      name: 'gateway configuration endpoint enabled: PATCH tenant/gatewayAccess, held by an unmet precondition',
+      resources: [service, tenant('gatewayAccess', { enabled: true })],
+      summary: 'Disable the self-hosted gateway configuration endpoint',
+      request: { method: 'PATCH', path: '/tenant/gatewayAccess', body: { properties: { enabled: false } } },
+      changes: [{ path: 'tenant/gatewayAccess: properties.enabled', before: true, after: false }],
+      preconditions: [{ description: 'No self-hosted gateway depends on the gateway configuration endpoint', satisfied: false }],
     },
   ],
 });

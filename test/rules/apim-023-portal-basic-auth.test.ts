@@ -78,8 +78,23 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'developer portal disabled', resources: [portalDisabled, config({ enableBasicAuth: true }, portalDisabled)], reason: 'developer portal is disabled' },
-    { name: 'developer portal "DISABLED" in upper case', resources: [apimService({ properties: { developerPortalStatus: 'DISABLED' } })], reason: 'developerPortalStatus' },
+    {
+      name: 'developer portal disabled, basic auth on',
+      resources: [portalDisabled, config({ enableBasicAuth: true }, portalDisabled)],
+      reason:
+        'The developer portal of service \'apim-test\' is disabled (properties.developerPortalStatus is "Disabled"), so nobody can sign in to it and username and password sign-in does not apply.',
+    },
+    { name: 'developer portal "DISABLED" in upper case', resources: [apimService({ properties: { developerPortalStatus: 'DISABLED' } })], reason: 'properties.developerPortalStatus is "DISABLED"' },
+    {
+      name: 'developer portal disabled and portal configuration not collected (not applicable, not "not checked")',
+      resources: [{ ...portalDisabled, collectedChildren: [] }],
+      reason: 'developer portal of service \'apim-test\' is disabled',
+    },
+    {
+      name: 'developer portal disabled on a Standard v2 service',
+      resources: [apimService({ sku: { name: 'StandardV2', capacity: 1 }, properties: { developerPortalStatus: 'Disabled' } })],
+      reason: 'is disabled (properties.developerPortalStatus is "Disabled")',
+    },
     { name: 'Consumption tier', resources: [consumption, config({ enableBasicAuth: true }, consumption)], reason: 'Consumption tier has no developer portal' },
   ],
   notChecked: [

@@ -1,6 +1,7 @@
 import rule from '../../src/rules/apim-027-backend-authentication.js';
 import { apimService, apimV2Service, childOf, type Raw } from '../support/fixtures.js';
-import { ruleTester } from '../support/rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { runCase, ruleTester } from '../support/rule-tester.js';
 
 const service = apimService();
 const CERT_ID = `${String(service['id'])}/certificates/orders-client`;
@@ -15,25 +16,30 @@ function httpBackend(name: string, credentials?: unknown): Raw {
 
 ruleTester.run(rule, {
   pass: [
-    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), httpBackend('orders', { certificateIds: [CERT_ID], header: {}, query: {} })], reason: "Backend 'orders' authenticates to its backend with a client certificate." },
-    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), httpBackend('orders', { certificateIds: [CERT_ID], header: {}, query: {} })], reason: "Backend 'orders' authenticates to its backend with a client certificate." },
+    { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), httpBackend('orders', { certificateIds: [CERT_ID], header: {}, query: {} })], reason: "Backend 'orders' authenticates to its backend with client certificate (certificateIds[])." },
+    { name: 'PremiumV2: same verdict as a classic tier', resources: [apimV2Service('PremiumV2'), httpBackend('orders', { certificateIds: [CERT_ID], header: {}, query: {} })], reason: "Backend 'orders' authenticates to its backend with client certificate (certificateIds[])." },
     {
       name: 'client certificate by id',
       resources: [service, httpBackend('orders', { certificateIds: [CERT_ID], header: {}, query: {} })],
-      reason: "Backend 'orders' authenticates to its backend with a client certificate.",
+      reason: "Backend 'orders' authenticates to its backend with client certificate (certificateIds[]).",
     },
     { name: 'client certificate by thumbprint list', resources: [service, httpBackend('orders', { certificate: ['A1B2C3'] })] },
     {
       name: 'authorization header scheme',
       resources: [service, httpBackend('orders', { authorization: { scheme: 'Bearer', parameter: '{{token}}' } })],
-      reason: 'an authorization header',
+      reason: 'with authorization scheme Bearer.',
     },
-    { name: 'header credential', resources: [service, httpBackend('orders', { header: { 'x-api-key': ['{{orders-key}}'] } })], reason: 'header credentials' },
-    { name: 'query credential', resources: [service, httpBackend('orders', { query: { code: ['{{fn-key}}'] } })], reason: 'query credentials' },
+    {
+      name: 'evidence names credential kinds, never values',
+      resources: [service, httpBackend('orders', { authorization: { scheme: 'Basic', parameter: 'c2VjcmV0' }, header: { 'x-api-key': ['s3cr3t'], 'x-empty': [] } })],
+      reason: "Backend 'orders' authenticates to its backend with authorization scheme Basic, header x-api-key.",
+    },
+    { name: 'header credential', resources: [service, httpBackend('orders', { header: { 'x-api-key': ['{{orders-key}}'] } })], reason: 'header x-api-key' },
+    { name: 'query credential', resources: [service, httpBackend('orders', { query: { code: ['{{fn-key}}'] } })], reason: 'query parameter code' },
     {
       name: 'managed identity credential (azure-policy#1539)',
       resources: [service, httpBackend('orders', { managedIdentity: { clientId: null, resource: 'api://orders' } })],
-      reason: 'a managed identity',
+      reason: 'managed identity',
     },
     { name: 'protocol in upper case "HTTP" with credentials', resources: [service, backend('orders', { protocol: 'HTTP', url: 'https://orders.contoso.com', credentials: { certificateIds: [CERT_ID] } })] },
     { name: 'service collected with no backends', resources: [{ ...service, resources: [] }], reason: 'no backends' },
@@ -54,12 +60,35 @@ ruleTester.run(rule, {
     {
       name: 'credentials with only empty lists and maps (as ARM returns them)',
       resources: [service, httpBackend('orders', { certificateIds: [], certificate: [], header: {}, query: {} })],
-      evidence: [{ path: 'backends/orders: properties.credentials', actual: { certificateIds: [], certificate: [], header: {}, query: {} } }],
+      evidence: [{ path: 'backends/orders: properties.credentials', actual: [], note: 'no credential of any kind' }],
     },
     {
-      name: 'authorization without a scheme',
+      name: 'authorization parameter without a scheme',
       resources: [service, httpBackend('orders', { authorization: { scheme: '', parameter: 'x' } })],
-      evidence: [{ path: 'backends/orders: properties.credentials', actual: { authorization: { scheme: '', parameter: '[redacted]' } } }],
+      reason: 'authorization parameter without a scheme sends nothing',
+      evidence: [{ path: 'backends/orders: properties.credentials', actual: ['authorization parameter without a scheme'] }],
+    },
+    {
+      name: 'authorization scheme without a parameter (Azure Policy c15dcc82)',
+      resources: [service, httpBackend('orders', { authorization: { scheme: 'Basic' } })],
+      reason: "Backend 'orders' calls https://orders.contoso.com without credentials: authorization scheme Basic without a parameter sends nothing.",
+      evidence: [{ path: 'backends/orders: properties.credentials', actual: ['authorization scheme Basic without a parameter'] }],
+    },
+    {
+      name: 'authorization scheme with a blank parameter',
+      resources: [service, httpBackend('orders', { authorization: { scheme: 'Bearer', parameter: '  ' } })],
+      evidence: [{ path: 'backends/orders: properties.credentials', actual: ['authorization scheme Bearer without a parameter'] }],
+    },
+    {
+      name: 'header and query entries with empty value lists',
+      resources: [service, httpBackend('orders', { header: { 'x-api-key': [] }, query: { code: [''] } })],
+      evidence: [
+        {
+          path: 'backends/orders: properties.credentials',
+          actual: ['header x-api-key without a value', 'query parameter code without a value'],
+          expected: 'a client certificate (certificate[] or certificateIds[]), an authorization scheme with a parameter, a header or query credential with a value, or a managed identity',
+        },
+      ],
     },
     {
       name: 'mixed backends: only unauthenticated HTTP backends fail',
@@ -93,4 +122,18 @@ ruleTester.run(rule, {
     { name: 'backends not collected', resources: [service], reason: 'needs backends' },
   ],
   error: [{ name: 'backend with null properties', resources: [service, backend('broken', null)], reason: 'properties is null' }],
+});
+
+describe('APIM-027 evidence', () => {
+  it.each([
+    ['pass', { authorization: { scheme: 'Basic', parameter: 'c2VjcmV0' }, header: { 'x-api-key': ['s3cr3t'] }, query: { code: ['fnk3y'] } }],
+    ['fail', { authorization: { scheme: 'Basic', parameter: '' }, header: { 'x-api-key': [] }, query: { sig: [''] }, certificate: [] }],
+  ])('records credential kinds, never values (%s)', (outcome, credentials) => {
+    const results = runCase(rule, { name: 'secrets', resources: [service, httpBackend('orders', credentials)] });
+    const backendResult = results.find((result) => result.resourceId.endsWith('/backends/orders'));
+    expect(backendResult?.outcome).toBe(outcome);
+    const shown = JSON.stringify([backendResult?.evidence, backendResult?.reason]);
+    for (const secret of ['c2VjcmV0', 's3cr3t', 'fnk3y']) expect(shown).not.toContain(secret);
+    expect(shown).toContain('authorization scheme Basic');
+  });
 });

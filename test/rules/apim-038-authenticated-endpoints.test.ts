@@ -22,9 +22,19 @@ ruleTester.run(rule, {
       reason: "Operation 'get-order' of API 'orders' is authenticated according to Defender for APIs.",
     },
     {
-      name: 'NotApplicable assessment',
-      resources: [service, status(ORDERS_GET, 'NotApplicable')],
-      reason: "Operation 'get-order' of API 'orders': Defender for Cloud reports the assessment as not applicable.",
+      name: 'Healthy next to NotApplicable: the healthy operation passes, the other is not judged',
+      resources: [service, status(ORDERS_GET, 'Healthy'), status(ORDERS_LIST, 'NotApplicable')],
+      reason: "Operation 'get-order' of API 'orders' is authenticated according to Defender for APIs.",
+    },
+    {
+      name: 'ARM list shape (resourceDetails.id, lower-case keys) names the operation',
+      resources: [service, assessment(ORDERS_GET, { resourceDetails: { source: 'Azure', id: `${serviceId}/${ORDERS_GET}` }, displayName: 'x', status: { code: 'Healthy' } })],
+      reason: "Operation 'get-order' of API 'orders' is authenticated",
+    },
+    {
+      name: 'resourceDetails naming an API collection names the API',
+      resources: [service, assessment(ORDERS_GET, { resourceDetails: { source: 'Azure', id: `${serviceId}/providers/Microsoft.Security/apiCollections/orders` }, status: { code: 'Healthy' } })],
+      reason: "API 'orders' is authenticated",
     },
     { name: 'status code in lower case "healthy"', resources: [service, status(ORDERS_GET, 'healthy')] },
     {
@@ -75,6 +85,11 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
+    {
+      name: 'NotApplicable assessment (not assessed is not a pass)',
+      resources: [service, status(ORDERS_GET, 'NotApplicable', { cause: 'NoTraffic' })],
+      reason: "Operation 'get-order' of API 'orders': Defender for Cloud did not assess it (cause: NoTraffic), so it is not judged (properties.status.code is NotApplicable).",
+    },
     {
       name: 'only other assessments (Defender for APIs has not assessed authentication)',
       resources: [service, assessment(ORDERS_GET, { status: { code: 'Unhealthy' } }, OTHER_GUID)],

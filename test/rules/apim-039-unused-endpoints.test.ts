@@ -24,7 +24,7 @@ ruleTester.run(rule, {
       resources: [service, status(CURRENT, 'Healthy')],
       reason: "Operation 'get-order' of API 'orders' has had traffic in the last 30 days according to Defender for APIs.",
     },
-    { name: 'NotApplicable assessment', resources: [service, status(CURRENT, 'NotApplicable')], reason: 'not applicable' },
+    { name: 'Healthy next to NotApplicable', resources: [service, status(CURRENT, 'Healthy'), status(LEGACY, 'NotApplicable')], reason: 'has had traffic in the last 30 days' },
     { name: 'status code in upper case "HEALTHY"', resources: [service, status(CURRENT, 'HEALTHY')] },
   ],
   fail: [
@@ -54,6 +54,11 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
+    {
+      name: 'NotApplicable assessment is not judged',
+      resources: [service, status(CURRENT, 'NotApplicable')],
+      reason: "Operation 'get-order' of API 'orders': Defender for Cloud did not assess it, so it is not judged (properties.status.code is NotApplicable).",
+    },
     {
       name: 'only the authentication assessment is present',
       resources: [service, assessment(CURRENT, { status: { code: 'Healthy' } }, OTHER_GUID)],

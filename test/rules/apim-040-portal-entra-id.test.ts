@@ -63,7 +63,23 @@ ruleTester.run(rule, {
     },
   ],
   notApplicable: [
-    { name: 'developer portal disabled', resources: [portalDisabled, provider('facebook', undefined, portalDisabled)], reason: 'developer portal is disabled' },
+    {
+      name: 'developer portal disabled, no Entra ID provider',
+      resources: [portalDisabled, provider('facebook', undefined, portalDisabled)],
+      reason:
+        'The developer portal of service \'apim-test\' is disabled (properties.developerPortalStatus is "Disabled"), so nobody can sign in to it and Microsoft Entra ID sign-in does not apply.',
+    },
+    { name: 'developer portal "disabled" in lower case', resources: [apimService({ properties: { developerPortalStatus: 'disabled' } })], reason: 'properties.developerPortalStatus is "disabled"' },
+    {
+      name: 'developer portal disabled and identity providers not collected (not applicable, not "not checked")',
+      resources: [{ ...portalDisabled, collectedChildren: [] }],
+      reason: 'developer portal of service \'apim-test\' is disabled',
+    },
+    {
+      name: 'developer portal disabled on a Basic v2 service',
+      resources: [apimService({ sku: { name: 'BasicV2', capacity: 1 }, properties: { developerPortalStatus: 'Disabled' } })],
+      reason: 'is disabled (properties.developerPortalStatus is "Disabled")',
+    },
     { name: 'Consumption tier', resources: [consumption, provider('facebook', undefined, consumption)], reason: 'Consumption tier has no developer portal' },
   ],
   notChecked: [

@@ -92,9 +92,9 @@ describe('ARM reads through the real ApiManagementClient', () => {
 
   it('lists extension resources: diagnostic settings, Defender API collections and assessments', async () => {
     const client = apimClient(sandbox, PAYMENTS);
-    const list = async (path: string): Promise<{ value: { id: string; name: string; properties: Record<string, unknown> }[] }> => {
+    const list = async (path: string, scope = goldId): Promise<{ value: { id: string; name: string; properties: Record<string, unknown> }[] }> => {
       const items: { id: string; name: string; properties: Record<string, unknown> }[] = [];
-      let url: string | undefined = `${sandbox.url}${goldId}/providers/${path}`;
+      let url: string | undefined = `${sandbox.url}${scope}/providers/${path}`;
       while (url !== undefined) {
         const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
         expect(response.status).toBe(200);
@@ -108,10 +108,27 @@ describe('ARM reads through the real ApiManagementClient', () => {
     expect(settings.value.map((setting) => setting.name)).toEqual(['send-to-law']);
     const collections = await list('Microsoft.Security/apiCollections?api-version=2023-11-15');
     expect(collections.value.map((collection) => collection.name)).toEqual(['payments', 'refunds']);
-    const assessments = await list('Microsoft.Security/assessments?api-version=2021-06-01');
+    // Assessments_List takes a subscription scope and returns the assessments of every resource in it.
+    const assessments = await list('Microsoft.Security/assessments?api-version=2021-06-01', `/subscriptions/${PAYMENTS}`);
+    const gold = assessments.value.filter((assessment) => assessment.id.toLowerCase().startsWith(`${goldId.toLowerCase()}/`));
     // Two recommendations for each of four operations, under the operations' ids.
-    expect(assessments.value).toHaveLength(8);
-    expect(assessments.value.every((assessment) => assessment.id.includes('/operations/'))).toBe(true);
+    expect(gold).toHaveLength(8);
+    expect(gold.every((assessment) => assessment.id.includes('/operations/'))).toBe(true);
+    expect(assessments.value.some((assessment) => assessment.id.includes('/Microsoft.KeyVault/vaults/kv-payments-prod/'))).toBe(true);
+    const first = gold[0];
+    expect(first?.properties).toMatchObject({
+      resourceDetails: { source: 'Azure', id: first?.id.replace(/\/providers\/Microsoft\.Security\/assessments\/[^/]+$/, '') },
+      displayName: expect.any(String) as unknown,
+      status: { code: expect.stringMatching(/^(Healthy|Unhealthy|NotApplicable)$/) as unknown },
+    });
+    expect(first?.properties).not.toHaveProperty('metadata');
+  });
+
+  it('lists Defender assessments only at the subscription scope, as Assessments_List is specified', async () => {
+    const atService = await raw(sandbox, 'GET', `${goldId}/providers/Microsoft.Security/assessments?api-version=2021-06-01`, { headers: BEARER });
+    expect(atService.status).toBe(404);
+    const write = await raw(sandbox, 'PUT', `/subscriptions/${PAYMENTS}/providers/Microsoft.Security/assessments?api-version=2021-06-01`, { headers: BEARER, body: {} });
+    expect(write.status).toBe(405);
   });
 
   it('answers unknown services, children and paths with ARM 404s', async () => {
@@ -145,8 +162,6 @@ describe('ARM reads through the real ApiManagementClient', () => {
     expect(await put('Microsoft.Insights/diagnosticSettings/audit-to-law?api-version=2021-05-01-preview', { properties: { workspaceId: 'law', logs: [{ categoryGroup: 'audit', enabled: true }] } })).toBe(201);
     const stored = sandbox.state.get(`${serviceId}/providers/Microsoft.Insights/diagnosticSettings/audit-to-law`);
     expect(stored?.resource).toMatchObject({ type: 'Microsoft.Insights/diagnosticSettings', name: 'audit-to-law', properties: { workspaceId: 'law' } });
-    // Read-only collections refuse writes.
-    expect(await put('Microsoft.Security/assessments/x?api-version=2021-06-01', {})).toBe(405);
   });
 
   it('tolerates asyncResponse=undefined and other extra query parameters', async () => {

@@ -44,6 +44,12 @@ interface FailCase extends BaseCase {
    * of its id (`orders`), which is enough where child names are unique.
    */
   readonly failing?: readonly string[];
+  /**
+   * Set when a fixable rule's finding has no automatic fix (for example a setting that can only be
+   * chosen when the service is created): no plan may exist, and the reason or an evidence note must
+   * say why (substring or pattern).
+   */
+  readonly noFix?: string | RegExp;
 }
 
 interface NotApplicableCase extends BaseCase {
@@ -229,7 +235,12 @@ export const ruleTester = {
             for (const result of failing) {
               const plan = planFixFor(rule, service, result, context);
               if (rule.meta.fix === 'manual') expect(plan).toBeUndefined();
-              else checkPlan(rule, c, result, plan);
+              else if (failCase.noFix !== undefined) {
+                expect(plan, `${rule.meta.id} "${c.name}": noFix, yet a plan exists`).toBeUndefined();
+                const texts = [result.reason, ...result.evidence.map((found) => found.note ?? '')];
+                const noFix = failCase.noFix;
+                expect(texts.some((text) => (typeof noFix === 'string' ? text.includes(noFix) : noFix.test(text))), `no reason or note says ${String(noFix)}`).toBe(true);
+              } else checkPlan(rule, c, result, plan);
             }
           }
         });

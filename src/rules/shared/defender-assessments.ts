@@ -6,9 +6,13 @@ import { equalsIgnoreCase } from './values.js';
 
 /**
  * Reading Microsoft Defender for Cloud assessments (`Microsoft.Security/assessments`) about the API
- * operations of a service. Defender for APIs writes one assessment per operation and recommendation;
- * the assessment's name is the recommendation's GUID and its id sits under the operation's id
- * (`…/apis/{api}/operations/{op}/providers/Microsoft.Security/assessments/{guid}`).
+ * operations of a service. Defender for APIs writes one assessment per operation and recommendation
+ * (Azure Policy 8ac833bd and c8acafaf audit them as extension resources of
+ * `Microsoft.ApiManagement/service/apis/operations`); the assessment's name is the recommendation's
+ * GUID and its id sits under the operation's id
+ * (`…/apis/{api}/operations/{op}/providers/Microsoft.Security/assessments/{guid}`). ARM lists them at
+ * the subscription scope (`Assessments_List`, api-version 2021-06-01); the inventory keeps those
+ * whose id is below the service.
  */
 
 /** What an assessment rule says, in its own words. */
@@ -26,10 +30,11 @@ export interface AssessmentSpec {
 const ASSESSMENT_SEGMENT = '/providers/microsoft.security/assessments/';
 
 /**
- * Judges every assessment of `spec.name` linked to the service: Healthy and NotApplicable pass,
- * Unhealthy fails, anything else is an error (the status cannot be read). Other assessments are
- * ignored; when none has the name the rule does not apply (Defender for APIs is off, or has not
- * assessed the service yet).
+ * Judges every assessment of `spec.name` linked to the service: Healthy passes, Unhealthy fails,
+ * NotApplicable is not applicable for that operation (the REST spec: "Assessment for this resource
+ * did not happen", so it shows nothing either way), anything else is an error (the status cannot be
+ * read). Other assessments are ignored; when none has the name the rule does not apply (Defender for
+ * APIs is off, or has not assessed the service yet).
  */
 export function judgeAssessments(service: ApimService, spec: AssessmentSpec): Verdict[] {
   const all = service.children.securityAssessments;
@@ -48,7 +53,9 @@ function judgeAssessment(child: ChildResource, spec: AssessmentSpec): Verdict {
   const note = typeof cause === 'string' && cause.trim() !== '' ? `cause: ${cause.trim()}` : undefined;
   if (equalsIgnoreCase(code, 'Healthy')) return pass(spec.healthy(subject), [evidence(path, code, 'Healthy', note)]);
   if (equalsIgnoreCase(code, 'NotApplicable')) {
-    return pass(`${subject}: Defender for Cloud reports the assessment as not applicable.`, [evidence(path, code, 'Healthy', note)]);
+    // Not assessed is not evidence of a healthy endpoint (Azure Policy counts it compliant).
+    const why = typeof cause === 'string' && cause.trim() !== '' ? ` (cause: ${cause.trim()})` : '';
+    return notApplicable(`${subject}: Defender for Cloud did not assess it${why}, so it is not judged (properties.status.code is NotApplicable).`);
   }
   if (equalsIgnoreCase(code, 'Unhealthy')) return fail(spec.unhealthy(subject), [evidence(path, code, 'Healthy', note)]);
   const shown = typeof code === 'string' ? `'${code}'` : 'absent';
@@ -66,7 +73,8 @@ export function assessedSubject(child: ChildResource): string {
   const resourceId = typeof detailsId === 'string' && detailsId.trim() !== '' ? detailsId.trim() : cut < 0 ? child.id : child.id.slice(0, cut);
   const below = pathBelowService(resourceId) ?? resourceId;
   const parts = below.split('/');
-  const api = valueAfter(parts, 'apis');
+  // Operations are the assessed resources; an API collection (Defender's onboarding resource) names the API.
+  const api = valueAfter(parts, 'apis') ?? valueAfter(parts, 'apicollections');
   const operation = valueAfter(parts, 'operations');
   if (api !== undefined && operation !== undefined) return `Operation '${operation}' of API '${api}'`;
   if (api !== undefined) return `API '${api}'`;

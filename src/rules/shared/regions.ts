@@ -5,49 +5,19 @@ import { error, evidence } from '../define-rule.js';
 import type { Evidence, Verdict } from '../types.js';
 import { change, objectField, withField } from './fix-plans.js';
 import { readField } from './values.js';
+import { parseZoneRegionsData, type ZoneRegionsData } from './zone-regions-data.js';
+import zoneRegionsFile from '../data/zone-regions.json' with { type: 'json' };
 
 /**
- * Regions where API Management supports availability zones, as location keys. This is the list APRL
- * hardcodes in its 740f2c1c query (34 regions). Azure adds zone-capable regions over time and the
- * authoritative source is the provider metadata (`GET /providers/Microsoft.ApiManagement` →
- * `zoneMappings`); rules therefore let configuration replace this list (`zoneRedundantRegions`).
+ * Regions where API Management supports availability zones, as location keys, from
+ * `src/rules/data/zone-regions.json` (its `source` and `asOf` say where the list comes from and
+ * when). Azure adds zone-capable regions over time: `scripts/refresh-zone-regions.ts` rebuilds the
+ * file from the provider metadata (`zoneMappings` of `Microsoft.ApiManagement/service`), and rules
+ * let configuration replace the list (`zoneRedundantRegions`).
  */
-export const DEFAULT_ZONE_REDUNDANT_REGIONS: readonly string[] = [
-  'australiaeast',
-  'brazilsouth',
-  'canadacentral',
-  'centralindia',
-  'centralus',
-  'eastasia',
-  'eastus',
-  'eastus2',
-  'francecentral',
-  'germanywestcentral',
-  'israelcentral',
-  'italynorth',
-  'japaneast',
-  'japanwest',
-  'koreacentral',
-  'mexicocentral',
-  'newzealandnorth',
-  'northeurope',
-  'norwayeast',
-  'polandcentral',
-  'qatarcentral',
-  'southafricanorth',
-  'southcentralus',
-  'southeastasia',
-  'spaincentral',
-  'swedencentral',
-  'switzerlandnorth',
-  'uaenorth',
-  'uksouth',
-  'westeurope',
-  'westus2',
-  'westus3',
-  'usgovvirginia',
-  'chinanorth3',
-];
+export const ZONE_REGIONS_DATA: ZoneRegionsData = parseZoneRegionsData(zoneRegionsFile);
+
+export const DEFAULT_ZONE_REDUNDANT_REGIONS: readonly string[] = ZONE_REGIONS_DATA.regions;
 
 const DEFAULT_ZONE_REGION_KEYS = locationKeys(DEFAULT_ZONE_REDUNDANT_REGIONS);
 
