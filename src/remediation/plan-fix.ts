@@ -2,6 +2,7 @@ import type { RuleResult } from '../contracts/results.js';
 import type { ApimService } from '../estate/model.js';
 import type { AnyRule, RuleContext } from '../rules/types.js';
 import type { FixPlan } from '../contracts/fix-plan.js';
+import { withEtagPrecondition } from './etag-precondition.js';
 
 /**
  * A rule whose fix plans disagree with its metadata, in the manner of ESLint's "Fixable rules must
@@ -40,5 +41,5 @@ export function planFixFor(rule: AnyRule, service: ApimService, result: RuleResu
     throw new FixDeclarationError(`${id}: planFix returned a plan for ${planned.resourceId}, not for the finding's ${result.resourceId}`);
   }
   // The rule id and kind are the rule's metadata, never the plan's say.
-  return { ...planned, ruleId: id, kind: fix };
+  return withEtagPrecondition({ ...planned, ruleId: id, kind: fix }, service);
 }

@@ -89,9 +89,15 @@ ruleTester.run(rule, {
       name: 'http and https: http is replaced, nothing else changes',
       resources: [service, rest('orders', ['https', 'http'])],
       summary: "Make API 'orders' of service 'apim-test' accept only https.",
-      request: { method: 'PATCH', path: '/apis/orders', apiVersion: '2024-05-01', body: { properties: { protocols: ['https'] } } },
+      request: { method: 'PATCH', path: '/apis/orders', apiVersion: '2024-05-01', headers: undefined, body: { properties: { protocols: ['https'] } } },
       changes: [{ path: 'apis/orders: properties.protocols', before: ['https', 'http'], after: ['https'] }],
-      preconditions: [],
+      preconditions: [{ description: "The ETag of API 'orders' was read", satisfied: false, detail: 're-reads the resource before applying' }],
+    },
+    {
+      name: 'the ETag read with the API is sent as If-Match',
+      resources: [service, { ...rest('orders', ['https', 'http']), etag: 'AAAAAAAAB4E=' }],
+      request: { path: '/apis/orders', headers: { 'If-Match': '"AAAAAAAAB4E="' }, body: { properties: { protocols: ['https'] } } },
+      preconditions: [{ description: "The ETag of API 'orders' was read", satisfied: true, detail: 'If-Match "AAAAAAAAB4E="' }],
     },
     {
       name: 'WebSocket API: ws becomes wss',
