@@ -3,7 +3,7 @@ import type { ApimService, ChildResource } from '../estate/model.js';
 import { describeChild, pathBelowService } from '../rules/shared/children.js';
 import { precondition, requiresIfMatch } from '../rules/shared/fix-plans.js';
 
-/** How the precondition starts; tests and the combine step recognise it by this. */
+/** How the precondition starts, so callers and tests can find it among the others. */
 export const ETAG_READ = 'The ETag of';
 
 /**

@@ -134,6 +134,16 @@ describe('planFixFor', () => {
     expect(() => planFixFor(otherResource, noIdentity, result, context)).toThrow(/not for the finding's/);
   });
 
+  it('throws when a plan sends If-Match "*", which would overwrite changes made since the read', () => {
+    const apim003 = rule('APIM-003');
+    const result = onlyResult(apim003, noIdentity);
+    const plan = planFor(result);
+    const wildcard: AnyRule = { ...apim003, planFix: () => ({ ...plan, request: { ...plan.request, headers: { 'if-match': ' * ' } } }) };
+    expect(() => planFixFor(wildcard, noIdentity, result, context)).toThrow('APIM-003: planFix sends If-Match "*"');
+    const etag: AnyRule = { ...apim003, planFix: () => ({ ...plan, request: { ...plan.request, headers: { 'If-Match': '"AAAA"' } } }) };
+    expect(planFixFor(etag, noIdentity, result, context)?.request.headers).toEqual({ 'If-Match': '"AAAA"' });
+  });
+
   it('throws when the result belongs to another rule or another service', () => {
     const apim003 = rule('APIM-003');
     const result = onlyResult(apim003, noIdentity);
