@@ -229,8 +229,10 @@ export interface FixAnswerModel {
   /** How: "PATCH Microsoft.ApiManagement/service, whole customProperties map re-sent". */
   readonly method?: string;
   readonly changes: readonly FixChange[];
-  /** The request body the change would send, shown as code. */
+  /** The request body the change would send, shown as code (headers such as If-Match first, when it has any). */
   readonly requestBody?: string;
+  /** Heading of {@link requestBody}; default "Request body". */
+  readonly requestHeading?: string;
   /** Blast radius and other things to know before applying. */
   readonly note?: string;
   readonly budgetBytes?: number;
@@ -257,7 +259,7 @@ export function fixAnswerCard(model: FixAnswerModel): AdaptiveCard {
       hasMoreChanges: model.changes.length > changes.length,
       moreChanges: `… and ${model.changes.length - changes.length} more changes`,
       hasBody: body.length > 0,
-      bodyHeading: 'Request body',
+      bodyHeading: model.requestHeading ?? 'Request body',
       bodyLines: body,
       hasNote: model.note !== undefined && model.note !== '',
       note: clip(model.note ?? '', 800),

@@ -57,6 +57,13 @@ export interface FixPrecondition {
   readonly satisfied: boolean;
   /** What the estate shows, and when unsatisfied, what to do first. */
   readonly detail: string;
+  /**
+   * How it is judged; absent means `judged`. `judged`: from the estate as read. `confirm`: the
+   * estate cannot show it (who calls an API, whether a backend serves HTTPS), so it is unsatisfied
+   * until a person confirms it. `reread`: the remediation step satisfies it by reading the resource
+   * again (the ETag for `If-Match`). Neither `confirm` nor `reread` changes the request itself.
+   */
+  readonly judgedBy?: 'judged' | 'confirm' | 'reread';
 }
 
 /** ARM api-versions of the requests fix plans make. */

@@ -44,6 +44,12 @@ export interface ChildResource {
   readonly policyScope?: PolicyScope;
   /** Why this entry cannot be judged (e.g. "properties is null"); rules report `error` for it. */
   readonly problem?: string;
+  /**
+   * The entity's ETag when the data read carries one (an `etag` field on the entry, as a GET's
+   * `ETag` header saved next to the body). APIM list results do not carry it, so it is often absent;
+   * a fix sends it as `If-Match`.
+   */
+  readonly etag?: string;
 }
 
 export interface ApimService {
@@ -68,6 +74,8 @@ export interface ApimService {
   readonly children: Partial<Record<ChildKind, readonly ChildResource[]>>;
   /** Why this service cannot be audited (no id, null properties); every rule reports `error`. */
   readonly problem: string | undefined;
+  /** The service's ETag when the entry carries one (ARM returns `etag` in service bodies). */
+  readonly etag?: string;
 }
 
 export interface EstateStats {

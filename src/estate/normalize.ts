@@ -168,6 +168,7 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
     properties: isObject(rawProperties) ? rawProperties : {},
     systemData: asObject(field(entry, 'systemData')),
     problem,
+    ...etagOf(entry),
   };
   return { service, children: new Map() };
 }
@@ -185,6 +186,7 @@ function buildChild(entry: JsonObject): PendingChild | undefined {
     kind: info.kind,
     properties: isObject(rawProperties) ? rawProperties : {},
     ...(info.policyScope === undefined ? {} : { policyScope: info.policyScope }),
+    ...etagOf(entry),
     ...(id === ''
       ? { problem: 'the entry has no resource id' }
       : isObject(rawProperties)
@@ -192,6 +194,12 @@ function buildChild(entry: JsonObject): PendingChild | undefined {
         : { problem: rawProperties === null ? 'properties is null' : 'the entry has no properties object' }),
   };
   return { child, serviceKey: serviceKeyOf(child) };
+}
+
+/** `{ etag }` when the entry carries a non-empty `etag` string (as read, quotes and all), else `{}`. */
+function etagOf(entry: JsonObject): { etag?: string } {
+  const etag = stringField(entry, ['etag', 'ETag']);
+  return etag === undefined || etag.trim() === '' ? {} : { etag: etag.trim() };
 }
 
 /**

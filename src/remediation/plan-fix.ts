@@ -2,6 +2,7 @@ import type { RuleResult } from '../contracts/results.js';
 import type { ApimService } from '../estate/model.js';
 import type { AnyRule, RuleContext } from '../rules/types.js';
 import type { FixPlan } from '../contracts/fix-plan.js';
+import { withEtagPrecondition } from './etag-precondition.js';
 
 /**
  * A rule whose fix plans disagree with its metadata, in the manner of ESLint's "Fixable rules must
@@ -39,6 +40,9 @@ export function planFixFor(rule: AnyRule, service: ApimService, result: RuleResu
   if (planned.resourceId !== result.resourceId) {
     throw new FixDeclarationError(`${id}: planFix returned a plan for ${planned.resourceId}, not for the finding's ${result.resourceId}`);
   }
+  // "*" overwrites whatever changed since the read; a plan sends the ETag it read, or none.
+  const wildcard = Object.entries(planned.request.headers ?? {}).some(([name, value]) => name.toLowerCase() === 'if-match' && value.trim() === '*');
+  if (wildcard) throw new FixDeclarationError(`${id}: planFix sends If-Match "*"; send the ETag that was read (patchChild does), or none`);
   // The rule id and kind are the rule's metadata, never the plan's say.
-  return { ...planned, ruleId: id, kind: fix };
+  return withEtagPrecondition({ ...planned, ruleId: id, kind: fix }, service);
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApimService } from '../estate/model.js';
 import type { FixPrecondition } from '../contracts/fix-plan.js';
 import { defineRule, evidence, fail, notApplicable, notChecked, pass } from './define-rule.js';
-import { patchService, precondition, serviceAtRest } from './shared/fix-plans.js';
+import { patchService, precondition, serviceAtRest, toConfirm } from './shared/fix-plans.js';
 import {
   planRegionEdits,
   regionError,
@@ -165,6 +165,8 @@ export default defineRule<Options>({
           `${quoted(edits.map((edit) => edit.region.location ?? '?'))} ${edits.length === 1 ? 'is' : 'are'} in the zone-capable region list${zoneRedundantRegions === undefined ? '' : ' (option zoneRedundantRegions)'}.`,
         ),
         serviceAtRest(service),
+        publicIpMayChange(service),
+        vnetPublicIp(service),
       ],
       blastRadius:
         'Cost: every added unit is billed. The update is long-running (tens of minutes) and moves the gateway onto zone-redundant infrastructure; a VNet-injected classic instance may also need a Standard public IP address (publicIpAddressId).',
@@ -241,6 +243,37 @@ function stv2Platform(service: ApimService): FixPrecondition {
     return precondition(description, false, `Service '${service.name}' does not report properties.platformVersion, so the stv2 platform cannot be shown.`);
   }
   return precondition(description, false, `Service '${service.name}' reports platformVersion "${version}"; migrate it to stv2 first (APIM-013).`);
+}
+
+/**
+ * Enabling or changing availability zones triggers a change of the public IP address (Learn,
+ * "Migrate Azure API Management to availability zone support", considerations). The estate cannot
+ * show who allow-lists it, so a person confirms.
+ */
+function publicIpMayChange(service: ApimService): FixPrecondition {
+  const addresses = service.properties['publicIPAddresses'];
+  const listed = Array.isArray(addresses) && addresses.length > 0 ? ` (today ${addresses.map(String).join(', ')})` : '';
+  return toConfirm(
+    'Nothing depends on the current public IP address',
+    `Changing zones gives service '${service.name}' a new public IP address${listed}: confirm that no firewall, allow-list or DNS record pins the current one (backends that allow-list the gateway, outbound rules), or update them right after.`,
+  );
+}
+
+/**
+ * A VNet-injected classic service needs a new Standard public IP resource (publicIpAddressId) for
+ * a zone change (same Learn page); the request does not create or send one.
+ */
+function vnetPublicIp(service: ApimService): FixPrecondition {
+  const description = 'A VNet-injected service is given a new Standard public IP address';
+  const mode = service.properties['virtualNetworkType'];
+  if (mode === undefined || mode === null || equalsIgnoreCase(mode, 'None')) {
+    return precondition(description, true, `Service '${service.name}' is not injected in a virtual network (virtualNetworkType ${mode === undefined || mode === null ? 'absent' : JSON.stringify(mode)}), so no public IP resource is needed.`);
+  }
+  return precondition(
+    description,
+    false,
+    `Service '${service.name}' is injected in a virtual network (virtualNetworkType ${JSON.stringify(mode)}): ARM needs a new Standard SKU public IP address in properties.publicIpAddressId (and in each additional location changed) for the zone change, which this request does not send; create one and add it to the request, and expect the public IP to change.`,
+  );
 }
 
 /** The evidence of several regions, in region order. */

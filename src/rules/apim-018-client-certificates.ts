@@ -1,5 +1,5 @@
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { change, patchService, serviceAtRest } from './shared/fix-plans.js';
+import { change, patchService, serviceAtRest, toConfirm } from './shared/fix-plans.js';
 import { isConsumption } from './shared/sku.js';
 import { isTrueFlag, readField } from './shared/values.js';
 
@@ -78,7 +78,13 @@ export default defineRule({
       summary: `Make service '${service.name}' request a client certificate from every caller.`,
       request: patchService(service, { properties: { enableClientCertificate: true } }),
       changes: [change(PATH, value ?? undefined, true)],
-      preconditions: [serviceAtRest(service)],
+      preconditions: [
+        serviceAtRest(service),
+        toConfirm(
+          'Callers present a client certificate when the gateway asks',
+          `The estate cannot show which callers of service '${service.name}' can present a client certificate: confirm with the API owners (or in the gateway logs) that every client, test tool and health probe has one, and that the policies validating it are in place, before applying — callers that cannot present one may be refused.`,
+        ),
+      ],
       blastRadius:
         'Every caller must then present a client certificate: callers and tools that cannot present one have to be updated before the change.',
     };

@@ -1,6 +1,6 @@
 import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { childPath, childSubject, judgeChildren } from './shared/children.js';
-import { change, findingChild, patchChild } from './shared/fix-plans.js';
+import { change, findingChild, patchChild, toConfirm } from './shared/fix-plans.js';
 
 /** Plain-text protocols and the encrypted protocol that replaces each. */
 const ENCRYPTED_EQUIVALENT: Readonly<Record<string, string>> = { http: 'https', ws: 'wss' };
@@ -116,8 +116,23 @@ export default defineRule({
       summary: `Make API '${api.name}' of service '${service.name}' accept only ${encrypted.join(' and ')}.`,
       request: patchChild(api, { properties: { protocols: encrypted } }),
       changes: [change(`${childPath(api)}: properties.protocols`, listed, encrypted)],
-      preconditions: [],
+      preconditions: [
+        toConfirm(
+          `No caller of API '${api.name}' uses ${plainWords(plain)}`,
+          `The estate cannot show how API '${api.name}' is called: confirm in the gateway logs (ApiManagementGatewayLogs, requests to this API whose Url starts with ${plainSchemes(plain)}) that no caller still uses ${plainWords(plain)}, or move those callers to ${encrypted.join(' or ')} first — they get no answer once it is removed.`,
+        ),
+      ],
       blastRadius: `Callers of API '${api.name}' that use ${[...new Set(plain.map((protocol) => protocol.trim().toLowerCase()))].join(' or ')} get no answer any more and must switch to ${encrypted.join(' or ')}.`,
     };
   },
 });
+
+/** "http" or "http or ws": the plain-text protocols an API accepts, lower case, once each. */
+function plainWords(plain: readonly string[]): string {
+  return [...new Set(plain.map((protocol) => protocol.trim().toLowerCase()))].join(' or ');
+}
+
+/** "http://" or "http:// or ws://". */
+function plainSchemes(plain: readonly string[]): string {
+  return [...new Set(plain.map((protocol) => `${protocol.trim().toLowerCase()}://`))].join(' or ');
+}

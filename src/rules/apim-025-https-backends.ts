@@ -1,7 +1,8 @@
 import type { ChildKind, ChildResource } from '../estate/model.js';
 import type { Verdict } from './types.js';
 import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
-import { childPath, childSubject, collected, judgeChildren, needsChildren } from './shared/children.js';
+import { childPath, childSubject, collected, describeChild, judgeChildren, needsChildren } from './shared/children.js';
+import { change, findingChild, patchChild, toConfirm } from './shared/fix-plans.js';
 import { isBlank } from './shared/values.js';
 
 /** The two collections read, and where each keeps the URL the gateway forwards to. */
@@ -36,7 +37,7 @@ export default defineRule({
     category: 'encryption',
     pillar: 'security',
     needs: NEEDS,
-    fix: 'manual',
+    fix: 'guarded',
     sources: {
       psrule: ['Azure.APIM.HTTPBackend', 'AZR-000044'],
       checkov: ['CKV_AZURE_215'],
@@ -79,7 +80,7 @@ export default defineRule({
         },
       ],
       notes:
-        'Manual fix: the backend must first serve HTTPS with a certificate the gateway trusts; switching the URL before that breaks every call to the API. A policy (set-backend-service) can still route to an http:// URL at run time; policies are not read by this rule.',
+        'Guarded fix, applied per backend or API: the plan changes only the scheme of the URL (host, port and path stay), and the backend must first serve HTTPS there with a certificate the gateway trusts; switching the URL before that breaks every call to the API. A policy (set-backend-service) can still route to an http:// URL at run time; policies are not read by this rule.',
       links: [
         { title: 'Backends in API Management', url: 'https://learn.microsoft.com/azure/api-management/backends' },
         { title: 'Secure backend services using client certificate authentication', url: 'https://learn.microsoft.com/azure/api-management/api-management-howto-mutual-certificates' },
@@ -97,4 +98,43 @@ export default defineRule({
       judgeChildren(service, kind, (child) => judgeUrl(child, field), { none: 'The service has none of these.' }),
     );
   },
+  planFix(service, result) {
+    for (const { kind, field } of URL_FIELDS) {
+      const child = findingChild(service, kind, result.resourceId);
+      const url = child?.properties[field];
+      if (child === undefined || typeof url !== 'string') continue;
+      const httpsUrl = withHttps(url);
+      if (httpsUrl === undefined) return undefined;
+      const where = serverOf(httpsUrl);
+      return {
+        resourceId: result.resourceId,
+        summary: `Make ${describeChild(child)} of service '${service.name}' forward requests to ${httpsUrl} instead of ${url.trim()}.`,
+        request: patchChild(child, { properties: { [field]: httpsUrl } }),
+        changes: [change(`${childPath(child)}: properties.${field}`, url, httpsUrl)],
+        preconditions: [
+          toConfirm(
+            `The backend serves HTTPS at ${where}`,
+            `The estate cannot show whether ${where} answers HTTPS with a certificate the gateway trusts${/:\d+$/.test(where) ? ' (the URL names its port, and the request keeps it)' : ''}: confirm it (for example with curl -v ${httpsUrl}) before applying.`,
+          ),
+        ],
+        blastRadius: `Every call that ${describeChild(child)} forwards goes to ${httpsUrl}; if the backend does not serve HTTPS there with a trusted certificate, those calls fail at the gateway.`,
+      };
+    }
+    return undefined;
+  },
 });
+
+/** The URL with `http://` (any casing) replaced by `https://`; host, port and path unchanged. */
+function withHttps(url: string): string | undefined {
+  const trimmed = url.trim();
+  return trimmed.toLowerCase().startsWith('http://') ? `https://${trimmed.slice('http://'.length)}` : undefined;
+}
+
+/** `host` or `host:port` of a URL, for sentences; the URL itself when it does not parse. */
+function serverOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}

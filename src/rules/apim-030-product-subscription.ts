@@ -1,9 +1,10 @@
-import type { ChildResource } from '../estate/model.js';
+import type { FixPrecondition } from '../contracts/fix-plan.js';
+import type { ApimService, ChildResource } from '../estate/model.js';
 import { defineRule, evidence, fail, pass } from './define-rule.js';
-import { change, findingChild, patchChild } from './shared/fix-plans.js';
+import { change, findingChild, patchChild, precondition, toConfirm } from './shared/fix-plans.js';
 import { judgeProducts, productPath } from './shared/products.js';
 import type { Verdict } from './types.js';
-import { isTrueFlag } from './shared/values.js';
+import { equalsIgnoreCase, isTrueFlag } from './shared/values.js';
 
 function judge(product: ChildResource): Verdict {
   const path = productPath(product, 'properties.subscriptionRequired');
@@ -89,8 +90,41 @@ export default defineRule({
       summary: `Make product '${product.name}' of service '${service.name}' require a subscription key.`,
       request: patchChild(product, { properties: { subscriptionRequired: true } }),
       changes: [change(productPath(product, 'properties.subscriptionRequired'), value ?? undefined, true)],
-      preconditions: [],
+      preconditions: [callersHoldKeys(service, product)],
       blastRadius: `Callers of the product's APIs without a subscription key get 401 Unauthorized; callers must subscribe to product '${product.name}' and send their key.`,
     };
   },
 });
+
+/**
+ * Once the product is protected, its callers need a key: judged from the product's active
+ * subscriptions when they were read. None means no caller can hold a key, so every current caller
+ * would get 401; some means keys exist, but whether every caller sends one only the gateway logs
+ * show, so a person confirms.
+ */
+function callersHoldKeys(service: ApimService, product: ChildResource): FixPrecondition {
+  const description = `Callers of product '${product.name}' send a subscription key`;
+  const subscriptions = service.children.subscriptions;
+  if (subscriptions === undefined) {
+    return toConfirm(
+      description,
+      `Subscriptions were not read, so it cannot be shown that callers of product '${product.name}' hold keys: confirm in the gateway logs that every call to its APIs sends a subscription key (calls without one get 401 once the product is protected), and hand out subscriptions first.`,
+    );
+  }
+  const suffix = `/products/${product.name}`.toLowerCase();
+  const active = subscriptions.filter((subscription) => {
+    const scope = subscription.properties['scope'];
+    return typeof scope === 'string' && scope.trim().replace(/\/+$/, '').toLowerCase().endsWith(suffix) && equalsIgnoreCase(subscription.properties['state'], 'active');
+  });
+  if (active.length === 0) {
+    return precondition(
+      description,
+      false,
+      `Product '${product.name}' has no active subscription, so no caller holds a key for it: every current caller of its APIs would get 401. Create subscriptions and hand out the keys first.`,
+    );
+  }
+  return toConfirm(
+    description,
+    `Product '${product.name}' has ${active.length} active subscription${active.length === 1 ? '' : 's'}, but the estate cannot show that every caller sends a key: confirm in the gateway logs that no call to its APIs comes without one (those get 401 once the product is protected).`,
+  );
+}

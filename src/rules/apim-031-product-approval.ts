@@ -96,22 +96,27 @@ export default defineRule({
     const product = findingChild(service, 'products', result.resourceId);
     const value = product?.properties['approvalRequired'];
     if (product === undefined || isTrueFlag(value)) return undefined;
-    // Approval only applies to a protected product; ARM accepts approvalRequired only next to
-    // subscriptionRequired true, so an open product is made protected first (APIM-030).
+    // The spec lets approvalRequired be present only when subscriptionRequired is present in the same
+    // request (ProductEntityBaseParameters, apimproducts.json 2024-05-01), and approval only applies to
+    // a protected product: so both are sent. For an open product that also protects it (APIM-030).
     const subscriptionRequired = product.properties['subscriptionRequired'];
     const protectedProduct = isTrueFlag(subscriptionRequired);
+    const before = subscriptionRequired === undefined || subscriptionRequired === null ? 'absent' : JSON.stringify(subscriptionRequired);
     return {
       resourceId: result.resourceId,
-      summary: `Make new subscriptions to product '${product.name}' of service '${service.name}' wait for an administrator's approval.`,
-      request: patchChild(product, { properties: { approvalRequired: true } }),
-      changes: [change(productPath(product, 'properties.approvalRequired'), value ?? undefined, true)],
+      summary: `Make new subscriptions to product '${product.name}' of service '${service.name}' wait for an administrator's approval${protectedProduct ? '' : ', which also makes the product require a subscription'}.`,
+      request: patchChild(product, { properties: { subscriptionRequired: true, approvalRequired: true } }),
+      changes: [
+        ...(protectedProduct ? [] : [change(productPath(product, 'properties.subscriptionRequired'), subscriptionRequired ?? undefined, true)]),
+        change(productPath(product, 'properties.approvalRequired'), value ?? undefined, true),
+      ],
       preconditions: [
         precondition(
           'The product requires a subscription',
           protectedProduct,
           protectedProduct
-            ? `Product '${product.name}' has subscriptionRequired true.`
-            : `Product '${product.name}' is open (subscriptionRequired is ${subscriptionRequired === undefined || subscriptionRequired === null ? 'absent' : JSON.stringify(subscriptionRequired)}), so approval would have no effect; require a subscription first (APIM-030).`,
+            ? `Product '${product.name}' has subscriptionRequired true; the request re-sends it, as approvalRequired may only be sent next to it.`
+            : `Product '${product.name}' is open (subscriptionRequired is ${before}): approval has no effect on an open product, so this request also requires a subscription, and callers of its APIs without a key get 401. Fix APIM-030 first, with its preconditions.`,
         ),
       ],
       blastRadius: `New subscription requests for product '${product.name}' wait until an administrator approves them; existing subscriptions keep working.`,

@@ -42,6 +42,13 @@ export interface EntityInfo {
   readonly label: string;
   /** Whether PATCH/PUT are accepted (the entities remediation changes). */
   readonly writable: boolean;
+  /**
+   * The writes ARM refuses without an `If-Match` header. REST spec 2024-05-01: Api_Update,
+   * Backend_Update, Product_Update, TenantAccess_Update and PortalConfig_Update (PATCH) take
+   * `IfMatchRequiredParameter`, as do TenantAccess_Create and PortalConfig_CreateOrUpdate (PUT);
+   * the other PUTs take the optional one.
+   */
+  readonly ifMatchRequired: readonly ('PATCH' | 'PUT')[];
 }
 
 interface ChildPattern {
@@ -54,20 +61,20 @@ const APIM = 'Microsoft.ApiManagement/service';
 
 /** Child collections under a service; an item is the collection pattern plus one name. */
 const CHILD_COLLECTIONS: readonly ChildPattern[] = [
-  child('apis', `${APIM}/apis`, 'Api', true),
+  child('apis', `${APIM}/apis`, 'Api', true, ['PATCH']),
   child('apis/*/operations', `${APIM}/apis/operations`, 'Operation', false),
   child('apis/*/policies', `${APIM}/apis/policies`, 'Policy', false),
   child('apis/*/operations/*/policies', `${APIM}/apis/operations/policies`, 'Policy', false),
-  child('backends', `${APIM}/backends`, 'Backend', true),
-  child('products', `${APIM}/products`, 'Product', true),
+  child('backends', `${APIM}/backends`, 'Backend', true, ['PATCH']),
+  child('products', `${APIM}/products`, 'Product', true, ['PATCH']),
   child('products/*/policies', `${APIM}/products/policies`, 'Policy', false),
   child('namedvalues', `${APIM}/namedValues`, 'NamedValue', false),
   child('subscriptions', `${APIM}/subscriptions`, 'Subscription', false),
   child('policies', `${APIM}/policies`, 'Policy', false),
-  child('portalconfigs', `${APIM}/portalconfigs`, 'PortalConfig', true),
+  child('portalconfigs', `${APIM}/portalconfigs`, 'PortalConfig', true, ['PATCH', 'PUT']),
   child('portalsettings', `${APIM}/portalsettings`, 'PortalSettings', false),
   child('identityproviders', `${APIM}/identityProviders`, 'IdentityProvider', false),
-  child('tenant', `${APIM}/tenant`, 'AccessInformation', true),
+  child('tenant', `${APIM}/tenant`, 'AccessInformation', true, ['PATCH', 'PUT']),
 ];
 
 /** Extension resources on a service: `{serviceId}/providers/{namespace}/{type}`. */
@@ -118,8 +125,8 @@ export function routeArm(segments: readonly string[]): ArmRoute {
   return { kind: 'unknown', subscriptionId };
 }
 
-function child(path: string, type: string, label: string, writable: boolean): ChildPattern {
-  return { pattern: path.split('/'), entity: { type, label, writable } };
+function child(path: string, type: string, label: string, writable: boolean, ifMatchRequired: readonly ('PATCH' | 'PUT')[] = []): ChildPattern {
+  return { pattern: path.split('/'), entity: { type, label, writable, ifMatchRequired } };
 }
 
 function matches(segments: readonly string[], pattern: readonly string[]): boolean {

@@ -48,10 +48,12 @@ function planFor(result: RuleResult): PlannedFix {
 
 /** Catalog "Fix" column: S and G rules; every other rule is manual. */
 const SAFE = ['APIM-003', 'APIM-014', 'APIM-020', 'APIM-022'];
-const GUARDED = ['APIM-001', 'APIM-002', 'APIM-004', 'APIM-008', 'APIM-009', 'APIM-012', 'APIM-018', 'APIM-021', 'APIM-023', 'APIM-024', 'APIM-026', 'APIM-030', 'APIM-031'];
+const GUARDED = ['APIM-001', 'APIM-002', 'APIM-004', 'APIM-008', 'APIM-009', 'APIM-012', 'APIM-018', 'APIM-021', 'APIM-023', 'APIM-024', 'APIM-025', 'APIM-026', 'APIM-030', 'APIM-031'];
 
 describe('fix declarations across ALL_RULES', () => {
-  it('declares the catalog fix kinds: 4 safe, 13 guarded, the rest manual', () => {
+  // APIM-025 is guarded rather than the catalog's manual: the plan only changes the URL's scheme,
+  // behind a precondition that the backend serves HTTPS there.
+  it('declares the catalog fix kinds: 4 safe, 14 guarded, the rest manual', () => {
     expect(ALL_RULES.filter((r) => r.meta.fix === 'safe').map((r) => r.meta.id)).toEqual(SAFE);
     expect(ALL_RULES.filter((r) => r.meta.fix === 'guarded').map((r) => r.meta.id)).toEqual(GUARDED);
   });
@@ -130,6 +132,16 @@ describe('planFixFor', () => {
     const result = onlyResult(apim003, noIdentity);
     const otherResource: AnyRule = { ...apim003, planFix: () => ({ ...planFor(result), resourceId: `${result.resourceId}/apis/orders` }) };
     expect(() => planFixFor(otherResource, noIdentity, result, context)).toThrow(/not for the finding's/);
+  });
+
+  it('throws when a plan sends If-Match "*", which would overwrite changes made since the read', () => {
+    const apim003 = rule('APIM-003');
+    const result = onlyResult(apim003, noIdentity);
+    const plan = planFor(result);
+    const wildcard: AnyRule = { ...apim003, planFix: () => ({ ...plan, request: { ...plan.request, headers: { 'if-match': ' * ' } } }) };
+    expect(() => planFixFor(wildcard, noIdentity, result, context)).toThrow('APIM-003: planFix sends If-Match "*"');
+    const etag: AnyRule = { ...apim003, planFix: () => ({ ...plan, request: { ...plan.request, headers: { 'If-Match': '"AAAA"' } } }) };
+    expect(planFixFor(etag, noIdentity, result, context)?.request.headers).toEqual({ 'If-Match': '"AAAA"' });
   });
 
   it('throws when the result belongs to another rule or another service', () => {

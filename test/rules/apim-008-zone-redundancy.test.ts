@@ -198,6 +198,16 @@ ruleTester.run(rule, {
         { description: 'The service runs on the stv2 platform', satisfied: true },
         { description: 'Every region being changed supports availability zones', satisfied: true, detail: "'West Europe' is in the zone-capable region list." },
         { description: 'No other operation is running', satisfied: true },
+        { description: 'Nothing depends on the current public IP address', satisfied: false, detail: "gives service 'apim-test' a new public IP address (today 20.0.0.1)" },
+        { description: 'A VNet-injected service is given a new Standard public IP address', satisfied: true, detail: 'virtualNetworkType "None"' },
+      ],
+    },
+    {
+      name: 'VNet-injected service: a new public IP resource is needed first',
+      resources: [apimService({ zones: null, properties: { virtualNetworkType: 'External', virtualNetworkConfiguration: { subnetResourceId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/apim' } } })],
+      request: { body: { zones: ['1', '2', '3'] } },
+      preconditions: [
+        { description: 'A VNet-injected service is given a new Standard public IP address', satisfied: false, detail: 'virtualNetworkType "External"): ARM needs a new Standard SKU public IP address in properties.publicIpAddressId' },
       ],
     },
     {

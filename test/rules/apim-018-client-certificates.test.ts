@@ -59,7 +59,10 @@ ruleTester.run(rule, {
       summary: "Make service 'apim-test' request a client certificate from every caller.",
       request: { method: 'PATCH', path: serviceId('apim-test'), apiVersion: '2024-05-01', body: { properties: { enableClientCertificate: true } } },
       changes: [{ path: 'properties.enableClientCertificate', before: false, after: true }],
-      preconditions: [{ description: 'No other operation is running', satisfied: true }],
+      preconditions: [
+        { description: 'No other operation is running', satisfied: true },
+        { description: 'Callers present a client certificate when the gateway asks', satisfied: false, detail: /confirm with the API owners .* before applying/ },
+      ],
     },
     {
       name: 'switch absent',

@@ -97,9 +97,18 @@ ruleTester.run(rule, {
       name: 'http and https: http is replaced, nothing else changes',
       resources: [service, rest('orders', ['https', 'http'])],
       summary: "Make API 'orders' of service 'apim-test' accept only https.",
-      request: { method: 'PATCH', path: '/apis/orders', apiVersion: '2024-05-01', body: { properties: { protocols: ['https'] } } },
+      request: { method: 'PATCH', path: '/apis/orders', apiVersion: '2024-05-01', headers: undefined, body: { properties: { protocols: ['https'] } } },
       changes: [{ path: 'apis/orders: properties.protocols', before: ['https', 'http'], after: ['https'] }],
-      preconditions: [],
+      preconditions: [
+        { description: "The ETag of API 'orders' was read", satisfied: false, detail: 're-reads the resource before applying' },
+        { description: "No caller of API 'orders' uses http", satisfied: false, detail: 'Url starts with http://) that no caller still uses http, or move those callers to https first' },
+      ],
+    },
+    {
+      name: 'the ETag read with the API is sent as If-Match',
+      resources: [service, { ...rest('orders', ['https', 'http']), etag: 'AAAAAAAAB4E=' }],
+      request: { path: '/apis/orders', headers: { 'If-Match': '"AAAAAAAAB4E="' }, body: { properties: { protocols: ['https'] } } },
+      preconditions: [{ description: "The ETag of API 'orders' was read", satisfied: true, detail: 'If-Match "AAAAAAAAB4E="' }],
     },
     {
       name: 'WebSocket API: ws becomes wss',
@@ -111,6 +120,7 @@ ruleTester.run(rule, {
       name: 'http and ws on one API: both replaced, order kept',
       resources: [service, rest('both', ['http', 'ws'])],
       request: { body: { properties: { protocols: ['https', 'wss'] } } },
+      preconditions: [{ description: "No caller of API 'both' uses http or ws", satisfied: false, detail: 'http:// or ws://' }],
     },
     {
       name: 'one of two failing APIs, chosen by name',

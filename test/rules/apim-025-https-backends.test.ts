@@ -102,4 +102,24 @@ ruleTester.run(rule, {
     { name: 'backend with null properties', resources: [withChildren(backend('broken', null))], reason: 'properties is null' },
     { name: 'URL is not a string', resources: [withChildren(backend('odd', { url: 42 }))], reason: 'not a string' },
   ],
+  fix: [
+    {
+      name: 'http backend: only the scheme changes, behind a confirmation that the host serves HTTPS',
+      resources: [withChildren(backend('ledger', { protocol: 'http', url: 'http://ledger.contoso.com/api/v1' }))],
+      summary: "Make backend 'ledger' of service 'apim-test' forward requests to https://ledger.contoso.com/api/v1 instead of http://ledger.contoso.com/api/v1.",
+      request: { method: 'PATCH', path: '/backends/ledger', apiVersion: '2024-05-01', headers: undefined, body: { properties: { url: 'https://ledger.contoso.com/api/v1' } } },
+      changes: [{ path: 'backends/ledger: properties.url', before: 'http://ledger.contoso.com/api/v1', after: 'https://ledger.contoso.com/api/v1' }],
+      preconditions: [
+        { description: 'The backend serves HTTPS at ledger.contoso.com', satisfied: false, detail: 'confirm it (for example with curl -v https://ledger.contoso.com/api/v1) before applying' },
+        { description: "The ETag of backend 'ledger' was read", satisfied: false },
+      ],
+    },
+    {
+      name: 'API service URL with a port and upper-case scheme, ETag read',
+      resources: [withChildren({ ...api('orders', { serviceUrl: ' HTTP://orders.contoso.com:8080/api ' }), etag: 'AAAAAAAAAAk=' })],
+      request: { path: '/apis/orders', headers: { 'If-Match': '"AAAAAAAAAAk="' }, body: { properties: { serviceUrl: 'https://orders.contoso.com:8080/api' } } },
+      changes: [{ path: 'apis/orders: properties.serviceUrl', before: ' HTTP://orders.contoso.com:8080/api ', after: 'https://orders.contoso.com:8080/api' }],
+      preconditions: [{ description: 'The backend serves HTTPS at orders.contoso.com:8080', satisfied: false, detail: 'the URL names its port, and the request keeps it' }],
+    },
+  ],
 });

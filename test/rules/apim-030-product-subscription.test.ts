@@ -9,6 +9,10 @@ function product(name: string, properties: Raw | null): Raw {
   return childOf(service, `products/${name}`, PRODUCT, properties);
 }
 
+function subscription(name: string, scope: string, state: string): Raw {
+  return childOf(service, `subscriptions/${name}`, 'Microsoft.ApiManagement/service/subscriptions', { displayName: name, scope, state });
+}
+
 function withSubscription(name: string, subscriptionRequired: unknown): Raw {
   return product(name, { displayName: name, description: `${name} APIs`, subscriptionRequired, approvalRequired: true, state: 'published' });
 }
@@ -77,7 +81,20 @@ ruleTester.run(rule, {
       summary: "Make product 'orders' of service 'apim-test' require a subscription key.",
       request: { method: 'PATCH', path: '/products/orders', apiVersion: '2024-05-01', body: { properties: { subscriptionRequired: true } } },
       changes: [{ path: 'products/orders: properties.subscriptionRequired', before: false, after: true }],
-      preconditions: [],
+      preconditions: [
+        { description: "Callers of product 'orders' send a subscription key", satisfied: false, detail: 'Subscriptions were not read' },
+        { description: "The ETag of product 'orders' was read", satisfied: false },
+      ],
+    },
+    {
+      name: 'subscriptions read and none for the product: every caller would get 401',
+      resources: [{ ...service, resources: [withSubscription('orders', false), subscription('all-access', '/apis', 'active'), subscription('old', '/products/orders', 'cancelled')] }],
+      preconditions: [{ description: "Callers of product 'orders' send a subscription key", satisfied: false, detail: "Product 'orders' has no active subscription, so no caller holds a key" }],
+    },
+    {
+      name: 'subscriptions read and one is active: a person confirms every caller sends its key',
+      resources: [{ ...service, resources: [withSubscription('orders', false), subscription('acme', `${String(service['id'])}/products/Orders`, 'active')] }],
+      preconditions: [{ description: "Callers of product 'orders' send a subscription key", satisfied: false, detail: "Product 'orders' has 1 active subscription, but" }],
     },
     {
       name: 'subscriptionRequired absent',

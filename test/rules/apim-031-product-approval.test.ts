@@ -73,19 +73,24 @@ ruleTester.run(rule, {
       name: 'protected product without approval',
       resources: [service, withApproval('orders', false)],
       summary: "Make new subscriptions to product 'orders' of service 'apim-test' wait for an administrator's approval.",
-      request: { method: 'PATCH', path: '/products/orders', apiVersion: '2024-05-01', body: { properties: { approvalRequired: true } } },
+      request: { method: 'PATCH', path: '/products/orders', apiVersion: '2024-05-01', body: { properties: { subscriptionRequired: true, approvalRequired: true } } },
       changes: [{ path: 'products/orders: properties.approvalRequired', before: false, after: true }],
       preconditions: [{ description: 'The product requires a subscription', satisfied: true }],
     },
     {
-      name: 'open product: approval would have no effect until APIM-030 is fixed',
+      name: 'open product: the request also requires a subscription, and says APIM-030 comes first',
       resources: [service, withApproval('partners', undefined, false)],
-      changes: [{ path: 'products/partners: properties.approvalRequired', before: undefined, after: true }],
+      summary: /wait for an administrator's approval, which also makes the product require a subscription\.$/,
+      request: { body: { properties: { subscriptionRequired: true, approvalRequired: true } } },
+      changes: [
+        { path: 'products/partners: properties.subscriptionRequired', before: false, after: true },
+        { path: 'products/partners: properties.approvalRequired', before: undefined, after: true },
+      ],
       preconditions: [
         {
           description: 'The product requires a subscription',
           satisfied: false,
-          detail: "Product 'partners' is open (subscriptionRequired is false), so approval would have no effect; require a subscription first (APIM-030).",
+          detail: "Product 'partners' is open (subscriptionRequired is false): approval has no effect on an open product, so this request also requires a subscription, and callers of its APIs without a key get 401. Fix APIM-030 first, with its preconditions.",
         },
       ],
     },

@@ -289,3 +289,49 @@ describe('service PATCH through beginUpdateAndWait', () => {
     expect(sandbox.requests.filter((entry) => entry.method === 'PATCH').every((entry) => entry.status === 200)).toBe(true);
   });
 });
+
+describe('If-Match on child writes, where ARM requires it', () => {
+  let sandbox: Sandbox;
+  const legacyId = `/subscriptions/${PAYMENTS}/resourceGroups/${RG}/providers/Microsoft.ApiManagement/service/${LEGACY}`;
+  const url = (child: string): string => `${legacyId}/${child}?api-version=2024-05-01`;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ pageSize: 50, argQuota: false, lro: { mode: 'sync' } });
+  });
+  afterAll(() => sandbox.close());
+
+  it.each(['products/internal', 'backends/ledger', 'tenant/access', 'portalconfigs/default'])('refuses a PATCH of %s without If-Match and changes nothing', async (child) => {
+    const before = await raw(sandbox, 'GET', url(child), { headers: BEARER });
+    const patched = await raw(sandbox, 'PATCH', url(child), { headers: BEARER, body: { properties: { description: 'unconditional' } } });
+    expect(patched.status).toBe(400);
+    expect(patched.body).toMatchObject({ error: { code: 'InvalidRequest', message: expect.stringContaining('If-Match header is required') as unknown } });
+    const after = await raw(sandbox, 'GET', url(child), { headers: BEARER });
+    expect(after.body).toEqual(before.body);
+    expect(after.headers['etag']).toBe(before.headers['etag']);
+  });
+
+  it('refuses a PUT of tenant access or portal config without If-Match, but creates an API without one', async () => {
+    expect((await raw(sandbox, 'PUT', url('tenant/access'), { headers: BEARER, body: { properties: { enabled: true } } })).status).toBe(400);
+    expect((await raw(sandbox, 'PUT', url('portalconfigs/default'), { headers: BEARER, body: { properties: {} } })).status).toBe(400);
+    const created = await raw(sandbox, 'PUT', url('apis/created-by-test'), { headers: BEARER, body: { properties: { displayName: 'New', path: 'new', protocols: ['https'] } } });
+    expect(created.status).toBe(201);
+    expect(created.headers['etag']).toMatch(/^"[A-Za-z0-9+/]+=*"$/);
+  });
+
+  it('applies a PATCH with the ETag read, answers with a new ETag, and refuses the old one with 412', async () => {
+    const read = await raw(sandbox, 'GET', url('products/internal'), { headers: BEARER });
+    const etag = read.headers['etag'];
+    expect(etag).toMatch(/^"[A-Za-z0-9+/]+=*"$/);
+    const patched = await raw(sandbox, 'PATCH', url('products/internal'), { headers: { ...BEARER, 'If-Match': String(etag) }, body: { properties: { approvalRequired: true } } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ properties: { approvalRequired: true } });
+    expect(patched.headers['etag']).toMatch(/^"[A-Za-z0-9+/]+=*"$/);
+    expect(patched.headers['etag']).not.toBe(etag);
+    expect((await raw(sandbox, 'GET', url('products/internal'), { headers: BEARER })).headers['etag']).toBe(patched.headers['etag']);
+
+    const stale = await raw(sandbox, 'PATCH', url('products/internal'), { headers: { ...BEARER, 'If-Match': String(etag) }, body: { properties: { approvalRequired: false } } });
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ error: { code: 'PreconditionFailed' } });
+    expect((await raw(sandbox, 'GET', url('products/internal'), { headers: BEARER })).body).toMatchObject({ properties: { approvalRequired: true } });
+  });
+});

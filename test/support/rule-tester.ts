@@ -62,6 +62,8 @@ export interface ExpectedFixRequest {
   /** The end of the request path, e.g. `/apis/orders` (the service id ends the path of a service fix). */
   readonly path?: string;
   readonly apiVersion?: string;
+  /** Deep-equal to the headers sent; `headers: undefined` (written out) asserts that none are. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Deep-equal to the body sent. */
   readonly body?: unknown;
 }
@@ -264,6 +266,7 @@ export const ruleTester = {
           if (request?.method !== undefined) expect(plan.request.method).toBe(request.method);
           if (request?.path !== undefined) expect(plan.request.path.endsWith(request.path), `path ${plan.request.path} ends with ${request.path}`).toBe(true);
           if (request?.apiVersion !== undefined) expect(plan.request.apiVersion).toBe(request.apiVersion);
+          if (request !== undefined && 'headers' in request) expect(plan.request.headers, 'request headers').toStrictEqual(request.headers);
           if (request !== undefined && 'body' in request) expect(plan.request.body).toStrictEqual(request.body);
           if (c.changes !== undefined) expect(plan.changes).toStrictEqual(c.changes.map(({ path, before, after }) => ({ path, before, after })));
           for (const wanted of c.preconditions ?? []) {
@@ -303,7 +306,9 @@ function checkPlan(rule: AnyRule, c: BaseCase, result: RuleResult, plan: FixPlan
     expect(text, where).not.toMatch(/\{\{|\$\{|undefined|\[object Object\]/);
   }
   expect(plan.summary, where).toMatch(/^[A-Z].*\.$/s);
-  if (plan.preconditions.every((p) => p.satisfied)) {
+  // Preconditions a person confirms, or the re-read before applying satisfies, leave the request as
+  // it is: it must fix the finding all the same.
+  if (plan.preconditions.every((p) => p.satisfied || p.judgedBy === 'confirm' || p.judgedBy === 'reread')) {
     const after = prepareCase(rule, c, applyRequest(c.resources, plan.request)).results;
     const still = after.filter((r) => r.outcome === 'fail' && r.resourceId.toLowerCase() === plan.resourceId.toLowerCase());
     expect(still, `${where}: still fails after the fix`).toEqual([]);
@@ -316,7 +321,7 @@ function checkPlan(rule: AnyRule, c: BaseCase, result: RuleResult, plan: FixPlan
  * values; customProperties are replaced as a whole, because ARM resets the keys a PATCH omits to
  * their defaults (absence, here). A PUT creates or replaces the resource.
  */
-function applyRequest(resources: readonly Raw[], request: FixRequest): Raw[] {
+export function applyRequest(resources: readonly Raw[], request: FixRequest): Raw[] {
   const wanted = request.path.toLowerCase();
   const target = { found: false };
   const visit = (entry: Raw): Raw => {

@@ -15,9 +15,39 @@ export function patchService(service: ApimService, body: JsonObject): FixRequest
   return { method: 'PATCH', path: service.id, apiVersion: API_VERSIONS.apiManagement, body };
 }
 
-/** `PATCH {child id}`, e.g. `…/service/x/apis/orders` (api-version 2024-05-01). */
+/**
+ * `PATCH {child id}`, e.g. `…/service/x/apis/orders` (api-version 2024-05-01), with `If-Match` set
+ * to the ETag that was read. When the data read has no ETag the header is left out — never `*`,
+ * which would overwrite a change made since the read — and the remediation flow adds an unsatisfied
+ * "The ETag of … was read" precondition (remediation/etag-precondition.ts).
+ */
 export function patchChild(child: ChildResource, body: JsonObject): FixRequest {
-  return { method: 'PATCH', path: child.id, apiVersion: API_VERSIONS.apiManagement, body };
+  const request: FixRequest = { method: 'PATCH', path: child.id, apiVersion: API_VERSIONS.apiManagement, body };
+  return child.etag === undefined ? request : { ...request, headers: { 'If-Match': ifMatchValue(child.etag) } };
+}
+
+/**
+ * Child collections whose updates ARM refuses without `If-Match` (REST spec 2024-05-01: the PATCH
+ * of Api_Update in apimapis.json, Backend_Update in apimbackends.json, Product_Update in
+ * apimproducts.json, TenantAccess_Update in apimtenant.json and PortalConfig_Update in
+ * apimportalconfigs.json take `IfMatchRequiredParameter`; their PUTs take the optional one, except
+ * TenantAccess_Create and PortalConfig_CreateOrUpdate, which require it too).
+ */
+const IF_MATCH_REQUIRED: Readonly<Record<FixRequest['method'], readonly string[]>> = {
+  PATCH: ['apis', 'backends', 'products', 'tenant', 'portalconfigs'],
+  PUT: ['tenant', 'portalconfigs'],
+};
+
+/** Whether ARM requires `If-Match` on this request: an update of an APIM child listed above. */
+export function requiresIfMatch(request: Pick<FixRequest, 'method' | 'path'>): boolean {
+  const match = /\/providers\/microsoft\.apimanagement\/service\/[^/]+\/([^/]+)\/[^/]+\/?$/i.exec(request.path);
+  const collection = match?.[1]?.toLowerCase();
+  return collection !== undefined && IF_MATCH_REQUIRED[request.method].includes(collection);
+}
+
+/** The `If-Match` value for an ETag as read: bodies carry it bare (`AAAAAAAQAAE=`), headers quote it. */
+export function ifMatchValue(etag: string): string {
+  return /^(W\/)?".*"$/.test(etag) ? etag : `"${etag}"`;
 }
 
 export function change(path: string, before: unknown, after: unknown): FixChange {
@@ -26,6 +56,14 @@ export function change(path: string, before: unknown, after: unknown): FixChange
 
 export function precondition(description: string, satisfied: boolean, detail: string): FixPrecondition {
   return { description, satisfied, detail };
+}
+
+/**
+ * A precondition the estate cannot show, e.g. that every caller presents a client certificate: it
+ * stays unsatisfied until a person confirms it. `detail` says what to check and where.
+ */
+export function toConfirm(description: string, detail: string): FixPrecondition {
+  return { description, satisfied: false, detail, judgedBy: 'confirm' };
 }
 
 /**
