@@ -126,6 +126,7 @@ describe('apim-posture audit (built binary)', () => {
     ['truncated JSON', '[{"id":', /is not valid JSON/],
     ['not an array', '{"id":"x"}', /must hold a JSON array/],
     ['binary', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]), /not a JSON text file/],
+    ['no services', '{"value": []}', /holds no API Management service \(no resources at all\); nothing to audit/],
   ])('exits 2 with one clear line for %s', (_name, content, message) => {
     const path = join(dir, `bad-${_name.replace(/\W/g, '')}.json`);
     writeFileSync(path, content);
