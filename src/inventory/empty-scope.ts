@@ -23,7 +23,8 @@ export async function assertScopeFound(
 ): Promise<void> {
   const requested = scope.services ?? [];
   const searched = plural(inventory.subscriptions.length, 'subscription');
-  const unread = inventory.coverage.complete ? '' : ` (${inventory.coverage.notes[0] ?? 'part of the scope could not be read'})`;
+  // A scope that could not be read completely may hold the service after all: say so.
+  const unread = inventory.coverage.complete ? '' : `; not everything could be read: ${(inventory.coverage.notes[0] ?? 'part of the scope failed').replace(/\.$/, '')}`;
   if (requested.length > 0) {
     const found = new Set(serviceNames(inventory.entries).map((name) => name.toLowerCase()));
     const missing = requested.filter((name) => !found.has(name.toLowerCase()));
@@ -31,7 +32,8 @@ export async function assertScopeFound(
     const known = await namesInSubscriptions(sources, inventory.subscriptions.map((s) => s.id), options.abortSignal);
     const where = scope.environment ?? `the ${searched} searched`;
     const parts = missing.map((name) => {
-      const suggestions = closestNames(name, known);
+      // The same name is no suggestion (its subscription may be the part that could not be read).
+      const suggestions = closestNames(name, known.filter((candidate) => candidate.toLowerCase() !== name.toLowerCase()));
       const hint = suggestions.length === 0 ? '' : `; did you mean ${orList(suggestions)}?`;
       return `no APIM service named '${name}' in ${where}${hint}`;
     });
@@ -39,7 +41,7 @@ export async function assertScopeFound(
   }
   if (inventory.services > 0) return;
   const filter = scope.filterText === '' ? '' : ` (${scope.filterText})`;
-  throw new ScopeError(`${scope.name} matched no API Management service in ${searched}${filter}${unread}; check the subscriptions and tags of this environment`);
+  throw new ScopeError(`${scope.name} matched no API Management service in ${searched}${filter}; check the subscriptions and tags of this environment${unread}`);
 }
 
 function serviceNames(entries: readonly unknown[]): string[] {
