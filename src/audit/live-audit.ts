@@ -8,6 +8,7 @@ import type { ChildKind, Estate } from '../estate/model.js';
 import { normalizeEstate } from '../estate/normalize.js';
 import { azureSources } from '../inventory/azure-sources.js';
 import { collectInventory, type Inventory, type InventoryProgress } from '../inventory/collect.js';
+import { assertScopeFound } from '../inventory/empty-scope.js';
 import { describeScope } from '../inventory/scope-echo.js';
 import type { ResolvedScope } from '../inventory/scope.js';
 import type { AnyRule } from '../rules/types.js';
@@ -48,6 +49,8 @@ export async function auditLive(target: AzureTarget, request: LiveAuditRequest):
     ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
     ...(request.abortSignal === undefined ? {} : { abortSignal: request.abortSignal }),
   });
+  // Nothing found is a mistake to report (a typo, an empty environment), not a clean audit.
+  await assertScopeFound(sources, request.scope, inventory, request.abortSignal === undefined ? {} : { abortSignal: request.abortSignal });
   const estate = normalizeEstate(inventory.entries);
   const report = auditEstate(estate, {
     rules: request.rules,

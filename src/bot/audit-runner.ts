@@ -6,7 +6,7 @@ import type { AzureTarget } from '../azure/target.js';
 import { messageCard, progressCard } from '../cards/render.js';
 import type { AuditConfig } from '../engine/audit-config.js';
 import type { InventoryProgress } from '../inventory/collect.js';
-import type { ResolvedScope } from '../inventory/scope.js';
+import { ScopeError, type ResolvedScope } from '../inventory/scope.js';
 import type { AnyRule } from '../rules/types.js';
 import type { Card, Messenger } from './messenger.js';
 
@@ -122,6 +122,15 @@ export class AuditRunner {
       job.logger.info({ scope: job.scope.name, services: result.report.summary.services, score: result.report.summary.score }, 'audit finished');
     } catch (error) {
       await edits;
+      if (error instanceof ScopeError) {
+        // Nothing matched (a typo, an empty environment): a clear answer with the suggestion, never a summary saying "no findings".
+        job.logger.info({ scope: job.scope.name }, 'audit scope matched nothing');
+        const text = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`.replace(/\?\.$/, '?');
+        await job.messenger.update(job.progressActivityId, messageCard(text, { tone: 'refusal' })).catch((updateError: unknown) => {
+          job.logger.error({ err: updateError }, 'could not report the empty scope');
+        });
+        return;
+      }
       const message = error instanceof Error ? error.message.replace(/\s+/g, ' ') : String(error);
       job.logger.error({ err: error, scope: job.scope.name }, 'audit failed');
       const card = messageCard(`The audit of ${job.scope.name} did not finish: ${message}`, { tone: 'error' });

@@ -1,5 +1,6 @@
 import type { Report, ServiceReport } from '../engine/report.js';
 import type { RuleResult } from '../contracts/results.js';
+import { formatCoverage } from '../output/values.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { AnyRule, Severity } from '../rules/types.js';
 import {
@@ -13,6 +14,7 @@ import {
   severityFilterWords,
   type FindingGroup,
 } from './report-view.js';
+import { noFindingsText } from './summary.js';
 import { CARD_BUDGET_BYTES, cardBytes, CardRenderError, expand } from './templates.js';
 import {
   clip,
@@ -127,7 +129,7 @@ export function serviceFindingCards(report: Report, options: FindingsOptions): F
       fallbackText: 'No findings.',
       icon: '✔',
       color: 'Good',
-      text: `No open findings${filterWords === undefined ? '' : ` (${filterWords})`} in ${scopeName}: every rule passed, was exempted or did not apply.`,
+      text: noFindingsText(report.coverage?.complete === false, report.summary.notChecked, `${filterWords === undefined ? '' : ` (${filterWords})`} in ${scopeName}`),
       hasSuggestion: false,
       suggestion: '',
     });
@@ -232,12 +234,13 @@ function serviceModel(
   const failing = service.counts.failed;
   const open = failing.critical + failing.high + failing.medium + failing.low;
   return {
-    fallbackText: `${service.name}: score ${scoreText(service.score)}, ${open} failing rules`,
+    fallbackText: `${service.name}: score ${scoreText(service.score)} (${formatCoverage(service.coverage)}), ${open} failing rules`,
     context: context.contextLine,
     name: service.name,
     part,
     score: scoreText(service.score),
     scoreColor: scoreColor(service.score),
+    checked: formatCoverage(service.coverage),
     where: [service.sku, service.location, service.resourceGroup].filter((x) => x !== undefined && x !== '').join(' · '),
     counts: serviceCounts(service),
     findings: groups.map((prepared) => findingModel(context, prepared, detail)),
@@ -257,6 +260,8 @@ function serviceCounts(service: ServiceReport): object[] {
   if (c.exempted > 0) runs.push({ text: `Exempted ${c.exempted}`, color: 'Accent', weight: 'Default' });
   if (c.errors > 0) runs.push({ text: `Errors ${c.errors}`, color: 'Warning', weight: 'Bolder' });
   runs.push({ text: `Passed ${c.passed}`, color: 'Default', weight: 'Default' });
+  // Quiet, like not applicable: data not read is not a failure.
+  if (c.notChecked > 0) runs.push({ text: `Not checked ${c.notChecked}`, color: 'Default', weight: 'Default' });
   runs.push({ text: `Not applicable ${c.notApplicable}`, color: 'Default', weight: 'Default' });
   return runs.map((run, index) => ({ ...run, text: index < runs.length - 1 ? `${run.text} · ` : run.text }));
 }

@@ -1,5 +1,6 @@
 import type { Report } from '../engine/report.js';
 import { isOpenFailure } from '../contracts/results.js';
+import { formatCoverage } from '../output/values.js';
 import { findingGroups, fixKinds, keepsPassing, resultsByService, scopeNameOf } from './report-view.js';
 import { CARD_BUDGET_BYTES, firstThatFits } from './templates.js';
 import { clip, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, scoreColor, scoreText, type CardColor } from './text.js';
@@ -69,6 +70,7 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
       where: [service.sku, service.location].filter((x) => x !== undefined && x !== '').join(' · '),
       score: service.score === null ? 'n/a' : String(service.score),
       scoreColor: scoreColor(service.score),
+      checked: formatCoverage(service.coverage),
       findings,
     });
   }
@@ -79,6 +81,8 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
       return { text: `${SEVERITY_LABEL[severity]} ${n}`, color: n > 0 ? SEVERITY_COLOR[severity] : 'Default', weight: n > 0 ? 'Bolder' : 'Default' } as const;
     }),
     { text: `Exempted ${summary.exempted}`, color: summary.exempted > 0 ? 'Accent' : 'Default', weight: 'Default' },
+    // Not checked is quiet on purpose: data that was not read is neither a failure nor a pass.
+    { text: `Not checked ${summary.notChecked}`, color: 'Default', weight: 'Default' },
     { text: `Not applicable ${summary.notApplicable}`, color: 'Default', weight: 'Default' },
     { text: `Errors ${summary.errors}`, color: summary.errors > 0 ? 'Warning' : 'Default', weight: summary.errors > 0 ? 'Bolder' : 'Default' },
   ];
@@ -92,11 +96,13 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
   const partial = coverage !== undefined && !coverage.complete;
   const notes = partial ? coverage.notes : [];
   const title = `APIM posture · ${scopeName} · score ${scoreText(summary.score)}`;
+  const coverageText = formatCoverage(summary.coverage, 'service rules');
   const target = report.scope?.target ?? `file ${report.source}`;
 
   return {
-    fallbackText: `${title}. ${counts.map((run) => run.text).join(', ')}.`,
+    fallbackText: `${title} (${coverageText}). ${counts.map((run) => run.text).join(', ')}.`,
     title: clip(title, 160),
+    coverage: coverageText,
     hasTrend: trend !== '',
     trend,
     trendColor,
@@ -117,13 +123,24 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
     hasMore: withFindings > worst.length,
     more: `and ${withFindings - worst.length} more services with findings`,
     hasNoFindings: withFindings === 0,
-    noFindings: partial ? 'No open findings in what was audited.' : 'No open findings: every rule passed, was exempted or did not apply.',
+    noFindings: noFindingsText(partial, summary.notChecked),
     ref,
     hasFindings: anyNotable,
     hasCriticalHigh: summary.failed.critical + summary.failed.high > 0,
     hasTopRule: topRuleId !== undefined,
     topRuleId: topRuleId ?? '',
   };
+}
+
+/**
+ * Never "every rule passed" when some rules were not checked or part of the scope was not read.
+ * `where` qualifies the claim: " (critical + high) in prod".
+ */
+export function noFindingsText(partial: boolean, notChecked: number, where = ''): string {
+  if (notChecked > 0) {
+    return `No open findings${where} in what was checked; ${notChecked === 1 ? '1 service rule was' : `${notChecked} service rules were`} not checked (data not read).`;
+  }
+  return partial ? `No open findings${where} in what was audited.` : `No open findings${where}: every rule passed, was exempted or did not apply.`;
 }
 
 /** The rule to explain first: the most severe open finding, on the most services. */

@@ -45,10 +45,11 @@ Options:
   --category <names>     only rules of these categories, comma-separated
   --config <file>        rule options and exemptions (JSON; see README)
   --as-of <date>         evaluate as of this date (certificate expiry, exemptions)
-  --verbose              table: also list passing services and not-applicable reasons
+  --verbose              table: also list passing services, not-checked and not-applicable reasons
   --no-color             table: never colour (NO_COLOR is honoured too)
 
-Exit codes: 0 nothing fails at or above --fail-on · 1 something does · 2 usage or input error.`;
+Exit codes: 0 nothing fails at or above --fail-on · 1 something does · 2 usage or input error
+(including a scope or estate with no APIM service) · 3 internal error.`;
 
 export async function runAudit(args: readonly string[], io: CliIo, version: string): Promise<number> {
   const { values } = parseArgs({

@@ -22,7 +22,11 @@ Commands:
   explain <rule-id>       what a rule checks, why, and how to fix it
   sandbox                 run the local Azure emulator (ARM + Resource Graph) on its own
 
-Run \`apim-posture audit --help\` for audit options.`;
+Run \`apim-posture audit --help\` for audit options.
+Exit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or input error · 3 internal error.`;
+
+/** Exit code of a bug in apim-posture itself, apart from usage and input errors (2). */
+export const INTERNAL_ERROR = 3;
 
 /** Errors a person caused and can fix: one line on stderr, exit 2, no stack trace. */
 const INPUT_ERRORS = [UsageError, EstateInputError, ConfigError, RuleOptionsError, RuleSelectionError, ScopeError, QueryValueError, TargetEndpointError];
@@ -66,10 +70,14 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
       io.stderr(`apim-posture: ${(error as Error).message}${isParseArgsError(error) ? ' (see --help)' : ''}\n`);
       return 2;
     }
-    // Anything else is our bug; still one line, with a way to see more.
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`apim-posture: internal error: ${message}${io.env['APIM_POSTURE_DEBUG'] ? `\n${(error as Error).stack ?? ''}` : ' (set APIM_POSTURE_DEBUG=1 for details)'}\n`);
-    return 2;
+    // Anything else is our bug: exit 3 (DESIGN), so pipelines tell it apart from a mistake in the
+    // call (2); still one line, with a way to see the stack.
+    const message = oneLine(error);
+    const stack = error instanceof Error ? error.stack : undefined;
+    io.stderr(
+      `apim-posture: internal error: ${message}${io.env['APIM_POSTURE_DEBUG'] ? `\n${stack ?? ''}` : ' (set APIM_POSTURE_DEBUG=1 for the stack trace, and please report it)'}\n`,
+    );
+    return INTERNAL_ERROR;
   }
 }
 

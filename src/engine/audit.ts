@@ -3,7 +3,7 @@ import type { AnyRule } from '../rules/types.js';
 import { evaluateVerdicts, toResult } from './evaluate.js';
 import { exemptionMatcher, type Exemption } from './exemptions.js';
 import { resolveRuleOptions } from './options.js';
-import type { Report, ReportCoverage, ReportScope, ServiceReport } from './report.js';
+import type { NotCheckedRule, Report, ReportCoverage, ReportScope, ServiceReport } from './report.js';
 import { isOpenFailure, type RuleResult } from '../contracts/results.js';
 import { ScoreTally, standingOf, type OutcomeFlags } from './score.js';
 
@@ -37,10 +37,12 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
   const keepAll = (options.keep ?? 'all') === 'all';
   const results: RuleResult[] = [];
   const estateTally = new ScoreTally();
+  const notChecked = new Map<string, { ruleId: NotCheckedRule['ruleId']; services: number; reason: string }>();
   const services: ServiceReport[] = estate.services.map((service) => {
     const tally = new ScoreTally();
     for (const { rule, context } of contexts) {
       const flags: OutcomeFlags = { openFailure: false, exempted: false, error: false, notChecked: false, pass: false };
+      let notCheckedReason: string | undefined;
       for (const verdict of evaluateVerdicts(rule, service, context)) {
         if (verdict.outcome === 'fail') {
           const result = exempt(toResult(rule, service, verdict));
@@ -49,13 +51,21 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
           results.push(result);
         } else {
           if (verdict.outcome === 'error') flags.error = true;
-          else if (verdict.outcome === 'notChecked') flags.notChecked = true;
+          else if (verdict.outcome === 'notChecked') {
+            flags.notChecked = true;
+            notCheckedReason ??= verdict.reason;
+          }
           else if (verdict.outcome === 'pass') flags.pass = true;
           // Results are built only for what the report keeps; most verdicts of a large audit are passes.
           if (keepAll || verdict.outcome === 'error') results.push(toResult(rule, service, verdict));
         }
       }
       const standing = standingOf(flags);
+      if (standing === 'notChecked') {
+        const entry = notChecked.get(rule.meta.id);
+        if (entry === undefined) notChecked.set(rule.meta.id, { ruleId: rule.meta.id, services: 1, reason: notCheckedReason ?? '' });
+        else entry.services += 1;
+      }
       tally.add(rule.meta.severity, standing);
       estateTally.add(rule.meta.severity, standing);
     }
@@ -67,6 +77,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
       location: service.location,
       sku: service.sku.name,
       score: tally.score(),
+      coverage: tally.coverage(),
       counts: tally.counts(),
     };
   });
@@ -77,7 +88,8 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
     generatedAt: now.toISOString(),
     source: options.source,
     rules: rules.map(({ meta }) => ({ id: meta.id, title: meta.title, severity: meta.severity, category: meta.category, fix: meta.fix })),
-    summary: { score: estateTally.score(), services: services.length, ...estateTally.counts() },
+    summary: { score: estateTally.score(), services: services.length, coverage: estateTally.coverage(), ...estateTally.counts() },
+    notCheckedRules: [...notChecked.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)),
     services,
     results,
     estate: estate.stats,

@@ -20,6 +20,25 @@ export interface StandingCounts {
   readonly errors: number;
 }
 
+/**
+ * How much of a score stands on judged rules, over (service, rule) pairs: `checked` passed, failed
+ * or were exempted; `applicable` adds the rules that apply but were not checked or errored.
+ * `checked < applicable` means the score is not complete.
+ */
+export interface RuleCoverage {
+  readonly checked: number;
+  readonly applicable: number;
+}
+
+/** A rule that applies but whose data was not read on some services (not deep, or a listing failed). */
+export interface NotCheckedRule {
+  readonly ruleId: RuleId;
+  /** Services where the rule applies and was not checked. */
+  readonly services: number;
+  /** The reason given on the first of those services, naming what was not read. */
+  readonly reason: string;
+}
+
 export interface ServiceReport {
   readonly id: string;
   readonly name: string;
@@ -29,6 +48,8 @@ export interface ServiceReport {
   readonly sku: string | undefined;
   /** 0–100, or null when no rule could be judged (see score.ts for the formula). */
   readonly score: number | null;
+  /** How many applicable rules the score stands on. */
+  readonly coverage: RuleCoverage;
   readonly counts: StandingCounts;
 }
 
@@ -60,7 +81,12 @@ export interface Report {
   /** Where the estate came from, e.g. a file path; shown in every output so nobody audits the wrong estate. */
   readonly source: string;
   readonly rules: readonly ReportRule[];
-  readonly summary: { readonly score: number | null; readonly services: number } & StandingCounts;
+  readonly summary: { readonly score: number | null; readonly services: number; readonly coverage: RuleCoverage } & StandingCounts;
+  /**
+   * Rules not checked somewhere, by rule, whatever results the report keeps: outputs that show only
+   * findings still say what was not looked at.
+   */
+  readonly notCheckedRules: readonly NotCheckedRule[];
   /** Worst first: lowest score, then most critical failures. */
   readonly services: readonly ServiceReport[];
   readonly results: readonly RuleResult[];

@@ -1,5 +1,5 @@
 import type { Outcome, Severity } from '../rules/types.js';
-import type { SeverityCounts, StandingCounts } from './report.js';
+import type { RuleCoverage, SeverityCounts, StandingCounts } from './report.js';
 
 /**
  * Severity weights of the posture score. A service scores
@@ -11,6 +11,9 @@ import type { SeverityCounts, StandingCounts } from './report.js';
  * exempted failures are left out of both sums, like Defender for Cloud's secure score leaves out exempted
  * resources. The estate score pools every service's rules with the same formula, so large
  * services weigh more than small ones. No judged rule ⇒ no score (null), never 100.
+ *
+ * Beside the score goes its coverage ({@link ScoreTally.coverage}): how many of the rules that apply
+ * were actually judged. A score over 17 of 40 applicable rules is not a complete score.
  */
 export const SEVERITY_WEIGHTS: Readonly<Record<Severity, number>> = { critical: 10, high: 5, medium: 3, low: 1 };
 
@@ -79,6 +82,17 @@ export class ScoreTally {
 
   score(): number | null {
     return this.possible === 0 ? null : Math.round((100 * this.earned) / this.possible);
+  }
+
+  /**
+   * Checked: rules judged from data that was read — passed, failed or exempted (an exempted rule
+   * was judged; it failed). Applicable: checked plus the rules that apply but were not checked (data
+   * not read) or could not be evaluated (error). Not-applicable rules are in neither.
+   */
+  coverage(): RuleCoverage {
+    const failed = this.failed.critical + this.failed.high + this.failed.medium + this.failed.low;
+    const checked = this.passed + failed + this.exempted;
+    return { checked, applicable: checked + this.notChecked + this.errors };
   }
 
   counts(): StandingCounts {

@@ -18,7 +18,19 @@ export async function loadEstateFile(path: string): Promise<Estate> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
     throw new EstateInputError(`cannot read estate file ${path}: ${why}`);
   }
-  return normalizeEstate(parseEstateText(bytes, path));
+  return requireServices(normalizeEstate(parseEstateText(bytes, path)), path);
+}
+
+/**
+ * An estate without a single API Management service is an input mistake (the wrong export, a
+ * filter that matched nothing), never a clean audit: with no service, every output would say
+ * "no findings" about nothing.
+ */
+export function requireServices(estate: Estate, source: string): Estate {
+  if (estate.services.length > 0) return estate;
+  const { entries } = estate.stats;
+  const what = entries === 0 ? 'no resources at all' : `${entries === 1 ? '1 resource' : `${entries} resources`} but none of type Microsoft.ApiManagement/service`;
+  throw new EstateInputError(`${source} holds no API Management service (${what}); nothing to audit`);
 }
 
 /** Parses estate bytes into the array of raw entries, with one-line errors for every bad shape. */

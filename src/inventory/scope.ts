@@ -57,6 +57,10 @@ export interface ResolvedScope {
   readonly filters: readonly ArgCondition[];
   /** "tag env or environment = prod/production", for the echo. */
   readonly filterText: string;
+  /** The environment asked for, by its configured name. */
+  readonly environment?: string;
+  /** Services asked for by name: each must be found, or the audit is a mistake to report. */
+  readonly services?: readonly string[];
 }
 
 export interface ScopeRequest {
@@ -103,6 +107,8 @@ export function resolveScope(request: ScopeRequest, environments: Environments =
     excludeSubscriptions: (environment?.excludeSubscriptions ?? []).map((s) => s.toLowerCase()),
     filters,
     filterText: words.join(', '),
+    ...(environment === undefined ? {} : { environment: name }),
+    ...(services.length > 0 ? { services } : {}),
   };
 }
 

@@ -19,7 +19,14 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error
 
 /**
  * SARIF 2.1.0 for pipelines and GitHub code scanning: failing results (exempted ones as accepted
- * suppressions), rule metadata with help text, and `error` results as tool notifications.
+ * suppressions), rule metadata with help text, `error` results as error notifications and rules
+ * not checked as note notifications.
+ *
+ * Not checked is deliberately not a `result`: the nearest kind, `open` ("insufficient information
+ * to decide"), is treated like `fail` by code scanning and other consumers, so a run without
+ * --deep would raise an alert per unread rule and service. It is not `notApplicable` either — the
+ * rule applies. A run-level notification per rule (`associatedRule`) tells the reader which rules
+ * the run could not judge, without inventing findings; `properties.coverage` carries the numbers.
  */
 export function formatSarif(report: Report, options: SarifOptions): string {
   const selected = new Set(report.rules.map((r) => r.id));
@@ -42,11 +49,24 @@ export function formatSarif(report: Report, options: SarifOptions): string {
           {
             executionSuccessful: true,
             endTimeUtc: report.generatedAt,
-            toolExecutionNotifications: report.results
-              .filter((r) => r.outcome === 'error')
-              .map((r) => ({ level: 'error' as const, message: { text: `${r.ruleId} on ${r.resourceId}: ${r.reason}` } })),
+            toolExecutionNotifications: [
+              ...report.results
+                .filter((r) => r.outcome === 'error')
+                .map((r) => ({ level: 'error' as const, message: { text: `${r.ruleId} on ${r.resourceId}: ${r.reason}` } })),
+              ...report.notCheckedRules.map((rule) => {
+                const index = ruleIndex.get(rule.ruleId);
+                const where = rule.services === 1 ? '1 service' : `${rule.services} services`;
+                return {
+                  level: 'note' as const,
+                  message: { text: `${rule.ruleId} was not checked on ${where} (the data it needs was not read): ${rule.reason}` },
+                  associatedRule: { id: rule.ruleId, ...(index === undefined ? {} : { index }) },
+                  properties: { outcome: 'notChecked', services: rule.services },
+                };
+              }),
+            ],
           },
         ],
+        properties: { score: report.summary.score, coverage: report.summary.coverage, notChecked: report.summary.notChecked },
         results: report.results
           .filter((r) => r.outcome === 'fail')
           .map((r) => toResult(r, ruleIndex.get(r.ruleId) ?? -1, options)),

@@ -1,12 +1,12 @@
 import type { Report, ServiceReport, SeverityCounts } from '../engine/report.js';
 import { isExempted, isOpenFailure, type RuleResult } from '../contracts/results.js';
 import type { Severity } from '../rules/types.js';
-import { formatEvidence, shortenPath } from './values.js';
+import { formatCoverage, formatEvidence, shortenPath } from './values.js';
 
 export interface TableOptions {
   /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. */
   readonly color: boolean;
-  /** Also list passing services and not-applicable reasons. */
+  /** Also list passing services and not-applicable and not-checked reasons. */
   readonly verbose: boolean;
 }
 
@@ -17,6 +17,7 @@ const ANSI: Record<Style, [number, number]> = {
 const SEVERITY_STYLE: Record<Severity, Style[]> = { critical: ['red', 'bold'], high: ['red'], medium: ['yellow'], low: ['cyan'] };
 const MAX_RESULTS_PER_RULE = 3;
 const MAX_EVIDENCE_PER_RESULT = 3;
+const NOT_CHECKED_IDS_SHOWN = 8;
 
 /** A terminal report grouped by service, worst first, failures before everything else. */
 export function formatTable(report: Report, options: TableOptions): string {
@@ -31,9 +32,12 @@ export function formatTable(report: Report, options: TableOptions): string {
     for (const note of report.coverage.notes) lines.push(paint(`  ${note}`, 'yellow'));
   }
   lines.push(
-    `${summary.services} services · ${report.rules.length} rules · score ${formatScore(summary.score)} · ${report.generatedAt.slice(0, 10)}`,
+    `${summary.services} services · ${report.rules.length} rules · score ${formatScore(summary.score)} · ${formatCoverage(summary.coverage, 'service rules')} · ${report.generatedAt.slice(0, 10)}`,
   );
-  lines.push(`Failing: ${severityLine(summary.failed, paint)} · Exempted ${summary.exempted} · Errors ${summary.errors} · Not applicable ${summary.notApplicable} · Passed ${summary.passed}`);
+  lines.push(
+    `Failing: ${severityLine(summary.failed, paint)} · Exempted ${summary.exempted} · Errors ${summary.errors} · Not checked ${summary.notChecked} · Not applicable ${summary.notApplicable} · Passed ${summary.passed}`,
+  );
+  lines.push(...notCheckedLines(report, options.verbose, paint));
 
   const byService = new Map<string, RuleResult[]>();
   for (const result of report.results) {
@@ -54,13 +58,16 @@ export function formatTable(report: Report, options: TableOptions): string {
     lines.push(serviceHeader(service, paint));
     for (const group of groupByRule(notable)) lines.push(...ruleBlock(group, paint));
     if (options.verbose) {
-      for (const group of groupByRule(results.filter((r) => r.outcome === 'notApplicable'))) {
-        const first = group[0];
-        if (first !== undefined) lines.push(paint(`  n/a       ${first.ruleId}  ${first.reason}`, 'dim'));
+      for (const [label, outcome] of [['unchecked', 'notChecked'], ['n/a', 'notApplicable']] as const) {
+        for (const group of groupByRule(results.filter((r) => r.outcome === outcome))) {
+          const first = group[0];
+          if (first !== undefined) lines.push(paint(`  ${label.padEnd(9)} ${first.ruleId}  ${first.reason}`, 'dim'));
+        }
       }
     }
     const c = service.counts;
-    lines.push(paint(`  passed ${c.passed} · not applicable ${c.notApplicable}${c.exempted ? ` · exempted ${c.exempted}` : ''}`, 'dim'));
+    const tally = [`passed ${c.passed}`, ...(c.notChecked > 0 ? [`not checked ${c.notChecked}`] : []), `not applicable ${c.notApplicable}`, ...(c.exempted > 0 ? [`exempted ${c.exempted}`] : [])];
+    lines.push(paint(`  ${tally.join(' · ')}`, 'dim'));
   }
   if (quiet > 0) lines.push('', paint(`${quiet} more services have no failing rule (--verbose lists them).`, 'green'));
   lines.push(...estateNotes(report));
@@ -69,7 +76,7 @@ export function formatTable(report: Report, options: TableOptions): string {
 
 function serviceHeader(service: ServiceReport, paint: (t: string, ...s: Style[]) => string): string {
   const where = [service.sku, service.location, service.resourceGroup].filter((x) => x !== undefined).join(' · ');
-  return `${paint(service.name, 'bold')}  score ${formatScore(service.score)}  ${paint(where, 'dim')}`;
+  return `${paint(service.name, 'bold')}  score ${formatScore(service.score)} · ${formatCoverage(service.coverage)}  ${paint(where, 'dim')}`;
 }
 
 function ruleBlock(group: readonly RuleResult[], paint: (t: string, ...s: Style[]) => string): string[] {
@@ -137,6 +144,24 @@ function severityLine(counts: SeverityCounts, paint: (t: string, ...s: Style[]) 
 
 function formatScore(score: number | null): string {
   return score === null ? 'n/a' : `${score}/100`;
+}
+
+/**
+ * Which rules were not checked, once for the estate: not a failure (never red), but a reader must
+ * know the score does not cover them. The verbose table says why, per rule and per service.
+ */
+function notCheckedLines(report: Report, verbose: boolean, paint: (t: string, ...s: Style[]) => string): string[] {
+  const rules = report.notCheckedRules;
+  if (rules.length === 0) return [];
+  if (!verbose) {
+    const ids = rules.slice(0, NOT_CHECKED_IDS_SHOWN).map((rule) => rule.ruleId).join(', ');
+    const more = rules.length > NOT_CHECKED_IDS_SHOWN ? `, +${rules.length - NOT_CHECKED_IDS_SHOWN} more` : '';
+    return [paint(`Not checked (data not read; neither pass nor failure): ${ids}${more} (--verbose says why)`, 'dim')];
+  }
+  return [
+    paint('Not checked (data not read; neither pass nor failure):', 'dim'),
+    ...rules.map((rule) => paint(`  ${rule.ruleId} on ${rule.services === 1 ? '1 service' : `${rule.services} services`}: ${rule.reason}`, 'dim')),
+  ];
 }
 
 function estateNotes(report: Report): string[] {

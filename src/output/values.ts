@@ -1,3 +1,4 @@
+import type { RuleCoverage } from '../engine/report.js';
 import type { Evidence } from '../rules/types.js';
 
 /** Renders an evidence value for people: absent stays "absent", strings are quoted like JSON. */
@@ -18,4 +19,12 @@ export function formatEvidence(item: Evidence, shortenPath: (path: string) => st
 /** Long customProperties keys make lines unreadable in a terminal; the prefix is always the same. */
 export function shortenPath(path: string): string {
   return path.replace('Microsoft.WindowsAzure.ApiManagement.Gateway.', '…');
+}
+
+/**
+ * "17/40 rules checked": how many applicable rules a score stands on, shown beside every score so
+ * a score over part of the rules is never read as complete. `unit` names what is counted.
+ */
+export function formatCoverage(coverage: RuleCoverage, unit = 'rules'): string {
+  return `${coverage.checked}/${coverage.applicable} ${unit} checked`;
 }

@@ -23,3 +23,30 @@ export function closestWord(word: string, candidates: readonly string[]): string
   }
   return best?.candidate;
 }
+
+/**
+ * Names a typo most likely meant, for longer names such as services ("apim-paymnts" →
+ * apim-payments-weu): a name counts as close when the word is within a few edits of the whole
+ * name or of its beginning (people drop suffixes like "-weu"). The closest come first; ties on
+ * the closest distance are all returned, at most `max`.
+ */
+export function closestNames(word: string, candidates: readonly string[], max = 3): string[] {
+  const wanted = word.toLowerCase();
+  const limit = Math.max(2, Math.floor(wanted.length / 4));
+  const scored = [...new Set(candidates)].map((name) => {
+    const lower = name.toLowerCase();
+    const whole = editDistance(wanted, lower);
+    let start = whole;
+    for (let length = Math.max(1, wanted.length - limit); length <= Math.min(lower.length, wanted.length + limit); length += 1) {
+      start = Math.min(start, editDistance(wanted, lower.slice(0, length)));
+    }
+    return { name, distance: start, whole };
+  });
+  const close = scored.filter((entry) => entry.distance <= limit);
+  const best = Math.min(...close.map((entry) => entry.distance));
+  return close
+    .filter((entry) => entry.distance === best)
+    .sort((a, b) => a.whole - b.whole || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, max)
+    .map((entry) => entry.name);
+}

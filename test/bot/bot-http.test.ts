@@ -112,6 +112,28 @@ describe('bot over HTTP', () => {
     expect(textOf(cardOf(reply))).toContain('Did you mean prod?');
   });
 
+  it('a service that matches nothing gets a clear message with a suggestion, not a summary with "no findings"', async () => {
+    const conversation = 'a:conv-typo-service';
+    await post(activity('audit service apim-paymnts in prod', conversation));
+    const progress = await connector.waitFor((c) => c.conversationId === conversation && c.method === 'POST');
+    const final = await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && textOf(cardOf(c)).includes('APIM service named'));
+    expect(final.activityId).toBe(progress.id);
+    const text = textOf(cardOf(final));
+    expect(text).toContain("No APIM service named 'apim-paymnts' in prod; did you mean apim-payments-legacy, apim-payments-prod-weu or apim-payments-prod-eus2?");
+    expect(text).not.toContain('No open findings');
+    expect(text).not.toContain('score');
+    expect(text).not.toContain('Action.Execute');
+  }, 30_000);
+
+  it('an environment that matches no service is a clear message too', async () => {
+    const conversation = 'a:conv-empty-env';
+    await post(activity('audit apim in test', conversation));
+    const final = await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && textOf(cardOf(c)).includes('matched no API Management service'));
+    const text = textOf(cardOf(final));
+    expect(text).toContain('Test matched no API Management service in 4 subscriptions');
+    expect(text).not.toContain('No open findings');
+  }, 30_000);
+
   it('answers unknown input with help and the closest command', async () => {
     const conversation = 'a:conv-help';
     await post(activity('audti apim', conversation));

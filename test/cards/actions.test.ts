@@ -40,16 +40,23 @@ describe('parseCardAction (untrusted invoke data)', () => {
 
 describe('templates in cards/', () => {
   it('are Adaptive Card 1.5 templates whose actions are all Action.Execute with a verb', () => {
+    const actionsPerTemplate = new Map<string, number>();
     for (const name of TEMPLATE_NAMES) {
       const template = readTemplate(name) as Record<string, unknown>;
       expect(template['type']).toBe('AdaptiveCard');
       expect(template['version']).toBe('1.5');
+      let actions = 0;
       walk(template, (node) => {
         if (typeof node['type'] === 'string' && node['type'].startsWith('Action.')) {
+          actions += 1;
           expect(node['type']).toBe('Action.Execute');
           expect(node['verb']).toMatch(/^(showFindings|filter|fix|explain)$/);
         }
       });
+      actionsPerTemplate.set(name, actions);
     }
+    // The walk must have found the buttons it checks: the summary and findings cards carry them.
+    expect(actionsPerTemplate.get('summary')).toBeGreaterThan(0);
+    expect(actionsPerTemplate.get('service-findings')).toBeGreaterThan(0);
   });
 });

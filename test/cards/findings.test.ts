@@ -4,7 +4,7 @@ import { CardRenderError, expand } from '../../src/cards/templates.js';
 import type { Report } from '../../src/engine/report.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { apimService, childOf, GATEWAY, type Raw } from '../support/fixtures.js';
-import { audit, executeActions, exampleReport, fullText, recordingRefs, schemaErrors } from './support.js';
+import { audit, executeActions, exampleReport, fullText, recordingRefs, schemaErrors, walk } from './support.js';
 
 const RULES = ALL_RULES.filter((rule) => ['APIM-001', 'APIM-003', 'APIM-013', 'APIM-024', 'APIM-025'].includes(rule.meta.id));
 
@@ -133,6 +133,7 @@ describe('service finding cards', () => {
     for (const card of cards) {
       // Within one finding container the actions are [Fix?, Explain]; a Fix is always followed by the Explain of a fixable rule.
       const actions = executeActions(card);
+      expect(actions.length).toBeGreaterThan(0);
       actions.forEach((action, index) => {
         if (action.verb === 'fix') expect(manual.has(String(actions[index + 1]?.data['ruleId']))).toBe(false);
       });
@@ -220,5 +221,44 @@ describe('report shapes from the engine', () => {
     const text = fullText(summaryCard(report, { refFor: recordingRefs().refFor }));
     expect(text).toContain('APIM posture · test estate · score');
     expect(text).toContain('Scope: test estate');
+  });
+
+  it('not checked is a quiet count beside passed, never styled like a failure, and coverage stands beside each score', () => {
+    // APIM-020 needs diagnostic settings, which a bare estate does not carry: not checked on both services.
+    const rules = ALL_RULES.filter((rule) => ['APIM-003', 'APIM-020'].includes(rule.meta.id));
+    const report = audit([apimService({ name: 'apim-fine' }), apimService({ name: 'apim-z', identity: null })], { rules, keep: 'findings' });
+    expect(report.summary.notChecked).toBe(2);
+    const { refFor } = recordingRefs();
+    const summary = summaryCard(report, { refFor });
+    const runs: Record<string, unknown>[] = [];
+    walk(summary, (node) => {
+      if (typeof node['text'] === 'string' && node['text'].startsWith('Not checked')) runs.push(node);
+    });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ text: 'Not checked 2 · ', color: 'Default', weight: 'Default' });
+    const summaryText = fullText(summary);
+    expect(summaryText).toContain('2/4 service rules checked');
+    expect(summaryText).toContain('1/2 rules checked');
+    const [card] = serviceFindingCards(report, { refFor }).cards;
+    const quiet: Record<string, unknown>[] = [];
+    walk(card, (node) => {
+      if (typeof node['text'] === 'string' && node['text'].startsWith('Not checked')) quiet.push(node);
+    });
+    expect(quiet).toMatchObject([{ text: 'Not checked 1 · ', color: 'Default', weight: 'Default' }]);
+    expect(fullText(card)).toContain('1/2 rules checked');
+    expect(schemaErrors(summary)).toEqual([]);
+    expect(schemaErrors(card)).toEqual([]);
+  });
+
+  it('never says every rule passed when rules were not checked', () => {
+    const rules = ALL_RULES.filter((rule) => ['APIM-003', 'APIM-020'].includes(rule.meta.id));
+    const report = audit([apimService({ name: 'apim-fine' })], { rules, keep: 'findings' });
+    const { refFor } = recordingRefs();
+    const summary = fullText(summaryCard(report, { refFor }));
+    expect(summary).toContain('No open findings in what was checked; 1 service rule was not checked (data not read).');
+    expect(summary).not.toContain('every rule passed');
+    const none = fullText(serviceFindingCards(report, { refFor }).cards[0]);
+    expect(none).toContain('No open findings in test estate in what was checked');
+    expect(none).not.toContain('every rule passed');
   });
 });

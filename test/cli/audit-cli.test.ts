@@ -48,13 +48,48 @@ describe('apim-posture audit (built binary)', () => {
     ]);
   });
 
-  it('writes CSV with a header and neutralises formula-like cells', () => {
-    const sneaky = apimService({ name: 'apim-csv', properties: { customProperties: { ...hardenedCustomProperties(), [`${GATEWAY}.Security.Protocols.Tls10`]: '=HYPERLINK("x")' } } });
-    const run = runCliBinary(['audit', '--estate', writeJson(dir, 'csv.json', [sneaky]), '--format', 'csv', '--rules', 'APIM-001']);
-    const lines = run.stdout.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('ruleId,severity,outcome,exemption,service,resourceId,title,reason,evidence,fix');
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain('APIM-001,critical,pass');
+  it('writes CSV with a header and an outcome per result, not checked included', () => {
+    const run = runCliBinary(['audit', '--estate', estatePath, '--format', 'csv', '--rules', 'APIM-001,APIM-024,APIM-020']);
+    const rows = parseCsv(run.stdout);
+    expect(rows[0]).toEqual(['ruleId', 'severity', 'outcome', 'exemption', 'service', 'resourceId', 'title', 'reason', 'evidence', 'fix']);
+    const outcomes = rows.slice(1).map((row) => `${row[0]} ${row[4]} ${row[2]}`);
+    expect(outcomes).toContain('APIM-001 apim-weak fail');
+    // Diagnostic settings are read by deep live audits only: not checked, not passed, not n/a.
+    expect(outcomes).toContain('APIM-020 apim-strong notChecked');
+    expect(outcomes).toContain('APIM-024 apim-weak fail');
+  });
+
+  it('neutralises CSV cells that a spreadsheet would run as formulas, from names in the estate', () => {
+    const names = ['=HYPERLINK("https://evil.example","x")', '+cmd', '-2+3', '@SUM(A1)', '\tlead', '\rlead'];
+    const run = runCliBinary(['audit', '--estate', writeJson(dir, 'csv.json', names.map((name) => apimService({ name }))), '--format', 'csv', '--rules', 'APIM-001']);
+    const rows = parseCsv(run.stdout).slice(1);
+    expect(rows.map((row) => row[4]).sort()).toEqual(names.map((name) => `'${name}`).sort());
+    // No cell anywhere starts with a formula character.
+    for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+
+  it('shows not checked apart from not applicable, and coverage beside every score', () => {
+    const run = runCliBinary(['audit', '--estate', estatePath, '--rules', 'APIM-001,APIM-020,APIM-024', '--verbose']);
+    expect(run.stdout).toMatch(/2 services · 3 rules · score \d+\/100 · 3\/6 service rules checked/);
+    expect(run.stdout).toMatch(/Not checked 3 · Not applicable 0/);
+    expect(run.stdout).toMatch(/^apim-weak {2}score \d+\/100 · 2\/3 rules checked/m);
+    expect(run.stdout).toMatch(/^ {2}unchecked +APIM-020 +This rule needs diagnostic settings/m);
+    expect(run.stdout).toMatch(/^ {2}APIM-020 on 2 services: This rule needs diagnostic settings/m);
+    const json = JSON.parse(runCliBinary(['audit', '--estate', estatePath, '--rules', 'APIM-001,APIM-020,APIM-024', '--format', 'json']).stdout) as {
+      summary: { notChecked: number; coverage: unknown };
+      services: { name: string; coverage: unknown }[];
+      notCheckedRules: { ruleId: string; services: number }[];
+    };
+    expect(json.summary.notChecked).toBe(3);
+    expect(json.summary.coverage).toEqual({ checked: 3, applicable: 6 });
+    expect(json.services.map((s) => [s.name, s.coverage])).toEqual([
+      ['apim-weak', { checked: 2, applicable: 3 }],
+      ['apim-strong', { checked: 1, applicable: 3 }],
+    ]);
+    expect(json.notCheckedRules).toMatchObject([
+      { ruleId: 'APIM-020', services: 2 },
+      { ruleId: 'APIM-024', services: 1 },
+    ]);
   });
 
   it('writes the report to --output and says so on stderr', () => {
@@ -91,6 +126,7 @@ describe('apim-posture audit (built binary)', () => {
     ['truncated JSON', '[{"id":', /is not valid JSON/],
     ['not an array', '{"id":"x"}', /must hold a JSON array/],
     ['binary', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]), /not a JSON text file/],
+    ['no services', '{"value": []}', /holds no API Management service \(no resources at all\); nothing to audit/],
   ])('exits 2 with one clear line for %s', (_name, content, message) => {
     const path = join(dir, `bad-${_name.replace(/\W/g, '')}.json`);
     writeFileSync(path, content);
@@ -147,3 +183,32 @@ describe('apim-posture rules and explain (built binary)', () => {
     expect(run.stderr).toMatch(/there is no rule "APIM-404"; rules are APIM-001 … APIM-0\d\d/);
   });
 });
+
+/** RFC 4180 rows, so tests assert the cell text a spreadsheet would see. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text.charAt(i);
+    if (quoted) {
+      if (ch === '"' && text.charAt(i + 1) === '"') {
+        cell += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text.charAt(i + 1) === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i += 1;
+    } else cell += ch;
+  }
+  return rows;
+}

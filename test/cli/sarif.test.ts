@@ -64,4 +64,18 @@ describe('SARIF output', () => {
     const notifications = log.runs[0]?.invocations?.[0]?.toolExecutionNotifications ?? [];
     expect(notifications.some((n) => n.message.text?.includes('properties is null'))).toBe(true);
   });
+
+  it('names rules not checked in note notifications, never as results or alerts', () => {
+    // The estate carries no APIs, so APIM-024 (HTTPS-only APIs) applies but could not be judged.
+    const notifications = log.runs[0]?.invocations?.[0]?.toolExecutionNotifications ?? [];
+    const apim024 = notifications.find((n) => n.associatedRule?.id === 'APIM-024');
+    expect(apim024?.level).toBe('note');
+    expect(apim024?.message.text).toMatch(/^APIM-024 was not checked on 3 services \(the data it needs was not read\): This rule needs APIs/);
+    const rules = log.runs[0]?.tool.driver.rules ?? [];
+    expect(rules[apim024?.associatedRule?.index ?? -1]?.id).toBe('APIM-024');
+    expect((log.runs[0]?.results ?? []).some((r) => r.ruleId === 'APIM-024')).toBe(false);
+    const coverage = log.runs[0]?.properties?.['coverage'] as { checked: number; applicable: number } | undefined;
+    expect(coverage?.checked).toBeGreaterThan(0);
+    expect(coverage?.checked).toBeLessThan(coverage?.applicable ?? 0);
+  });
 });

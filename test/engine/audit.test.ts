@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auditEstate } from '../../src/engine/audit.js';
 import { evaluateRule } from '../../src/engine/evaluate.js';
 import { normalizeEstate } from '../../src/estate/normalize.js';
-import { defineRule, evidence, fail, pass } from '../../src/rules/define-rule.js';
+import { defineRule, evidence, fail, notApplicable, notChecked, pass } from '../../src/rules/define-rule.js';
 import type { AnyRule, RuleId, RuleMeta, Severity } from '../../src/rules/types.js';
 import { apimService } from '../support/fixtures.js';
 
@@ -101,5 +101,38 @@ describe('evaluateRule', () => {
   it('attaches the fix kind to failures only', () => {
     const results = evaluateRule(nameRule('APIM-907', 'low', 'apim'), service, { now: NOW, options: {} });
     expect(results[0]).toMatchObject({ outcome: 'fail', fix: { kind: 'manual' }, resourceId: service.id, serviceId: service.id });
+  });
+
+});
+
+describe('not checked and coverage', () => {
+  const estate = normalizeEstate([apimService({ name: 'apim-good' }), apimService({ name: 'apim-bad' }), apimService({ name: 'apim-bad-worse' })]);
+  const rules = [nameRule('APIM-901', 'critical'), nameRule('APIM-902', 'low'), nameRule('APIM-903', 'high', 'worse')];
+
+  it('counts not checked apart from not applicable and says how much of each score was checked', () => {
+    const unread = defineRule({ meta: meta('APIM-905', 'high'), evaluate: (svc) => notChecked(`Service '${svc.name}': APIs were not read (run with --deep).`) });
+    const absent = defineRule({ meta: meta('APIM-906', 'medium'), evaluate: () => notApplicable('The tier has no such feature.') });
+    const report = auditEstate(estate, { rules: [...rules, unread, absent], now: NOW, source: 'test', version: '0', keep: 'findings' });
+    expect(report.summary.notChecked).toBe(3);
+    expect(report.summary.notApplicable).toBe(3);
+    // Per service: 3 rules judged (pass/fail) of 4 applicable; the not-applicable rule is in neither.
+    expect(report.services.map((s) => s.coverage)).toEqual([1, 2, 3].map(() => ({ checked: 3, applicable: 4 })));
+    expect(report.summary.coverage).toEqual({ checked: 9, applicable: 12 });
+    // The score is unchanged by rules that were not checked: apim-good still passes all it was judged on.
+    expect(report.services.find((s) => s.name === 'apim-good')?.score).toBe(100);
+    // Kept by rule even when the report keeps findings only, so every output can say what was not looked at.
+    expect(report.notCheckedRules).toEqual([{ ruleId: 'APIM-905', services: 3, reason: "Service 'apim-good': APIs were not read (run with --deep)." }]);
+    expect(report.results.some((r) => r.outcome === 'notChecked')).toBe(false);
+  });
+
+  it('counts exempted rules as checked and errors as applicable but not checked', () => {
+    const broken = normalizeEstate([{ ...apimService({ name: 'apim-broken' }), properties: null }]);
+    const report = auditEstate(broken, { rules, now: NOW, source: 't', version: '0' });
+    expect(report.services[0]?.coverage).toEqual({ checked: 0, applicable: 3 });
+    const exempted = auditEstate(estate, {
+      rules, now: NOW, source: 'test', version: '0',
+      exemptions: [{ ruleId: 'APIM-901', resource: 'apim-bad', reason: 'legacy', expires: '2026-06-30' }],
+    });
+    expect(exempted.services.find((s) => s.name === 'apim-bad')?.coverage).toEqual({ checked: 3, applicable: 3 });
   });
 });

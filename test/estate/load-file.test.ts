@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EstateInputError, parseEstateText } from '../../src/estate/load-file.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EstateInputError, loadEstateFile, parseEstateText } from '../../src/estate/load-file.js';
+import { scratchDir } from '../support/cli.js';
+import { apimService, childOf } from '../support/fixtures.js';
 
 const parse = (text: string | Uint8Array) => parseEstateText(typeof text === 'string' ? new TextEncoder().encode(text) : text, 'estate.json');
 
@@ -30,5 +34,27 @@ describe('parseEstateText', () => {
     expect(parse('\ufeff[2]')).toEqual([2]);
     expect(parse('{"value": [3], "nextLink": null}')).toEqual([3]);
     expect(parse('{"data": [4], "totalRecords": 1}')).toEqual([4]);
+  });
+});
+
+describe('loadEstateFile', () => {
+  const dir = scratchDir();
+  const child = childOf(apimService({ name: 'apim-gone' }), 'apis/orders', 'Microsoft.ApiManagement/service/apis', { displayName: 'Orders' });
+
+  it.each([
+    ['an empty array', '[]', /holds no API Management service \(no resources at all\); nothing to audit/],
+    ['an empty ARM list', '{"value": []}', /holds no API Management service \(no resources at all\)/],
+    ['only children', JSON.stringify([child]), /holds no API Management service \(1 resource but none of type Microsoft\.ApiManagement\/service\)/],
+  ])('rejects an estate with no service: %s', async (name, text, message) => {
+    const path = join(dir, `${name.replace(/\W/g, '-')}.json`);
+    writeFileSync(path, text);
+    await expect(loadEstateFile(path)).rejects.toThrow(EstateInputError);
+    await expect(loadEstateFile(path)).rejects.toThrow(message);
+  });
+
+  it('loads an estate with one service', async () => {
+    const path = join(dir, 'one.json');
+    writeFileSync(path, JSON.stringify([apimService({ name: 'apim-one' })]));
+    expect((await loadEstateFile(path)).services.map((s) => s.name)).toEqual(['apim-one']);
   });
 });

@@ -32,4 +32,33 @@ describe('apim-posture audit --env prod (built binary, sandbox started in-proces
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('apim-posture: I don\'t know the environment "prd". Did you mean prod? Known environments: prod, dev, test, sandbox.\n');
   });
+
+  it('a service name that matches nothing is an error with a suggestion, never a clean report', () => {
+    const run = runCliBinary(['audit', '--env', 'prod', '--service', 'apim-paymnts'], { env: { APIM_POSTURE_TARGET: '' } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe(
+      "apim-posture: no APIM service named 'apim-paymnts' in prod; did you mean apim-payments-legacy, apim-payments-prod-weu or apim-payments-prod-eus2?",
+    );
+    expect(lines).toHaveLength(2);
+  }, 60_000);
+
+  it('one unknown name among several services is an error too', () => {
+    const run = runCliBinary(['audit', '--service', 'apim-identity-ops', '--service', 'apim-idnetity-b2c-prod', '--format', 'json'], { env: { APIM_POSTURE_TARGET: '' } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe(
+      "apim-posture: no APIM service named 'apim-idnetity-b2c-prod' in the 4 subscriptions searched; did you mean apim-identity-b2c-prod?",
+    );
+  }, 60_000);
+
+  it('an environment that matches no service is an error, not "no findings"', () => {
+    const run = runCliBinary(['audit', '--env', 'test', '--format', 'sarif'], { env: { APIM_POSTURE_TARGET: '' } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe(
+      'apim-posture: test matched no API Management service in 4 subscriptions (tag env or environment = test); check the subscriptions and tags of this environment',
+    );
+  }, 60_000);
 });
