@@ -84,7 +84,7 @@ export default defineRule({
       return notApplicable('The developer portal is disabled (properties.developerPortalStatus is "Disabled"), so nobody signs in to it.');
     }
     const providers = service.children.identityProviders;
-    if (providers === undefined) return needsChildren(['identityProviders']);
+    if (providers === undefined) return needsChildren(['identityProviders'], service);
 
     const entra = providers.filter(isEntra);
     if (entra.length > 0) {
