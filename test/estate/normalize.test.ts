@@ -168,7 +168,7 @@ describe('incompleteChildren', () => {
     const policy = childOf(service, 'apis/a/policies/policy', 'Microsoft.ApiManagement/service/apis/policies', {
       value: '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>',
     });
-    const reason = "operations of API 'orders' could not be listed (403 the identity lacks read access)";
+    const reason = "policy documents could not be read completely: operations of API 'orders' could not be listed (403 the identity lacks read access)";
     const estate = normalizeEstate([
       { ...service, collectedChildren: ['apis', 'policies'], incompleteChildren: { policies: reason, nonsense: 'x', apis: 42 } },
       policy,
@@ -183,7 +183,7 @@ describe('incompleteChildren', () => {
     expect(report.results.map((r) => [r.outcome, r.reason])).toEqual([
       [
         'notChecked',
-        `This rule was not checked: policy documents could not be read completely: ${reason}. Run the audit again, or grant the identity read access to what is missing.`,
+        `This rule was not checked: ${reason}. Run the audit again, or grant the identity read access to what is missing.`,
       ],
     ]);
   });

@@ -26,7 +26,7 @@ function service(children: ApimService['children'], incompleteChildren?: ApimSer
 }
 
 const policy: ChildResource = { id: 'p', name: 'policy', type: 'Microsoft.ApiManagement/service/apis/policies', kind: 'policies', properties: {} };
-const reason = "operations of API 'orders' could not be listed (403 Forbidden)";
+const reason = "policy documents could not be read completely: operations of API 'orders' could not be listed (403 Forbidden)";
 
 describe('child helpers and incomplete kinds', () => {
   it('never judges policies that were read only in part, even when some are present', () => {
@@ -40,7 +40,7 @@ describe('child helpers and incomplete kinds', () => {
 
   it('names the missing part, or the deep audit when the kind was never read', () => {
     expect(needsChildren(['policies'], service({}, { policies: reason })).reason).toBe(
-      `This rule was not checked: policy documents could not be read completely: ${reason}. Run the audit again, or grant the identity read access to what is missing.`,
+      `This rule was not checked: ${reason}. Run the audit again, or grant the identity read access to what is missing.`,
     );
     expect(needsChildren(['policies'], service({})).reason).toBe(
       'This rule needs policy documents, which are not in the estate (they are read from ARM by a deep audit).',

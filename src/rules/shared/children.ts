@@ -15,7 +15,7 @@ const SINGULAR_LABELS: ReadonlySet<ChildKind> = new Set<ChildKind>(['portalConfi
 export function needsChildren(kinds: readonly ChildKind[], service?: ApimService): Verdict {
   const incomplete = kinds.flatMap((kind) => {
     const reason = service?.incompleteChildren?.[kind];
-    return reason === undefined ? [] : [`${CHILD_KIND_LABELS[kind]} could not be read completely: ${reason.replace(/\.$/, '')}`];
+    return reason === undefined ? [] : [reason.replace(/\.$/, '')];
   });
   if (incomplete.length > 0) {
     return notChecked(`This rule was not checked: ${incomplete.join('; ')}. Run the audit again, or grant the identity read access to what is missing.`);
