@@ -56,6 +56,8 @@ class PartFailure extends Error {
   constructor(
     readonly part: string,
     readonly reason: string,
+    /** ARM's error code, when the failure carried one. */
+    readonly code: string | undefined,
   ) {
     super(`${part} could not be listed (${reason})`);
   }
@@ -66,8 +68,8 @@ class PartFailure extends Error {
  * collected only when every listing on its path succeeded: policy documents need the service
  * policy, the API, operation and product lists, each of their policies, the workspaces with their
  * APIs, operations, products and policies, and the resolvers of GraphQL APIs. One failed listing
- * leaves that kind (and only that kind) uncollected, with the failed part named; the other kinds
- * are still audited.
+ * leaves the kinds on its path uncollected, with the failed part named; the other kinds are still
+ * audited (a 403 on named values still leaves APIs and products audited).
  */
 export async function fetchChildren(
   sources: InventorySources,
@@ -86,7 +88,8 @@ export async function fetchChildren(
       return await readAll(ctx, path, apiVersion);
     } catch (error) {
       abortSignal?.throwIfAborted();
-      throw new PartFailure(part, message(error));
+      const code = (error as { code?: unknown } | null)?.code;
+      throw new PartFailure(part, message(error), typeof code === 'string' ? code : undefined);
     }
   };
   /** Runs a kind's reads: all of them succeed and the kind is collected, or it is incomplete with the first failure. */
@@ -195,7 +198,7 @@ async function listWorkspaces(list: (part: string, path: string) => Promise<unkn
   try {
     return await list('workspaces', `${serviceId}/workspaces`);
   } catch (error) {
-    if (error instanceof PartFailure && error.reason.includes(NO_WORKSPACES_IN_TIER)) return [];
+    if (error instanceof PartFailure && error.code === NO_WORKSPACES_IN_TIER) return [];
     throw error;
   }
 }

@@ -48,7 +48,7 @@ function sources(lists: Map<string, unknown[]>, failing: Record<string, string> 
       paths.push(path);
       const below = path.slice(SERVICE.length + 1);
       const failure = failing[below];
-      if (failure !== undefined) throw new Error(failure);
+      if (failure !== undefined) throw Object.assign(new Error(failure), { code: /\((\w+)\)$/.exec(failure)?.[1] });
       const found = lists.get(path.toLowerCase());
       if (found === undefined) throw new Error(`404 nothing at ${below}`);
       yield* found;
