@@ -22,6 +22,10 @@ export const CHILD_TYPES: ReadonlyMap<string, ChildTypeInfo> = new Map<string, C
   ['microsoft.apimanagement/service/products/policies', { kind: 'policies', policyScope: 'product' }],
   ['microsoft.apimanagement/service/apis/resolvers/policies', { kind: 'policies', policyScope: 'resolver' }],
   ['microsoft.apimanagement/service/workspaces/policies', { kind: 'policies', policyScope: 'workspace' }],
+  // Workspaces (2024-05-01) hold their own APIs, operations and products, each with a policy.
+  ['microsoft.apimanagement/service/workspaces/apis/policies', { kind: 'policies', policyScope: 'api' }],
+  ['microsoft.apimanagement/service/workspaces/apis/operations/policies', { kind: 'policies', policyScope: 'operation' }],
+  ['microsoft.apimanagement/service/workspaces/products/policies', { kind: 'policies', policyScope: 'product' }],
   ['microsoft.apimanagement/service/portalconfigs', { kind: 'portalConfigs' }],
   ['microsoft.apimanagement/service/portalsettings', { kind: 'portalSettings' }],
   ['microsoft.apimanagement/service/tenant', { kind: 'tenantAccess' }],
@@ -47,6 +51,19 @@ export const PSRULE_EXPORTED_KINDS: readonly ChildKind[] = [
   'policies',
   'portalSettings',
   'apiCollections',
+];
+
+/**
+ * Kinds an exporter reads per service, all or nothing: a file that holds one of them for some
+ * service evidently collected that kind, so a service of the same file without any has none.
+ */
+export const EVIDENT_KINDS: readonly ChildKind[] = [
+  'diagnosticSettings',
+  'autoscaleSettings',
+  'apiCollections',
+  'portalConfigs',
+  'portalSettings',
+  'tenantAccess',
 ];
 
 /** How people name each collection in messages ("needs named values"). */

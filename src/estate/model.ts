@@ -72,6 +72,12 @@ export interface ApimService {
   readonly properties: JsonObject;
   readonly systemData: JsonObject | undefined;
   readonly children: Partial<Record<ChildKind, readonly ChildResource[]>>;
+  /**
+   * Kinds whose reading started but did not finish, each with the reason in words ("operations of
+   * API 'orders' could not be listed (403 …)"). Such a kind is absent from {@link children}: what
+   * was read is not all there is, so rules report "not checked" with this reason.
+   */
+  readonly incompleteChildren?: Partial<Record<ChildKind, string>>;
   /** Why this service cannot be audited (no id, null properties); every rule reports `error`. */
   readonly problem: string | undefined;
   /** The service's ETag when the entry carries one (ARM returns `etag` in service bodies). */

@@ -1,4 +1,4 @@
-import { CHILD_KIND_LABELS, CHILD_TYPES, PSRULE_EXPORTED_KINDS, SERVICE_TYPE } from './child-types.js';
+import { CHILD_KIND_LABELS, CHILD_TYPES, EVIDENT_KINDS, PSRULE_EXPORTED_KINDS, SERVICE_TYPE } from './child-types.js';
 import { field, isObject, locationKey, stringField } from './fields.js';
 import type { ApimService, ChildKind, ChildResource, Estate, JsonObject } from './model.js';
 
@@ -6,12 +6,18 @@ const SERVICE_ID_PREFIX =
   /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.apimanagement\/service\/[^/]+)(?:\/|$)/;
 /** The service field naming child collections gathered completely (see markCollected). */
 export const COLLECTED_FIELD = 'collectedChildren';
+/** The service field naming child collections read only in part, with the reason (see markIncomplete). */
+export const INCOMPLETE_FIELD = 'incompleteChildren';
 const CHILD_KIND_BY_NAME = new Map((Object.keys(CHILD_KIND_LABELS) as ChildKind[]).map((kind) => [kind.toLowerCase(), kind]));
 const ID_PARTS = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\//i;
 
 interface ServiceBuilder {
-  readonly service: Omit<ApimService, 'children'>;
+  readonly service: Omit<ApimService, 'children' | 'incompleteChildren'>;
   readonly children: Map<ChildKind, ChildResource[]>;
+  /** Kinds read only in part, with the reason the file (or our inventory) gives. */
+  readonly incomplete: Map<ChildKind, string>;
+  /** Whether the entry listed `collectedChildren`: then it alone says what was collected for it. */
+  authoritative: boolean;
 }
 
 interface PendingChild {
@@ -20,11 +26,15 @@ interface PendingChild {
   readonly serviceKey: string | undefined;
 }
 
+/** A reason from a file is shown to people: one line, of a bounded length. */
+const MAX_REASON_LENGTH = 300;
+
 /**
  * Normalises an array of raw ARM resource objects (ARM GET bodies, ARG rows or a PSRule export) into
  * one {@link Estate}: services with their child resources, linked by resource id (case-insensitive)
- * or by nesting in the service's `resources` array. Bad entries never abort the whole estate: a
- * broken service is kept with a `problem` so that it is reported, everything else is counted.
+ * or by nesting in the `resources` array of the service (at any depth: an API's policy may sit in
+ * the API's own `resources`). Bad entries never abort the whole estate: a broken service is kept
+ * with a `problem` so that it is reported, everything else is counted.
  */
 export function normalizeEstate(entries: readonly unknown[]): Estate {
   const builders = new Map<string, ServiceBuilder>();
@@ -32,15 +42,48 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
   const pending: PendingChild[] = [];
   const ignoredByType: Record<string, number> = {};
   const warnings: string[] = [];
+  /** Kinds the file holds at least one resource of, wherever it sits. */
+  const kindsInFile = new Set<ChildKind>();
   let entryCount = 0;
   let invalidEntries = 0;
   let misplacedNested = 0;
   let duplicates = 0;
   let unknownCollected = 0;
+  let unknownIncomplete = 0;
 
   const ignore = (type: string | undefined): void => {
     const key = type ?? '(no type)';
     ignoredByType[key] = (ignoredByType[key] ?? 0) + 1;
+  };
+
+  /**
+   * Children nested in `resources`, at any depth. Under a service they belong to it whatever their
+   * ids say; elsewhere they are linked by id like top-level entries. Entries of unknown types are
+   * counted as ignored, but what they nest is still read (a workspace holds its APIs' policies).
+   */
+  const readNested = (value: unknown, builder: ServiceBuilder | undefined): void => {
+    if (!Array.isArray(value)) return;
+    for (const item of value) {
+      entryCount += 1;
+      if (!isObject(item)) {
+        invalidEntries += 1;
+        continue;
+      }
+      const child = buildChild(item);
+      if (child === undefined) {
+        ignore(stringField(item, ['type', 'ResourceType'])?.toLowerCase());
+      } else {
+        kindsInFile.add(child.child.kind);
+        if (builder === undefined) {
+          pending.push(child);
+        } else {
+          // Nesting is authoritative: exports have been seen with child ids copied from another service.
+          if (child.serviceKey !== builder.service.key && child.child.kind !== 'autoscaleSettings') misplacedNested += 1;
+          addChild(builder, child.child);
+        }
+      }
+      readNested(field(item, 'resources'), builder);
+    }
   };
 
   entries.forEach((entry, index) => {
@@ -59,32 +102,21 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
       builders.set(builder.service.key, builder);
       order.push(builder);
       unknownCollected += markCollected(builder, field(entry, COLLECTED_FIELD));
+      unknownIncomplete += markIncomplete(builder, field(entry, INCOMPLETE_FIELD));
       const nested = field(entry, 'resources');
       if (Array.isArray(nested)) {
         for (const kind of PSRULE_EXPORTED_KINDS) builder.children.set(kind, builder.children.get(kind) ?? []);
-        for (const item of nested) {
-          entryCount += 1;
-          if (!isObject(item)) {
-            invalidEntries += 1;
-            continue;
-          }
-          const child = buildChild(item);
-          if (child === undefined) {
-            ignore(stringField(item, ['type', 'ResourceType'])?.toLowerCase());
-            continue;
-          }
-          // Nesting is authoritative: exports have been seen with child ids copied from another service.
-          if (child.serviceKey !== builder.service.key && child.child.kind !== 'autoscaleSettings') {
-            misplacedNested += 1;
-          }
-          addChild(builder, child.child);
-        }
+        readNested(nested, builder);
       }
       return;
     }
     const child = buildChild(entry);
     if (child === undefined) ignore(type);
-    else pending.push(child);
+    else {
+      kindsInFile.add(child.child.kind);
+      pending.push(child);
+    }
+    readNested(field(entry, 'resources'), undefined);
   });
 
   let orphans = 0;
@@ -94,17 +126,23 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
     else addChild(builder, child);
   }
 
+  warnings.push(...assumeNoneWhereEvident(order, kindsInFile));
   if (invalidEntries > 0) warnings.push(`${invalidEntries} entries are not JSON objects and were skipped.`);
   if (duplicates > 0) warnings.push(`${duplicates} services appear more than once; the first copy of each was audited.`);
   if (orphans > 0) warnings.push(`${orphans} child resources belong to no service in the estate and were skipped.`);
   if (unknownCollected > 0) warnings.push(`${unknownCollected} entries of "${COLLECTED_FIELD}" name no known child collection and were ignored.`);
+  if (unknownIncomplete > 0) warnings.push(`${unknownIncomplete} entries of "${INCOMPLETE_FIELD}" name no known child collection or give no reason, and were ignored.`);
   if (misplacedNested > 0) {
     warnings.push(
       `${misplacedNested} nested child resources have ids outside the service they are nested in; they were judged with that service.`,
     );
   }
 
-  const services = order.map(({ service, children }) => ({ ...service, children: Object.fromEntries(children) }));
+  const services = order.map(({ service, children, incomplete }): ApimService => {
+    // A kind read in part is not judged at all: what was read is not all there is.
+    for (const kind of incomplete.keys()) children.delete(kind);
+    return { ...service, children: Object.fromEntries(children), ...(incomplete.size === 0 ? {} : { incompleteChildren: Object.fromEntries(incomplete) }) };
+  });
   const childCount = services.reduce(
     (sum, svc) => sum + Object.values(svc.children).reduce((n, list) => n + list.length, 0),
     0,
@@ -116,12 +154,36 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
 }
 
 /**
+ * A file that holds diagnostic settings (or another {@link EVIDENT_KINDS} kind) for some service was
+ * exported by something that read that kind for every service: a service without any has none. A
+ * service that lists `collectedChildren` speaks for itself (and a kind it says is incomplete is
+ * dropped afterwards, whatever this adds). Returns the warning that states the assumption, once per kind applied.
+ */
+function assumeNoneWhereEvident(builders: readonly ServiceBuilder[], kindsInFile: ReadonlySet<ChildKind>): string[] {
+  const warnings: string[] = [];
+  for (const kind of EVIDENT_KINDS) {
+    if (!kindsInFile.has(kind)) continue;
+    let assumed = 0;
+    for (const builder of builders) {
+      if (builder.authoritative || builder.children.has(kind)) continue;
+      builder.children.set(kind, []);
+      assumed += 1;
+    }
+    if (assumed > 0) {
+      warnings.push(`The file holds ${CHILD_KIND_LABELS[kind]} for some services, so services without any were judged as having none.`);
+    }
+  }
+  return warnings;
+}
+
+/**
  * `collectedChildren: ["subscriptions", "diagnosticSettings", …]` on a service says which child
  * collections an export gathered completely, so an empty one reads as "none" rather than "never
  * fetched". Our own inventory writes it; returns how many names were not child kinds.
  */
 function markCollected(builder: ServiceBuilder, value: unknown): number {
   if (!Array.isArray(value)) return 0;
+  builder.authoritative = true;
   let unknown = 0;
   for (const name of value) {
     const kind = typeof name === 'string' ? CHILD_KIND_BY_NAME.get(name.toLowerCase()) : undefined;
@@ -129,6 +191,28 @@ function markCollected(builder: ServiceBuilder, value: unknown): number {
     else if (!builder.children.has(kind)) builder.children.set(kind, []);
   }
   return unknown;
+}
+
+/**
+ * `incompleteChildren: { "policies": "operations of API 'orders' could not be listed (403 …)" }` on
+ * a service names kinds whose reading failed part-way, with the reason. Our own inventory writes
+ * it; returns how many entries were not a known kind with a text reason.
+ */
+function markIncomplete(builder: ServiceBuilder, value: unknown): number {
+  if (!isObject(value)) return 0;
+  let unknown = 0;
+  for (const [name, reason] of Object.entries(value)) {
+    const kind = CHILD_KIND_BY_NAME.get(name.toLowerCase());
+    const text = typeof reason === 'string' ? oneLine(reason) : '';
+    if (kind === undefined || text === '') unknown += 1;
+    else builder.incomplete.set(kind, text);
+  }
+  return unknown;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_REASON_LENGTH ? `${flat.slice(0, MAX_REASON_LENGTH - 1)}…` : flat;
 }
 
 function addChild(builder: ServiceBuilder, child: ChildResource): void {
@@ -153,7 +237,7 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
   const displayId = id === undefined || id === '' ? `(entry #${index + 1}, name "${name}")` : id;
   const idParts = id === undefined ? null : ID_PARTS.exec(id);
   const location = stringField(entry, ['location', 'Location']);
-  const service: Omit<ApimService, 'children'> = {
+  const service: Omit<ApimService, 'children' | 'incompleteChildren'> = {
     id: displayId,
     key: displayId.toLowerCase(),
     name,
@@ -170,7 +254,7 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
     problem,
     ...etagOf(entry),
   };
-  return { service, children: new Map() };
+  return { service, children: new Map(), incomplete: new Map(), authoritative: false };
 }
 
 function buildChild(entry: JsonObject): PendingChild | undefined {

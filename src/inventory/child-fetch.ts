@@ -1,4 +1,5 @@
 import { API_VERSIONS } from '../contracts/api-versions.js';
+import { CHILD_KIND_LABELS } from '../estate/child-types.js';
 import type { ChildKind } from '../estate/model.js';
 import type { ReadBudget } from './read-budget.js';
 import type { InventorySources } from './sources.js';
@@ -38,11 +39,19 @@ const COLLECTIONS: Partial<Record<ChildKind, Collection>> = {
 /** Kinds read through ARM per service; autoscale settings come from Resource Graph instead. */
 export const ARM_CHILD_KINDS: readonly ChildKind[] = [...(Object.keys(COLLECTIONS) as ChildKind[]), 'apiOperations', 'policies'];
 
+/** The error code ARM answers a workspace list with on tiers that have no workspaces (unverified beyond BasicV2 reports). */
+const NO_WORKSPACES_IN_TIER = 'MethodNotAllowedInPricingTier';
+
 export interface ChildFetchResult {
+  /** Raw ARM items of the kinds read completely; nothing of a kind that was read only in part. */
   readonly items: unknown[];
   /** Kinds read completely, so an empty one means "none" to the rules. */
   readonly collected: ChildKind[];
-  readonly failures: { readonly kind: ChildKind; readonly message: string }[];
+  /**
+   * Kinds wanted but not read completely, each with what is missing in words, e.g. policies:
+   * "policy documents could not be read completely: operations of API 'orders' could not be listed (403 …)".
+   */
+  readonly incomplete: Partial<Record<ChildKind, string>>;
   readonly requests: number;
 }
 
@@ -55,9 +64,25 @@ interface FetchContext {
   requests: number;
 }
 
+/** A listing on a kind's path failed: `part` names it ("operations of API 'orders'"). */
+class PartFailure extends Error {
+  constructor(
+    readonly part: string,
+    readonly reason: string,
+    /** ARM's error code, when the failure carried one. */
+    readonly code: string | undefined,
+  ) {
+    super(`${part} could not be listed (${reason})`);
+  }
+}
+
 /**
- * Reads the child and extension resources the selected rules need for one service. Each kind
- * succeeds or fails on its own: a 403 on named values still leaves APIs and products audited.
+ * Reads the child and extension resources the selected rules need for one service. A kind counts as
+ * collected only when every listing on its path succeeded: policy documents need the service
+ * policy, the API, operation and product lists, each of their policies, the workspaces with their
+ * APIs, operations, products and policies, and the resolvers of GraphQL APIs. One failed listing
+ * leaves the kinds on its path uncollected, with the failed part named; the other kinds are still
+ * audited (a 403 on named values still leaves APIs and products audited).
  */
 export async function fetchChildren(
   sources: InventorySources,
@@ -69,13 +94,31 @@ export async function fetchChildren(
   const ctx: FetchContext = { sources, budget, subscriptionId: service.subscriptionId, serviceId: service.id, abortSignal, requests: 0 };
   const items: unknown[] = [];
   const collected: ChildKind[] = [];
-  const failures: { kind: ChildKind; message: string }[] = [];
-  const attempt = async <T>(kind: ChildKind, read: () => Promise<T>): Promise<T | undefined> => {
+  const incomplete: Partial<Record<ChildKind, string>> = {};
+  /** Reads one listing; a failure becomes a {@link PartFailure} naming it, an abort stays an abort. */
+  const list = async (part: string, path: string, apiVersion: string = APIM_API_VERSION): Promise<unknown[]> => {
     try {
-      return await read();
+      return await readAll(ctx, path, apiVersion);
     } catch (error) {
       abortSignal?.throwIfAborted();
-      failures.push({ kind, message: error instanceof Error ? error.message : String(error) });
+      const code = (error as { code?: unknown } | null)?.code;
+      throw new PartFailure(part, message(error), typeof code === 'string' ? code : undefined);
+    }
+  };
+  /** Runs a kind's reads: all of them succeed and the kind is collected, or it is incomplete with the first failure. */
+  const readKind = async (kind: ChildKind, read: () => Promise<unknown[]>, blockedBy?: PartFailure): Promise<unknown[] | undefined> => {
+    if (blockedBy !== undefined) {
+      incomplete[kind] = describeIncomplete(kind, blockedBy);
+      return undefined;
+    }
+    try {
+      const all = await read();
+      items.push(...all);
+      collected.push(kind);
+      return all;
+    } catch (error) {
+      if (!(error instanceof PartFailure)) throw error;
+      incomplete[kind] = describeIncomplete(kind, error);
       return undefined;
     }
   };
@@ -83,47 +126,97 @@ export async function fetchChildren(
   // Operations and policies hang off APIs (and products), so those lists are read when either is needed.
   const needApis = kinds.has('apis') || kinds.has('apiOperations') || kinds.has('policies');
   const needProducts = kinds.has('products') || kinds.has('policies');
+  const listFailures = new Map<ChildKind, PartFailure>();
   for (const [kind, collection] of Object.entries(COLLECTIONS) as [ChildKind, Collection][]) {
     const wanted = kinds.has(kind) || (kind === 'apis' && needApis) || (kind === 'products' && needProducts);
     if (!wanted) continue;
+    // Assessments_List takes no resource scope: list the subscription's and keep this service's.
     const scope = collection.scope === 'subscription' ? `/subscriptions/${service.subscriptionId}` : service.id;
-    const list = await attempt(kind, () => readAll(ctx, `${scope}/${collection.path}`, collection.apiVersion));
-    if (list === undefined) continue;
-    items.push(...(collection.scope === 'subscription' ? list.filter((item) => isBelow(idOf(item), service.id)) : list));
-    collected.push(kind);
+    await readKind(kind, async () => {
+      try {
+        const all = await list(CHILD_KIND_LABELS[kind], `${scope}/${collection.path}`, collection.apiVersion);
+        return collection.scope === 'subscription' ? all.filter((item) => isBelow(idOf(item), service.id)) : all;
+      } catch (error) {
+        if (error instanceof PartFailure) listFailures.set(kind, error);
+        throw error;
+      }
+    });
   }
   const apis = items.filter((item) => typeOf(item) === 'microsoft.apimanagement/service/apis');
   const products = items.filter((item) => typeOf(item) === 'microsoft.apimanagement/service/products');
 
-  let operations: unknown[] = [];
-  if (kinds.has('apiOperations') || kinds.has('policies')) {
-    const read = await attempt('apiOperations', async () => {
-      const all: unknown[] = [];
-      for (const api of apis) all.push(...(await readAll(ctx, `${idOf(api)}/operations`, APIM_API_VERSION)));
-      return all;
-    });
-    if (read !== undefined) {
-      operations = read;
-      items.push(...read);
-      collected.push('apiOperations');
+  // Every API's operations, or the first listing that failed (the API list itself, or one API's operations).
+  let operations: { readonly api: unknown; readonly operation: unknown }[] | undefined;
+  let operationsFailure = listFailures.get('apis');
+  if ((kinds.has('apiOperations') || kinds.has('policies')) && operationsFailure === undefined) {
+    try {
+      const all: { api: unknown; operation: unknown }[] = [];
+      for (const api of apis) {
+        for (const operation of await list(`operations of API '${nameOf(api)}'`, `${idOf(api)}/operations`)) all.push({ api, operation });
+      }
+      operations = all;
+    } catch (error) {
+      if (!(error instanceof PartFailure)) throw error;
+      operationsFailure = error;
     }
   }
+  if (kinds.has('apiOperations')) await readKind('apiOperations', () => Promise.resolve((operations ?? []).map(({ operation }) => operation)), operationsFailure);
 
   if (kinds.has('policies')) {
-    const read = await attempt('policies', async () => {
-      const all: unknown[] = [];
-      // Every scope: service, API, operation and product; rules judge each document on its own.
-      for (const scope of [service.id, ...apis.map(idOf), ...operations.map(idOf), ...products.map(idOf)]) {
-        all.push(...(await readAll(ctx, `${scope}/policies`, APIM_API_VERSION)));
-      }
-      return all;
-    });
-    if (read !== undefined) {
-      items.push(...read);
-      collected.push('policies');
-    }
+    const blockedBy = operationsFailure ?? listFailures.get('products');
+    await readKind(
+      'policies',
+      async () => {
+        const all: unknown[] = [];
+        const policiesOf = async (part: string, scopeId: string): Promise<void> => {
+          all.push(...(await list(`policies of ${part}`, `${scopeId}/policies`)));
+        };
+        await policiesOf('the service', service.id);
+        for (const api of apis) await policiesOf(`API '${nameOf(api)}'`, idOf(api));
+        for (const { api, operation } of operations ?? []) await policiesOf(`operation '${nameOf(operation)}' of API '${nameOf(api)}'`, idOf(operation));
+        for (const product of products) await policiesOf(`product '${nameOf(product)}'`, idOf(product));
+        // GraphQL resolvers carry their own policy documents (2024-05-01: apis/{api}/resolvers/{r}/policies).
+        for (const api of apis.filter(isGraphQl)) {
+          for (const resolver of await list(`resolvers of API '${nameOf(api)}'`, `${idOf(api)}/resolvers`)) {
+            await policiesOf(`resolver '${nameOf(resolver)}' of API '${nameOf(api)}'`, idOf(resolver));
+          }
+        }
+        // Workspaces (2024-05-01: workspaces/{ws}/policies|apis|products) hold APIs and products of their own.
+        for (const workspace of await listWorkspaces(list, service.id)) {
+          const where = `workspace '${nameOf(workspace)}'`;
+          await policiesOf(where, idOf(workspace));
+          for (const api of await list(`APIs of ${where}`, `${idOf(workspace)}/apis`)) {
+            await policiesOf(`API '${nameOf(api)}' in ${where}`, idOf(api));
+            for (const operation of await list(`operations of API '${nameOf(api)}' in ${where}`, `${idOf(api)}/operations`)) {
+              await policiesOf(`operation '${nameOf(operation)}' of API '${nameOf(api)}' in ${where}`, idOf(operation));
+            }
+          }
+          for (const product of await list(`products of ${where}`, `${idOf(workspace)}/products`)) {
+            await policiesOf(`product '${nameOf(product)}' in ${where}`, idOf(product));
+          }
+        }
+        return all;
+      },
+      blockedBy,
+    );
   }
-  return { items, collected: collected.filter((kind) => kinds.has(kind)), failures, requests: ctx.requests };
+  return { items, collected: collected.filter((kind) => kinds.has(kind)), incomplete: pick(incomplete, kinds), requests: ctx.requests };
+}
+
+/** "policy documents could not be read completely: operations of API 'orders' could not be listed (403 …)". */
+function describeIncomplete(kind: ChildKind, failure: PartFailure): string {
+  const label = CHILD_KIND_LABELS[kind];
+  return failure.part === label ? `${label} could not be read (${failure.reason})` : `${label} could not be read completely: ${failure.message}`;
+}
+
+/** The workspaces of a service; a tier without workspaces answers the list with an error that means "none". */
+async function listWorkspaces(list: (part: string, path: string) => Promise<unknown[]>, serviceId: string): Promise<unknown[]> {
+  try {
+    return await list('workspaces', `${serviceId}/workspaces`);
+  } catch (error) {
+    if (error instanceof PartFailure && error.code === NO_WORKSPACES_IN_TIER) return [];
+    throw error;
+  }
 }
 
 async function readAll(ctx: FetchContext, path: string, apiVersion: string): Promise<unknown[]> {
@@ -149,4 +242,25 @@ function idOf(item: unknown): string {
 function typeOf(item: unknown): string {
   const type = (item as { type?: unknown }).type;
   return typeof type === 'string' ? type.toLowerCase() : '';
+}
+
+function nameOf(item: unknown): string {
+  const name = (item as { name?: unknown }).name;
+  return typeof name === 'string' ? name : idOf(item).split('/').pop() ?? '';
+}
+
+/** GraphQL APIs (properties.type "graphql") are the ones with resolvers. */
+function isGraphQl(api: unknown): boolean {
+  const properties = (api as { properties?: unknown }).properties;
+  const type = typeof properties === 'object' && properties !== null ? (properties as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && type.toLowerCase() === 'graphql';
+}
+
+function pick(incomplete: Partial<Record<ChildKind, string>>, kinds: ReadonlySet<ChildKind>): Partial<Record<ChildKind, string>> {
+  return Object.fromEntries(Object.entries(incomplete).filter(([kind]) => kinds.has(kind as ChildKind)));
+}
+
+function message(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
 }

@@ -42,7 +42,7 @@ export interface Coverage {
 }
 
 export interface Inventory {
-  /** Raw ARM JSON: service rows (with `collectedChildren`), child resources, autoscale settings. */
+  /** Raw ARM JSON: service rows (with `collectedChildren` and `incompleteChildren`), child resources, autoscale settings. */
   readonly entries: readonly unknown[];
   /** Subscriptions searched. */
   readonly subscriptions: readonly { readonly id: string; readonly name: string | undefined }[];
@@ -154,13 +154,20 @@ export async function collectInventory(sources: InventorySources, scope: Resolve
             armRequests += result.requests;
             children.push(...result.items);
             row['collectedChildren'] = result.collected;
-            for (const failure of result.failures) notes.push(`${String(row['name'])}: ${failure.kind} could not be read (${failure.message}).`);
+            // What was read only in part goes into the row, so normalisation keeps it unjudged and rules say why.
+            if (Object.keys(result.incomplete).length > 0) row['incompleteChildren'] = result.incomplete;
+            for (const reason of Object.values(result.incomplete)) notes.push(`${String(row['name'])}: ${reason}.`);
             done += 1;
             options.onProgress?.({ phase: 'children', done, total: rows.length });
           }),
         );
       }),
     );
+  }
+  for (const row of rows) {
+    // Every row says what was collected for it, even nothing: a row that says nothing would let a
+    // file-wide assumption ("the export read diagnostic settings") speak for it instead.
+    if (row['collectedChildren'] === undefined) row['collectedChildren'] = [];
   }
   if (needAutoscale) {
     for (const row of rows) {

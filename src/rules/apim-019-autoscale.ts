@@ -96,7 +96,7 @@ export default defineRule({
       );
     }
     const { missing } = collected(service, ['autoscaleSettings']);
-    if (missing.length > 0) return needsChildren(missing);
+    if (missing.length > 0) return needsChildren(missing, service);
     return judgeSettings(service, service.children.autoscaleSettings ?? []);
   },
 });

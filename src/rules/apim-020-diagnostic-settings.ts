@@ -167,7 +167,7 @@ export default defineRule<Options>({
   options,
   evaluate(service) {
     const settings = service.children.diagnosticSettings;
-    if (settings === undefined) return needsChildren(['diagnosticSettings']);
+    if (settings === undefined) return needsChildren(['diagnosticSettings'], service);
     if (settings.length === 0) {
       return fail('The service has no diagnostic settings, so its gateway and audit logs are not kept anywhere.', [
         evidence(SETTINGS, [], EXPECTED_SETTING, 'no diagnostic setting exists on the service'),

@@ -91,7 +91,7 @@ export default defineRule({
   },
   evaluate(service) {
     const { missing } = collected(service, NEEDS);
-    if (missing.length > 0) return needsChildren(missing);
+    if (missing.length > 0) return needsChildren(missing, service);
     const collections = service.children.apiCollections ?? [];
 
     const judge = (api: ChildResource): Verdict => {

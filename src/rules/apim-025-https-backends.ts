@@ -90,7 +90,7 @@ export default defineRule({
   },
   evaluate(service) {
     const { missing } = collected(service, NEEDS);
-    if (missing.length > 0) return needsChildren(missing);
+    if (missing.length > 0) return needsChildren(missing, service);
     // Judge only non-empty collections, so an empty one adds no "nothing here" pass of its own.
     const present = URL_FIELDS.filter(({ kind }) => (service.children[kind]?.length ?? 0) > 0);
     if (present.length === 0) return pass('The service has no backends and no APIs, so nothing is forwarded over plain HTTP.');

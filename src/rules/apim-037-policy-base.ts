@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChildResource } from '../estate/model.js';
 import { defineRule, error, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { judgeChildren } from './shared/children.js';
-import { childElements, describePolicy, POLICY_SECTIONS, policyEvidencePath, readPolicy } from './shared/policy-xml.js';
+import { childElements, describePolicy, isDataSource, POLICY_SECTIONS, policyEvidencePath, readPolicy } from './shared/policy-xml.js';
 import type { Evidence, Verdict } from './types.js';
 
 const options = z.object({
@@ -24,6 +24,9 @@ function judge(child: ChildResource, { requireFirst }: Options): Verdict {
     return notApplicable(`${policy} is stored in format '${read.format}', which this rule does not read (only xml and rawxml).`);
   }
   if (read.kind === 'unreadable') return error(`${policy} cannot be judged: ${read.reason}.`);
+  if (isDataSource(read.root)) {
+    return notApplicable(`${policy} is a data source (<${read.root.name}>) with no sections, so there is no <base /> to inherit.`);
+  }
 
   const problems: string[] = [];
   const failed: Evidence[] = [];
@@ -87,15 +90,15 @@ export default defineRule<Options>({
       azurePolicy: ['d5448c98-e503-4fdd-bcd2-784960c00d04'],
     },
     docs: {
-      synopsis: 'Keep <base /> in the inbound, backend, outbound and on-error sections of every API, operation, product, resolver and workspace policy.',
+      synopsis: 'Keep <base /> in the inbound, backend, outbound and on-error sections of every API, operation, product and workspace policy.',
       description:
         'API Management runs policies from the outer scope inwards: global, workspace, product, API, operation. A section runs its parent scope\'s policies only where it contains <base />. Without it, the controls set centrally — IP filters, JWT validation, rate limits, CORS, header scrubbing, error masking — silently stop applying to that API, operation or product, and nothing warns about it.',
       recommendation:
         'Put <base /> in each of the four sections of every policy below the global scope, normally as the first element, and add the scope\'s own policies around it. Where skipping the parent really is intended, record an exemption with the reason.',
       howChecked:
-        "Reads API, operation, product, GraphQL resolver and workspace policy documents (properties.format xml or rawxml, any casing; absent means xml; other formats are not evaluated) and parses properties.value. Each of <inbound>, <backend>, <outbound> and <on-error> directly under <policies> must exist and contain a <base /> child element (PSRule Azure.APIM.PolicyBase); a missing section fails. With the option requireFirst: true, <base /> must also be the first element of each section (Azure Policy d5448c98; comments and whitespace are ignored). Global (service-level) policies are not applicable: there is no parent scope. XML that cannot be parsed gives an error for that policy. A service with no policy documents passes.",
+        "Reads API, operation, product, GraphQL resolver and workspace policy documents — the workspace's own policy and those of its APIs, operations and products — (properties.format xml or rawxml, any casing; absent means xml; other formats are not evaluated) and parses properties.value. A GraphQL resolver policy that is a data source (<http-data-source>, <sql-data-source>, …) has no sections and is not applicable. Each of <inbound>, <backend>, <outbound> and <on-error> directly under <policies> must exist and contain a <base /> child element (PSRule Azure.APIM.PolicyBase); a missing section fails. With the option requireFirst: true, <base /> must also be the first element of each section (Azure Policy d5448c98; comments and whitespace are ignored). Global (service-level) policies are not applicable: there is no parent scope. XML that cannot be parsed gives an error for that policy. A service with no policy documents passes.",
       notApplicableWhen:
-        'Policy documents were not collected (they are read from ARM by a deep audit); for one policy, when it is the global policy or its format is a link rather than XML.',
+        'Policy documents were not collected (they are read from ARM by a deep audit); for one policy, when it is the global policy, a GraphQL resolver\'s data-source document, or its format is a link rather than XML.',
       examples: [
         {
           title: 'Policy XML: inherit in every section',

@@ -84,7 +84,7 @@ export default defineRule({
     const portalOff = developerPortalDisabled(service, 'Microsoft Entra ID sign-in');
     if (portalOff) return portalOff;
     const providers = service.children.identityProviders;
-    if (providers === undefined) return needsChildren(['identityProviders']);
+    if (providers === undefined) return needsChildren(['identityProviders'], service);
 
     const entra = providers.filter(isEntra);
     if (entra.length > 0) {

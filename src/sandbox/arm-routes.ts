@@ -65,6 +65,9 @@ const CHILD_COLLECTIONS: readonly ChildPattern[] = [
   child('apis/*/operations', `${APIM}/apis/operations`, 'Operation', false),
   child('apis/*/policies', `${APIM}/apis/policies`, 'Policy', false),
   child('apis/*/operations/*/policies', `${APIM}/apis/operations/policies`, 'Policy', false),
+  // GraphQL resolvers and their policies (2024-05-01: apis/{api}/resolvers/{resolver}/policies).
+  child('apis/*/resolvers', `${APIM}/apis/resolvers`, 'Resolver', false),
+  child('apis/*/resolvers/*/policies', `${APIM}/apis/resolvers/policies`, 'Policy', false),
   child('backends', `${APIM}/backends`, 'Backend', true, ['PATCH']),
   child('products', `${APIM}/products`, 'Product', true, ['PATCH']),
   child('products/*/policies', `${APIM}/products/policies`, 'Policy', false),
@@ -75,7 +78,23 @@ const CHILD_COLLECTIONS: readonly ChildPattern[] = [
   child('portalsettings', `${APIM}/portalsettings`, 'PortalSettings', false),
   child('identityproviders', `${APIM}/identityProviders`, 'IdentityProvider', false),
   child('tenant', `${APIM}/tenant`, 'AccessInformation', true, ['PATCH', 'PUT']),
+  // Workspaces (2024-05-01) and the APIs, operations, products and policies they hold.
+  child('workspaces', `${APIM}/workspaces`, 'Workspace', false),
+  child('workspaces/*/policies', `${APIM}/workspaces/policies`, 'Policy', false),
+  child('workspaces/*/apis', `${APIM}/workspaces/apis`, 'Api', false),
+  child('workspaces/*/apis/*/policies', `${APIM}/workspaces/apis/policies`, 'Policy', false),
+  child('workspaces/*/apis/*/operations', `${APIM}/workspaces/apis/operations`, 'Operation', false),
+  child('workspaces/*/apis/*/operations/*/policies', `${APIM}/workspaces/apis/operations/policies`, 'Policy', false),
+  child('workspaces/*/products', `${APIM}/workspaces/products`, 'Product', false),
+  child('workspaces/*/products/*/policies', `${APIM}/workspaces/products/policies`, 'Policy', false),
 ];
+
+/**
+ * Tiers whose services have workspaces. Others answer a workspace list with 400
+ * MethodNotAllowedInPricingTier (reported for BasicV2 on 2024-05-01; the status and the classic
+ * tiers' answer are unverified).
+ */
+export const WORKSPACE_TIERS: ReadonlySet<string> = new Set(['premium', 'standardv2', 'premiumv2']);
 
 /** Extension resources on a service: `{serviceId}/providers/{namespace}/{type}`. */
 const EXTENSIONS: readonly ChildPattern[] = [

@@ -1,5 +1,5 @@
 import { locationKey } from './arg-rows.js';
-import { ASSESSMENT_TYPE, type ArmRoute, type EntityInfo, routeArm, type ServiceRef } from './arm-routes.js';
+import { ASSESSMENT_TYPE, type ArmRoute, type EntityInfo, routeArm, type ServiceRef, WORKSPACE_TIERS } from './arm-routes.js';
 import { isRecord, json, notFound, type Reply, SandboxHttpError, type SandboxRequest } from './http.js';
 import { type LroOptions, Operations } from './lro.js';
 import { applyServicePatch, changes, validateServicePatch } from './service-patch.js';
@@ -73,6 +73,7 @@ export class ArmEndpoint {
       case 'collection': {
         onlyGet(method);
         this.requireScope(route.service, route.scope);
+        if (route.path.toLowerCase() === `${route.service.id.toLowerCase()}/workspaces`) this.requireWorkspaceTier(route.service);
         return this.page(request, this.state.list(route.path), !route.extension);
       }
       case 'item':
@@ -192,6 +193,14 @@ export class ArmEndpoint {
     this.requireService(ref);
     if (normalizeId(scope) !== normalizeId(ref.id) && this.state.get(scope) === undefined) {
       throw notFound(`${scope.split('/').slice(-2, -1)[0] === 'apis' ? 'Api' : 'Entity'} not found.`);
+    }
+  }
+
+  private requireWorkspaceTier(ref: ServiceRef): void {
+    const sku = this.requireService(ref).resource['sku'];
+    const name = isRecord(sku) && typeof sku['name'] === 'string' ? sku['name'] : '';
+    if (!WORKSPACE_TIERS.has(name.toLowerCase())) {
+      throw new SandboxHttpError(400, 'MethodNotAllowedInPricingTier', `Method not allowed in ${name} pricing tier.`);
     }
   }
 

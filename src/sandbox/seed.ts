@@ -322,7 +322,7 @@ const SERVICES: readonly SeededService[] = [
     },
   },
   {
-    posture: 'untagged Standard with no identity, public access and no private endpoint or VNet, developer portal disabled, GraphQL/WebSocket/SOAP APIs',
+    posture: 'untagged Standard with no identity, public access and no private endpoint or VNet, developer portal disabled, GraphQL/WebSocket/SOAP APIs, a GraphQL resolver policy',
     spec: {
       subscriptionId: DEV, resourceGroup: 'rg-partner-dev', name: 'apim-partner-dev', location: 'UK South',
       sku: 'Standard', capacity: 1, tags: null,
@@ -330,6 +330,10 @@ const SERVICES: readonly SeededService[] = [
     },
     children: (c) => {
       c.api('catalog-graphql', { type: 'graphql', displayName: 'Catalog GraphQL', description: 'Product catalog.', protocols: ['https'], serviceUrl: 'https://catalog.dev.contoso.com/graphql' })
+        .resolver('catalog-graphql', 'query-products', {
+          path: 'Query/products',
+          policy: '<http-data-source>\r\n\t<http-request>\r\n\t\t<set-method>GET</set-method>\r\n\t\t<set-url>https://catalog.dev.contoso.com/api/products</set-url>\r\n\t</http-request>\r\n</http-data-source>',
+        })
         .api('live-prices', { type: 'websocket', displayName: 'Live prices', description: 'Price ticks.', protocols: ['wss'], serviceUrl: 'wss://prices.dev.contoso.com/ws' })
         .api('legacy-soap', { type: 'soap', displayName: 'Legacy SOAP', description: 'Old partner integration.', protocols: ['https'], serviceUrl: 'https://soap.dev.contoso.com/service.svc', operations: operations('get-quote POST /?soapAction=GetQuote') })
         .backend('catalog', { url: 'https://catalog.dev.contoso.com' })
@@ -402,7 +406,7 @@ const SERVICES: readonly SeededService[] = [
     },
   },
   {
-    posture: 'zone-redundant Premium in Sweden Central with 2 units for 3 zones (units below zones), second region fine',
+    posture: 'zone-redundant Premium in Sweden Central with 2 units for 3 zones (units below zones), second region fine; a workspace API policy without <base /> in on-error',
     spec: {
       subscriptionId: LAB, resourceGroup: 'rg-lab', name: 'apim-lab-zones', location: 'Sweden Central',
       sku: 'Premium', capacity: 2, zones: ['1', '2', '3'], tags: { env: 'sandbox', owner: 'platform-team' },
@@ -410,7 +414,21 @@ const SERVICES: readonly SeededService[] = [
       additionalLocations: [{ location: 'Germany West Central', capacity: 2, zones: ['1', '2'] }],
     },
     children: (c) => {
-      c.api('latency-probe', { displayName: 'Latency probe', description: 'Region latency checks.', protocols: ['https'], operations: operations('probe GET /probe') });
+      c.api('latency-probe', { displayName: 'Latency probe', description: 'Region latency checks.', protocols: ['https'], operations: operations('probe GET /probe') })
+        // A team workspace: its API's policy drops <base /> from on-error, so the service's error masking does not run there.
+        .workspace('team-routing', {
+          displayName: 'Routing team',
+          description: 'APIs owned by the routing team.',
+          policy: inheriting('<rate-limit calls="1000" renewal-period="60" />'),
+          apis: [
+            {
+              name: 'routes',
+              policy: policyXml({ inbound: ['<set-header name="x-team" exists-action="override"><value>routing</value></set-header>'], withoutBase: ['on-error'] }),
+              operations: [{ name: 'get-route', method: 'GET', urlTemplate: '/routes/{id}', policy: inheriting('<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />') }],
+            },
+          ],
+          products: [{ name: 'routing-internal', policy: inheriting(corsPolicy(['https://routing.contoso.com'])) }],
+        });
       secureBaseline(c, workspace(LAB, 'rg-lab', 'law-lab'));
     },
   },

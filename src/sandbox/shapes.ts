@@ -356,6 +356,14 @@ export interface DiagnosticSettingSpec {
 
 export type AssessmentStatus = 'Healthy' | 'Unhealthy' | 'NotApplicable';
 
+export interface WorkspaceSpec {
+  readonly displayName: string;
+  readonly description: string;
+  readonly policy?: string;
+  readonly apis?: readonly { readonly name: string; readonly policy?: string; readonly operations?: readonly OperationSpec[] }[];
+  readonly products?: readonly { readonly name: string; readonly policy?: string }[];
+}
+
 interface AddedApi {
   readonly name: string;
   readonly id: string;
@@ -612,6 +620,53 @@ export class ServiceChildren {
 
   private assessment(operationId: string, name: string, displayName: string, status: AssessmentStatus): void {
     this.resources.push(securityAssessment(operationId, name, displayName, status));
+  }
+
+  /**
+   * A GraphQL resolver of an API added before, with its policy. Resolver policies are data-source
+   * documents (`<http-data-source>`), not `<policies>` with sections.
+   */
+  resolver(api: string, name: string, spec: { readonly path: string; readonly policy: string }): this {
+    const id = `${this.id}/apis/${api}/resolvers/${name}`;
+    this.add(id, 'Microsoft.ApiManagement/service/apis/resolvers', name, { displayName: titleCase(name), path: spec.path, description: null });
+    this.add(`${id}/policies/policy`, 'Microsoft.ApiManagement/service/apis/resolvers/policies', 'policy', { format: 'xml', value: spec.policy });
+    return this;
+  }
+
+  /** A workspace (2024-05-01) with its own policy, APIs (operations, policies) and products (policies). */
+  workspace(name: string, spec: WorkspaceSpec): this {
+    const id = `${this.id}/workspaces/${name}`;
+    const base = 'Microsoft.ApiManagement/service/workspaces';
+    this.add(id, base, name, { displayName: spec.displayName, description: spec.description });
+    const policy = (scopeId: string, type: string, xml: string | undefined): void => {
+      if (xml !== undefined) this.add(`${scopeId}/policies/policy`, `${type}/policies`, 'policy', { format: 'xml', value: xml });
+    };
+    policy(id, base, spec.policy);
+    for (const api of spec.apis ?? []) {
+      const apiId = `${id}/apis/${api.name}`;
+      this.add(apiId, `${base}/apis`, api.name, {
+        displayName: titleCase(api.name),
+        apiRevision: '1',
+        description: `${titleCase(api.name)} API`,
+        subscriptionRequired: true,
+        path: `${name}/${api.name}`,
+        protocols: ['https'],
+        type: 'http',
+        isCurrent: true,
+      });
+      policy(apiId, `${base}/apis`, api.policy);
+      for (const operation of api.operations ?? []) {
+        const operationId = `${apiId}/operations/${operation.name}`;
+        this.add(operationId, `${base}/apis/operations`, operation.name, { displayName: titleCase(operation.name), method: operation.method, urlTemplate: operation.urlTemplate, templateParameters: [], responses: [] });
+        policy(operationId, `${base}/apis/operations`, operation.policy);
+      }
+    }
+    for (const product of spec.products ?? []) {
+      const productId = `${id}/products/${product.name}`;
+      this.add(productId, `${base}/products`, product.name, { displayName: titleCase(product.name), description: `${titleCase(product.name)} product`, subscriptionRequired: true, approvalRequired: true, state: 'published' });
+      policy(productId, `${base}/products`, product.policy);
+    }
+    return this;
   }
 
   private add(id: string, type: string, name: string, properties: JsonObject): void {

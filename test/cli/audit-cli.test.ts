@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apimService, childOf, GATEWAY, hardenedCustomProperties } from '../support/fixtures.js';
+import { apimService, childOf, extensionOf, GATEWAY, hardenedCustomProperties } from '../support/fixtures.js';
 import { runCliBinary, scratchDir, writeJson } from '../support/cli.js';
 
 const dir = scratchDir();
@@ -30,6 +30,23 @@ describe('apim-posture audit (built binary)', () => {
     expect(run.stdout).toContain(`properties.customProperties['…Security.Protocols.Tls10'] = "True" (expected "False")`);
     // Not a TTY: no colour codes in pipelines.
     expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  it('judges services without diagnostic settings as having none when the file holds some, and says so once', () => {
+    const logged = apimService({ name: 'apim-logged' });
+    const silent = apimService({ name: 'apim-silent' });
+    const setting = extensionOf(logged, 'Microsoft.Insights/diagnosticSettings', 'to-law', { workspaceId: 'law', logs: [{ categoryGroup: 'allLogs', enabled: true }] });
+    const file = writeJson(dir, 'diagnostics.json', [logged, silent, setting]);
+    const table = runCliBinary(['audit', '--estate', file, '--rules', 'APIM-020', '--fail-on', 'none']);
+    expect(table.code).toBe(0);
+    const note = 'note: The file holds diagnostic settings for some services, so services without any were judged as having none.';
+    expect(table.stdout.split(note)).toHaveLength(2);
+    const json = runCliBinary(['audit', '--estate', file, '--rules', 'APIM-020', '--format', 'json', '--fail-on', 'none']);
+    const report = JSON.parse(json.stdout) as { results: { outcome: string; serviceId: string }[] };
+    expect(report.results.map((r) => [r.serviceId.split('/').pop(), r.outcome])).toEqual([
+      ['apim-logged', 'pass'],
+      ['apim-silent', 'fail'],
+    ]);
   });
 
   it('honours --fail-on: nothing critical left after filtering to low rules means exit 0', () => {

@@ -32,6 +32,10 @@ async function setUp(options: SandboxOptions = {}) {
   return { sandbox, target, counters, sources };
 }
 
+function fail(id: string): never {
+  throw new Error(`${id} missing`);
+}
+
 const prod = resolveScope({ environment: 'prod' }, DEFAULT_ENVIRONMENTS);
 const none: CollectOptions = { childKinds: new Set() };
 
@@ -107,6 +111,45 @@ describe('inventory against the sandbox (real SDK clients)', () => {
     const namedValuePages = box.requests.filter((r) => r.method === 'GET' && /\/service\/apim-payments-legacy\/namedValues$/i.test(r.path));
     expect(namedValuePages).toHaveLength(2);
     expect(namedValuePages.some((r) => '$skipToken' in r.query)).toBe(true);
+  });
+
+  it("reports policies as not checked, not passed, when one API's operations cannot be listed", async () => {
+    const { sources } = await setUp({
+      faults: [{ method: 'GET', path: '/service/apim-payments-legacy/apis/orders/operations', status: 403, times: Infinity, code: 'AuthorizationFailed', message: 'The client does not have authorization to perform action Microsoft.ApiManagement/service/apis/operations/read.' }],
+    });
+    const scope = resolveScope({ services: ['apim-payments-legacy'] });
+    const inventory = await collectInventory(sources, scope, { childKinds: new Set(['apis', 'policies']) });
+    const rules = ['APIM-035', 'APIM-036', 'APIM-037'].map((id) => findRule(id) ?? fail(id));
+    const report = auditEstate(normalizeEstate(inventory.entries), { rules, now: new Date('2026-11-29T00:00:00Z'), source: 't', version: 't' });
+    const outcomes = (id: string) => report.results.filter((result) => result.ruleId === id).map((result) => [result.outcome, result.reason]);
+    const missing = "policy documents could not be read completely: operations of API 'orders' could not be listed (";
+    for (const id of ['APIM-036', 'APIM-037']) {
+      expect(outcomes(id)).toHaveLength(1);
+      expect(outcomes(id)[0]?.[0]).toBe('notChecked');
+      expect(outcomes(id)[0]?.[1]).toContain(`This rule was not checked: ${missing}`);
+    }
+    // The API list itself was read completely: rules on APIs still judge.
+    expect(outcomes('APIM-035').every(([outcome]) => outcome === 'pass' || outcome === 'fail')).toBe(true);
+    expect(inventory.coverage.complete).toBe(false);
+    expect(inventory.coverage.notes).toHaveLength(1);
+    expect(inventory.coverage.notes[0]).toMatch(/^apim-payments-legacy: policy documents could not be read completely: operations of API 'orders' could not be listed \(.*403 AuthorizationFailed.*\)\.$/);
+  });
+
+  it('judges workspace and GraphQL resolver policies read through ARM', async () => {
+    const { sources } = await setUp();
+    const scope = resolveScope({ services: ['apim-lab-zones', 'apim-partner-dev'] });
+    const inventory = await collectInventory(sources, scope, { childKinds: new Set(['policies']) });
+    expect(inventory.coverage).toEqual({ complete: true, notes: [] });
+    const rules = ['APIM-036', 'APIM-037'].map((id) => findRule(id) ?? fail(id));
+    const report = auditEstate(normalizeEstate(inventory.entries), { rules, now: new Date('2026-11-29T00:00:00Z'), source: 't', version: 't' });
+    const below = (id: string) => id.slice(id.indexOf('/service/') + 9);
+    const judged = report.results.map((result) => `${result.ruleId} ${result.outcome} ${below(result.resourceId)}`);
+    expect(judged).toContain('APIM-037 fail apim-lab-zones/workspaces/team-routing/apis/routes/policies/policy');
+    expect(judged).toContain('APIM-037 pass apim-lab-zones/workspaces/team-routing/policies/policy');
+    expect(judged).toContain('APIM-037 pass apim-lab-zones/workspaces/team-routing/apis/routes/operations/get-route/policies/policy');
+    expect(judged).toContain('APIM-036 pass apim-lab-zones/workspaces/team-routing/products/routing-internal/policies/policy');
+    expect(judged).toContain('APIM-036 pass apim-partner-dev/apis/catalog-graphql/resolvers/query-products/policies/policy');
+    expect(judged).toContain('APIM-037 notApplicable apim-partner-dev/apis/catalog-graphql/resolvers/query-products/policies/policy');
   });
 
   it('shows a PATCH made through ARM on the next audit', async () => {

@@ -45,7 +45,7 @@ describe('Defender assessments are read where ARM lists them', () => {
     ]);
     const result = await fetchChildren(fake, new ReadBudget(), { id: SERVICE, subscriptionId: SUB }, new Set(['securityAssessments']));
     expect(requests).toEqual([{ path: `/subscriptions/${SUB}/providers/Microsoft.Security/assessments`, apiVersion: '2021-06-01' }]);
-    expect(result.failures).toEqual([]);
+    expect(result.incomplete).toEqual({});
     expect(result.collected).toEqual(['securityAssessments']);
     expect(result.items.map((item) => (item as { id: string }).id)).toEqual([
       `${OPERATION}/providers/Microsoft.Security/assessments/91af2040-7874-4659-abf0-578e1f8d07dc`,

@@ -65,4 +65,32 @@ describe('collectInventory', () => {
     expect(row.collectedChildren).toEqual(['namedValues']);
     expect(inventory.coverage).toEqual({ complete: false, notes: ['apim-b0: backends could not be read (403 the identity lacks read access).'] });
   });
+
+  it("writes what was read only in part into the row, and says it in the coverage notes", async () => {
+    const one = [service(SUB_B, 'apim-b0')];
+    const base = recordingSources(one, /apim-b0\/apis\/orders\/operations$/).sources;
+    const sources: InventorySources = {
+      queryArgPage: (request, options) => base.queryArgPage(request, options),
+      async *listArm(subscriptionId, path, apiVersion, options) {
+        if (path.endsWith('/apim-b0/apis')) {
+          yield { id: `${path}/orders`, name: 'orders', type: 'Microsoft.ApiManagement/service/apis', properties: {} };
+          return;
+        }
+        yield* base.listArm(subscriptionId, path, apiVersion, options);
+      },
+    };
+    const inventory = await collectInventory(sources, scope, { childKinds: new Set(['apis', 'policies']), budget: new ReadBudget() });
+    const row = inventory.entries.find((e) => (e as { name?: string }).name === 'apim-b0') as { collectedChildren: string[]; incompleteChildren: Record<string, string> };
+    const reason = "policy documents could not be read completely: operations of API 'orders' could not be listed (403 the identity lacks read access)";
+    expect(row.collectedChildren).toEqual(['apis']);
+    expect(row.incompleteChildren).toEqual({ policies: reason });
+    expect(inventory.coverage).toEqual({ complete: false, notes: [`apim-b0: ${reason}.`] });
+  });
+
+  it('says for every row what was collected, even nothing, so no file-wide assumption speaks for it', async () => {
+    const { sources } = recordingSources(services, undefined);
+    const inventory = await collectInventory(sources, scope, { childKinds: new Set(), budget: new ReadBudget() });
+    const rows = inventory.entries as { collectedChildren?: unknown }[];
+    expect(rows.every((row) => Array.isArray(row.collectedChildren) && row.collectedChildren.length === 0)).toBe(true);
+  });
 });

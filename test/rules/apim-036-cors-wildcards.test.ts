@@ -25,6 +25,11 @@ ruleTester.run(rule, {
       reason: "API policy 'apis/orders/policies/policy' has a <cors> policy without wildcards.",
     },
     { name: 'policy without <cors>', resources: [service, xml('api', document('<rate-limit calls="10" renewal-period="60" />'))], reason: 'has no <cors> policy.' },
+    {
+      name: "a GraphQL resolver's data-source document",
+      resources: [service, xml('resolver', '<http-data-source><http-request><set-method>GET</set-method><set-url>https://catalog.contoso.com/products</set-url></http-request></http-data-source>')],
+      reason: "Resolver policy 'apis/graph/resolvers/get-user/policies/policy' has no <cors> policy.",
+    },
     { name: 'service collected with no policy documents', resources: [{ ...service, resources: [] }], reason: 'The service has no policy documents.' },
     { name: 'format "RawXml" in other casing is read', resources: [service, xml('api', document(cors()), 'RawXml')], reason: 'without wildcards' },
     { name: 'format absent is read as xml', resources: [service, policy('api', { value: document(cors()) })], reason: 'without wildcards' },
@@ -92,6 +97,12 @@ ruleTester.run(rule, {
       resources: [service, xml('resolver', document(cors({ methods: ['*'] })), 'rawxml')],
       reason: "Resolver policy 'apis/graph/resolvers/get-user/policies/policy'",
       evidence: [{ path: 'apis/graph/resolvers/get-user/policies/policy: properties.value /policies/inbound/cors/allowed-methods/method' }],
+    },
+    {
+      name: "a workspace product's policy with a wildcard origin",
+      resources: [service, xml('workspaceProduct', document(cors({ origins: ['*'] })))],
+      reason: "Product policy 'workspaces/team-a/products/internal/policies/policy' uses the wildcard '*' in <cors> (allowed-origins/origin).",
+      evidence: [{ path: 'workspaces/team-a/products/internal/policies/policy: properties.value /policies/inbound/cors/allowed-origins/origin' }],
     },
     {
       name: 'workspace policy with a wildcard origin',

@@ -38,6 +38,11 @@ ruleTester.run(rule, {
       options: { requireFirst: true },
     },
     { name: 'workspace policy that inherits', resources: [service, xml('workspace', INHERITS, 'RAWXML')], reason: "Workspace policy 'workspaces/team-a/policies/policy'" },
+    {
+      name: 'workspace operation and product policies that inherit',
+      resources: [service, xml('workspaceOperation', INHERITS), xml('workspaceProduct', INHERITS)],
+      reason: "Operation policy 'workspaces/team-a/apis/billing/operations/pay/policies/policy' has <base />",
+    },
     { name: 'service collected with no policy documents', resources: [{ ...service, resources: [] }], reason: 'The service has no policy documents.' },
     {
       name: 'global policy without <base /> next to an inheriting API policy (PSRule fixture apim-D)',
@@ -105,6 +110,12 @@ ruleTester.run(rule, {
       evidence: [{ path: 'apis/graph/resolvers/get-user/policies/policy: properties.value /policies/inbound/base' }],
     },
     {
+      name: "a workspace API's policy without <base />",
+      resources: [service, xml('workspaceApi', NO_INBOUND_BASE)],
+      reason: "API policy 'workspaces/team-a/apis/billing/policies/policy' does not fully inherit its parent scope",
+      evidence: [{ path: 'workspaces/team-a/apis/billing/policies/policy: properties.value /policies/inbound/base' }],
+    },
+    {
       name: 'workspace policy without <base /> (Azure Policy scope)',
       resources: [service, xml('workspace', NO_INBOUND_BASE)],
       evidence: [{ path: 'workspaces/team-a/policies/policy: properties.value /policies/inbound/base' }],
@@ -128,6 +139,11 @@ ruleTester.run(rule, {
       reason: "Global policy 'policies/policy' is not checked: the global scope has no parent policy for <base /> to inherit.",
     },
     {
+      name: "a GraphQL resolver's data-source document (no sections to inherit)",
+      resources: [service, xml('resolver', '<http-data-source><http-request><set-method>GET</set-method><set-url>https://catalog.contoso.com/products</set-url></http-request></http-data-source>')],
+      reason: "Resolver policy 'apis/graph/resolvers/get-user/policies/policy' is a data source (<http-data-source>) with no sections, so there is no <base /> to inherit.",
+    },
+    {
       name: 'policy stored as a link (format rawxml-link)',
       resources: [service, xml('api', 'https://contoso.blob.core.windows.net/policies/orders.xml', 'rawxml-link')],
       reason: "is stored in format 'rawxml-link'",
@@ -145,5 +161,10 @@ ruleTester.run(rule, {
     },
     { name: 'empty value', resources: [service, xml('api', '  ')], reason: 'properties.value holds no policy XML.' },
     { name: 'root element is not <policies>', resources: [service, xml('api', '<inbound><base /></inbound>')], reason: 'the root element is <inbound>, not <policies>.' },
+    {
+      name: 'a data-source document outside a resolver',
+      resources: [service, xml('api', '<http-data-source><http-request><set-method>GET</set-method></http-request></http-data-source>')],
+      reason: 'the root element is <http-data-source>, not <policies>.',
+    },
   ],
 });

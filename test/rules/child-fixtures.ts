@@ -13,6 +13,9 @@ const POLICY_SCOPES = {
   product: ['products/partners/policies/policy', 'Microsoft.ApiManagement/service/products/policies'],
   resolver: ['apis/graph/resolvers/get-user/policies/policy', 'Microsoft.ApiManagement/service/apis/resolvers/policies'],
   workspace: ['workspaces/team-a/policies/policy', 'Microsoft.ApiManagement/service/workspaces/policies'],
+  workspaceApi: ['workspaces/team-a/apis/billing/policies/policy', 'Microsoft.ApiManagement/service/workspaces/apis/policies'],
+  workspaceOperation: ['workspaces/team-a/apis/billing/operations/pay/policies/policy', 'Microsoft.ApiManagement/service/workspaces/apis/operations/policies'],
+  workspaceProduct: ['workspaces/team-a/products/internal/policies/policy', 'Microsoft.ApiManagement/service/workspaces/products/policies'],
 } as const;
 
 export type PolicyScopeName = keyof typeof POLICY_SCOPES;

@@ -131,6 +131,31 @@ describe('ARM reads through the real ApiManagementClient', () => {
     expect(write.status).toBe(405);
   });
 
+  it('serves workspaces with their APIs, operations, products and policies, and GraphQL resolvers with theirs', async () => {
+    const lab = apimClient(sandbox, SEED_SUBSCRIPTIONS.labSandbox.subscriptionId);
+    const [group, zones, ws] = ['rg-lab', 'apim-lab-zones', 'team-routing'];
+    expect((await collect(lab.workspace.listByService(group, zones))).map((workspace) => workspace.name)).toEqual([ws]);
+    expect(await collect(lab.workspacePolicy.listByApi(group, zones, ws))).toHaveLength(1);
+    expect((await collect(lab.workspaceApi.listByService(group, zones, ws))).map((api) => api.name)).toEqual(['routes']);
+    expect((await collect(lab.workspaceApiOperation.listByApi(group, zones, ws, 'routes'))).map((operation) => operation.name)).toEqual(['get-route']);
+    expect(await collect(lab.workspaceApiPolicy.listByApi(group, zones, ws, 'routes'))).toHaveLength(1);
+    expect(await collect(lab.workspaceApiOperationPolicy.listByOperation(group, zones, ws, 'routes', 'get-route'))).toHaveLength(1);
+    expect((await collect(lab.workspaceProduct.listByService(group, zones, ws))).map((product) => product.name)).toEqual(['routing-internal']);
+    expect((await lab.workspaceProductPolicy.listByProduct(group, zones, ws, 'routing-internal')).value).toHaveLength(1);
+
+    const dev = apimClient(sandbox, SEED_SUBSCRIPTIONS.sharedDev.subscriptionId);
+    const resolvers = await collect(dev.graphQLApiResolver.listByApi('rg-partner-dev', 'apim-partner-dev', 'catalog-graphql'));
+    expect(resolvers.map((resolver) => [resolver.name, resolver.path])).toEqual([['query-products', 'Query/products']]);
+    const policies = await collect(dev.graphQLApiResolverPolicy.listByResolver('rg-partner-dev', 'apim-partner-dev', 'catalog-graphql', 'query-products'));
+    expect(policies[0]?.value).toMatch(/^<http-data-source>/);
+  });
+
+  it('refuses a workspace list on a tier without workspaces, as ARM does', async () => {
+    const refused = await raw(sandbox, 'GET', `/subscriptions/${PAYMENTS}/resourceGroups/${RG}/providers/Microsoft.ApiManagement/service/${LEGACY}/workspaces?api-version=2024-05-01`, { headers: BEARER });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: 'MethodNotAllowedInPricingTier' } });
+  });
+
   it('answers unknown services, children and paths with ARM 404s', async () => {
     const client = apimClient(sandbox, PAYMENTS);
     const missing = await client.apiManagementService.get(RG, 'apim-nope').then(() => undefined, (caught: unknown) => caught);
@@ -139,7 +164,7 @@ describe('ARM reads through the real ApiManagementClient', () => {
     expect((missing as RestError).code).toBe('ResourceNotFound');
     const api = await client.api.get(RG, GOLD, 'nope').then(() => undefined, (caught: unknown) => caught);
     expect((api as RestError).statusCode).toBe(404);
-    const path = await raw(sandbox, 'GET', `${goldId}/workspaces?api-version=2024-05-01`, { headers: BEARER });
+    const path = await raw(sandbox, 'GET', `${goldId}/caches?api-version=2024-05-01`, { headers: BEARER });
     expect(path.status).toBe(404);
     expect(path.body).toMatchObject({ error: { code: 'ResourceNotFound' } });
     const subscription = await raw(sandbox, 'GET', `/subscriptions/not-a-guid/providers/Microsoft.ApiManagement/service?api-version=2024-05-01`, { headers: BEARER });

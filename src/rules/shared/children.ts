@@ -9,9 +9,17 @@ const SINGULAR_LABELS: ReadonlySet<ChildKind> = new Set<ChildKind>(['portalConfi
 /**
  * "Not checked" verdict for a child collection the estate lacks. Data that was never fetched is
  * never a pass, and not "not applicable" either: the rule applies, its data is missing. The reason
- * names what is missing and how to get it.
+ * names what is missing and how to get it; when the service says a kind was read only in part
+ * (a listing on its path failed), the reason says which part is missing instead.
  */
-export function needsChildren(kinds: readonly ChildKind[]): Verdict {
+export function needsChildren(kinds: readonly ChildKind[], service?: ApimService): Verdict {
+  const incomplete = kinds.flatMap((kind) => {
+    const reason = service?.incompleteChildren?.[kind];
+    return reason === undefined ? [] : [reason.replace(/\.$/, '')];
+  });
+  if (incomplete.length > 0) {
+    return notChecked(`This rule was not checked: ${incomplete.join('; ')}. Run the audit again, or grant the identity read access to what is missing.`);
+  }
   const labels = kinds.map((kind) => CHILD_KIND_LABELS[kind]).join(' and ');
   const singular = kinds.length === 1 && kinds.every((kind) => SINGULAR_LABELS.has(kind));
   return notChecked(
@@ -21,9 +29,9 @@ export function needsChildren(kinds: readonly ChildKind[]): Verdict {
   );
 }
 
-/** The collections a rule needs, or the kinds that are missing. */
+/** The collections a rule needs, or the kinds that are missing (never collected, or read only in part). */
 export function collected(service: ApimService, kinds: readonly ChildKind[]): { missing: ChildKind[] } {
-  return { missing: kinds.filter((kind) => service.children[kind] === undefined) };
+  return { missing: kinds.filter((kind) => service.children[kind] === undefined || service.incompleteChildren?.[kind] !== undefined) };
 }
 
 interface JudgeChildrenOptions {
@@ -45,7 +53,7 @@ export function judgeChildren(
   options: JudgeChildrenOptions,
 ): Verdict[] {
   const all = service.children[kind];
-  if (all === undefined) return [needsChildren([kind])];
+  if (all === undefined || service.incompleteChildren?.[kind] !== undefined) return [needsChildren([kind], service)];
   const children = options.include === undefined ? all : all.filter(options.include);
   if (children.length === 0) return [pass(options.none)];
   return children.map((child) => {

@@ -38,7 +38,7 @@ const ASSESSMENT_SEGMENT = '/providers/microsoft.security/assessments/';
  */
 export function judgeAssessments(service: ApimService, spec: AssessmentSpec): Verdict[] {
   const all = service.children.securityAssessments;
-  if (all === undefined) return [needsChildren(['securityAssessments'])];
+  if (all === undefined) return [needsChildren(['securityAssessments'], service)];
   const isWanted = (child: ChildResource): boolean => equalsIgnoreCase(child.name, spec.name);
   if (!all.some(isWanted)) return [notApplicable(spec.missing)];
   return judgeChildren(service, 'securityAssessments', (child) => judgeAssessment(child, spec), { none: spec.missing, include: isWanted });

@@ -71,11 +71,22 @@ export function readPolicy(child: ChildResource): PolicyRead {
   if (typeof value !== 'string' || value.trim() === '') {
     return { kind: 'unreadable', reason: 'properties.value holds no policy XML' };
   }
-  return parsePolicyXml(value);
+  return parsePolicyXml(value, child.policyScope === 'resolver' ? RESOLVER_ROOT : undefined);
 }
 
-/** Validates and parses policy XML text into its `<policies>` root element. */
-export function parsePolicyXml(xml: string): PolicyRead {
+/**
+ * A GraphQL resolver's policy is one data-source element (`<http-data-source>`, `<sql-data-source>`,
+ * `<cosmosdb-data-source>`), not `<policies>` with sections.
+ */
+const RESOLVER_ROOT = /^[a-z]+-data-source$/;
+
+/** Whether a parsed policy is a resolver's data-source document rather than `<policies>`. */
+export function isDataSource(root: XmlElement): boolean {
+  return RESOLVER_ROOT.test(root.name);
+}
+
+/** Validates and parses policy XML text into its `<policies>` root element (or one matching `otherRoot`). */
+export function parsePolicyXml(xml: string, otherRoot?: RegExp): PolicyRead {
   // The parser alone accepts malformed XML silently; the validator is the only well-formedness check
   // fast-xml-parser ships (its successor package is not a dependency), hence the deprecated API.
   // eslint-disable-next-line @typescript-eslint/no-deprecated
@@ -94,7 +105,7 @@ export function parsePolicyXml(xml: string): PolicyRead {
   const roots = toElements(parsed, '');
   const root = roots[0];
   if (root === undefined) return { kind: 'unreadable', reason: 'the policy XML has no root element' };
-  if (root.name !== 'policies') return { kind: 'unreadable', reason: `the root element is <${root.name}>, not <policies>` };
+  if (root.name !== 'policies' && otherRoot?.test(root.name) !== true) return { kind: 'unreadable', reason: `the root element is <${root.name}>, not <policies>` };
   return { kind: 'parsed', root };
 }
 
