@@ -32,6 +32,9 @@ describe('rule parity', () => {
       expect(rule, `${file} is registered`).toBeDefined();
       if (rule === undefined) return;
       expect(existsSync(join(root, 'test', 'rules', file.replace(/\.ts$/, '.test.ts'))), `test/rules/${file.replace(/\.ts$/, '.test.ts')}`).toBe(true);
+      // Every rule is decided for the v2 tiers (docs/v2-tiers.md) and has a case on each of them.
+      const testSource = readFileSync(join(root, 'test', 'rules', file.replace(/\.ts$/, '.test.ts')), 'utf8');
+      for (const tier of ['BasicV2', 'StandardV2', 'PremiumV2']) expect(testSource.toLowerCase().includes(tier.toLowerCase()), `${id} has a ${tier} test case`).toBe(true);
       const { docs, sources } = rule.meta;
       for (const section of ['synopsis', 'description', 'recommendation', 'howChecked'] as const) {
         expect(docs[section].trim().length, `${id} docs.${section}`).toBeGreaterThan(20);
