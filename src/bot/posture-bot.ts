@@ -23,9 +23,13 @@ export type StoredRef =
   | { readonly kind: 'report'; readonly auditId: string }
   | ({ readonly kind: 'fix'; readonly auditId: string } & Omit<RefPayloads['fix'], 'report'>);
 
-/** Approximate bytes of a stored ref (for the ref store's size cap): its ids. */
+/**
+ * Approximate heap bytes of a stored ref (for the ref store's size cap): its ids at two bytes a
+ * character (they may outlive the report they came from) and a slot per resource id.
+ */
 export function storedRefBytes(ref: StoredRef): number {
-  return ref.kind === 'report' ? ref.auditId.length : ref.auditId.length + ref.serviceId.length + ref.serviceName.length + ref.ruleId.length + ref.resourceIds.reduce((n, id) => n + id.length + 16, 0);
+  const chars = ref.kind === 'report' ? ref.auditId.length : ref.auditId.length + ref.serviceId.length + ref.serviceName.length + ref.ruleId.length + ref.resourceIds.reduce((n, id) => n + id.length, 0);
+  return 2 * chars + (ref.kind === 'report' ? 0 : 32 * ref.resourceIds.length);
 }
 
 export interface PostureBotOptions {

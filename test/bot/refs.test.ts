@@ -9,7 +9,7 @@ function setup(limits: { maxEntries?: number; maxBytes?: number } = {}) {
 }
 
 /** Per-entry overhead the store adds to a value's own size (ref, conversation id, map entry). */
-const overhead = (conversationId: string) => 64 + 16 + conversationId.length;
+const overhead = (conversationId: string) => 256 + 2 * conversationId.length;
 
 describe('RefStore', () => {
   it('resolves a ref only in the conversation it was issued in', () => {
