@@ -132,6 +132,12 @@ describe('bot over HTTP', () => {
     for (const conversation of conversations) {
       await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && textOf(cardOf(c)).includes('score'), 120_000);
     }
+    // 51 audits, 4 at a time: the others were queued, and their cards said so before the result replaced them.
+    expect(connector.calls.some((c) => c.method === 'PUT' && textOf(cardOf(c)).includes('Queued: 4 audits are running'))).toBe(true);
+    for (const conversation of conversations.slice(1)) {
+      const edits = connector.calls.filter((c) => c.conversationId === conversation && c.method === 'PUT');
+      expect(textOf(cardOf(edits.at(-1) ?? { body: {} }))).toContain('score');
+    }
     const first = connector.calls.filter((c) => c.conversationId === conversations[0] && c.method === 'PUT' && textOf(cardOf(c)).includes('score'));
     await expect.poll(() => connector.calls.filter((c) => c.conversationId === conversations[0] && c.method === 'PUT' && textOf(cardOf(c)).includes('score')).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     expect(first.length).toBeGreaterThanOrEqual(1);
