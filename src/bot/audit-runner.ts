@@ -217,7 +217,7 @@ function queuedCard(job: AuditJob, running: number, waiting: number): Card {
   return progressCard({
     scopeName: job.scope.name,
     scope: scopeText(job.scope),
-    phase: `Queued: ${running} audits are running and ${waiting} waiting; this one starts when a slot frees`,
+    phase: `Queued: ${running} ${running === 1 ? 'audit is' : 'audits are'} running and ${waiting} waiting; this one starts when a slot frees`,
     rules: job.rules.length,
   });
 }

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { botLimitsFromEnv, DEFAULT_BOT_LIMITS, shareRetainedBytes } from '../../src/bot/bot-limits.js';
 
@@ -27,6 +29,19 @@ describe('botLimitsFromEnv', () => {
 
   it('keeps a hostile value to one line', () => {
     expect(() => botLimitsFromEnv({ APIM_POSTURE_MAX_RETAINED_MB: '1\nforged log line' })).toThrow(/^[^\n]+$/);
+  });
+});
+
+describe('the bot server with a bad limit', () => {
+  it('does not start, and says why in one line (built binary)', () => {
+    const server = fileURLToPath(new URL('../../dist/server.js', import.meta.url));
+    const result = spawnSync(process.execPath, [server], {
+      env: { ...process.env, APIM_POSTURE_MAX_AUDITS_PER_USER: 'two', PORT: '0' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('apim-posture bot: cannot start: APIM_POSTURE_MAX_AUDITS_PER_USER must be a whole number from 1 to 1000000, not "two"\n');
   });
 });
 

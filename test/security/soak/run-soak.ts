@@ -11,16 +11,12 @@
  * the sandbox's Resource Graph quota is raised (the quota gate still paces from its headers) so
  * 500 audits fit the time box, and its request log is kept short so it does not count here.
  */
-import { BotAdapter, TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
-import { pino } from 'pino';
 import { connectTarget } from '../../../src/azure/connect.js';
 import { QuotaGate } from '../../../src/azure/quota-gate.js';
 import { AuditRunner } from '../../../src/bot/audit-runner.js';
-import type { Card, Messenger } from '../../../src/bot/messenger.js';
-import { PostureBot, storedRefBytes, type StoredRef } from '../../../src/bot/posture-bot.js';
-import { RefStore } from '../../../src/bot/refs.js';
 import { RetainedAudits } from '../../../src/bot/retained-audits.js';
 import { loadConfig } from '../../../src/config.js';
+import { inProcessBot, showFindingsClick, showFindingsRef } from '../../support/bot-in-process.js';
 
 const CONVERSATIONS = 50;
 const ROUNDS = 5;
@@ -34,44 +30,10 @@ const SCOPES = ['dev', 'prod', 'test'];
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
 
-/** Delivers what the bot sends within a turn: ids for posted cards, the invoke answer kept aside. */
-class SoakAdapter extends BotAdapter {
-  private next = 0;
-  sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    for (const activity of activities) {
-      if (activity.type === 'invokeResponse') context.turnState.set('soak.invokeResponse', activity.value);
-      else context.turnState.set('soak.sent', `${context.turnState.get<string | undefined>('soak.sent') ?? ''}${JSON.stringify(activity)}`);
-    }
-    return Promise.resolve(activities.map(() => ({ id: `activity-${++this.next}` })));
-  }
-  updateActivity(): Promise<void> {
-    return Promise.resolve();
-  }
-  deleteActivity(): Promise<void> {
-    return Promise.resolve();
-  }
-  /** Unused: the bot reaches conversations after the turn through the fake messenger. */
-  continueConversation(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** Per conversation: the next result card the runner puts in place of a progress card. */
-const resultWaiters = new Map<string, (card: Card) => void>();
-const messengerFor = (conversationId: string): Messenger => ({
-  send: () => Promise.resolve(undefined),
-  update: (_activityId, card) => {
-    const text = JSON.stringify(card);
-    if (text.includes('score') || text.includes('did not finish')) resultWaiters.get(conversationId)?.(card);
-    return Promise.resolve();
-  },
-});
-
 const config = await loadConfig(undefined, {});
 const connected = await connectTarget(config.target, { argQuota: { limit: 100_000, windowMs: 1_000 }, requestLogLimit: 50 });
 const memory = { audits: AUDITS_BYTES, refs: REFS_BYTES };
 const retained = new RetainedAudits({ maxBytes: memory.audits });
-const refs = new RefStore<StoredRef>(Date.now, { maxBytes: memory.refs }, storedRefBytes);
 const runner = new AuditRunner({
   target: connected.target,
   audit: config.audit,
@@ -81,64 +43,29 @@ const runner = new AuditRunner({
   progressIntervalInMs: 60_000,
   retained,
 });
-const logger = pino({ level: 'silent' });
-const bot = new PostureBot({
-  runner,
-  refs,
-  environments: config.environments,
-  audit: config.audit,
-  logger,
-  now: () => new Date(),
-  messengerFor: (context) => messengerFor(context.activity.conversation.id),
-});
-const adapter = new SoakAdapter();
-let incoming = 0;
-
-async function turn(conversationId: string, fields: Partial<Activity>): Promise<TurnContext> {
-  const activity = {
-    type: 'message',
-    id: `incoming-${++incoming}`,
-    channelId: 'msteams',
-    serviceUrl: 'https://smba.trafficmanager.net/emea/',
-    from: { id: `29:user-${conversationId}`, name: 'Soak' },
-    recipient: { id: '28:bot', name: 'APIM posture' },
-    conversation: { id: conversationId, conversationType: 'personal' },
-    ...fields,
-  } as Activity;
-  const context = new TurnContext(adapter, activity);
-  await bot.run(context);
-  return context;
-}
+// Card edits are not kept: the soak measures the bot, not the test's records.
+const bot = inProcessBot({ runner, config, refLimits: { maxBytes: memory.refs }, keepEdits: false });
 
 const counts = { audits: 0, refused: 0, failed: 0, findingsShown: 0, expiredClicks: 0 };
 
 /** One audit in a conversation, to its result card, then "Show findings" on that card. */
 async function auditOnce(conversationId: string, scope: string): Promise<void> {
-  const result = new Promise<Card>((resolve) => resultWaiters.set(conversationId, resolve));
-  const asked = await turn(conversationId, { text: `audit apim in ${scope}` });
-  if ((asked.turnState.get<string | undefined>('soak.sent') ?? '').includes('Already running')) {
-    // Refused in the turn: no result card will come.
-    resultWaiters.delete(conversationId);
+  const result = bot.nextResult(conversationId);
+  const asked = await bot.turn(conversationId, { text: `audit apim in ${scope}` });
+  if (JSON.stringify(asked.sent).includes('Already running')) {
     counts.refused++;
     return;
   }
   const card = await result;
-  resultWaiters.delete(conversationId);
   counts.audits++;
-  const text = JSON.stringify(card);
-  if (text.includes('did not finish')) {
+  if (JSON.stringify(card).includes('did not finish')) {
     counts.failed++;
     return;
   }
-  const ref = /"verb":"showFindings","data":\{"ref":"([^"]+)"/.exec(text)?.[1];
+  const ref = showFindingsRef(card);
   if (ref === undefined) return;
-  const click = await turn(conversationId, {
-    type: 'invoke',
-    name: 'adaptiveCard/action',
-    value: { action: { type: 'Action.Execute', verb: 'showFindings', data: { ref, page: 1 } }, trigger: 'manual' },
-  });
-  const answer = JSON.stringify(click.turnState.get('soak.invokeResponse'));
-  if (answer.includes('belongs to another conversation')) counts.expiredClicks++;
+  const click = await bot.turn(conversationId, showFindingsClick(ref));
+  if (JSON.stringify(click.invokeResponse).includes('belongs to another conversation')) counts.expiredClicks++;
   else counts.findingsShown++;
 }
 
@@ -176,8 +103,8 @@ for (let round = 0; round < ROUNDS; round++) {
     heapUsedMb: (await heapAfterGc()) / (1024 * 1024),
     retainedAudits: retained.size,
     retainedBytes: retained.bytes,
-    refs: refs.size,
-    refBytes: refs.bytes,
+    refs: bot.refs.size,
+    refBytes: bot.refs.bytes,
   });
 }
 const soakMs = performance.now() - soakStarted;
