@@ -7,6 +7,8 @@ import { createBotApp, type BotSettings } from './bot/app.js';
 import { checkStartupPolicy } from './bot/startup-policy.js';
 import { readJsonBody } from './http/json-body.js';
 import { AuditRunner } from './bot/audit-runner.js';
+import { botLimitsFromEnv, DEFAULT_BOT_LIMITS, shareRetainedBytes, type BotLimits } from './bot/bot-limits.js';
+import { RetainedAudits } from './bot/retained-audits.js';
 import { loadConfig, type AppConfig } from './config.js';
 import { createRequire } from 'node:module';
 
@@ -20,6 +22,8 @@ export interface ServerOptions {
   readonly logger: Logger;
   /** Least time between progress edits of a card (tests shorten it). */
   readonly progressIntervalInMs?: number;
+  /** Fair use and memory limits; the bot reads them from APIM_POSTURE_MAX_* variables. */
+  readonly limits?: BotLimits;
 }
 
 export interface RunningServer {
@@ -39,6 +43,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Refuse an unsafe configuration before anything starts (the sandbox included).
   checkStartupPolicy(options.bot, options.host, options.config.target.kind);
   const target = await connectTarget(options.config.target);
+  const limits = options.limits ?? DEFAULT_BOT_LIMITS;
+  const memory = shareRetainedBytes(limits.retainedBytes);
   const runner = new AuditRunner({
     target: target.target,
     audit: options.config.audit,
@@ -46,8 +52,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     version,
     now: () => new Date(),
     ...(options.progressIntervalInMs === undefined ? {} : { progressIntervalInMs: options.progressIntervalInMs }),
+    fairUse: limits.fairUse,
+    retained: new RetainedAudits({ maxBytes: memory.audits }),
   });
-  const app = createBotApp({ settings: options.bot, runner, environments: options.config.environments, audit: options.config.audit, logger });
+  const app = createBotApp({
+    settings: options.bot,
+    runner,
+    environments: options.config.environments,
+    audit: options.config.audit,
+    logger,
+    refLimits: { maxBytes: memory.refs },
+  });
 
   const server = restify.createServer({ name: 'apim-posture' });
   // No body parser plugin: it would accept multipart and form bodies from anyone and spool them to
@@ -117,7 +132,14 @@ async function main(): Promise<void> {
   try {
     const config = await loadConfig(undefined, process.env);
     const port = Number(process.env['PORT'] ?? 3978);
-    running = await startServer({ port, host: process.env['HOST'] ?? '127.0.0.1', config, bot: botSettingsFromEnv(process.env), logger });
+    running = await startServer({
+      port,
+      host: process.env['HOST'] ?? '127.0.0.1',
+      config,
+      bot: botSettingsFromEnv(process.env),
+      limits: botLimitsFromEnv(process.env),
+      logger,
+    });
   } catch (error) {
     process.stderr.write(`apim-posture bot: cannot start: ${error instanceof Error ? error.message.replace(/\s+/g, ' ') : String(error)}\n`);
     process.exit(1);

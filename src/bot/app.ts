@@ -16,8 +16,8 @@ import { RateLimiter } from '../util/rate-limited.js';
 import { checkActivity, isAllowedServiceUrl } from './activity-shape.js';
 import type { AuditRunner } from './audit-runner.js';
 import type { Messenger } from './messenger.js';
-import { PostureBot, type StoredRef } from './posture-bot.js';
-import { RefStore } from './refs.js';
+import { PostureBot, storedRefBytes, type StoredRef } from './posture-bot.js';
+import { RefStore, type RefLimits } from './refs.js';
 
 /**
  * Bot Framework settings. With an app id, every request to /api/messages must carry a valid Bot
@@ -63,6 +63,8 @@ export function createBotApp(options: {
   environments: Environments;
   audit: AuditConfig;
   logger: Logger;
+  /** Count and size caps of button refs; defaults in refs.ts. */
+  refLimits?: Partial<RefLimits>;
 }): BotApp {
   const { settings, logger } = options;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -115,7 +117,7 @@ export function createBotApp(options: {
 
   const bot = new PostureBot({
     runner: options.runner,
-    refs: new RefStore<StoredRef>(),
+    refs: new RefStore<StoredRef>(Date.now, options.refLimits, storedRefBytes),
     environments: options.environments,
     audit: options.audit,
     logger,

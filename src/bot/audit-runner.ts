@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import { auditLive, type LiveAuditResult } from '../audit/live-audit.js';
+import { auditLive } from '../audit/live-audit.js';
 import type { QuotaGate } from '../azure/quota-gate.js';
 import type { AzureTarget } from '../azure/target.js';
 import { messageCard, progressCard } from '../cards/render.js';
@@ -8,7 +8,9 @@ import type { AuditConfig } from '../engine/audit-config.js';
 import type { InventoryProgress } from '../inventory/collect.js';
 import { ScopeError, type ResolvedScope } from '../inventory/scope.js';
 import type { AnyRule } from '../rules/types.js';
+import { FairScheduler, DEFAULT_FAIR_USE, type Admission, type FairUseLimits } from './fair-scheduler.js';
 import type { Card, Messenger } from './messenger.js';
+import { RetainedAudits, type RetainedAudit } from './retained-audits.js';
 
 export interface AuditJob {
   readonly conversationId: string;
@@ -20,8 +22,26 @@ export interface AuditJob {
   readonly messenger: Messenger;
   readonly logger: Logger;
   /** The result card, built by the conversation (it issues the refs behind the buttons). */
-  readonly renderResult: (result: LiveAuditResult) => Card;
+  readonly renderResult: (audit: RetainedAudit) => Card;
 }
+
+/** Who asks for an audit of what; the runner admits it or says what is already running. */
+export interface AuditRequest {
+  readonly conversationId: string;
+  /** The Entra object id when Teams sends one, else the channel account id. */
+  readonly userId: string;
+  readonly scope: ResolvedScope;
+}
+
+export type AuditAdmission =
+  | {
+      readonly ok: true;
+      /** Runs the audit now or queues it (its progress card then says so). */
+      start(job: AuditJob): void;
+      /** Nothing will be started after all (the progress card could not be posted). */
+      cancel(): void;
+    }
+  | { readonly ok: false; readonly refusal: Card };
 
 export interface AuditRunnerOptions {
   readonly target: AzureTarget;
@@ -31,6 +51,10 @@ export interface AuditRunnerOptions {
   readonly now: () => Date;
   /** Least time between two progress edits of one card; Teams throttles message updates. */
   readonly progressIntervalInMs?: number;
+  /** Audits in flight per conversation and per user, and running at once; default 2, 2, 4. */
+  readonly fairUse?: FairUseLimits;
+  /** Finished audits kept for buttons and "last" (bounded by size and count). */
+  readonly retained?: RetainedAudits;
 }
 
 interface ProgressState {
@@ -43,32 +67,63 @@ interface ProgressState {
 
 /**
  * Runs audits after the chat turn has been answered: the progress card is edited in place as pages
- * and services complete, then replaced by the result. Many audits may run at once (in one
- * conversation or across many); they share one Resource Graph quota gate. The latest result of
- * each conversation is kept for "last".
+ * and services complete, then replaced by the result. A few audits run at once, fairly shared
+ * between conversations (see {@link FairScheduler}); they share one Resource Graph quota gate.
+ * Finished audits are kept, without their raw inventory, in a bounded store for buttons and "last".
  */
 export class AuditRunner {
+  /** Admitted audits until they settle, queued ones included: what a shutdown waits for. */
   private readonly running = new Set<Promise<void>>();
-  private readonly lastResults = new Map<string, LiveAuditResult>();
   private readonly stopping = new AbortController();
+  private readonly scheduler: FairScheduler;
+  readonly retained: RetainedAudits;
 
   constructor(private readonly options: AuditRunnerOptions) {
     // Every running audit listens on this one signal (paging, pacing waits): dozens at once is normal.
     setMaxListeners(0, this.stopping.signal);
+    this.scheduler = new FairScheduler(options.fairUse ?? DEFAULT_FAIR_USE);
+    this.retained = options.retained ?? new RetainedAudits();
   }
 
-  /** Starts the job without waiting for it; failures end up on the card, never as a crash. */
-  start(job: AuditJob): void {
-    const task = this.run(job).finally(() => this.running.delete(task));
-    this.running.add(task);
+  /**
+   * Reserves a place for an audit, or refuses when the conversation or the user already has the
+   * most audits in flight. Decided within the turn, before anything is posted or started.
+   */
+  admit(request: AuditRequest): AuditAdmission {
+    const admission = this.scheduler.admit({ conversationId: request.conversationId, userId: request.userId, label: request.scope.name });
+    if (!admission.ok) return { ok: false, refusal: alreadyRunningCard(admission) };
+    const { reservation } = admission;
+    return {
+      ok: true,
+      start: (job) => {
+        // The queued card is edited in before any progress of the audit itself can be.
+        let queuedEdit = Promise.resolve();
+        const { waiting, done } = reservation.run(() => this.run(job, queuedEdit));
+        this.running.add(done);
+        void done.finally(() => this.running.delete(done));
+        if (waiting > 0) {
+          queuedEdit = job.messenger.update(job.progressActivityId, queuedCard(job, this.scheduler.running, waiting)).catch((error: unknown) => {
+            job.logger.warn({ err: error }, 'progress update failed');
+          });
+        }
+      },
+      cancel: () => {
+        reservation.cancel();
+      },
+    };
   }
 
-  last(conversationId: string): LiveAuditResult | undefined {
-    return this.lastResults.get(conversationId);
+  last(conversationId: string): RetainedAudit | undefined {
+    return this.retained.last(conversationId);
   }
 
+  /** Audits running now (queued ones not counted). */
   get active(): number {
-    return this.running.size;
+    return this.scheduler.running;
+  }
+
+  get queued(): number {
+    return this.scheduler.queued;
   }
 
   /** Waits for running audits (bounded), then aborts what is left: for graceful shutdown. */
@@ -84,11 +139,11 @@ export class AuditRunner {
     await all;
   }
 
-  private async run(job: AuditJob): Promise<void> {
+  private async run(job: AuditJob, earlierEdit: Promise<void>): Promise<void> {
     const { options } = this;
     const state: ProgressState = { subscriptions: 0, pages: 0, services: 0, childrenDone: 0, childrenTotal: 0 };
     let lastEdit = 0;
-    let edits = Promise.resolve();
+    let edits = earlierEdit;
     const interval = options.progressIntervalInMs ?? 1_000;
     const onProgress = (step: InventoryProgress): void => {
       if (step.phase === 'subscriptions') state.subscriptions = step.subscriptions;
@@ -116,9 +171,10 @@ export class AuditRunner {
         onProgress,
         abortSignal: this.stopping.signal,
       });
-      this.lastResults.set(job.conversationId, result);
+      // Only the report and the estate outlive the audit; the raw inventory is left to the collector.
+      const audit = this.retained.keep(job.conversationId, { report: result.report, estate: result.estate });
       await edits;
-      await job.messenger.update(job.progressActivityId, job.renderResult(result));
+      await job.messenger.update(job.progressActivityId, job.renderResult(audit));
       job.logger.info({ scope: job.scope.name, services: result.report.summary.services, score: result.report.summary.score }, 'audit finished');
     } catch (error) {
       await edits;
@@ -150,7 +206,7 @@ function progressFor(job: AuditJob, state: ProgressState, step: InventoryProgres
         : 'Reading child resources from ARM';
   return progressCard({
     scopeName: job.scope.name,
-    scope: `${job.scope.name}${job.scope.filterText === '' ? '' : ` (${job.scope.filterText})`}`,
+    scope: scopeText(job.scope),
     phase,
     subscriptions: state.subscriptions,
     pages: state.pages,
@@ -163,5 +219,25 @@ function progressFor(job: AuditJob, state: ProgressState, step: InventoryProgres
 
 /** The first progress card, posted in the turn before anything is read. */
 export function initialProgressCard(scope: ResolvedScope, rules: number): Card {
-  return progressCard({ scopeName: scope.name, scope: `${scope.name}${scope.filterText === '' ? '' : ` (${scope.filterText})`}`, phase: 'Starting', rules });
+  return progressCard({ scopeName: scope.name, scope: scopeText(scope), phase: 'Starting', rules });
+}
+
+function queuedCard(job: AuditJob, running: number, waiting: number): Card {
+  return progressCard({
+    scopeName: job.scope.name,
+    scope: scopeText(job.scope),
+    phase: `Queued: ${running} ${running === 1 ? 'audit is' : 'audits are'} running and ${waiting} waiting; this one starts when a slot frees`,
+    rules: job.rules.length,
+  });
+}
+
+/** One line: what is already running, and when to try again. Nothing has been started. */
+function alreadyRunningCard(refusal: Extract<Admission, { ok: false }>): Card {
+  const what = refusal.inFlight.map((label) => `audit of ${label}`).join(', ');
+  const who = refusal.limit === 'conversation' ? 'in this conversation' : 'for you';
+  return messageCard(`Already running ${who}: ${what} (${refusal.max} at a time). Try again when one finishes.`, { tone: 'info' });
+}
+
+function scopeText(scope: ResolvedScope): string {
+  return `${scope.name}${scope.filterText === '' ? '' : ` (${scope.filterText})`}`;
 }

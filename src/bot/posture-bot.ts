@@ -1,6 +1,5 @@
 import { ActivityHandler, CardFactory, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { LiveAuditResult } from '../audit/live-audit.js';
 import { explainCard, helpCard, messageCard, parseCardAction, rulesCard, serviceFindingCards, summaryCard, type RefFor, type RefPayloads } from '../cards/render.js';
 import type { AuditConfig } from '../engine/audit-config.js';
 import { RuleSelectionError, selectRules } from '../engine/select-rules.js';
@@ -11,14 +10,27 @@ import { parseCommand, type Command } from './commands.js';
 import { fixAnswer } from './fix-answer.js';
 import type { Card, Messenger } from './messenger.js';
 import type { RefStore } from './refs.js';
+import type { RetainedAudit } from './retained-audits.js';
 
 /** Buttons of a report stay usable for a day; older cards answer "run the audit again". */
 const REF_TTL_IN_MS = 24 * 60 * 60 * 1000;
 
-/** What a button's opaque ref means, kept on the server with the estate it came from. */
+/**
+ * What a button's opaque ref means: the kept audit it came from, by id, and for a Fix button the
+ * finding. Never the report itself, so an evicted audit is really freed and its buttons expire.
+ */
 export type StoredRef =
-  | { readonly kind: 'report'; readonly payload: RefPayloads['report']; readonly result: LiveAuditResult }
-  | { readonly kind: 'fix'; readonly payload: RefPayloads['fix']; readonly result: LiveAuditResult };
+  | { readonly kind: 'report'; readonly auditId: string }
+  | ({ readonly kind: 'fix'; readonly auditId: string } & Omit<RefPayloads['fix'], 'report'>);
+
+/**
+ * Approximate heap bytes of a stored ref (for the ref store's size cap): its ids at two bytes a
+ * character (they may outlive the report they came from) and a slot per resource id.
+ */
+export function storedRefBytes(ref: StoredRef): number {
+  const chars = ref.kind === 'report' ? ref.auditId.length : ref.auditId.length + ref.serviceId.length + ref.serviceName.length + ref.ruleId.length + ref.resourceIds.reduce((n, id) => n + id.length, 0);
+  return 2 * chars + (ref.kind === 'report' ? 0 : 32 * ref.resourceIds.length);
+}
 
 export interface PostureBotOptions {
   readonly runner: AuditRunner;
@@ -76,10 +88,12 @@ export class PostureBot extends ActivityHandler {
         return;
       }
       case 'last': {
-        const result = runner.last(conversationId);
+        const audit = runner.last(conversationId);
         await this.reply(
           context,
-          result === undefined ? messageCard('No audit has run in this conversation yet. Try "audit apim in prod".', { tone: 'info' }) : this.summary(conversationId, result),
+          audit === undefined
+            ? messageCard('No audit results are kept for this conversation (none has run yet, or they expired). Try "audit apim in prod".', { tone: 'info' })
+            : this.summary(conversationId, audit),
         );
         return;
       }
@@ -97,9 +111,22 @@ export class PostureBot extends ActivityHandler {
           }
           throw error;
         }
+        const { from } = context.activity;
+        const userId = from.aadObjectId !== undefined && from.aadObjectId !== '' ? from.aadObjectId : from.id;
+        const admission = runner.admit({ conversationId, userId, scope });
+        if (!admission.ok) {
+          await this.reply(context, admission.refusal);
+          return;
+        }
         // Answer within the turn; the audit runs afterwards and edits this card in place.
-        const progress = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(initialProgressCard(scope, rules.length))] });
-        runner.start({
+        let progress;
+        try {
+          progress = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(initialProgressCard(scope, rules.length))] });
+        } catch (error) {
+          admission.cancel();
+          throw error;
+        }
+        admission.start({
           conversationId,
           scope,
           rules,
@@ -108,7 +135,7 @@ export class PostureBot extends ActivityHandler {
           progressActivityId: progress?.id ?? '',
           messenger: this.options.messengerFor(context),
           logger,
-          renderResult: (result) => this.summary(conversationId, result),
+          renderResult: (audit) => this.summary(conversationId, audit),
         });
         return;
       }
@@ -130,19 +157,20 @@ export class PostureBot extends ActivityHandler {
       card = rule === undefined ? messageCard(`There is no rule ${action.data.ruleId}.`, { tone: 'refusal' }) : explainCard(rule);
     } else {
       const stored = this.options.refs.resolve(conversationId, action.data.ref);
-      if (stored === undefined) {
+      const audit = stored === undefined ? undefined : this.options.runner.retained.get(conversationId, stored.auditId);
+      if (stored === undefined || audit === undefined) {
         card = messageCard('This button has expired or belongs to another conversation. Run the audit again for fresh results.', { tone: 'refusal' });
       } else if (action.verb === 'fix') {
         card =
           stored.kind === 'fix'
-            ? fixAnswer(stored.payload, stored.result.estate, this.options.now(), this.options.audit.ruleOptions)
+            ? fixAnswer({ ...stored, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions)
             : messageCard('That button does not point at a finding.', { tone: 'refusal' });
       } else {
         const minSeverity = action.data.minSeverity;
-        const page = serviceFindingCards(stored.payload.report, {
+        const page = serviceFindingCards(audit.report, {
           page: action.verb === 'showFindings' ? action.data.page : 1,
           ...(minSeverity === undefined ? {} : { minSeverity }),
-          refFor: this.refFor(conversationId, stored.result),
+          refFor: this.refFor(conversationId, audit),
         });
         // An invoke answer replaces one card: the first card of the page replaces the clicked one,
         // the rest of the page follows as messages.
@@ -153,18 +181,21 @@ export class PostureBot extends ActivityHandler {
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
   }
 
-  private summary(conversationId: string, result: LiveAuditResult): Card {
-    return summaryCard(result.report, { refFor: this.refFor(conversationId, result) });
+  private summary(conversationId: string, audit: RetainedAudit): Card {
+    return summaryCard(audit.report, { refFor: this.refFor(conversationId, audit) });
   }
 
-  private refFor(conversationId: string, result: LiveAuditResult): RefFor {
+  private refFor(conversationId: string, audit: RetainedAudit): RefFor {
     const { refs } = this.options;
-    return (kind, payload) =>
-      refs.issue(
+    return (kind, payload) => {
+      if (kind === 'report') return refs.issue(conversationId, { kind: 'report', auditId: audit.id }, REF_TTL_IN_MS);
+      const fix = payload as RefPayloads['fix'];
+      return refs.issue(
         conversationId,
-        kind === 'fix' ? { kind: 'fix', payload: payload as RefPayloads['fix'], result } : { kind: 'report', payload, result },
+        { kind: 'fix', auditId: audit.id, serviceId: fix.serviceId, serviceName: fix.serviceName, ruleId: fix.ruleId, resourceIds: fix.resourceIds },
         REF_TTL_IN_MS,
       );
+    };
   }
 
   private async reply(context: TurnContext, card: Card): Promise<void> {

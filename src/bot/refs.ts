@@ -1,22 +1,56 @@
 import { randomBytes } from 'node:crypto';
 
+export interface RefLimits {
+  readonly maxEntries: number;
+  /** Total approximate bytes of the stored values (see `sizeOf`). */
+  readonly maxBytes: number;
+}
+
+export const DEFAULT_REF_LIMITS: RefLimits = { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 };
+
+/** The map slot, the entry object, the value object and the ref string, as measured in the soak test. */
+const REF_ENTRY_BYTES = 256;
+
+interface Entry<T> {
+  readonly conversationId: string;
+  readonly value: T;
+  readonly bytes: number;
+  readonly expiresAt: number;
+}
+
 /**
  * Opaque references for card buttons. A button carries only a random id; what it means (which
  * report, which finding) stays on the server, bound to the conversation it was issued in and
- * expiring, so a forged or replayed card payload cannot point the bot at something else.
+ * expiring, so a forged or replayed card payload cannot point the bot at something else. Bounded
+ * by count and by size: the least recently used refs go first, and their buttons answer "run the
+ * audit again".
  */
 export class RefStore<T> {
-  private readonly entries = new Map<string, { conversationId: string; value: T; expiresAt: number }>();
+  /** Least recently used first: a Map keeps insertion order and a resolve re-inserts. */
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly limits: RefLimits;
+  private totalBytes = 0;
 
   constructor(
     private readonly now: () => number = Date.now,
-    private readonly maxEntries = 10_000,
-  ) {}
+    limits: Partial<RefLimits> = {},
+    /** Approximate size of a value; values should hold ids, not whole reports. */
+    private readonly sizeOf: (value: T) => number = () => 0,
+  ) {
+    this.limits = { ...DEFAULT_REF_LIMITS, ...limits };
+  }
 
   issue(conversationId: string, value: T, ttlInMs: number): string {
-    this.sweep();
     const ref = randomBytes(12).toString('base64url');
-    this.entries.set(ref, { conversationId, value, expiresAt: this.now() + ttlInMs });
+    const bytes = REF_ENTRY_BYTES + 2 * conversationId.length + this.sizeOf(value);
+    this.sweep();
+    this.entries.set(ref, { conversationId, value, bytes, expiresAt: this.now() + ttlInMs });
+    this.totalBytes += bytes;
+    while (this.entries.size > this.limits.maxEntries || this.totalBytes > this.limits.maxBytes) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined || oldest === ref) break;
+      this.drop(oldest);
+    }
     return ref;
   }
 
@@ -26,20 +60,32 @@ export class RefStore<T> {
     const entry = this.entries.get(ref);
     if (entry === undefined || entry.conversationId !== conversationId) return undefined;
     if (entry.expiresAt <= this.now()) {
-      this.entries.delete(ref);
+      this.drop(ref);
       return undefined;
     }
+    // A used button is the last to be evicted.
+    this.entries.delete(ref);
+    this.entries.set(ref, entry);
     return entry.value;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
   }
 
   private sweep(): void {
     const now = this.now();
-    for (const [ref, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(ref);
-    // Oldest first when still full: Map keeps insertion order.
-    while (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+    for (const [ref, entry] of this.entries) if (entry.expiresAt <= now) this.drop(ref);
+  }
+
+  private drop(ref: string): void {
+    const entry = this.entries.get(ref);
+    if (entry === undefined) return;
+    this.entries.delete(ref);
+    this.totalBytes -= entry.bytes;
   }
 }

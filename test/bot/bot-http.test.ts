@@ -42,13 +42,15 @@ afterAll(async () => {
 
 type Conversation = 'personal' | 'groupChat' | 'channel';
 
-function activity(text: string, conversationId: string, kind: Conversation = 'personal'): Record<string, unknown> {
+const ALEX = { id: '29:alex', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-000000000020' };
+
+function activity(text: string, conversationId: string, kind: Conversation = 'personal', from: Record<string, string> = ALEX): Record<string, unknown> {
   return {
     type: 'message',
     id: `incoming-${nextId++}`,
     channelId: 'msteams',
     serviceUrl: connector.serviceUrl,
-    from: { id: '29:alex', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-000000000020' },
+    from,
     recipient: { id: `28:${BOT_APP_ID}`, name: 'APIM posture' },
     conversation: { id: conversationId, conversationType: kind, tenantId: 'tenant-1', ...(kind === 'personal' ? {} : { isGroup: true }) },
     text: kind === 'channel' ? `<at>APIM posture</at> ${text}` : text,
@@ -143,14 +145,52 @@ describe('bot over HTTP', () => {
 
   it('runs two audits at once in one conversation, and many across conversations, all to completion', async () => {
     const conversations = Array.from({ length: 50 }, (_, i) => `a:conv-many-${i}`);
-    await Promise.all([...conversations.map((c) => post(activity('audit apim in dev', c))), post(activity('audit apim in prod', conversations[0] ?? ''))]);
+    // One person each: the per-user limit is not what this test is about.
+    const person = (i: number) => ({ id: `29:person-${i}`, name: `Person ${i}` });
+    await Promise.all([
+      ...conversations.map((c, i) => post(activity('audit apim in dev', c, 'personal', person(i)))),
+      post(activity('audit apim in prod', conversations[0] ?? '', 'personal', person(0))),
+    ]);
     for (const conversation of conversations) {
       await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && textOf(cardOf(c)).includes('score'), 120_000);
+    }
+    // 51 audits, 4 at a time: the others were queued, and their cards said so before the result replaced them.
+    expect(connector.calls.some((c) => c.method === 'PUT' && textOf(cardOf(c)).includes('Queued: 4 audits are running'))).toBe(true);
+    for (const conversation of conversations.slice(1)) {
+      const edits = connector.calls.filter((c) => c.conversationId === conversation && c.method === 'PUT');
+      expect(textOf(cardOf(edits.at(-1) ?? { body: {} }))).toContain('score');
     }
     const first = connector.calls.filter((c) => c.conversationId === conversations[0] && c.method === 'PUT' && textOf(cardOf(c)).includes('score'));
     await expect.poll(() => connector.calls.filter((c) => c.conversationId === conversations[0] && c.method === 'PUT' && textOf(cardOf(c)).includes('score')).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     expect(first.length).toBeGreaterThanOrEqual(1);
   }, 150_000);
+
+  it('refuses a third audit from one user while two of theirs are running, and starts nothing for it', async () => {
+    const casey = { id: '29:casey', name: 'Casey Jensen', aadObjectId: '00000000-0000-0000-0000-000000000031' };
+    const [one, two, three] = ['a:conv-limit-1', 'a:conv-limit-2', 'a:conv-limit-3'] as const;
+    // The two audits' card edits are not answered yet, so both are still running when the third arrives.
+    const release = connector.hold((c) => c.method === 'PUT' && (c.conversationId === one || c.conversationId === two));
+    try {
+      await Promise.all([post(activity('audit apim in dev', one, 'personal', casey)), post(activity('audit apim in prod', two, 'personal', casey))]);
+      await connector.waitFor((c) => c.conversationId === one && c.method === 'PUT');
+      await connector.waitFor((c) => c.conversationId === two && c.method === 'PUT');
+      expect((await post(activity('audit apim in dev', three, 'personal', casey))).status).toBe(200);
+      const refusal = await connector.waitFor((c) => c.conversationId === three);
+      expect(textOf(cardOf(refusal))).toMatch(/Already running for you: audit of (dev|prod), audit of (dev|prod) \(2 at a time\)\. Try again when one finishes\./);
+      // A teammate in the same conversation is not held up by Casey's limit.
+      await post(activity('audit apim in dev', three, 'personal', { id: '29:drew', name: 'Drew' }));
+      await connector.waitFor((c) => c.conversationId === three && c.method === 'PUT' && textOf(cardOf(c)).includes('score'));
+    } finally {
+      release();
+    }
+    for (const conversation of [one, two]) await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && textOf(cardOf(c)).includes('score'));
+    // Nothing was started for the refused request: one refusal, then Drew's progress card and its edits only.
+    const posts = connector.calls.filter((c) => c.conversationId === three && c.method === 'POST');
+    expect(posts).toHaveLength(2);
+    // Once Casey's audits are done, Casey may audit again.
+    await post(activity('audit apim in dev', three, 'personal', casey));
+    await expect.poll(() => connector.calls.filter((c) => c.conversationId === three && c.method === 'PUT' && textOf(cardOf(c)).includes('score')).length, { timeout: 20_000 }).toBe(2);
+  }, 60_000);
 
   describe('rejects requests without a valid Bot Framework token, before any handler runs', () => {
     const now = Math.floor(Date.now() / 1000);
@@ -193,6 +233,17 @@ describe('bot over HTTP', () => {
     expect(fixText).toContain('Nothing was changed');
     const forged = (await (await invoke({ ref: 'AAAAAAAAAAAAAAAA' }, 'fix')).json()) as { value: unknown };
     expect(textOf(forged.value)).toContain('expired or belongs to another conversation');
+    // A real ref, replayed from another conversation, is refused too.
+    const elsewhere = await post({
+      ...activity('', 'a:conv-fix-elsewhere'),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      text: undefined,
+      value: { action: { type: 'Action.Execute', verb: 'fix', data: { ref: fixRef } }, trigger: 'manual' },
+    });
+    const elsewhereText = textOf(((await elsewhere.json()) as { value: unknown }).value);
+    expect(elsewhereText).toContain('expired or belongs to another conversation');
+    expect(elsewhereText).not.toContain('PATCH');
   }, 60_000);
 
   it('serves /healthz without naming the identity or the target', async () => {

@@ -85,12 +85,18 @@ export interface FakeConnector {
   readonly calls: ConnectorCall[];
   /** Resolves when a call matching the predicate has arrived (or rejects after the timeout). */
   waitFor(predicate: (call: ConnectorCall) => boolean, timeoutInMs?: number): Promise<ConnectorCall>;
+  /**
+   * Records matching calls at once but answers them only when the returned function is called:
+   * the bot's send or update is then in flight (e.g. an audit cannot finish) for as long as needed.
+   */
+  hold(predicate: (call: ConnectorCall) => boolean): () => void;
   close(): Promise<void>;
 }
 
 export async function startFakeConnector(): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
   const waiters: { predicate: (call: ConnectorCall) => boolean; resolve: (call: ConnectorCall) => void }[] = [];
+  const holds: { predicate: (call: ConnectorCall) => boolean; released: Promise<void> }[] = [];
   let next = 1;
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
@@ -116,7 +122,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(call);
       }
-      res.end(JSON.stringify({ id }));
+      const held = holds.filter((h) => h.predicate(call)).map((h) => h.released);
+      void Promise.all(held).then(() => res.end(JSON.stringify({ id })));
     });
   });
   const serviceUrl = await listen(server);
@@ -138,6 +145,18 @@ export async function startFakeConnector(): Promise<FakeConnector> {
           },
         });
       });
+    },
+    hold(predicate) {
+      let release = (): void => undefined;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const hold = { predicate, released };
+      holds.push(hold);
+      return () => {
+        holds.splice(holds.indexOf(hold), 1);
+        release();
+      };
     },
     close: () => close(server),
   };
