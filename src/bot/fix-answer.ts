@@ -51,7 +51,7 @@ export function fixAnswer(payload: RefPayloads['fix'], estate: Estate, now: Date
   const requestBody = fixes.map((fix) => redactText(requestText({ ...fix.request, body: redactValue(fix.request.body) as FixRequest['body'] }, fixes.length > 1))).join('\n\n');
   const redacted = requestBody !== fixes.map((fix) => requestText(fix.request, fixes.length > 1)).join('\n\n');
   return fixAnswerCard({
-    rule: { id: rule.meta.id, title: rule.meta.title, severity: rule.meta.severity },
+    rule: { id: rule.meta.id, title: rule.meta.title, failureTitle: rule.meta.failureTitle, severity: rule.meta.severity },
     serviceName: payload.serviceName,
     method: redactText(fixes.map((fix) => requestLine(fix.request)).join('\n')),
     changes,

@@ -1,6 +1,6 @@
 import type { Report, ServiceReport } from '../engine/report.js';
 import type { RuleResult } from '../contracts/results.js';
-import { formatCoverage } from '../output/values.js';
+import { failureTitles, formatCoverage } from '../output/values.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { AnyRule, Severity } from '../rules/types.js';
 import {
@@ -18,12 +18,15 @@ import { noFindingsText } from './summary.js';
 import { CARD_BUDGET_BYTES, cardBytes, CardRenderError, expand } from './templates.js';
 import {
   clip,
+  countRun,
   evidenceLine,
+  leadingSentences,
   SEVERITY_COLOR,
   SEVERITY_LABEL,
   scoreColor,
   scoreText,
   type CardColor,
+  type CountRun,
 } from './text.js';
 import { checkRef, type AdaptiveCard, type RefFor } from './types.js';
 
@@ -35,7 +38,7 @@ export interface FindingsOptions {
   /** Only findings of this severity or worse ("Only critical + high" is `high`). */
   readonly minSeverity?: Severity;
   readonly refFor: RefFor;
-  /** Rule docs for "why it matters"; default ALL_RULES. */
+  /** Rule docs for each finding's recommendation; default ALL_RULES. */
   readonly rules?: readonly AnyRule[];
   /** Short scope name for the context line; default from the report's scope echo. */
   readonly scopeName?: string;
@@ -69,16 +72,16 @@ interface Detail {
   readonly evidenceLine: number;
   readonly evidenceValue: number;
   readonly reason: number;
-  readonly why: number;
+  readonly recommendation: number;
   readonly names: number;
   /** Name each shown child above its reason (the summary line names them anyway). */
   readonly itemNames: boolean;
 }
 
 const DETAIL: readonly Detail[] = [
-  { items: 3, evidence: 3, evidenceLine: 220, evidenceValue: 120, reason: 320, why: 300, names: 5, itemNames: true },
-  { items: 2, evidence: 2, evidenceLine: 160, evidenceValue: 80, reason: 220, why: 200, names: 4, itemNames: true },
-  { items: 1, evidence: 1, evidenceLine: 130, evidenceValue: 60, reason: 180, why: 140, names: 3, itemNames: false },
+  { items: 3, evidence: 3, evidenceLine: 220, evidenceValue: 120, reason: 320, recommendation: 300, names: 5, itemNames: true },
+  { items: 2, evidence: 2, evidenceLine: 160, evidenceValue: 80, reason: 220, recommendation: 200, names: 4, itemNames: true },
+  { items: 1, evidence: 1, evidenceLine: 130, evidenceValue: 60, reason: 180, recommendation: 140, names: 3, itemNames: false },
 ];
 /** The level continuation cards use when one card cannot hold a service even at the tersest level. */
 const SPLIT_LEVEL = DETAIL.length - 1;
@@ -100,7 +103,8 @@ const NO_PAGER: PagerModel = { show: false, text: '', hasPrev: false, prevTitle:
 interface Context {
   readonly report: Report;
   readonly refFor: RefFor;
-  readonly synopses: ReadonlyMap<string, string>;
+  /** Rule id → the rule's docs.recommendation: the fix advice a finding carries. */
+  readonly recommendations: ReadonlyMap<string, string>;
   readonly contextLine: string;
   readonly budget: number;
 }
@@ -114,7 +118,7 @@ export function serviceFindingCards(report: Report, options: FindingsOptions): F
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE)));
   const budget = options.budgetBytes ?? CARD_BUDGET_BYTES;
   const byService = resultsByService(report);
-  const groupOptions = { minSeverity: options.minSeverity, keepsPassing: keepsPassing(report), fixes: fixKinds(report) };
+  const groupOptions = { minSeverity: options.minSeverity, keepsPassing: keepsPassing(report), fixes: fixKinds(report), failureTitles: failureTitles(report) };
   const entries = report.services
     .map((service) => ({ service, groups: findingGroups(byService.get(service.id) ?? [], groupOptions) }))
     .filter((entry) => entry.groups.length > 0);
@@ -159,7 +163,7 @@ export function serviceFindingCards(report: Report, options: FindingsOptions): F
   const context: Context = {
     report,
     refFor: options.refFor,
-    synopses: new Map((options.rules ?? ALL_RULES).map((rule) => [rule.meta.id, rule.meta.docs.synopsis])),
+    recommendations: new Map((options.rules ?? ALL_RULES).map((rule) => [rule.meta.id, rule.meta.docs.recommendation])),
     contextLine: [`APIM posture · ${scopeName}`, report.generatedAt.slice(0, 10), ...(filterWords === undefined ? [] : [`${filterWords} only`])].join(' · '),
     budget,
   };
@@ -252,17 +256,17 @@ function serviceModel(
 
 function serviceCounts(service: ServiceReport): object[] {
   const c = service.counts;
-  const runs: { text: string; color: CardColor; weight: 'Default' | 'Bolder' }[] = [];
+  const runs: CountRun[] = [];
   for (const severity of ['critical', 'high', 'medium', 'low'] as const) {
-    if (c.failed[severity] > 0) runs.push({ text: `${SEVERITY_LABEL[severity]} ${c.failed[severity]}`, color: SEVERITY_COLOR[severity], weight: 'Bolder' });
+    if (c.failed[severity] > 0) runs.push(countRun(`${SEVERITY_LABEL[severity]} ${c.failed[severity]}`, SEVERITY_COLOR[severity], 'Bolder'));
   }
-  if (runs.length === 0) runs.push({ text: 'No failing rules', color: 'Good', weight: 'Bolder' });
-  if (c.exempted > 0) runs.push({ text: `Exempted ${c.exempted}`, color: 'Accent', weight: 'Default' });
-  if (c.errors > 0) runs.push({ text: `Errors ${c.errors}`, color: 'Warning', weight: 'Bolder' });
-  runs.push({ text: `Passed ${c.passed}`, color: 'Default', weight: 'Default' });
-  // Quiet, like not applicable: data not read is not a failure.
-  if (c.notChecked > 0) runs.push({ text: `Not checked ${c.notChecked}`, color: 'Default', weight: 'Default' });
-  runs.push({ text: `Not applicable ${c.notApplicable}`, color: 'Default', weight: 'Default' });
+  if (runs.length === 0) runs.push(countRun('No failing rules', 'Good', 'Bolder'));
+  if (c.exempted > 0) runs.push(countRun(`Exempted ${c.exempted}`, 'Accent'));
+  if (c.errors > 0) runs.push(countRun(`Errors ${c.errors}`, 'Warning', 'Bolder'));
+  runs.push(countRun(`Passed ${c.passed}`, 'Default'));
+  // Quieter than any failure: data not read, or a rule that does not apply, is not a finding.
+  if (c.notChecked > 0) runs.push(countRun(`Not checked ${c.notChecked}`, 'Default', 'Default', true));
+  runs.push(countRun(`Not applicable ${c.notApplicable}`, 'Default', 'Default', true));
   return runs.map((run, index) => ({ ...run, text: index < runs.length - 1 ? `${run.text} · ` : run.text }));
 }
 
@@ -271,20 +275,22 @@ function findingModel(context: Context, prepared: PreparedGroup, detail: Detail)
   const shown = [...group.open, ...group.errors, ...group.exempted];
   const items = shown.slice(0, detail.items).map((result) => itemModel(result, group.onChildren, detail));
   const rest = shown.length - items.length;
-  const why = detail.why > 0 ? clip(context.synopses.get(group.ruleId) ?? '', detail.why) : '';
+  const recommendation = leadingSentences(context.recommendations.get(group.ruleId) ?? '', detail.recommendation);
   const [badge, badgeColor] = badgeOf(group);
+  // Failures (open or exempted) are named as the problem; a group of errors only keeps the rule's title.
+  const failing = group.open.length + group.exempted.length > 0;
   return {
     badge,
     badgeColor,
     ruleId: group.ruleId,
-    title: clip(group.title, 160),
+    title: clip(failing ? group.failureTitle : group.title, 160),
     hasChildren: group.onChildren,
     children: group.onChildren ? childrenLine(group, detail.names) : '',
     items,
     hasMore: rest > 0,
     more: rest > 0 ? `… and ${rest} more${group.onChildren ? ` ${group.childLabel}` : ''}` : '',
-    hasWhy: why !== '',
-    why,
+    hasRecommendation: recommendation !== '',
+    recommendation,
     hasFix: fixRef !== undefined,
     fixRef: fixRef ?? '',
   };

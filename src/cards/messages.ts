@@ -221,7 +221,8 @@ export interface FixChange {
 }
 
 export interface FixAnswerModel {
-  readonly rule: RuleSummary;
+  /** The rule of the finding being fixed; the card names the finding by its failure title. */
+  readonly rule: RuleSummary & Pick<RuleMeta, 'failureTitle'>;
   readonly serviceName: string;
   /** What is changed, as people read it: "apim-payments-weu (payments-prod / rg-payments)"; default the service name. */
   readonly resource?: string;
@@ -252,7 +253,7 @@ export function fixAnswerCard(model: FixAnswerModel): AdaptiveCard {
       badge: `● ${SEVERITY_LABEL[model.rule.severity]}`,
       badgeColor: SEVERITY_COLOR[model.rule.severity],
       ruleId: model.rule.id,
-      ruleTitle: clip(model.rule.title, 160),
+      ruleTitle: clip(model.rule.failureTitle, 160),
       resource: clip(model.resource ?? model.serviceName, 300),
       changeHeading: `The change it would make${model.method === undefined ? '' : ` (${clip(model.method, 160)})`}:`,
       changes: changes.length > 0 ? changes : [{ text: 'No property change is known for this finding.' }],

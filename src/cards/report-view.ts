@@ -7,7 +7,10 @@ import { SEVERITY_RANK } from './text.js';
 /** The results of one rule on one service that a card shows: open failures, errors and exemptions. */
 export interface FindingGroup {
   readonly ruleId: string;
+  /** The rule's title: the secure condition, for explain and for groups of errors only. */
   readonly title: string;
+  /** The problem, named: what a card lists for failing (open or exempted) results. */
+  readonly failureTitle: string;
   readonly severity: Severity;
   readonly fix: FixKind | undefined;
   readonly open: readonly RuleResult[];
@@ -89,7 +92,13 @@ export function fixKinds(report: Report): Map<string, FixKind> {
  */
 export function findingGroups(
   results: readonly RuleResult[],
-  options: { readonly minSeverity?: Severity | undefined; readonly keepsPassing: boolean; readonly fixes: ReadonlyMap<string, FixKind> },
+  options: {
+    readonly minSeverity?: Severity | undefined;
+    readonly keepsPassing: boolean;
+    readonly fixes: ReadonlyMap<string, FixKind>;
+    /** Rule id → failure title (`failureTitles` of the report); a rule not listed keeps its title. */
+    readonly failureTitles: ReadonlyMap<string, string>;
+  },
 ): FindingGroup[] {
   const limit = options.minSeverity === undefined ? SEVERITY_RANK.low : SEVERITY_RANK[options.minSeverity];
   const byRule = new Map<string, RuleResult[]>();
@@ -112,6 +121,7 @@ export function findingGroups(
     groups.push({
       ruleId,
       title: first.title,
+      failureTitle: options.failureTitles.get(ruleId) ?? first.title,
       severity: first.severity,
       fix: open[0]?.fix?.kind ?? options.fixes.get(ruleId),
       open,

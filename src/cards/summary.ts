@@ -1,9 +1,9 @@
 import type { Report } from '../engine/report.js';
 import { isOpenFailure } from '../contracts/results.js';
-import { formatCoverage } from '../output/values.js';
+import { failureTitles, formatCoverage } from '../output/values.js';
 import { findingGroups, fixKinds, keepsPassing, resultsByService, scopeNameOf } from './report-view.js';
 import { CARD_BUDGET_BYTES, firstThatFits } from './templates.js';
-import { clip, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, scoreColor, scoreText, type CardColor } from './text.js';
+import { clip, countRun, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, scoreColor, scoreText, type CardColor, type CountRun } from './text.js';
 import { checkRef, type AdaptiveCard, type RefFor } from './types.js';
 
 export interface SummaryOptions {
@@ -45,7 +45,7 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
   const { summary } = report;
   const scopeName = options.scopeName ?? scopeNameOf(report);
   const byService = resultsByService(report);
-  const groupOptions = { keepsPassing: keepsPassing(report), fixes: fixKinds(report) };
+  const groupOptions = { keepsPassing: keepsPassing(report), fixes: fixKinds(report), failureTitles: failureTitles(report) };
 
   // Worst services: report order is already worst first; list those with something to act on.
   const worstLimit = Math.max(0, options.worstServices ?? 5);
@@ -57,10 +57,11 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
     withFindings += 1;
     if (worst.length >= worstLimit) continue;
     const open = groups.filter((group) => group.open.length > 0);
+    // Severity in words as well as colour: colour alone does not reach everyone.
     const findings = open.slice(0, FINDINGS_PER_SERVICE).map((group) => ({
-      bullet: '●',
+      bullet: `● ${SEVERITY_LABEL[group.severity]}`,
       color: SEVERITY_COLOR[group.severity],
-      text: clip(`${group.title} (${group.ruleId})`, 140),
+      text: clip(`${group.failureTitle} (${group.ruleId})`, 140),
     }));
     if (open.length > FINDINGS_PER_SERVICE) findings.push({ bullet: '+', color: 'Default', text: `${open.length - FINDINGS_PER_SERVICE} more failing rules` });
     const erroring = groups.length - open.length;
@@ -75,16 +76,16 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
     });
   }
 
-  const counts: { text: string; color: CardColor; weight: 'Default' | 'Bolder' }[] = [
+  const counts: CountRun[] = [
     ...(['critical', 'high', 'medium', 'low'] as const).map((severity) => {
       const n = summary.failed[severity];
-      return { text: `${SEVERITY_LABEL[severity]} ${n}`, color: n > 0 ? SEVERITY_COLOR[severity] : 'Default', weight: n > 0 ? 'Bolder' : 'Default' } as const;
+      return countRun(`${SEVERITY_LABEL[severity]} ${n}`, n > 0 ? SEVERITY_COLOR[severity] : 'Default', n > 0 ? 'Bolder' : 'Default');
     }),
-    { text: `Exempted ${summary.exempted}`, color: summary.exempted > 0 ? 'Accent' : 'Default', weight: 'Default' },
-    // Not checked is quiet on purpose: data that was not read is neither a failure nor a pass.
-    { text: `Not checked ${summary.notChecked}`, color: 'Default', weight: 'Default' },
-    { text: `Not applicable ${summary.notApplicable}`, color: 'Default', weight: 'Default' },
-    { text: `Errors ${summary.errors}`, color: summary.errors > 0 ? 'Warning' : 'Default', weight: summary.errors > 0 ? 'Bolder' : 'Default' },
+    countRun(`Exempted ${summary.exempted}`, summary.exempted > 0 ? 'Accent' : 'Default'),
+    // Not checked and not applicable are quiet on purpose: neither is a failure nor a pass.
+    countRun(`Not checked ${summary.notChecked}`, 'Default', 'Default', true),
+    countRun(`Not applicable ${summary.notApplicable}`, 'Default', 'Default', true),
+    countRun(`Errors ${summary.errors}`, summary.errors > 0 ? 'Warning' : 'Default', summary.errors > 0 ? 'Bolder' : 'Default'),
   ];
   const countRuns = counts.map((run, index) => ({ ...run, text: index < counts.length - 1 ? `${run.text} · ` : run.text }));
 

@@ -89,6 +89,34 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, 
 
 export type CardColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
 
+/** One run of a counts line; quiet runs (not checked, not applicable) are subtle and uncoloured. */
+export interface CountRun {
+  readonly text: string;
+  readonly color: CardColor;
+  readonly weight: 'Default' | 'Bolder';
+  readonly isSubtle: boolean;
+}
+
+export function countRun(text: string, color: CardColor, weight: CountRun['weight'] = 'Default', isSubtle = false): CountRun {
+  return { text, color, weight, isSubtle };
+}
+
+/**
+ * The whole sentences of `text` that fit in `max` units, so advice is not cut mid-clause; when even
+ * the first sentence is longer, it is clipped with an ellipsis.
+ */
+export function leadingSentences(text: string, max: number): string {
+  const flat = clip(text, Number.MAX_SAFE_INTEGER);
+  if (flat.length <= max) return flat;
+  let end = 0;
+  for (const match of flat.matchAll(/[.!?](?=\s|$)/g)) {
+    const stop = match.index + 1;
+    if (stop > max) break;
+    end = stop;
+  }
+  return end > 0 ? flat.slice(0, end) : clip(flat, max);
+}
+
 export function scoreText(score: number | null): string {
   return score === null ? 'n/a' : `${score}/100`;
 }

@@ -87,7 +87,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
     tool: { name: 'apim-posture', version: options.version },
     generatedAt: now.toISOString(),
     source: options.source,
-    rules: rules.map(({ meta }) => ({ id: meta.id, title: meta.title, severity: meta.severity, category: meta.category, fix: meta.fix })),
+    rules: rules.map(({ meta }) => ({ id: meta.id, title: meta.title, failureTitle: meta.failureTitle, severity: meta.severity, category: meta.category, fix: meta.fix })),
     summary: { score: estateTally.score(), services: services.length, coverage: estateTally.coverage(), ...estateTally.counts() },
     notCheckedRules: [...notChecked.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)),
     services,

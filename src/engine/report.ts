@@ -55,7 +55,10 @@ export interface ServiceReport {
 
 export interface ReportRule {
   readonly id: RuleId;
+  /** The secure condition, as the rule's docs state it. */
   readonly title: string;
+  /** The problem, named for findings lists: what a failing result of this rule means. */
+  readonly failureTitle: string;
   readonly severity: Severity;
   readonly category: Category;
   readonly fix: FixKind;

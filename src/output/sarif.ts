@@ -3,7 +3,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Report } from '../engine/report.js';
 import type { RuleResult } from '../contracts/results.js';
 import type { AnyRule, Severity } from '../rules/types.js';
-import { formatEvidence } from './values.js';
+import { failureTitles, formatEvidence } from './values.js';
 
 export interface SarifOptions {
   /** The artifact findings point at (the estate file), relative to the repository root. */
@@ -32,6 +32,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
   const selected = new Set(report.rules.map((r) => r.id));
   const rules = options.rules.filter((rule) => selected.has(rule.meta.id));
   const ruleIndex = new Map(rules.map((rule, index) => [rule.meta.id, index]));
+  const titles = failureTitles(report);
   const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -69,7 +70,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
         properties: { score: report.summary.score, coverage: report.summary.coverage, notChecked: report.summary.notChecked },
         results: report.results
           .filter((r) => r.outcome === 'fail')
-          .map((r) => toResult(r, ruleIndex.get(r.ruleId) ?? -1, options)),
+          .map((r) => toResult(r, ruleIndex.get(r.ruleId) ?? -1, titles.get(r.ruleId) ?? r.title, options)),
         columnKind: 'utf16CodeUnits',
       },
     ],
@@ -100,14 +101,15 @@ function toDescriptor(rule: AnyRule): ReportingDescriptor {
   };
 }
 
-function toResult(result: RuleResult, ruleIndex: number, options: SarifOptions): Result {
+function toResult(result: RuleResult, ruleIndex: number, failureTitle: string, options: SarifOptions): Result {
   const evidence = result.evidence.map((e) => formatEvidence(e));
   const line = options.lineOf?.(result.resourceId) ?? options.lineOf?.(result.serviceId);
   return {
     ruleId: result.ruleId,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
     level: LEVEL[result.severity],
-    message: { text: [result.reason, ...evidence].join('\n') },
+    // The first line names the problem; the rule (shortDescription) states the secure condition.
+    message: { text: [failureTitle, result.reason, ...evidence].join('\n') },
     locations: [
       {
         physicalLocation: {

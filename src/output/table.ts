@@ -1,7 +1,7 @@
 import type { Report, ServiceReport, SeverityCounts } from '../engine/report.js';
 import { isExempted, isOpenFailure, type RuleResult } from '../contracts/results.js';
 import type { Severity } from '../rules/types.js';
-import { formatCoverage, formatEvidence, shortenPath } from './values.js';
+import { failureTitles, formatCoverage, formatEvidence, shortenPath } from './values.js';
 
 export interface TableOptions {
   /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. */
@@ -38,6 +38,8 @@ export function formatTable(report: Report, options: TableOptions): string {
     `Failing: ${severityLine(summary.failed, paint)} · Exempted ${summary.exempted} · Errors ${summary.errors} · Not checked ${summary.notChecked} · Not applicable ${summary.notApplicable} · Passed ${summary.passed}`,
   );
   lines.push(...notCheckedLines(report, options.verbose, paint));
+  const titles = failureTitles(report);
+  const failureTitleOf = (result: RuleResult): string => titles.get(result.ruleId) ?? result.title;
 
   const byService = new Map<string, RuleResult[]>();
   for (const result of report.results) {
@@ -56,7 +58,7 @@ export function formatTable(report: Report, options: TableOptions): string {
     }
     lines.push('');
     lines.push(serviceHeader(service, paint));
-    for (const group of groupByRule(notable)) lines.push(...ruleBlock(group, paint));
+    for (const group of groupByRule(notable)) lines.push(...ruleBlock(group, failureTitleOf, paint));
     if (options.verbose) {
       for (const [label, outcome] of [['unchecked', 'notChecked'], ['n/a', 'notApplicable']] as const) {
         for (const group of groupByRule(results.filter((r) => r.outcome === outcome))) {
@@ -79,7 +81,7 @@ function serviceHeader(service: ServiceReport, paint: (t: string, ...s: Style[])
   return `${paint(service.name, 'bold')}  score ${formatScore(service.score)} · ${formatCoverage(service.coverage)}  ${paint(where, 'dim')}`;
 }
 
-function ruleBlock(group: readonly RuleResult[], paint: (t: string, ...s: Style[]) => string): string[] {
+function ruleBlock(group: readonly RuleResult[], failureTitleOf: (result: RuleResult) => string, paint: (t: string, ...s: Style[]) => string): string[] {
   const first = group[0];
   if (first === undefined) return [];
   const failing = group.filter((r) => r.outcome === 'fail');
@@ -91,7 +93,9 @@ function ruleBlock(group: readonly RuleResult[], paint: (t: string, ...s: Style[
   else badge = paint('ERROR'.padEnd(9), 'magenta');
   const shown = open.length > 0 ? open : exempted.length > 0 ? exempted : group;
   const count = shown.length > 1 ? paint(` (${shown.length} resources)`, 'dim') : '';
-  const lines = [`  ${badge} ${first.ruleId}  ${first.title}${count}`];
+  // A failure is named as the problem; a rule that could not be evaluated keeps the rule's title.
+  const title = failing.length > 0 ? failureTitleOf(first) : first.title;
+  const lines = [`  ${badge} ${first.ruleId}  ${title}${count}`];
   for (const result of shown.slice(0, MAX_RESULTS_PER_RULE)) {
     lines.push(`            ${result.reason}`);
     const exemption = result.exemption;

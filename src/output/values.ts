@@ -1,4 +1,4 @@
-import type { RuleCoverage } from '../engine/report.js';
+import type { Report, RuleCoverage } from '../engine/report.js';
 import type { Evidence } from '../rules/types.js';
 
 /** Renders an evidence value for people: absent stays "absent", strings are quoted like JSON. */
@@ -27,4 +27,12 @@ export function shortenPath(path: string): string {
  */
 export function formatCoverage(coverage: RuleCoverage, unit = 'rules'): string {
   return `${coverage.checked}/${coverage.applicable} ${unit} checked`;
+}
+
+/**
+ * Rule id → failure title ("TLS 1.0/1.1 or SSL 3.0 enabled"), from the report's rules list: what
+ * a findings list calls a failing rule. A rule title states the secure condition and reads wrong there.
+ */
+export function failureTitles(report: Pick<Report, 'rules'>): ReadonlyMap<string, string> {
+  return new Map(report.rules.map((rule) => [rule.id, rule.failureTitle]));
 }

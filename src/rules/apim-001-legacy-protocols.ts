@@ -18,6 +18,7 @@ export default defineRule({
   meta: {
     id: 'APIM-001',
     title: 'Legacy TLS/SSL protocols are disabled',
+    failureTitle: 'TLS 1.0/1.1 or SSL 3.0 enabled',
     severity: 'critical',
     category: 'encryption',
     pillar: 'security',

@@ -59,6 +59,7 @@ export default defineRule({
   meta: {
     id: 'APIM-002',
     title: 'Weak cipher suites are disabled',
+    failureTitle: 'Weak cipher suites enabled',
     severity: 'critical',
     category: 'encryption',
     pillar: 'security',

@@ -52,6 +52,7 @@ export default defineRule({
   meta: {
     id: 'APIM-003',
     title: 'A managed identity is assigned',
+    failureTitle: 'No managed identity',
     severity: 'medium',
     category: 'identity',
     pillar: 'security',

@@ -9,6 +9,7 @@ export default defineRule({
   meta: {
     id: 'APIM-004',
     title: 'Public network access is disabled',
+    failureTitle: 'Public network access enabled',
     severity: 'high',
     category: 'network',
     pillar: 'security',

@@ -22,6 +22,7 @@ export default defineRule({
   meta: {
     id: 'APIM-005',
     title: 'The service has an approved private endpoint or is VNet-injected',
+    failureTitle: 'No private endpoint or VNet injection',
     severity: 'high',
     category: 'network',
     pillar: 'security',

@@ -55,6 +55,7 @@ export default defineRule({
   meta: {
     id: 'APIM-006',
     title: 'The service is deployed into a virtual network',
+    failureTitle: 'Not deployed into a virtual network',
     severity: 'medium',
     category: 'network',
     pillar: 'security',

@@ -14,6 +14,7 @@ export default defineRule({
   meta: {
     id: 'APIM-007',
     title: 'The service uses an allowed SKU',
+    failureTitle: 'SKU not on the allow list',
     severity: 'low',
     category: 'governance',
     pillar: 'security',

@@ -37,6 +37,7 @@ export default defineRule<Options>({
   meta: {
     id: 'APIM-008',
     title: 'Premium services are zone redundant in every zone-capable region',
+    failureTitle: 'Not zone redundant',
     severity: 'high',
     category: 'resilience',
     pillar: 'reliability',

@@ -9,6 +9,7 @@ export default defineRule({
   meta: {
     id: 'APIM-009',
     title: 'Every zone of a zone-redundant region has at least one unit',
+    failureTitle: 'Fewer units than availability zones',
     severity: 'medium',
     category: 'resilience',
     pillar: 'reliability',

@@ -15,6 +15,7 @@ export default defineRule<Options>({
   meta: {
     id: 'APIM-010',
     title: 'The service runs on a tier with an SLA',
+    failureTitle: 'Tier without an SLA',
     severity: 'high',
     category: 'resilience',
     pillar: 'reliability',

@@ -7,6 +7,7 @@ export default defineRule({
   meta: {
     id: 'APIM-011',
     title: 'Premium services are deployed to more than one region',
+    failureTitle: 'Premium service in one region only',
     severity: 'high',
     category: 'resilience',
     pillar: 'reliability',

@@ -9,6 +9,7 @@ export default defineRule({
   meta: {
     id: 'APIM-012',
     title: 'The gateway is enabled in every region of a multi-region service',
+    failureTitle: 'Regional gateway disabled',
     severity: 'medium',
     category: 'resilience',
     pillar: 'reliability',

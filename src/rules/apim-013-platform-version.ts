@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     id: 'APIM-013',
     title: 'The service does not run on the retired stv1 platform',
+    failureTitle: 'Runs on the retired stv1 platform',
     severity: 'high',
     category: 'resilience',
     pillar: 'reliability',

@@ -47,6 +47,7 @@ export default defineRule({
   meta: {
     id: 'APIM-014',
     title: 'A minimum control-plane API version of 2021-08-01 or later is enforced',
+    failureTitle: 'Old control-plane API versions allowed',
     severity: 'low',
     category: 'governance',
     pillar: 'operational-excellence',

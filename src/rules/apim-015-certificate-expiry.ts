@@ -28,6 +28,7 @@ export default defineRule<Options>({
   meta: {
     id: 'APIM-015',
     title: 'Custom-domain certificates are valid for at least 30 more days',
+    failureTitle: 'Custom-domain certificate expiring',
     severity: 'high',
     category: 'encryption',
     pillar: 'security',

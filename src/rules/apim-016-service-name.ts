@@ -25,6 +25,7 @@ export default defineRule<Options>({
   meta: {
     id: 'APIM-016',
     title: 'The service name meets the naming rules',
+    failureTitle: 'Service name breaks naming rules',
     severity: 'low',
     category: 'governance',
     pillar: 'operational-excellence',

@@ -15,6 +15,7 @@ export default defineRule<Options>({
   meta: {
     id: 'APIM-017',
     title: 'The service carries tags',
+    failureTitle: 'Required tags missing',
     severity: 'low',
     category: 'governance',
     pillar: 'operational-excellence',

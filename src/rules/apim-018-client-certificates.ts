@@ -9,6 +9,7 @@ export default defineRule({
   meta: {
     id: 'APIM-018',
     title: 'Consumption services request client certificates',
+    failureTitle: 'Client certificates not requested',
     severity: 'medium',
     category: 'api-security',
     pillar: 'security',

@@ -12,6 +12,7 @@ export default defineRule({
   meta: {
     id: 'APIM-019',
     title: 'An enabled autoscale setting targets the service',
+    failureTitle: 'No enabled autoscale setting',
     severity: 'low',
     category: 'resilience',
     pillar: 'reliability',

@@ -102,6 +102,7 @@ export default defineRule<Options>({
   meta: {
     id: 'APIM-020',
     title: 'Gateway and audit resource logs are exported by a diagnostic setting',
+    failureTitle: 'Resource logs not exported',
     severity: 'medium',
     category: 'logging',
     pillar: 'security',

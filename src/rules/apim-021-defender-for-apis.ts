@@ -32,6 +32,7 @@ export default defineRule({
   meta: {
     id: 'APIM-021',
     title: 'REST APIs are onboarded to Defender for APIs',
+    failureTitle: 'REST APIs not in Defender for APIs',
     severity: 'critical',
     category: 'threat-protection',
     pillar: 'security',

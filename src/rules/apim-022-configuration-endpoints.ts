@@ -48,6 +48,7 @@ export default defineRule({
   meta: {
     id: 'APIM-022',
     title: 'Direct management, Git and gateway configuration endpoints are disabled',
+    failureTitle: 'Legacy configuration endpoints enabled',
     severity: 'medium',
     category: 'network',
     pillar: 'security',

@@ -26,6 +26,7 @@ export default defineRule({
   meta: {
     id: 'APIM-023',
     title: 'Developer portal username and password sign-in is disabled',
+    failureTitle: 'Portal password sign-in enabled',
     severity: 'medium',
     category: 'developer-portal',
     pillar: 'security',

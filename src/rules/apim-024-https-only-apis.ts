@@ -19,6 +19,7 @@ export default defineRule({
   meta: {
     id: 'APIM-024',
     title: 'APIs accept only HTTPS and WSS',
+    failureTitle: 'APIs accept unencrypted HTTP or WS',
     severity: 'high',
     category: 'encryption',
     pillar: 'security',

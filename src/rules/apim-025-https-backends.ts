@@ -33,6 +33,7 @@ export default defineRule({
   meta: {
     id: 'APIM-025',
     title: 'Backends and API service URLs use HTTPS',
+    failureTitle: 'Backends use plain HTTP',
     severity: 'critical',
     category: 'encryption',
     pillar: 'security',

@@ -13,6 +13,7 @@ export default defineRule({
   meta: {
     id: 'APIM-026',
     title: 'Backend certificate chain and name validation is not bypassed',
+    failureTitle: 'Backend certificate validation bypassed',
     severity: 'high',
     category: 'encryption',
     pillar: 'security',

@@ -100,6 +100,7 @@ export default defineRule({
   meta: {
     id: 'APIM-027',
     title: 'Backend calls are authenticated',
+    failureTitle: 'Unauthenticated backend calls',
     severity: 'medium',
     category: 'api-security',
     pillar: 'security',

@@ -46,6 +46,7 @@ export default defineRule<Options>({
   meta: {
     id: 'APIM-028',
     title: 'Named values use Key Vault secrets',
+    failureTitle: 'Named value secrets outside Key Vault',
     severity: 'medium',
     category: 'secrets',
     pillar: 'security',

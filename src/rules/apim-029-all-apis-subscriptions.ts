@@ -60,6 +60,7 @@ export default defineRule({
   meta: {
     id: 'APIM-029',
     title: 'No active subscription is scoped to all APIs',
+    failureTitle: 'Subscription scoped to all APIs',
     severity: 'high',
     category: 'api-security',
     pillar: 'security',

@@ -28,6 +28,7 @@ export default defineRule({
   meta: {
     id: 'APIM-030',
     title: 'Products require a subscription',
+    failureTitle: 'Product needs no subscription',
     severity: 'medium',
     category: 'api-security',
     pillar: 'security',

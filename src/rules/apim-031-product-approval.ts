@@ -39,6 +39,7 @@ export default defineRule({
   meta: {
     id: 'APIM-031',
     title: 'Products require approval of new subscriptions',
+    failureTitle: 'Product subscriptions need no approval',
     severity: 'medium',
     category: 'api-security',
     pillar: 'security',

@@ -21,6 +21,7 @@ export default defineRule({
   meta: {
     id: 'APIM-032',
     title: 'Sample products are removed',
+    failureTitle: 'Sample products present',
     severity: 'low',
     category: 'governance',
     pillar: 'operational-excellence',

@@ -21,6 +21,7 @@ export default defineRule({
   meta: {
     id: 'APIM-033',
     title: 'Products have terms of use',
+    failureTitle: 'Product without terms of use',
     severity: 'medium',
     category: 'governance',
     pillar: 'operational-excellence',

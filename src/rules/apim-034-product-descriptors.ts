@@ -12,6 +12,7 @@ export default defineRule({
   meta: {
     id: 'APIM-034',
     title: 'Products have a display name and a description',
+    failureTitle: 'Product without name or description',
     severity: 'low',
     category: 'governance',
     pillar: 'operational-excellence',

@@ -12,6 +12,7 @@ export default defineRule({
   meta: {
     id: 'APIM-035',
     title: 'APIs have a display name and a description',
+    failureTitle: 'API without name or description',
     severity: 'low',
     category: 'governance',
     pillar: 'operational-excellence',

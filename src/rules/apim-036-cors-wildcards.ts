@@ -47,6 +47,7 @@ export default defineRule({
   meta: {
     id: 'APIM-036',
     title: 'CORS policies list explicit origins, methods and headers',
+    failureTitle: 'CORS policy allows wildcards',
     severity: 'medium',
     category: 'api-security',
     pillar: 'security',

@@ -80,6 +80,7 @@ export default defineRule<Options>({
   meta: {
     id: 'APIM-037',
     title: 'Scoped policies inherit the parent scope in every section',
+    failureTitle: 'Scoped policy omits <base />',
     severity: 'medium',
     category: 'api-security',
     pillar: 'security',

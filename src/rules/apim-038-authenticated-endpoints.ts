@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     id: 'APIM-038',
     title: 'API endpoints are authenticated',
+    failureTitle: 'Unauthenticated API endpoints',
     severity: 'high',
     category: 'api-security',
     pillar: 'security',

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     id: 'APIM-039',
     title: 'Unused API endpoints are removed',
+    failureTitle: 'Unused API endpoints',
     severity: 'medium',
     category: 'api-security',
     pillar: 'security',

@@ -19,6 +19,7 @@ export default defineRule({
   meta: {
     id: 'APIM-040',
     title: 'Developer portal uses a Microsoft Entra ID identity provider',
+    failureTitle: 'Developer portal lacks Entra ID sign-in',
     severity: 'medium',
     category: 'developer-portal',
     pillar: 'security',

@@ -59,6 +59,11 @@ export interface RuleMeta {
   readonly id: RuleId;
   /** States the secure condition ("Legacy TLS/SSL protocols are disabled"). */
   readonly title: string;
+  /**
+   * Names the problem when the rule fails ("TLS 1.0/1.1 or SSL 3.0 enabled"): a short noun phrase,
+   * at most 40 characters, no full stop. Findings lists lead with it; docs and explain keep `title`.
+   */
+  readonly failureTitle: string;
   readonly severity: Severity;
   readonly category: Category;
   readonly pillar: Pillar;

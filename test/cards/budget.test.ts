@@ -109,7 +109,7 @@ describe('the 28 KB budget', () => {
       progressCard({ scopeName: long, scope: long, phase: long, childrenDone: 5, childrenTotal: 3 }),
       rulesCard(Array.from({ length: 500 }, (_, i) => ({ id: `APIM-${String(i).padStart(3, '0')}` as RuleId, title: long, severity: 'high' as const }))),
       fixAnswerCard({
-        rule: { id: 'APIM-001', title: long, severity: 'critical' },
+        rule: { id: 'APIM-001', title: long, failureTitle: long, severity: 'critical' },
         serviceName: long,
         changes: Array.from({ length: 500 }, () => ({ path: long, before: long, after: long })),
         requestBody: `${long}\n`.repeat(500),

@@ -249,6 +249,10 @@ describe('card content', () => {
     });
     const text = fullText(card);
     expect(text).toContain('Fix APIM-001 on apim-payments-weu (prod)');
+    // The finding being fixed is named as the problem, beside its severity.
+    expect(text).toContain('● Critical');
+    expect(text).toContain('TLS 1.0/1.1 or SSL 3.0 enabled');
+    expect(text).not.toContain('Legacy TLS/SSL protocols are disabled');
     expect(text).toContain(`properties.customProperties['…Security.Protocols.Tls10']: "True" → "False"`);
     expect(text).toContain('\u00a0\u00a0"properties": {}');
     expect(text).toContain('not enabled yet: nothing was changed');

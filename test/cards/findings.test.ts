@@ -68,20 +68,58 @@ describe('service finding cards', () => {
     expect(serviceFindingCards(report, { page: 0, pageSize: 5, refFor }).page).toBe(1);
   });
 
-  it('shows severity badge, rule, reason, evidence and why it matters for each finding', () => {
+  it('shows severity badge, rule, failure title, reason, evidence and the recommendation for each finding', () => {
     const { refFor } = recordingRefs();
     const card = serviceFindingCards(report, { pageSize: 1, refFor }).cards[0];
     const text = fullText(card);
     expect(text).toContain('● Critical');
     expect(text).toContain('APIM-001');
-    expect(text).toContain('Legacy TLS/SSL protocols are disabled');
+    // The problem, named; the rule title (the secure condition) reads wrong on a finding.
+    expect(text).toContain('TLS 1.0/1.1 or SSL 3.0 enabled');
+    expect(text).not.toContain('Legacy TLS/SSL protocols are disabled');
     expect(text).toContain('Legacy protocols are enabled: client TLS 1.0.');
     expect(text).toContain(`properties.customProperties['…Security.Protocols.Tls10'] = "True" (expected "False")`);
-    const synopsis = ALL_RULES.find((rule) => rule.meta.id === 'APIM-001')?.meta.docs.synopsis;
-    expect(text).toContain(synopsis);
-    expect(text).toContain('Why it matters: ');
+    expect(text).toContain('Recommendation: \nSet all six protocol flags to "False".');
+    expect(text).not.toContain('Why it matters');
     // Location and SKU of the service.
     expect(text).toContain('Premium · West Europe · rg-apim');
+  });
+
+  it('names a known failure of the example estate by its failure title, with severity in words and colour', async () => {
+    const example = await exampleReport();
+    const { refFor } = recordingRefs();
+    const cards = serviceFindingCards(example, { pageSize: 10, refFor }).cards;
+    const payments = cards.find((card) => serviceName(card) === 'apim-payments-weu');
+    const badges: Record<string, unknown>[] = [];
+    walk(payments, (node) => {
+      if (typeof node['text'] === 'string' && /^● \w+ {2}APIM-0(01|04) {2}$/.test(node['text'])) badges.push(node);
+    });
+    expect(badges).toEqual([
+      { type: 'TextRun', text: '● Critical  APIM-001  ', color: 'Attention', weight: 'Bolder' },
+      { type: 'TextRun', text: '● High  APIM-004  ', color: 'Attention', weight: 'Bolder' },
+    ]);
+    const text = fullText(payments);
+    expect(text).toContain('● Critical  APIM-001  \nTLS 1.0/1.1 or SSL 3.0 enabled');
+    expect(text).toContain('● High  APIM-004  \nPublic network access enabled');
+    expect(text).not.toContain('Public network access is disabled');
+    // Medium warns; low is the accent colour.
+    const colours = new Map<string, unknown>();
+    walk(cards, (node) => {
+      const match = typeof node['text'] === 'string' ? /^● (Medium|Low) {2}APIM/.exec(node['text']) : null;
+      if (match?.[1] !== undefined) colours.set(match[1], node['color']);
+    });
+    expect(Object.fromEntries(colours)).toEqual({ Medium: 'Warning', Low: 'Accent' });
+    const summary = fullText(summaryCard(example, { refFor }));
+    expect(summary).toContain('● Critical \nTLS 1.0/1.1 or SSL 3.0 enabled (APIM-001)');
+    expect(summary).not.toContain('Legacy TLS/SSL protocols are disabled');
+    for (const card of [...cards, summaryCard(example, { refFor })]) expect(schemaErrors(card)).toEqual([]);
+  });
+
+  it('keeps the rule title for a rule that could not be evaluated: an error is not the named failure', () => {
+    const broken = audit([{ ...apimService({ name: 'apim-broken' }), properties: null }], { rules: RULES });
+    const text = fullText(serviceFindingCards(broken, { refFor: recordingRefs().refFor }).cards[0]);
+    expect(text).toContain('⚠ Error  APIM-001  \nLegacy TLS/SSL protocols are disabled');
+    expect(text).not.toContain('TLS 1.0/1.1 or SSL 3.0 enabled');
   });
 
   it('summarises child findings as "3 of 7 APIs" with the first names', () => {
@@ -151,7 +189,7 @@ describe('service finding cards', () => {
     const { refFor, refs } = recordingRefs();
     const cards = serviceFindingCards(exempted, { pageSize: 12, refFor }).cards;
     const one = fullText(cards.find((c) => serviceName(c) === 'apim-bad-01'));
-    expect(one).toContain('○ Exempted (Critical)');
+    expect(one).toContain('○ Exempted (Critical)  APIM-001  \nTLS 1.0/1.1 or SSL 3.0 enabled');
     expect(one).toContain('Exempted until 2026-12-31: vendor appliance needs TLS 1.0 (team-edge, SEC-7)');
     const two = fullText(cards.find((c) => serviceName(c) === 'apim-bad-02'));
     expect(two).toContain('● Critical');
@@ -235,7 +273,7 @@ describe('report shapes from the engine', () => {
       if (typeof node['text'] === 'string' && node['text'].startsWith('Not checked')) runs.push(node);
     });
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ text: 'Not checked 2 · ', color: 'Default', weight: 'Default' });
+    expect(runs[0]).toMatchObject({ text: 'Not checked 2 · ', color: 'Default', weight: 'Default', isSubtle: true });
     const summaryText = fullText(summary);
     expect(summaryText).toContain('2/4 service rules checked');
     expect(summaryText).toContain('1/2 rules checked');
@@ -244,7 +282,19 @@ describe('report shapes from the engine', () => {
     walk(card, (node) => {
       if (typeof node['text'] === 'string' && node['text'].startsWith('Not checked')) quiet.push(node);
     });
-    expect(quiet).toMatchObject([{ text: 'Not checked 1 · ', color: 'Default', weight: 'Default' }]);
+    expect(quiet).toMatchObject([{ text: 'Not checked 1 · ', color: 'Default', weight: 'Default', isSubtle: true }]);
+    // Not applicable is as quiet; a failure count is not subtle.
+    const runsOf = (target: unknown, prefix: string): Record<string, unknown>[] => {
+      const found: Record<string, unknown>[] = [];
+      walk(target, (node) => {
+        if (typeof node['text'] === 'string' && node['text'].startsWith(prefix)) found.push(node);
+      });
+      return found;
+    };
+    for (const target of [summary, card]) {
+      expect(runsOf(target, 'Not applicable')).toMatchObject([{ color: 'Default', isSubtle: true }]);
+      expect(runsOf(target, 'Medium 1')).toMatchObject([{ color: 'Warning', weight: 'Bolder', isSubtle: false }]);
+    }
     expect(fullText(card)).toContain('1/2 rules checked');
     expect(schemaErrors(summary)).toEqual([]);
     expect(schemaErrors(card)).toEqual([]);

@@ -26,7 +26,7 @@ describe('apim-posture audit (built binary)', () => {
     expect(run.stdout).toMatch(/2 services · \d+ rules · score \d+\/100/);
     const weakAt = run.stdout.indexOf('apim-weak');
     expect(weakAt).toBeGreaterThan(0);
-    expect(run.stdout).toMatch(/CRITICAL\s+APIM-001\s+Legacy TLS\/SSL protocols are disabled/);
+    expect(run.stdout).toMatch(/CRITICAL\s+APIM-001\s+TLS 1\.0\/1\.1 or SSL 3\.0 enabled/);
     expect(run.stdout).toContain(`properties.customProperties['…Security.Protocols.Tls10'] = "True" (expected "False")`);
     // Not a TTY: no colour codes in pipelines.
     expect(run.stdout).not.toContain('\u001b[');

@@ -50,6 +50,7 @@ describe('SARIF output', () => {
     const open = results.find((r) => r.suppressions === undefined);
     expect(open?.level).toBe('error');
     expect(open?.message.text).toContain('client TLS 1.0');
+    expect(open?.message.text?.split('\n')[0]).toBe('TLS 1.0/1.1 or SSL 3.0 enabled');
     const location = open?.locations?.[0];
     expect(location?.physicalLocation?.artifactLocation?.uri).toBe('estate.json');
     // The line where apim-weak's id stands in the estate file.

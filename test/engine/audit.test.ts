@@ -10,7 +10,7 @@ const NOW = new Date('2026-06-01T00:00:00Z');
 
 function meta(id: RuleId, severity: Severity): RuleMeta {
   return {
-    id, title: `${id} title`, severity, category: 'network', pillar: 'security', needs: [], fix: 'manual', sources: {},
+    id, title: `${id} title`, failureTitle: `${id} failing`, severity, category: 'network', pillar: 'security', needs: [], fix: 'manual', sources: {},
     docs: { synopsis: 's', description: 'd', recommendation: 'r', howChecked: 'h', examples: [], links: [] },
   };
 }
@@ -39,6 +39,11 @@ describe('auditEstate', () => {
     expect(report.summary.score).toBe(44);
     expect(report.summary.failed).toEqual({ critical: 2, high: 1, medium: 0, low: 2 });
     expect(report.summary.passed).toBe(4);
+  });
+
+  it('lists each rule with its title and the failure title findings lists lead with', () => {
+    const report = auditEstate(estate, { rules, now: NOW, source: 'test', version: '0' });
+    expect(report.rules[0]).toMatchObject({ id: 'APIM-901', title: 'APIM-901 title', failureTitle: 'APIM-901 failing' });
   });
 
   it('applies exemptions by rule and name pattern; an expired one shows the finding again, marked', () => {

@@ -47,6 +47,19 @@ describe('rule parity', () => {
     });
   }
 
+  it('names every failure with a short, unique failure title', () => {
+    for (const { meta } of ALL_RULES) {
+      const title = meta.failureTitle;
+      expect(title.trim(), `${meta.id} failureTitle is present and trimmed`).toBe(title);
+      expect(title.length, `${meta.id} failureTitle`).toBeGreaterThan(0);
+      expect(title.length, `${meta.id} failureTitle "${title}" is at most 40 characters`).toBeLessThanOrEqual(40);
+      expect(title, `${meta.id} failureTitle is a phrase, not a sentence`).not.toMatch(/\.$/);
+      expect(title.toLowerCase(), `${meta.id} failureTitle differs from its title`).not.toBe(meta.title.toLowerCase());
+    }
+    const titles = ALL_RULES.map((rule) => rule.meta.failureTitle.toLowerCase());
+    expect(titles.filter((title, index) => titles.indexOf(title) !== index), 'failure titles are unique').toEqual([]);
+  });
+
   it('has an up-to-date docs/rules/README.md', () => {
     expect(readFileSync(join(root, 'docs', 'rules', 'README.md'), 'utf8'), 'run npm run docs').toBe(renderRuleIndex(ALL_RULES));
   });
