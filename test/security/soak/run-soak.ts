@@ -25,7 +25,8 @@ const PER_CONVERSATION_PER_ROUND = 2;
 const AUDITS_BYTES = Number(process.env['SOAK_AUDITS_MB'] ?? 4) * 1024 * 1024;
 /** Refs carry resource ids; 512 kB (some 500 refs) still keeps a card's refs until it is clicked, with 50 conversations clicking at once. */
 const REFS_BYTES = 512 * 1024;
-const SCOPES = ['dev', 'prod', 'test'];
+// Environments with services on the seeded sandbox (an empty one, such as test, ends in a refusal, not a result).
+const SCOPES = ['dev', 'prod', 'sandbox'];
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
