@@ -6,14 +6,17 @@ import { change, findingChild, patchChild } from './shared/fix-plans.js';
 import { isConsumption } from './shared/sku.js';
 import { isFalseFlag, isTrueFlag } from './shared/values.js';
 
-/** The tenant access entries this rule judges (lower-cased ARM names), with what each endpoint is. */
-const ENDPOINTS: Readonly<Record<string, string>> = {
-  access: 'the direct management REST API endpoint',
-  gitaccess: 'the Git configuration repository endpoint',
-};
+/**
+ * The tenant access entries this rule judges (lower-cased ARM names), with what each endpoint is. A
+ * Map, not an object literal: entry names come from the estate, and `constructor` must find nothing.
+ */
+const ENDPOINTS: ReadonlyMap<string, string> = new Map([
+  ['access', 'the direct management REST API endpoint'],
+  ['gitaccess', 'the Git configuration repository endpoint'],
+]);
 
 function judgeEndpoint(entry: ChildResource): Verdict {
-  const endpoint = ENDPOINTS[entry.name.trim().toLowerCase()];
+  const endpoint = ENDPOINTS.get(entry.name.trim().toLowerCase());
   if (endpoint === undefined) {
     return notApplicable(
       `${childSubject(entry)} is not the direct management (access) or Git (gitAccess) endpoint; this rule does not judge it.`,
@@ -106,7 +109,7 @@ export default defineRule({
   planFix(service, result) {
     const entry = findingChild(service, 'tenantAccess', result.resourceId);
     if (entry === undefined || isConsumption(service)) return undefined;
-    const endpoint = ENDPOINTS[entry.name.trim().toLowerCase()];
+    const endpoint = ENDPOINTS.get(entry.name.trim().toLowerCase());
     const enabled = entry.properties['enabled'];
     if (endpoint === undefined || !isTrueFlag(enabled)) return undefined;
     return {
@@ -115,12 +118,12 @@ export default defineRule({
       request: patchChild(entry, { properties: { enabled: false } }),
       changes: [change(`${childPath(entry)}: properties.enabled`, enabled, false)],
       preconditions: [],
-      blastRadius: BLAST_RADIUS[entry.name.trim().toLowerCase()] ?? 'Tools that use this endpoint stop working.',
+      blastRadius: BLAST_RADIUS.get(entry.name.trim().toLowerCase()) ?? 'Tools that use this endpoint stop working.',
     };
   },
 });
 
-const BLAST_RADIUS: Readonly<Record<string, string>> = {
-  access: 'Scripts and tools that call the legacy direct management REST API (SAS-token authenticated) stop working; the Azure Resource Manager API is unaffected.',
-  gitaccess: 'Saving or deploying the service configuration through the Git repository stops working; the Azure Resource Manager API is unaffected.',
-};
+const BLAST_RADIUS: ReadonlyMap<string, string> = new Map([
+  ['access', 'Scripts and tools that call the legacy direct management REST API (SAS-token authenticated) stop working; the Azure Resource Manager API is unaffected.'],
+  ['gitaccess', 'Saving or deploying the service configuration through the Git repository stops working; the Azure Resource Manager API is unaffected.'],
+]);

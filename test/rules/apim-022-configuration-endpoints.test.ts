@@ -67,6 +67,11 @@ ruleTester.run(rule, {
     { name: 'enabled absent on the only entry', resources: [service, tenant('access', {})], reason: 'does not report properties.enabled' },
     { name: 'enabled null', resources: [service, tenant('gitAccess', { enabled: null })], reason: 'is not evaluated' },
     { name: 'only the gateway configuration entry', resources: [service, tenant('gatewayAccess', { enabled: true })], reason: 'does not judge it' },
+    ...['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'].map((name) => ({
+      name: `an enabled entry named "${name}" is not an endpoint (no prototype lookup)`,
+      resources: [service, tenant(name, { enabled: true })],
+      reason: `Tenant access setting '${name}' is not the direct management (access) or Git (gitAccess) endpoint; this rule does not judge it.`,
+    })),
   ],
   notChecked: [
     { name: 'tenant access not collected', resources: [service], reason: 'needs tenant access settings' },
