@@ -125,7 +125,7 @@ const CUSTOM_PROPERTY_KEYS = [
 ];
 
 /** Sets a key as JSON.parse would: an own property, even for `__proto__`. */
-function put(target: Record<string, unknown>, key: string, value: unknown): void {
+export function put(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
