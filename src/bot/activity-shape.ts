@@ -5,14 +5,44 @@ import { z } from 'zod';
  * botbuilder's own parse throws on a malformed body (a 500), and a turn without a conversation or
  * service URL fails later still. Anything else in the activity passes through untouched.
  */
+/** An optional text field: absent or null is fine, anything but a string is not. */
+const optionalText = z.string().nullish();
+/**
+ * Fields botbuilder copies into every reply (conversation, from → recipient, recipient → from,
+ * locale, replyToId) and fields the handlers read (text, mention entities): a wrong type there
+ * fails reply serialisation or the mention scan deep inside the turn, which would be a 500.
+ */
+const Account = { name: optionalText, aadObjectId: optionalText, role: optionalText };
 const ActivityShape = z.looseObject({
   type: z.string().min(1).max(64),
   id: z.string().max(1024).optional(),
   channelId: z.string().min(1).max(64),
   serviceUrl: z.string().min(1).max(2048),
-  conversation: z.looseObject({ id: z.string().min(1).max(1024) }),
-  from: z.looseObject({ id: z.string().min(1).max(1024) }),
-});
+  conversation: z.looseObject({ id: z.string().min(1).max(1024), isGroup: z.boolean().nullish(), conversationType: optionalText, tenantId: optionalText, ...Account }),
+  from: z.looseObject({ id: z.string().min(1).max(1024), ...Account }),
+  // botbuilder's mention scan reads recipient.id of every message.
+  recipient: z.looseObject({ id: z.string().max(1024), ...Account }),
+  text: optionalText,
+  locale: optionalText,
+  replyToId: optionalText,
+  name: optionalText,
+  // TurnContext.getMentions lower-cases every entity type and reads mentioned.id of every mention.
+  entities: z
+    .array(
+      z
+        .looseObject({ type: z.string(), text: optionalText, mentioned: z.looseObject({ id: optionalText, name: optionalText }).optional() })
+        .refine((entity) => entity.type.toLowerCase() !== 'mention' || entity.mentioned !== undefined, 'a mention names no mentioned account'),
+    )
+    .optional(),
+}).refine(
+  // botbuilder reads value.action.type of every adaptiveCard/action invoke before any handler runs.
+  (activity) => activity.type !== 'invoke' || activity.name !== 'adaptiveCard/action' || isRecord(activity['value']) && isRecord(activity['value']['action']),
+  { error: 'an adaptiveCard/action invoke needs value.action', path: ['value'] },
+);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export type CheckedActivity = z.infer<typeof ActivityShape>;
 

@@ -62,7 +62,8 @@ export class PostureBot extends ActivityHandler {
     const logger = this.options.logger.child({ activityId: activity.id, conversationId: activity.conversation.id });
     // Channels deliver "<at>APIM posture</at> audit apim in prod"; the mention is not part of the command.
     // Typed as a string, but undefined for activities without text (e.g. Action.Submit payloads).
-    const text = TurnContext.removeRecipientMention(activity) as string | undefined;
+    // Without text there is no mention to strip (botbuilder would call replace on undefined).
+    const text = typeof activity.text === 'string' ? (TurnContext.removeRecipientMention(activity) as string | undefined) : undefined;
     const command = parseCommand(text ?? '', Object.keys(this.options.environments));
     logger.info({ command: command.kind }, 'command');
     await this.execute(context, command, logger);

@@ -64,6 +64,9 @@ export interface FindingsPage {
 
 export const DEFAULT_PAGE_SIZE = 5;
 const MAX_PAGE_SIZE = 25;
+/** Longest service name and sku/location/resource group part a card shows (ARM names are at most 50 characters). */
+const SERVICE_NAME_CHARS = 80;
+const WHERE_PART_CHARS = 60;
 
 /** How much of each finding a card shows; level 0 first, then terser levels when a card is too large. */
 interface Detail {
@@ -202,7 +205,7 @@ function serviceCards(context: Context, service: ServiceReport, groups: readonly
     if (current.length > 0) chunks.push(current);
     current = [group];
     if (!fits(render(current, SPLIT_LEVEL, placeholder, pager, true))) {
-      throw new CardRenderError(`finding ${group.group.ruleId} on ${service.name} does not fit a card of ${context.budget} bytes`);
+      throw new CardRenderError(`finding ${group.group.ruleId} on ${clip(service.name, SERVICE_NAME_CHARS)} does not fit a card of ${context.budget} bytes`);
     }
   }
   if (current.length > 0) chunks.push(current);
@@ -237,15 +240,20 @@ function serviceModel(
   if (detail === undefined) throw new CardRenderError('no detail levels');
   const failing = service.counts.failed;
   const open = failing.critical + failing.high + failing.medium + failing.low;
+  // Names come from the estate; a hostile one (megabytes long) must not push every card over budget.
+  const name = clip(service.name, SERVICE_NAME_CHARS);
   return {
-    fallbackText: `${service.name}: score ${scoreText(service.score)} (${formatCoverage(service.coverage)}), ${open} failing rules`,
+    fallbackText: `${name}: score ${scoreText(service.score)} (${formatCoverage(service.coverage)}), ${open} failing rules`,
     context: context.contextLine,
-    name: service.name,
+    name,
     part,
     score: scoreText(service.score),
     scoreColor: scoreColor(service.score),
     checked: formatCoverage(service.coverage),
-    where: [service.sku, service.location, service.resourceGroup].filter((x) => x !== undefined && x !== '').join(' · '),
+    where: [service.sku, service.location, service.resourceGroup]
+      .filter((x): x is string => x !== undefined && x !== '')
+      .map((x) => clip(x, WHERE_PART_CHARS))
+      .join(' · '),
     counts: serviceCounts(service),
     findings: groups.map((prepared) => findingModel(context, prepared, detail)),
     hasNote: note,

@@ -8,7 +8,7 @@ import { runLiveAudit } from './live-audit.js';
 import type { Report } from '../engine/report.js';
 import { isOpenFailure } from '../contracts/results.js';
 import { parseSeverity, selectRules } from '../engine/select-rules.js';
-import { loadEstateFile } from '../estate/load-file.js';
+import { loadEstateFile, maxEstateBytes } from '../estate/load-file.js';
 import { formatCsv } from '../output/csv.js';
 import { formatJson } from '../output/json.js';
 import { formatSarif } from '../output/sarif.js';
@@ -112,7 +112,7 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
     );
   } else {
     if (values.deep || values['save-estate'] !== undefined) throw new UsageError('--deep and --save-estate apply to live audits, not to --estate files');
-    const estate = await loadEstateFile(values.estate);
+    const estate = await loadEstateFile(values.estate, { maxBytes: maxEstateBytes(io.env) });
     report = auditEstate(estate, {
       rules,
       now,

@@ -58,7 +58,8 @@ export function redactValue(value: unknown, depth = 0): unknown {
   // A named value marked secret: its value is the secret itself.
   const secretNamedValue = record['secret'] === true || record['secret'] === 'true';
   let changed = false;
-  const out: Record<string, unknown> = {};
+  // Entries, then Object.fromEntries: a key named "__proto__" stays an own key instead of becoming the copy's prototype.
+  const out: [string, unknown][] = [];
   for (const [key, item] of Object.entries(record)) {
     const lower = key.toLowerCase();
     let next: unknown;
@@ -66,9 +67,9 @@ export function redactValue(value: unknown, depth = 0): unknown {
     else if (SECRET_VALUE_MAPS.has(lower) && item !== null && typeof item === 'object' && !Array.isArray(item)) next = redactMapValues(item as Record<string, unknown>);
     else next = redactValue(item, depth + 1);
     if (next !== item) changed = true;
-    out[key] = next;
+    out.push([key, next]);
   }
-  return changed ? out : value;
+  return changed ? Object.fromEntries(out) : value;
 }
 
 function redactMapValues(map: Record<string, unknown>): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { isObject } from './fields.js';
 import type { Estate } from './model.js';
 import { normalizeEstate } from './normalize.js';
@@ -8,12 +8,55 @@ export class EstateInputError extends Error {
   override readonly name = 'EstateInputError';
 }
 
+/**
+ * Largest estate file read by default (256 MiB). JSON of that size already needs gigabytes of heap
+ * once parsed, and past 512 MiB V8 cannot even hold the text as one string ("Invalid string
+ * length"); `APIM_POSTURE_MAX_ESTATE_MB` raises or lowers it.
+ */
+export const DEFAULT_MAX_ESTATE_BYTES = 256 * 1024 * 1024;
+/**
+ * Deepest JSON nesting accepted. Real exports nest about a dozen levels; a hostile file nested
+ * thousands deep would overflow the stack of every recursive walk after parsing (JSON.stringify,
+ * redaction), so it is refused up front with a clear message.
+ */
+export const MAX_ESTATE_NESTING = 128;
+
+export interface LoadEstateOptions {
+  /** Refuse files larger than this many bytes; default {@link DEFAULT_MAX_ESTATE_BYTES}. */
+  readonly maxBytes?: number;
+}
+
+/** The size limit from `APIM_POSTURE_MAX_ESTATE_MB` (a positive number of MiB), else the default. */
+export function maxEstateBytes(env: Readonly<Record<string, string | undefined>>): number {
+  const raw = env['APIM_POSTURE_MAX_ESTATE_MB'];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_ESTATE_BYTES;
+  const mib = Number(raw);
+  if (!Number.isFinite(mib) || mib <= 0) {
+    throw new EstateInputError(`APIM_POSTURE_MAX_ESTATE_MB must be a positive number of megabytes, not "${raw.slice(0, 40)}"`);
+  }
+  return Math.floor(mib * 1024 * 1024);
+}
+
 /** Reads and normalises an estate file: a JSON array of ARM resources (or an ARM/ARG response body). */
-export async function loadEstateFile(path: string): Promise<Estate> {
+export async function loadEstateFile(path: string, options: LoadEstateOptions = {}): Promise<Estate> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_ESTATE_BYTES;
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    // Size from the open handle, then read it: the file checked is the file read.
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > maxBytes) {
+        throw new EstateInputError(
+          `${path} is ${describeBytes(size)}, larger than the ${describeBytes(maxBytes)} an estate file may have; split the estate or raise APIM_POSTURE_MAX_ESTATE_MB`,
+        );
+      }
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
+    if (error instanceof EstateInputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
     throw new EstateInputError(`cannot read estate file ${path}: ${why}`);
@@ -51,12 +94,43 @@ export function parseEstateText(bytes: Uint8Array, source: string): unknown[] {
   } catch (error) {
     throw new EstateInputError(`${source} is not valid JSON: ${describeJsonError(error, text)}`);
   }
+  checkNesting(text, source);
   if (Array.isArray(parsed)) return parsed;
   // ARM list responses wrap resources in `value`, ARG responses in `data`; both are unambiguous.
   if (isObject(parsed) && Array.isArray(parsed['value'])) return parsed['value'];
   if (isObject(parsed) && Array.isArray(parsed['data'])) return parsed['data'];
   const what = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed === 'object' ? 'an object' : `a ${typeof parsed}`;
   throw new EstateInputError(`${source} must hold a JSON array of ARM resources, but it holds ${what}`);
+}
+
+/**
+ * Refuses JSON nested deeper than {@link MAX_ESTATE_NESTING}. Scans the (already valid) text with a
+ * counter rather than walking the parsed value, so the check itself cannot overflow the stack.
+ */
+function checkNesting(text: string, source: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c) index += 1; // backslash: the next character is escaped
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x5b || code === 0x7b) {
+      depth += 1;
+      if (depth > MAX_ESTATE_NESTING) {
+        throw new EstateInputError(`${source} is nested too deeply (more than ${MAX_ESTATE_NESTING} levels of arrays and objects); an estate export is never that deep`);
+      }
+    } else if (code === 0x5d || code === 0x7d) {
+      depth -= 1;
+    }
+  }
+}
+
+function describeBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return mib >= 1 ? `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MB` : `${bytes} bytes`;
 }
 
 function describeJsonError(error: unknown, text: string): string {

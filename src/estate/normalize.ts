@@ -40,7 +40,8 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
   const builders = new Map<string, ServiceBuilder>();
   const order: ServiceBuilder[] = [];
   const pending: PendingChild[] = [];
-  const ignoredByType: Record<string, number> = {};
+  // A Map, not an object: types come from the file, and "constructor" or "__proto__" must count like any other.
+  const ignoredByType = new Map<string, number>();
   const warnings: string[] = [];
   /** Kinds the file holds at least one resource of, wherever it sits. */
   const kindsInFile = new Set<ChildKind>();
@@ -53,7 +54,7 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
 
   const ignore = (type: string | undefined): void => {
     const key = type ?? '(no type)';
-    ignoredByType[key] = (ignoredByType[key] ?? 0) + 1;
+    ignoredByType.set(key, (ignoredByType.get(key) ?? 0) + 1);
   };
 
   /**
@@ -149,7 +150,7 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
   );
   return {
     services,
-    stats: { entries: entryCount, services: services.length, children: childCount, ignoredByType, orphans, invalidEntries, warnings },
+    stats: { entries: entryCount, services: services.length, children: childCount, ignoredByType: Object.fromEntries(ignoredByType), orphans, invalidEntries, warnings },
   };
 }
 
@@ -326,9 +327,6 @@ function readIdentity(value: unknown): ApimService['identity'] {
 
 function readTags(value: unknown): Readonly<Record<string, string>> | undefined {
   if (!isObject(value)) return undefined;
-  const tags: Record<string, string> = {};
-  for (const [key, tagValue] of Object.entries(value)) {
-    if (typeof tagValue === 'string') tags[key] = tagValue;
-  }
-  return tags;
+  // Object.fromEntries defines own properties: a tag named "__proto__" stays a tag, not a prototype.
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }

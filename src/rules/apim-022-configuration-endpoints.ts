@@ -9,13 +9,14 @@ import { isFalseFlag, isTrueFlag } from './shared/values.js';
 /**
  * What each known tenant access entry (lower-cased ARM name) switches on. Every entry is judged, as
  * the catalog and Azure Policy b741306c/df73bd95 do (endpoint types Management, Git and Gateway
- * Configuration); an entry not listed here is still judged and named by its ARM name.
+ * Configuration); an entry not listed here is still judged and named by its ARM name. A Map, not an
+ * object literal: entry names come from the estate, and `constructor` must find nothing.
  */
-const ENDPOINTS: Readonly<Record<string, string>> = {
-  access: 'the direct management REST API endpoint',
-  gitaccess: 'the Git configuration repository endpoint',
-  gatewayaccess: 'the self-hosted gateway configuration endpoint',
-};
+const ENDPOINTS: ReadonlyMap<string, string> = new Map([
+  ['access', 'the direct management REST API endpoint'],
+  ['gitaccess', 'the Git configuration repository endpoint'],
+  ['gatewayaccess', 'the self-hosted gateway configuration endpoint'],
+]);
 
 /**
  * Self-hosted gateways may depend on gatewayAccess and the audit does not read them, so a plan to
@@ -25,7 +26,7 @@ const GATEWAY_ACCESS = 'gatewayaccess';
 
 function endpointOf(entry: ChildResource): string {
   const name = entry.name.trim().toLowerCase();
-  return ENDPOINTS[name] ?? `the configuration endpoint '${entry.name}'`;
+  return ENDPOINTS.get(name) ?? `the configuration endpoint '${entry.name}'`;
 }
 
 function judgeEndpoint(entry: ChildResource): Verdict {
@@ -142,13 +143,13 @@ export default defineRule({
               ),
             ]
           : [],
-      blastRadius: BLAST_RADIUS[key] ?? 'Tools that use this endpoint stop working.',
+      blastRadius: BLAST_RADIUS.get(key) ?? 'Tools that use this endpoint stop working.',
     };
   },
 });
 
-const BLAST_RADIUS: Readonly<Record<string, string>> = {
-  access: 'Scripts and tools that call the legacy direct management REST API (SAS-token authenticated) stop working; the Azure Resource Manager API is unaffected.',
-  gitaccess: 'Saving or deploying the service configuration through the Git repository stops working; the Azure Resource Manager API is unaffected.',
-  gatewayaccess: 'Self-hosted gateways that fetch their configuration through this endpoint stop receiving configuration updates; API traffic through the managed gateway is unaffected.',
-};
+const BLAST_RADIUS: ReadonlyMap<string, string> = new Map([
+  ['access', 'Scripts and tools that call the legacy direct management REST API (SAS-token authenticated) stop working; the Azure Resource Manager API is unaffected.'],
+  ['gitaccess', 'Saving or deploying the service configuration through the Git repository stops working; the Azure Resource Manager API is unaffected.'],
+  ['gatewayaccess', 'Self-hosted gateways that fetch their configuration through this endpoint stop receiving configuration updates; API traffic through the managed gateway is unaffected.'],
+]);

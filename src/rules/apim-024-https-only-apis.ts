@@ -2,17 +2,45 @@ import { defineRule, error, evidence, fail, notApplicable, pass } from './define
 import { childPath, childSubject, judgeChildren } from './shared/children.js';
 import { change, findingChild, patchChild, toConfirm } from './shared/fix-plans.js';
 
-/** Plain-text protocols and the encrypted protocol that replaces each. */
-const ENCRYPTED_EQUIVALENT: Readonly<Record<string, string>> = { http: 'https', ws: 'wss' };
+/**
+ * Plain-text protocols and the encrypted protocol that replaces each. A Map, not an object literal:
+ * protocol names come from the estate, and `constructor` or `__proto__` must find nothing here.
+ */
+const ENCRYPTED_EQUIVALENT: ReadonlyMap<string, string> = new Map([
+  ['http', 'https'],
+  ['ws', 'wss'],
+]);
+const ENCRYPTED = new Set(['https', 'wss']);
 
-/** The protocol list with every plain-text entry swapped for its encrypted twin, without duplicates. */
-function encryptedProtocols(protocols: readonly string[]): string[] {
+const protocolKey = (protocol: string): string => protocol.trim().toLowerCase();
+
+const isEncrypted = (protocol: string): boolean => ENCRYPTED.has(protocolKey(protocol));
+
+/**
+ * The protocol list with every plain-text entry swapped for its encrypted twin and unknown names
+ * dropped, without duplicates; when nothing is left, the encrypted protocol of the API's kind.
+ */
+function encryptedProtocols(protocols: readonly string[], apiType: unknown): string[] {
   const result: string[] = [];
   for (const protocol of protocols) {
-    const wanted = ENCRYPTED_EQUIVALENT[protocol.trim().toLowerCase()] ?? protocol;
-    if (!result.some((entry) => entry.toLowerCase() === wanted.toLowerCase())) result.push(wanted);
+    const wanted = ENCRYPTED_EQUIVALENT.get(protocolKey(protocol)) ?? (isEncrypted(protocol) ? protocol : undefined);
+    if (wanted !== undefined && !result.some((entry) => entry.toLowerCase() === wanted.toLowerCase())) result.push(wanted);
   }
+  if (result.length === 0 && protocols.length > 0) result.push(typeof apiType === 'string' && apiType.toLowerCase() === 'websocket' ? 'wss' : 'https');
   return result;
+}
+
+/** "accepts http and ws", "lists \"ftp\", which is neither https nor wss", or both; empty when every entry is encrypted. */
+function plainTextDescription(protocols: readonly string[]): string {
+  const keys = [...new Set(protocols.map(protocolKey))];
+  const plain = keys.filter((key) => ENCRYPTED_EQUIVALENT.has(key));
+  const unknown = [...new Set(protocols.filter((protocol) => !ENCRYPTED_EQUIVALENT.has(protocolKey(protocol)) && !isEncrypted(protocol)))];
+  const parts: string[] = [];
+  if (plain.length > 0) parts.push(`accepts ${plain.join(' and ')}`);
+  if (unknown.length > 0) {
+    parts.push(`lists ${unknown.map((name) => JSON.stringify(name)).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} neither https nor wss`);
+  }
+  return parts.join(' and ');
 }
 
 export default defineRule({
@@ -37,7 +65,7 @@ export default defineRule({
       recommendation:
         'Remove "http" and "ws" from properties.protocols of every API: REST, SOAP and GraphQL APIs keep ["https"], WebSocket APIs keep ["wss"]. Tell the callers of each API first and move them to the https:// or wss:// gateway URL.',
       howChecked:
-        'Reads properties.protocols of each API (Microsoft.ApiManagement/service/apis) and fails the API when the list contains "http" or "ws" (any casing). Azure Policy ee7495e7 checks both; PSRule Azure.APIM.HTTPEndpoint checks only "http". An API without properties.protocols is not evaluated (the verdict for it says so); an empty list accepts no plain-text protocol and passes. A service without APIs passes.',
+        'Reads properties.protocols of each API (Microsoft.ApiManagement/service/apis) and fails the API when the list contains "http" or "ws" (any casing, surrounding spaces ignored), or any name other than "https" and "wss" (Azure accepts no other protocol, so such an entry comes from a broken or hand-edited export; the fix drops it, and an API left with nothing gets https, or wss for a WebSocket API). Azure Policy ee7495e7 checks both; PSRule Azure.APIM.HTTPEndpoint checks only "http". An API without properties.protocols is not evaluated (the verdict for it says so); an empty list accepts no plain-text protocol and passes. A service without APIs passes.',
       notApplicableWhen:
         'The service\'s APIs were not collected (they are read from ARM by a deep audit), or an API does not report properties.protocols.',
       examples: [
@@ -90,9 +118,9 @@ export default defineRule({
           return error(`${childSubject(api)} has properties.protocols that is not a list of protocol names: ${JSON.stringify(protocols)}.`);
         }
         const listed = protocols as string[];
-        const plain = [...new Set(listed.map((p) => p.trim().toLowerCase()).filter((p) => p in ENCRYPTED_EQUIVALENT))];
-        if (plain.length > 0) {
-          return fail(`${childSubject(api)} accepts ${plain.join(' and ')}.`, [evidence(path, listed, encryptedProtocols(listed))]);
+        const problem = plainTextDescription(listed);
+        if (problem !== '') {
+          return fail(`${childSubject(api)} ${problem}.`, [evidence(path, listed, encryptedProtocols(listed, api.properties['type']))]);
         }
         const reason =
           listed.length === 0
@@ -109,8 +137,8 @@ export default defineRule({
     if (api === undefined || !Array.isArray(protocols)) return undefined;
     const listed: unknown[] = protocols;
     if (!listed.every((entry) => typeof entry === 'string')) return undefined;
-    const encrypted = encryptedProtocols(listed);
-    const plain = listed.filter((protocol) => protocol.trim().toLowerCase() in ENCRYPTED_EQUIVALENT);
+    const encrypted = encryptedProtocols(listed, api.properties['type']);
+    const plain = listed.filter((protocol) => !isEncrypted(protocol));
     if (plain.length === 0) return undefined;
     return {
       resourceId: result.resourceId,
@@ -123,7 +151,7 @@ export default defineRule({
           `The estate cannot show how API '${api.name}' is called: confirm in the gateway logs (ApiManagementGatewayLogs, requests to this API whose Url starts with ${plainSchemes(plain)}) that no caller still uses ${plainWords(plain)}, or move those callers to ${encrypted.join(' or ')} first — they get no answer once it is removed.`,
         ),
       ],
-      blastRadius: `Callers of API '${api.name}' that use ${[...new Set(plain.map((protocol) => protocol.trim().toLowerCase()))].join(' or ')} get no answer any more and must switch to ${encrypted.join(' or ')}.`,
+      blastRadius: `Callers of API '${api.name}' that use ${[...new Set(plain.map(protocolKey))].join(' or ')} get no answer any more and must switch to ${encrypted.join(' or ')}.`,
     };
   },
 });

@@ -78,6 +78,13 @@ ruleTester.run(rule, {
       evidence: [{ path: 'tenant/futureAccess: properties.enabled', actual: true, expected: false }],
       failing: ['futureAccess'],
     },
+    ...['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'].map((name) => ({
+      name: `an enabled entry named "${name}" is judged by its name (no prototype lookup)`,
+      resources: [service, tenant(name, { enabled: true })],
+      reason: `Tenant access setting '${name}' has the configuration endpoint '${name}' enabled.`,
+      evidence: [{ path: `tenant/${name}: properties.enabled`, actual: true, expected: false }],
+      failing: [name],
+    })),
   ],
   notApplicable: [
     { name: 'Consumption tier', resources: [consumption, tenant('access', { enabled: true }, consumption)], reason: 'Consumption tier' },

@@ -13,6 +13,9 @@ function rest(name: string, protocols: unknown): Raw {
   return api(name, { displayName: name, path: name, protocols });
 }
 
+/** Names that an object-literal lookup table would find on Object.prototype; none is a protocol. */
+const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'prototype', 'isPrototypeOf'];
+
 ruleTester.run(rule, {
   pass: [
     { name: 'BasicV2: same verdict as a classic tier', resources: [apimV2Service('BasicV2'), rest('orders', ['https'])], reason: "API 'orders' accepts only https." },
@@ -70,6 +73,18 @@ ruleTester.run(rule, {
         { path: 'apis/chat: properties.protocols', actual: ['ws', 'wss'], expected: ['wss'] },
       ],
     },
+    ...PROTOTYPE_NAMES.map((protocol) => ({
+      name: `protocol named "${protocol}" next to https fails, never read as https or as a lookup hit`,
+      resources: [service, rest('orders', ['https', protocol])],
+      reason: `API 'orders' lists "${protocol}", which is neither https nor wss.`,
+      evidence: [{ path: 'apis/orders: properties.protocols', actual: ['https', protocol], expected: ['https'] }],
+    })),
+    {
+      name: 'unknown names and http together name both problems',
+      resources: [service, rest('orders', ['http', 'ftp', ' Constructor '])],
+      reason: `API 'orders' accepts http and lists "ftp", " Constructor ", which are neither https nor wss.`,
+      evidence: [{ path: 'apis/orders: properties.protocols', expected: ['https'] }],
+    },
     {
       name: 'API accepting both http and ws names both',
       resources: [service, rest('both', ['http', 'ws'])],
@@ -109,6 +124,18 @@ ruleTester.run(rule, {
       resources: [service, { ...rest('orders', ['https', 'http']), etag: 'AAAAAAAAB4E=' }],
       request: { path: '/apis/orders', headers: { 'If-Match': '"AAAAAAAAB4E="' }, body: { properties: { protocols: ['https'] } } },
       preconditions: [{ description: "The ETag of API 'orders' was read", satisfied: true, detail: 'If-Match "AAAAAAAAB4E="' }],
+    },
+    {
+      name: 'a prototype name is dropped, never mapped through a lookup table',
+      resources: [service, rest('orders', ['constructor', 'https', 'toString'])],
+      request: { body: { properties: { protocols: ['https'] } } },
+      changes: [{ path: 'apis/orders: properties.protocols', before: ['constructor', 'https', 'toString'], after: ['https'] }],
+    },
+    {
+      name: 'nothing left after dropping unknown names: https, or wss for a WebSocket API',
+      resources: [service, rest('orders', ['__proto__']), api('chat', { type: 'websocket', path: 'chat', protocols: ['valueOf'] })],
+      resource: 'chat',
+      changes: [{ path: 'apis/chat: properties.protocols', before: ['valueOf'], after: ['wss'] }],
     },
     {
       name: 'WebSocket API: ws becomes wss',

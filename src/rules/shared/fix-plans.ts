@@ -106,13 +106,12 @@ export function serviceAtRest(service: ApimService): FixPrecondition {
  * exports write `Zones`, `Sku`), so the body never holds the same field twice.
  */
 export function withField(record: JsonObject, name: string, value: unknown): JsonObject {
-  const copy: JsonObject = {};
-  for (const [key, existing] of Object.entries(record)) {
-    if (key !== name && key.toLowerCase() === name.toLowerCase()) continue;
-    copy[key] = existing;
-  }
-  copy[name] = value;
-  return copy;
+  // Object.fromEntries defines own properties, so a key named "__proto__" in the estate survives the copy.
+  const kept = Object.entries(record).filter(([key]) => key === name || key.toLowerCase() !== name.toLowerCase());
+  const at = kept.findIndex(([key]) => key === name);
+  if (at >= 0) kept[at] = [name, value];
+  else kept.push([name, value]);
+  return Object.fromEntries(kept);
 }
 
 /** `record[name]` as a plain object (any key casing), or `{}`. */
