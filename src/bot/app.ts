@@ -14,6 +14,7 @@ import type { AuditConfig } from '../engine/audit-config.js';
 import type { Environments } from '../inventory/scope.js';
 import { RateLimiter } from '../util/rate-limited.js';
 import { checkActivity, isAllowedServiceUrl } from './activity-shape.js';
+import { routeLibraryConsole } from './library-console.js';
 import type { AuditRunner } from './audit-runner.js';
 import type { Messenger } from './messenger.js';
 import { PostureBot, storedRefBytes, type StoredRef } from './posture-bot.js';
@@ -132,6 +133,13 @@ export function createBotApp(options: {
     logger.warn({ status, reason, ...(allowed.suppressedBefore > 0 ? { suppressedBefore: allowed.suppressedBefore } : {}) }, 'request rejected');
   };
 
+  const libraryLines = new RateLimiter(REJECTIONS_LOGGED_PER_MINUTE, 60_000);
+  const logLibraryLine = (line: string): void => {
+    const allowed = libraryLines.take();
+    if (allowed === undefined) return;
+    logger.warn({ line, ...(allowed.suppressedBefore > 0 ? { suppressedBefore: allowed.suppressedBefore } : {}) }, 'botbuilder console output');
+  };
+
   return {
     // What CloudAdapter.process does, minus its console.error of every rejected request and its
     // 500 with the error text: bad input is a 400, failed authentication a 401, and both go to
@@ -147,7 +155,9 @@ export function createBotApp(options: {
         return { status: StatusCodes.BAD_REQUEST, body: { error: 'Invalid activity (serviceUrl is not an allowed connector).' } };
       }
       try {
-        const invokeResponse = await adapter.processParsedActivity(request.authorization, checked.activity as unknown as Activity, (context) => bot.run(context));
+        const invokeResponse = await routeLibraryConsole(logLibraryLine, () =>
+          adapter.processParsedActivity(request.authorization, checked.activity as unknown as Activity, (context) => bot.run(context)),
+        );
         return { status: invokeResponse?.status ?? StatusCodes.OK, ...(invokeResponse?.body === undefined ? {} : { body: invokeResponse.body }) };
       } catch (error) {
         if (error instanceof AuthenticationError) {

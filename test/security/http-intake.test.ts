@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
@@ -15,8 +16,14 @@ let keys: KeyServer;
 let connector: FakeConnector;
 let server: RunningServer;
 const logLines: Record<string, unknown>[] = [];
+/** What reached the process console (stderr) instead of the structured log. */
+const consoleWrites: unknown[][] = [];
+const realConsoleError = console.error;
 
 beforeAll(async () => {
+  // Stands in for stderr before the bot wraps the console, so that writes botbuilder makes on its
+  // own (bypassing the structured log) are seen here.
+  console.error = (...args: unknown[]) => void consoleWrites.push(args);
   keys = await startKeyServer();
   connector = await startFakeConnector();
   const sink = new Writable({
@@ -43,6 +50,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  console.error = realConsoleError;
   await server.close();
   await connector.close();
   await keys.close();
@@ -138,5 +146,27 @@ describe('POST /api/messages before authentication', () => {
     const rejected = logLines.filter((line) => line['msg'] === 'request rejected').length - before;
     expect(rejected).toBeGreaterThan(0);
     expect(rejected).toBeLessThanOrEqual(20);
+  });
+
+  it("keeps botbuilder's console output for refused tokens off stderr, logged at a bounded rate", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const { privateKey: strangerKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const claims = { iss: TOKEN_ISSUER, aud: BOT_APP_ID, serviceurl: connector.serviceUrl, nbf: now - 600, iat: now - 600 };
+    const writesBefore = consoleWrites.length;
+    const linesBefore = logLines.filter((line) => line['msg'] === 'botbuilder console output').length;
+    for (let i = 0; i < 60; i += 1) {
+      // A token signed by a key the bot does not trust, and a correctly signed but expired one:
+      // botbuilder prints a line (or a stack trace) for each.
+      const stranger = keys.sign({ ...claims, exp: now + 600 }, { key: strangerKey });
+      const expired = keys.sign({ ...claims, exp: now - 300 });
+      expect((await post(JSON.stringify(activity({ id: `stranger-${i}` })), bearer(stranger))).status).toBe(401);
+      expect((await post(JSON.stringify(activity({ id: `expired-${i}` })), bearer(expired))).status).toBe(401);
+    }
+    expect(consoleWrites.slice(writesBefore)).toEqual([]);
+    const routed = logLines.filter((line) => line['msg'] === 'botbuilder console output').slice(linesBefore);
+    expect(routed.length).toBeGreaterThan(0);
+    expect(routed.length).toBeLessThanOrEqual(20);
+    // One line each, never a stack trace.
+    for (const line of routed) expect(String(line['line'])).not.toMatch(/\n|\s+at /);
   });
 });
