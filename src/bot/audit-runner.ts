@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { auditLive } from '../audit/live-audit.js';
 import type { QuotaGate } from '../azure/quota-gate.js';
 import type { AzureTarget } from '../azure/target.js';
-import { messageCard, progressCard } from '../cards/render.js';
+import { messageCard, progressCard, type AuditFilters } from '../cards/render.js';
 import type { AuditConfig } from '../engine/audit-config.js';
 import type { InventoryProgress } from '../inventory/collect.js';
 import { ScopeError, type ResolvedScope } from '../inventory/scope.js';
@@ -17,6 +17,8 @@ export interface AuditJob {
   readonly scope: ResolvedScope;
   readonly rules: readonly AnyRule[];
   readonly deep: boolean;
+  /** The filters asked for, kept with the result for its cards and a later "Deep audit". */
+  readonly filters: AuditFilters;
   /** The progress card posted in the turn; it is replaced in place until the result arrives. */
   readonly progressActivityId: string;
   readonly messenger: Messenger;
@@ -172,7 +174,7 @@ export class AuditRunner {
         abortSignal: this.stopping.signal,
       });
       // Only the report and the estate outlive the audit; the raw inventory is left to the collector.
-      const audit = this.retained.keep(job.conversationId, { report: result.report, estate: result.estate });
+      const audit = this.retained.keep(job.conversationId, { report: result.report, estate: result.estate, asked: { scope: job.scope, filters: job.filters } });
       await edits;
       await job.messenger.update(job.progressActivityId, job.renderResult(audit));
       job.logger.info({ scope: job.scope.name, services: result.report.summary.services, score: result.report.summary.score }, 'audit finished');

@@ -15,7 +15,7 @@ import type { Card } from './messenger.js';
  * is built: the exact change it would make, planned from the audited estate, with preconditions
  * and blast radius. Nothing is sent to Azure.
  */
-export function fixAnswer(payload: RefPayloads['fix'], estate: Estate, now: Date, ruleOptions: Readonly<Record<string, unknown>>): Card {
+export function fixAnswer(payload: Omit<RefPayloads['fix'], 'origin'>, estate: Estate, now: Date, ruleOptions: Readonly<Record<string, unknown>>): Card {
   const rule = findRule(payload.ruleId);
   const service = estate.services.find((s) => s.id === payload.serviceId);
   if (rule === undefined || service === undefined) return messageCard('That finding is no longer in the audited estate. Run the audit again.', { tone: 'refusal' });

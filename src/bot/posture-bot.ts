@@ -1,9 +1,24 @@
 import { ActivityHandler, CardFactory, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
 import type { Logger } from 'pino';
-import { explainCard, helpCard, messageCard, parseCardAction, rulesCard, serviceFindingCards, summaryCard, type RefFor, type RefPayloads } from '../cards/render.js';
+import {
+  explainCard,
+  findingCardAgain,
+  helpCard,
+  messageCard,
+  parseCardAction,
+  rulesCard,
+  serviceFindingCards,
+  summaryCard,
+  type AuditFilters,
+  type CardAction,
+  type CardOrigin,
+  type RefFor,
+  type RefPayloads,
+} from '../cards/render.js';
 import type { AuditConfig } from '../engine/audit-config.js';
 import { RuleSelectionError, selectRules } from '../engine/select-rules.js';
-import { resolveScope, ScopeError, type Environments } from '../inventory/scope.js';
+import { resolveScope, ScopeError, type Environments, type ResolvedScope } from '../inventory/scope.js';
+import type { AnyRule, Severity } from '../rules/types.js';
 import { ALL_RULES, findRule } from '../rules/index.js';
 import { initialProgressCard, type AuditRunner } from './audit-runner.js';
 import { parseCommand, type Command } from './commands.js';
@@ -20,7 +35,7 @@ const REF_TTL_IN_MS = 24 * 60 * 60 * 1000;
  * finding. Never the report itself, so an evicted audit is really freed and its buttons expire.
  */
 export type StoredRef =
-  | { readonly kind: 'report'; readonly auditId: string }
+  | { readonly kind: 'report'; readonly auditId: string; readonly origin: CardOrigin }
   | ({ readonly kind: 'fix'; readonly auditId: string } & Omit<RefPayloads['fix'], 'report'>);
 
 /**
@@ -28,8 +43,9 @@ export type StoredRef =
  * character (they may outlive the report they came from) and a slot per resource id.
  */
 export function storedRefBytes(ref: StoredRef): number {
+  const origin = ref.origin.view === 'findings' ? ref.origin.serviceId.length + 32 : 16;
   const chars = ref.kind === 'report' ? ref.auditId.length : ref.auditId.length + ref.serviceId.length + ref.serviceName.length + ref.ruleId.length + ref.resourceIds.reduce((n, id) => n + id.length, 0);
-  return 2 * chars + (ref.kind === 'report' ? 0 : 32 * ref.resourceIds.length);
+  return 2 * (chars + origin) + (ref.kind === 'report' ? 0 : 32 * ref.resourceIds.length);
 }
 
 export interface PostureBotOptions {
@@ -112,90 +128,153 @@ export class PostureBot extends ActivityHandler {
           }
           throw error;
         }
-        const { from } = context.activity;
-        const userId = from.aadObjectId !== undefined && from.aadObjectId !== '' ? from.aadObjectId : from.id;
-        const admission = runner.admit({ conversationId, userId, scope });
-        if (!admission.ok) {
-          await this.reply(context, admission.refusal);
-          return;
-        }
-        // Answer within the turn; the audit runs afterwards and edits this card in place.
-        let progress;
-        try {
-          progress = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(initialProgressCard(scope, rules.length))] });
-        } catch (error) {
-          admission.cancel();
-          throw error;
-        }
-        admission.start({
-          conversationId,
-          scope,
-          rules,
+        const filters: AuditFilters = {
+          ...(command.minSeverity === undefined ? {} : { minSeverity: command.minSeverity }),
+          ruleIds: command.ruleIds,
+          services: command.services,
           // A named service is small enough to read its child resources too.
           deep: command.deep || command.services.length > 0,
-          progressActivityId: progress?.id ?? '',
-          messenger: this.options.messengerFor(context),
-          logger,
-          renderResult: (audit) => this.summary(conversationId, audit),
-        });
+        };
+        await this.startAudit(context, scope, rules, filters, logger);
         return;
       }
     }
   }
 
+  /** Admits an audit, posts its progress card in the turn and lets it run (and edit that card) afterwards. */
+  private async startAudit(context: TurnContext, scope: ResolvedScope, rules: readonly AnyRule[], filters: AuditFilters, logger: Logger): Promise<void> {
+    const { runner } = this.options;
+    const conversationId = context.activity.conversation.id;
+    const { from } = context.activity;
+    const userId = from.aadObjectId !== undefined && from.aadObjectId !== '' ? from.aadObjectId : from.id;
+    const admission = runner.admit({ conversationId, userId, scope });
+    if (!admission.ok) {
+      await this.reply(context, admission.refusal);
+      return;
+    }
+    // Answer within the turn; the audit runs afterwards and edits this card in place.
+    let progress;
+    try {
+      progress = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(initialProgressCard(scope, rules.length))] });
+    } catch (error) {
+      admission.cancel();
+      throw error;
+    }
+    admission.start({
+      conversationId,
+      scope,
+      rules,
+      deep: filters.deep,
+      filters,
+      progressActivityId: progress?.id ?? '',
+      messenger: this.options.messengerFor(context),
+      logger,
+      renderResult: (audit) => this.summary(conversationId, audit),
+    });
+  }
+
   /**
-   * Card buttons (Action.Execute). The data carries only an opaque ref, looked up server-side for
-   * this conversation, so forged, foreign or stale buttons get a polite refusal.
+   * Card buttons (Action.Execute). The data carries only opaque refs, looked up server-side for this
+   * conversation, so forged, foreign or stale buttons get a polite refusal. An answer never wipes
+   * the card that was clicked: it arrives as new messages, and the clicked card comes back as it
+   * was (or, for the summary, saying what is now below it, for everyone in the conversation).
    */
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const conversationId = context.activity.conversation.id;
     const action = parseCardAction(value.action.verb, value.action.data);
-    let card: Card;
-    if (action === undefined) {
-      card = messageCard('I do not recognise that button.', { tone: 'refusal' });
-    } else if (action.verb === 'explain') {
-      const rule = findRule(action.data.ruleId);
-      card = rule === undefined ? messageCard(`There is no rule ${action.data.ruleId}.`, { tone: 'refusal' }) : explainCard(rule);
-    } else {
-      const stored = this.options.refs.resolve(conversationId, action.data.ref);
-      const audit = stored === undefined ? undefined : this.options.runner.retained.get(conversationId, stored.auditId);
-      if (stored === undefined || audit === undefined) {
-        card = messageCard('This button has expired or belongs to another conversation. Run the audit again for fresh results.', { tone: 'refusal' });
-      } else if (action.verb === 'fix') {
-        card =
-          stored.kind === 'fix'
-            ? fixAnswer({ ...stored, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions)
-            : messageCard('That button does not point at a finding.', { tone: 'refusal' });
-      } else {
-        const minSeverity = action.data.minSeverity;
-        const page = serviceFindingCards(audit.report, {
-          page: action.verb === 'showFindings' ? action.data.page : 1,
-          ...(minSeverity === undefined ? {} : { minSeverity }),
-          refFor: this.refFor(conversationId, audit),
-        });
-        // An invoke answer replaces one card: the first card of the page replaces the clicked one,
-        // the rest of the page follows as messages.
-        for (const extra of page.cards.slice(1)) await this.reply(context, extra);
-        card = page.cards[0] ?? messageCard('No findings match.', { tone: 'success' });
-      }
+    const logger = this.options.logger.child({ activityId: context.activity.id, conversationId: context.activity.conversation.id });
+    const answer = action === undefined ? { card: messageCard('I do not recognise that button.', { tone: 'refusal' }) } : await this.answer(context, action, logger);
+    const clickedId = context.activity.replyToId;
+    if (answer.forEveryone === true && clickedId !== undefined && clickedId !== '') {
+      // The invoke answer reaches only the person who clicked; an edit shows everyone the same card.
+      await context.updateActivity({ id: clickedId, type: 'message', attachments: [CardFactory.adaptiveCard(answer.card)] }).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not update the clicked card for everyone');
+      });
     }
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: answer.card };
   }
 
-  private summary(conversationId: string, audit: RetainedAudit): Card {
-    return summaryCard(audit.report, { refFor: this.refFor(conversationId, audit) });
+  private async answer(context: TurnContext, action: CardAction, logger: Logger): Promise<{ card: Card; forEveryone?: boolean }> {
+    const conversationId = context.activity.conversation.id;
+    const expired = messageCard('This button has expired or belongs to another conversation. Run the audit again for fresh results.', { tone: 'refusal' });
+    if (action.verb === 'explain') {
+      const rule = findRule(action.data.ruleId);
+      const explanation = rule === undefined ? messageCard(`There is no rule ${action.data.ruleId}.`, { tone: 'refusal' }) : explainCard(rule);
+      const clicked = action.data.card === undefined ? undefined : this.resolve(conversationId, action.data.card);
+      const again = clicked === undefined ? undefined : this.cardAgain(conversationId, clicked.stored, clicked.audit, { ruleId: action.data.ruleId });
+      // Without the card it came from (an old or expired card) the explanation takes its place.
+      if (again === undefined) return { card: explanation };
+      await this.reply(context, explanation);
+      return { card: again };
+    }
+    const clicked = this.resolve(conversationId, action.data.ref);
+    if (clicked === undefined) return { card: expired };
+    const { stored, audit } = clicked;
+    if (action.verb === 'fix') {
+      if (stored.kind !== 'fix') return { card: messageCard('That button does not point at a finding.', { tone: 'refusal' }) };
+      await this.reply(context, fixAnswer({ ...stored, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions));
+      return { card: this.cardAgain(conversationId, stored, audit, { ruleId: stored.ruleId }) ?? messageCard('The fix plan is below.', { tone: 'info' }) };
+    }
+    if (action.verb === 'deepAudit') {
+      const asked = audit.asked;
+      if (asked === undefined) return { card: expired };
+      let rules;
+      try {
+        rules = selectRules(ALL_RULES, { ids: asked.filters.ruleIds, ...(asked.filters.minSeverity === undefined ? {} : { minSeverity: asked.filters.minSeverity }) });
+      } catch (error) {
+        if (error instanceof RuleSelectionError) return { card: messageCard(error.message, { tone: 'refusal' }) };
+        throw error;
+      }
+      await this.startAudit(context, asked.scope, rules, { ...asked.filters, deep: true }, logger);
+      return { card: this.cardAgain(conversationId, stored, audit, 'pager') ?? this.summary(conversationId, audit) };
+    }
+    // Show findings, a filter or a pager button: the page follows as new messages.
+    const minSeverity: Severity | undefined = action.data.minSeverity;
+    const page = serviceFindingCards(audit.report, {
+      page: action.verb === 'showFindings' ? action.data.page : 1,
+      ...(minSeverity === undefined ? {} : { minSeverity }),
+      refFor: this.refFor(conversationId, audit),
+    });
+    for (const card of page.cards) await this.reply(context, card);
+    if (stored.origin.view === 'summary') {
+      return { card: this.summary(conversationId, audit, minSeverity ?? 'all'), forEveryone: true };
+    }
+    return { card: this.cardAgain(conversationId, stored, audit, 'pager') ?? messageCard('The next findings are below.', { tone: 'info' }) };
   }
 
+  /** The stored ref and its kept audit, if both still exist for this conversation. */
+  private resolve(conversationId: string, ref: string): { stored: StoredRef; audit: RetainedAudit } | undefined {
+    const stored = this.options.refs.resolve(conversationId, ref);
+    const audit = stored === undefined ? undefined : this.options.runner.retained.get(conversationId, stored.auditId);
+    return stored === undefined || audit === undefined ? undefined : { stored, audit };
+  }
+
+  /** The card a ref sits on, rendered again as it was posted. */
+  private cardAgain(conversationId: string, stored: StoredRef, audit: RetainedAudit, anchor: { readonly ruleId: string } | 'pager'): Card | undefined {
+    const { origin } = stored;
+    if (origin.view === 'summary') return this.summary(conversationId, audit, origin.shownBelow);
+    return findingCardAgain(audit.report, origin, anchor, this.refFor(conversationId, audit));
+  }
+
+  private summary(conversationId: string, audit: RetainedAudit, shownBelow?: Severity | 'all'): Card {
+    return summaryCard(audit.report, {
+      refFor: this.refFor(conversationId, audit),
+      ...(audit.asked === undefined ? {} : { filters: audit.asked.filters }),
+      ...(shownBelow === undefined ? {} : { shownBelow }),
+    });
+  }
+
+  /** Refs for one kept audit; the same button on a card rendered again gets the same ref. */
   private refFor(conversationId: string, audit: RetainedAudit): RefFor {
     const { refs } = this.options;
     return (kind, payload) => {
-      if (kind === 'report') return refs.issue(conversationId, { kind: 'report', auditId: audit.id }, REF_TTL_IN_MS);
-      const fix = payload as RefPayloads['fix'];
-      return refs.issue(
-        conversationId,
-        { kind: 'fix', auditId: audit.id, serviceId: fix.serviceId, serviceName: fix.serviceName, ruleId: fix.ruleId, resourceIds: fix.resourceIds },
-        REF_TTL_IN_MS,
-      );
+      let stored: StoredRef;
+      if (kind === 'report') {
+        stored = { kind: 'report', auditId: audit.id, origin: payload.origin };
+      } else {
+        const fix = payload as RefPayloads['fix'];
+        stored = { kind: 'fix', auditId: audit.id, origin: fix.origin, serviceId: fix.serviceId, serviceName: fix.serviceName, ruleId: fix.ruleId, resourceIds: fix.resourceIds };
+      }
+      return refs.issueOnce(conversationId, JSON.stringify(stored), stored, REF_TTL_IN_MS);
     };
   }
 

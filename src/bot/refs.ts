@@ -13,6 +13,8 @@ const REF_ENTRY_BYTES = 256;
 
 interface Entry<T> {
   readonly conversationId: string;
+  /** The caller's key when issued through {@link RefStore.issueOnce}. */
+  readonly key?: string;
   readonly value: T;
   readonly bytes: number;
   readonly expiresAt: number;
@@ -28,6 +30,8 @@ interface Entry<T> {
 export class RefStore<T> {
   /** Least recently used first: a Map keeps insertion order and a resolve re-inserts. */
   private readonly entries = new Map<string, Entry<T>>();
+  /** conversation + key → ref, for refs issued through issueOnce. */
+  private readonly byKey = new Map<string, string>();
   private readonly limits: RefLimits;
   private totalBytes = 0;
 
@@ -41,10 +45,26 @@ export class RefStore<T> {
   }
 
   issue(conversationId: string, value: T, ttlInMs: number): string {
+    return this.add(conversationId, value, ttlInMs, undefined);
+  }
+
+  /**
+   * The same ref for the same key in a conversation while it lives: a card rendered again (after a
+   * click) carries the buttons it had, instead of minting refs on every click.
+   */
+  issueOnce(conversationId: string, key: string, value: T, ttlInMs: number): string {
+    const indexKey = `${conversationId}\u0000${key}`;
+    const existing = this.byKey.get(indexKey);
+    if (existing !== undefined && this.resolve(conversationId, existing) !== undefined) return existing;
+    return this.add(conversationId, value, ttlInMs, indexKey);
+  }
+
+  private add(conversationId: string, value: T, ttlInMs: number, key: string | undefined): string {
     const ref = randomBytes(12).toString('base64url');
-    const bytes = REF_ENTRY_BYTES + 2 * conversationId.length + this.sizeOf(value);
+    const bytes = REF_ENTRY_BYTES + 2 * conversationId.length + this.sizeOf(value) + (key === undefined ? 0 : 2 * key.length + REF_ENTRY_BYTES);
     this.sweep();
-    this.entries.set(ref, { conversationId, value, bytes, expiresAt: this.now() + ttlInMs });
+    this.entries.set(ref, { conversationId, value, bytes, expiresAt: this.now() + ttlInMs, ...(key === undefined ? {} : { key }) });
+    if (key !== undefined) this.byKey.set(key, ref);
     this.totalBytes += bytes;
     while (this.entries.size > this.limits.maxEntries || this.totalBytes > this.limits.maxBytes) {
       const oldest = this.entries.keys().next().value;
@@ -86,6 +106,7 @@ export class RefStore<T> {
     const entry = this.entries.get(ref);
     if (entry === undefined) return;
     this.entries.delete(ref);
+    if (entry.key !== undefined && this.byKey.get(entry.key) === ref) this.byKey.delete(entry.key);
     this.totalBytes -= entry.bytes;
   }
 }

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Report } from '../engine/report.js';
 import type { Estate } from '../estate/model.js';
+import type { AuditFilters } from '../cards/render.js';
+import type { ResolvedScope } from '../inventory/scope.js';
+
+/** What was asked for: the cards echo the filters, and "Deep audit" repeats the request deeply. */
+export interface AuditAsked {
+  readonly scope: ResolvedScope;
+  readonly filters: AuditFilters;
+}
 
 /**
  * What the bot keeps of a finished audit: the report (summary, "Show findings", paging, filters)
@@ -12,6 +20,7 @@ export interface RetainedAudit {
   readonly conversationId: string;
   readonly report: Report;
   readonly estate: Estate;
+  readonly asked?: AuditAsked;
   /** Approximate size, estimated once when the audit was kept. */
   readonly bytes: number;
 }
@@ -65,12 +74,13 @@ export class RetainedAudits {
    * room. An audit larger than the whole budget is not kept (its buttons answer "run it again"),
    * and the returned value still carries it for the one card rendered now.
    */
-  keep(conversationId: string, result: { readonly report: Report; readonly estate: Estate }): RetainedAudit {
+  keep(conversationId: string, result: { readonly report: Report; readonly estate: Estate; readonly asked?: AuditAsked }): RetainedAudit {
     const audit: RetainedAudit = {
       id: randomBytes(9).toString('base64url'),
       conversationId,
       report: result.report,
       estate: result.estate,
+      ...(result.asked === undefined ? {} : { asked: result.asked }),
       bytes: this.sizeOf(result),
     };
     this.sweep();

@@ -28,7 +28,8 @@ import {
   type CardColor,
   type CountRun,
 } from './text.js';
-import { checkRef, type AdaptiveCard, type RefFor } from './types.js';
+import { checkRef, type AdaptiveCard, type CardOrigin, type RefFor } from './types.js';
+import { plural } from '../util/text.js';
 
 export interface FindingsOptions {
   /** 1-based page of services; out-of-range pages are clamped. Default 1. */
@@ -49,6 +50,8 @@ export interface FindingsOptions {
 export interface FindingsPage {
   /** One card per service, worst first; a service too large for one card continues on the next. */
   readonly cards: readonly AdaptiveCard[];
+  /** The service each card shows, by position ('' for the "no findings" message). */
+  readonly serviceIds: readonly string[];
   /** Byte size of each card, as {@link cardBytes} counts it. */
   readonly bytes: readonly number[];
   readonly page: number;
@@ -88,6 +91,8 @@ const DETAIL: readonly Detail[] = [
 ];
 /** The level continuation cards use when one card cannot hold a service even at the tersest level. */
 const SPLIT_LEVEL = DETAIL.length - 1;
+/** Findings per card shown with their details open; later ones open on "Details". */
+const EXPANDED_FINDINGS = 2;
 const SHORTENED_NOTE = 'Some details are shortened to fit a Teams card: "explain <rule>" describes each rule, and the CLI (--format json) lists every result.';
 
 interface PagerModel {
@@ -140,21 +145,20 @@ export function serviceFindingCards(report: Report, options: FindingsOptions): F
       hasSuggestion: false,
       suggestion: '',
     });
-    return { cards: [card], bytes: [cardBytes(card)], page: 1, pageCount: 1, pageSize, totalServices: 0, from: 0, to: 0, nextPage: undefined };
+    return { cards: [card], serviceIds: [''], bytes: [cardBytes(card)], page: 1, pageCount: 1, pageSize, totalServices: 0, from: 0, to: 0, nextPage: undefined };
   }
 
   const start = (page - 1) * pageSize;
   const shown = entries.slice(start, start + pageSize);
   const from = start + 1;
   const to = start + shown.length;
-  // Paging needs a ref for the report; a single page has no pager actions and asks for none.
-  const ref = pageCount > 1 ? checkRef(options.refFor('report', { report })) : '';
   const filterData = options.minSeverity === undefined ? {} : { minSeverity: options.minSeverity };
   const quiet = report.services.length - total;
-  const pager: PagerModel = {
+  // The pager sits on the page's last card and travels with that card's ref.
+  const pagerFor = (ref: string): PagerModel => ({
     show: true,
     text:
-      `Showing ${shown.length} of ${total} services${filterWords === undefined ? ' with findings' : ` with ${filterWords} findings`} (${from}–${to}), worst first` +
+      `Showing ${shown.length} of ${plural(total, 'service')}${filterWords === undefined ? ' with findings' : ` with ${filterWords} findings`} (${from}–${to}), worst first` +
       (quiet > 0 ? ` · ${quiet} more without any` : ''),
     hasPrev: page > 1,
     prevTitle: `Previous ${pageSize}`,
@@ -162,7 +166,7 @@ export function serviceFindingCards(report: Report, options: FindingsOptions): F
     hasNext: page < pageCount,
     nextTitle: `Next ${Math.min(pageSize, total - to)}`,
     nextData: { ref, page: page + 1, ...filterData },
-  };
+  });
   const context: Context = {
     report,
     refFor: options.refFor,
@@ -170,20 +174,38 @@ export function serviceFindingCards(report: Report, options: FindingsOptions): F
     contextLine: [`APIM posture · ${scopeName}`, report.generatedAt.slice(0, 10), ...(filterWords === undefined ? [] : [`${filterWords} only`])].join(' · '),
     budget,
   };
-  const cards = shown.flatMap((entry, index) => serviceCards(context, entry.service, entry.groups, index === shown.length - 1 ? pager : NO_PAGER));
-  return { cards, bytes: cards.map(cardBytes), page, pageCount, pageSize, totalServices: total, from, to, nextPage: page < pageCount ? page + 1 : undefined };
+  const cards: AdaptiveCard[] = [];
+  const serviceIds: string[] = [];
+  shown.forEach((entry, index) => {
+    const origin: CardOrigin = { view: 'findings', page, ...filterData, serviceId: entry.service.id };
+    const cardRef = checkRef(options.refFor('report', { report, origin }));
+    const last = index === shown.length - 1;
+    const serviceCardList = serviceCards(context, entry.service, entry.groups, origin, cardRef, last ? pagerFor(cardRef) : NO_PAGER);
+    cards.push(...serviceCardList);
+    for (let n = 0; n < serviceCardList.length; n += 1) serviceIds.push(entry.service.id);
+  });
+  return { cards, serviceIds, bytes: cards.map(cardBytes), page, pageCount, pageSize, totalServices: total, from, to, nextPage: page < pageCount ? page + 1 : undefined };
 }
 
 /** A group's display data that does not depend on the detail level (the Fix ref is asked for once). */
 interface PreparedGroup {
   readonly group: FindingGroup;
   readonly fixRef: string | undefined;
+  /** The most severe findings show their details; the rest fold them behind a toggle so a card stays short. */
+  readonly expanded: boolean;
 }
 
-function serviceCards(context: Context, service: ServiceReport, groups: readonly FindingGroup[], pager: PagerModel): AdaptiveCard[] {
-  const prepared = groups.map((group): PreparedGroup => ({ group, fixRef: fixRefFor(context, service, group) }));
+function serviceCards(
+  context: Context,
+  service: ServiceReport,
+  groups: readonly FindingGroup[],
+  origin: CardOrigin,
+  cardRef: string,
+  pager: PagerModel,
+): AdaptiveCard[] {
+  const prepared = groups.map((group, index): PreparedGroup => ({ group, fixRef: fixRefFor(context, service, group, origin), expanded: index < EXPANDED_FINDINGS }));
   const render = (chunk: readonly PreparedGroup[], level: number, part: string, cardPager: PagerModel, note: boolean): AdaptiveCard =>
-    expand('service-findings', serviceModel(context, service, chunk, level, part, cardPager, note));
+    expand('service-findings', serviceModel(context, service, chunk, level, part, cardPager, note, cardRef));
   const fits = (card: AdaptiveCard): boolean => cardBytes(card) <= context.budget;
 
   for (let level = 0; level < DETAIL.length; level += 1) {
@@ -214,11 +236,12 @@ function serviceCards(context: Context, service: ServiceReport, groups: readonly
   );
 }
 
-function fixRefFor(context: Context, service: ServiceReport, group: FindingGroup): string | undefined {
+function fixRefFor(context: Context, service: ServiceReport, group: FindingGroup, origin: CardOrigin): string | undefined {
   if (group.open.length === 0 || (group.fix !== 'safe' && group.fix !== 'guarded')) return undefined;
   return checkRef(
     context.refFor('fix', {
       report: context.report,
+      origin,
       serviceId: service.id,
       serviceName: service.name,
       ruleId: group.ruleId,
@@ -235,6 +258,7 @@ function serviceModel(
   part: string,
   pager: PagerModel,
   note: boolean,
+  cardRef: string,
 ): object {
   const detail = DETAIL[level] ?? DETAIL[DETAIL.length - 1] ?? DETAIL[0];
   if (detail === undefined) throw new CardRenderError('no detail levels');
@@ -243,7 +267,7 @@ function serviceModel(
   // Names come from the estate; a hostile one (megabytes long) must not push every card over budget.
   const name = clip(service.name, SERVICE_NAME_CHARS);
   return {
-    fallbackText: `${name}: score ${scoreText(service.score)} (${formatCoverage(service.coverage)}), ${open} failing rules`,
+    fallbackText: `${name}: score ${scoreText(service.score)} (${formatCoverage(service.coverage)}), ${plural(open, 'failing rule')}`,
     context: context.contextLine,
     name,
     part,
@@ -255,7 +279,7 @@ function serviceModel(
       .map((x) => clip(x, WHERE_PART_CHARS))
       .join(' · '),
     counts: serviceCounts(service),
-    findings: groups.map((prepared) => findingModel(context, prepared, detail)),
+    findings: groups.map((prepared, index) => findingModel(context, prepared, detail, cardRef, index)),
     hasNote: note,
     note: note ? SHORTENED_NOTE : '',
     pager,
@@ -278,8 +302,8 @@ function serviceCounts(service: ServiceReport): object[] {
   return runs.map((run, index) => ({ ...run, text: index < runs.length - 1 ? `${run.text} · ` : run.text }));
 }
 
-function findingModel(context: Context, prepared: PreparedGroup, detail: Detail): object {
-  const { group, fixRef } = prepared;
+function findingModel(context: Context, prepared: PreparedGroup, detail: Detail, cardRef: string, index: number): object {
+  const { group, fixRef, expanded } = prepared;
   const shown = [...group.open, ...group.errors, ...group.exempted];
   const items = shown.slice(0, detail.items).map((result) => itemModel(result, group.onChildren, detail));
   const rest = shown.length - items.length;
@@ -301,6 +325,10 @@ function findingModel(context: Context, prepared: PreparedGroup, detail: Detail)
     recommendation,
     hasFix: fixRef !== undefined,
     fixRef: fixRef ?? '',
+    cardRef,
+    detailsId: `details-${index}`,
+    expanded,
+    collapsed: !expanded,
   };
 }
 
@@ -354,4 +382,30 @@ function markerOf(result: RuleResult): [string, CardColor] {
   return exemption.expired
     ? [`Exemption expired ${exemption.expires} (${reason}): the finding counts again.`, 'Warning']
     : [`Exempted until ${exemption.expires}: ${reason}${who === '' ? '' : ` (${who})`}`, 'Accent'];
+}
+
+/**
+ * A finding card rendered again exactly as it was posted (same page, filter and service), for the
+ * answer to a click on it: the card the rule's Fix or Explain sat on, or the page's last card for
+ * its pager. Undefined when the report no longer has that card.
+ */
+export function findingCardAgain(
+  report: Report,
+  origin: Extract<CardOrigin, { view: 'findings' }>,
+  anchor: { readonly ruleId: string } | 'pager',
+  refFor: RefFor,
+): AdaptiveCard | undefined {
+  const page = serviceFindingCards(report, { page: origin.page, ...(origin.minSeverity === undefined ? {} : { minSeverity: origin.minSeverity }), refFor });
+  const candidates = page.cards.filter((_, index) => page.serviceIds[index] === origin.serviceId);
+  if (anchor === 'pager') return candidates.at(-1);
+  return candidates.find((card) => cardNamesRule(card, anchor.ruleId));
+}
+
+/** Whether one of the card's findings is the rule (its Explain button names it). */
+function cardNamesRule(card: unknown, ruleId: string): boolean {
+  if (Array.isArray(card)) return card.some((entry) => cardNamesRule(entry, ruleId));
+  if (typeof card !== 'object' || card === null) return false;
+  const node = card as Record<string, unknown>;
+  if (node['verb'] === 'explain' && (node['data'] as Record<string, unknown> | undefined)?.['ruleId'] === ruleId) return true;
+  return Object.values(node).some((entry) => cardNamesRule(entry, ruleId));
 }

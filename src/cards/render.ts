@@ -7,8 +7,8 @@
  * Actions are Action.Execute with a verb and small data (see {@link CardAction}); anything that
  * names a finding travels as an opaque ref from the caller's {@link RefFor}.
  */
-export { summaryCard, type SummaryOptions } from './summary.js';
-export { serviceFindingCards, DEFAULT_PAGE_SIZE, type FindingsOptions, type FindingsPage } from './findings.js';
+export { filterWords, summaryCard, type SummaryOptions } from './summary.js';
+export { findingCardAgain, serviceFindingCards, DEFAULT_PAGE_SIZE, type FindingsOptions, type FindingsPage } from './findings.js';
 export {
   explainCard,
   fixAnswerCard,
@@ -30,7 +30,9 @@ export {
   CARD_VERBS,
   parseCardAction,
   type AdaptiveCard,
+  type AuditFilters,
   type CardAction,
+  type CardOrigin,
   type CardVerb,
   type RefFor,
   type RefKind,

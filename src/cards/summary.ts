@@ -1,10 +1,12 @@
 import type { Report } from '../engine/report.js';
 import { isOpenFailure } from '../contracts/results.js';
 import { failureTitles, formatCoverage } from '../output/values.js';
-import { findingGroups, fixKinds, keepsPassing, resultsByService, scopeNameOf } from './report-view.js';
+import { findingGroups, fixKinds, keepsPassing, resultsByService, scopeNameOf, severityFilterWords } from './report-view.js';
+import { plural } from '../util/text.js';
 import { CARD_BUDGET_BYTES, firstThatFits } from './templates.js';
 import { clip, countRun, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, scoreColor, scoreText, type CardColor, type CountRun } from './text.js';
-import { checkRef, type AdaptiveCard, type RefFor } from './types.js';
+import { checkRef, type AdaptiveCard, type AuditFilters, type RefFor } from './types.js';
+import type { Severity } from '../rules/types.js';
 
 export interface SummaryOptions {
   readonly refFor: RefFor;
@@ -15,6 +17,10 @@ export interface SummaryOptions {
   /** The score of an earlier audit of the same scope, for "▼4 since last week". */
   readonly trend?: { readonly previousScore: number | null; readonly since: string };
   readonly budgetBytes?: number;
+  /** What the audit was asked to look at, echoed in the title and scope line. */
+  readonly filters?: AuditFilters;
+  /** Findings were already posted below this summary, with this filter ('all' for none). */
+  readonly shownBelow?: Severity | 'all';
 }
 
 const FINDINGS_PER_SERVICE = 2;
@@ -63,9 +69,9 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
       color: SEVERITY_COLOR[group.severity],
       text: clip(`${group.failureTitle} (${group.ruleId})`, 140),
     }));
-    if (open.length > FINDINGS_PER_SERVICE) findings.push({ bullet: '+', color: 'Default', text: `${open.length - FINDINGS_PER_SERVICE} more failing rules` });
+    if (open.length > FINDINGS_PER_SERVICE) findings.push({ bullet: '+', color: 'Default', text: plural(open.length - FINDINGS_PER_SERVICE, 'more failing rule') });
     const erroring = groups.length - open.length;
-    if (erroring > 0) findings.push({ bullet: '⚠', color: 'Warning', text: `${erroring} rules could not be evaluated` });
+    if (erroring > 0) findings.push({ bullet: '⚠', color: 'Warning', text: `${erroring === 1 ? '1 rule' : `${erroring} rules`} could not be evaluated` });
     worst.push({
       name: clip(service.name, 80),
       where: [service.sku, service.location].filter((x) => x !== undefined && x !== '').join(' · '),
@@ -91,14 +97,24 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
 
   const topRuleId = topRule(report);
   const anyNotable = summary.failed.critical + summary.failed.high + summary.failed.medium + summary.failed.low + summary.exempted + summary.errors > 0;
-  const ref = anyNotable ? checkRef(options.refFor('report', { report })) : '';
+  const filters = options.filters;
+  const shownBelow = options.shownBelow;
+  const origin = { view: 'summary' as const, ...(shownBelow === undefined ? {} : { shownBelow }) };
+  const notCheckedRules = report.notCheckedRules.length;
+  const offersDeep = filters !== undefined && !filters.deep && notCheckedRules > 0;
+  const ref = anyNotable || offersDeep || topRuleId !== undefined ? checkRef(options.refFor('report', { report, origin })) : '';
   const [trend, trendColor] = trendOf(summary.score, options.trend);
   const coverage = report.coverage;
   const partial = coverage !== undefined && !coverage.complete;
   const notes = partial ? coverage.notes : [];
-  const title = `APIM posture · ${scopeName} · score ${scoreText(summary.score)}`;
+  const filterText = filters === undefined ? '' : filterWords(filters);
+  const title = `APIM posture · ${scopeName}${filterText === '' ? '' : ` · ${filterText}`} · score ${scoreText(summary.score)}`;
   const coverageText = formatCoverage(summary.coverage, 'service rules');
   const target = report.scope?.target ?? `file ${report.source}`;
+  // A filtered audit or a list already shown does not offer the same view again.
+  const auditMin = filters?.minSeverity;
+  const alreadyHighOnly = (auditMin !== undefined && SEVERITY_RANK[auditMin] <= SEVERITY_RANK.high) || shownBelow === 'high' || shownBelow === 'critical';
+  const shownText = shownBelow === undefined ? '' : `${shownBelow === 'all' ? 'Findings' : `Findings (${severityFilterWords(shownBelow)})`} are listed below ↓`;
 
   return {
     fallbackText: `${title} (${coverageText}). ${counts.map((run) => run.text).join(', ')}.`,
@@ -107,9 +123,9 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
     hasTrend: trend !== '',
     trend,
     trendColor,
-    scopeLine: clip(`Scope: ${report.scope?.echo ?? report.source}`, 400),
+    scopeLine: clip(`Scope: ${report.scope?.echo ?? report.source}${filterText === '' ? '' : ` · only ${filterText}`}`, 400),
     sourceLine: clip(
-      `${target} · ${summary.services} services · ${report.rules.length} rules · ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`,
+      `${target} · ${plural(summary.services, 'service')} · ${plural(report.rules.length, 'rule')} · ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`,
       200,
     ),
     partial,
@@ -122,15 +138,33 @@ function summaryModel(report: Report, options: SummaryOptions): SummaryModel {
     hasWorst: worst.length > 0,
     worst,
     hasMore: withFindings > worst.length,
-    more: `and ${withFindings - worst.length} more services with findings`,
+    more: `and ${plural(withFindings - worst.length, 'more service')} with findings`,
     hasNoFindings: withFindings === 0,
     noFindings: noFindingsText(partial, summary.notChecked),
+    hasNotCheckedNote: offersDeep,
+    notCheckedNote: offersDeep
+      ? `${notCheckedRules === 1 ? '1 rule was' : `${notCheckedRules} rules were`} not checked: this was a quick audit, which does not read child resources (APIs, policies, backends, …). A deep audit reads them.`
+      : '',
+    hasShownBelow: shownText !== '',
+    shownBelow: shownText,
     ref,
-    hasFindings: anyNotable,
-    hasCriticalHigh: summary.failed.critical + summary.failed.high > 0,
+    hasFindings: anyNotable && shownBelow !== 'all' && !(shownBelow !== undefined && auditMin !== undefined),
+    showTitle: shownBelow === undefined ? 'Show findings' : 'Show all findings',
+    hasCriticalHigh: summary.failed.critical + summary.failed.high > 0 && !alreadyHighOnly,
     hasTopRule: topRuleId !== undefined,
     topRuleId: topRuleId ?? '',
+    hasDeep: offersDeep,
   };
+}
+
+/** "high and above · rules APIM-001, APIM-004 · services apim-a · deep" (empty when nothing narrows the audit). */
+export function filterWords(filters: AuditFilters): string {
+  const parts: string[] = [];
+  if (filters.minSeverity !== undefined) parts.push(severityFilterWords(filters.minSeverity));
+  if (filters.ruleIds.length > 0) parts.push(`${filters.ruleIds.length === 1 ? 'rule' : 'rules'} ${filters.ruleIds.join(', ')}`);
+  if (filters.services.length > 0) parts.push(`${filters.services.length === 1 ? 'service' : 'services'} ${filters.services.join(', ')}`);
+  if (filters.deep) parts.push('deep');
+  return clip(parts.join(' · '), 120);
 }
 
 /**

@@ -10,16 +10,43 @@ export interface AdaptiveCard {
   readonly [key: string]: unknown;
 }
 
+/** What an audit was asked to look at beyond its scope, echoed on its cards. */
+export interface AuditFilters {
+  readonly minSeverity?: Severity;
+  readonly ruleIds: readonly string[];
+  readonly services: readonly string[];
+  /** Child resources were read (a deep audit, or one named service). */
+  readonly deep: boolean;
+}
+
+/**
+ * Which card a button sits on, so that a click can re-render that card instead of wiping it:
+ * the summary (with what was already shown below it) or a service's finding card on a page.
+ */
+export type CardOrigin =
+  | {
+      readonly view: 'summary';
+      /** Findings were already posted below the summary, with this filter ('all' for none). */
+      readonly shownBelow?: Severity | 'all';
+    }
+  | {
+      readonly view: 'findings';
+      readonly page: number;
+      readonly minSeverity?: Severity;
+      readonly serviceId: string;
+    };
+
 /**
  * What a ref stands for. Cards never carry evidence or resource ids the bot would have to trust:
  * the renderer asks the caller for an opaque ref and the bot keeps what it means server-side.
  */
 export interface RefPayloads {
-  /** A rendered report: "Show findings", paging and severity filters point at it. */
-  readonly report: { readonly report: Report };
+  /** A rendered report and the card the ref sits on: "Show findings", paging, filters, Explain, Deep audit. */
+  readonly report: { readonly report: Report; readonly origin: CardOrigin };
   /** One Fix button: the open failures of one rule on one service (the service or its children). */
   readonly fix: {
     readonly report: Report;
+    readonly origin: CardOrigin;
     readonly serviceId: string;
     readonly serviceName: string;
     readonly ruleId: string;
@@ -33,15 +60,19 @@ export type RefKind = keyof RefPayloads;
 /** Supplied by the caller (the bot); returns an opaque string it can resolve later. */
 export type RefFor = <K extends RefKind>(kind: K, payload: RefPayloads[K]) => string;
 
-/** The verbs of every Action.Execute the cards carry, with their `data`. */
+/**
+ * The verbs of every Action.Execute the cards carry, with their `data`. `card` on Explain is the
+ * ref of the card the button sits on (absent on cards without one, such as the rules list).
+ */
 export type CardAction =
   | { readonly verb: 'showFindings'; readonly data: { readonly ref: string; readonly page: number; readonly minSeverity?: Severity } }
   | { readonly verb: 'filter'; readonly data: { readonly ref: string; readonly minSeverity: Severity } }
   | { readonly verb: 'fix'; readonly data: { readonly ref: string } }
-  | { readonly verb: 'explain'; readonly data: { readonly ruleId: string } };
+  | { readonly verb: 'explain'; readonly data: { readonly ruleId: string; readonly card?: string } }
+  | { readonly verb: 'deepAudit'; readonly data: { readonly ref: string } };
 
 export type CardVerb = CardAction['verb'];
-export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain'];
+export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit'];
 
 const MAX_REF = 256;
 const RULE_ID = /^[A-Z][A-Z0-9]*-\d{3,4}$/;
@@ -61,10 +92,14 @@ export function parseCardAction(verb: unknown, data: unknown): CardAction | unde
   const validSeverity = typeof severity === 'string' && (SEVERITIES as readonly string[]).includes(severity);
   switch (verb) {
     case 'fix':
+    case 'deepAudit':
       return validRef && only('ref') ? { verb, data: { ref } } : undefined;
     case 'explain': {
       const ruleId = fields['ruleId'];
-      return typeof ruleId === 'string' && RULE_ID.test(ruleId) && only('ruleId') ? { verb, data: { ruleId } } : undefined;
+      const card = fields['card'];
+      if (typeof ruleId !== 'string' || !RULE_ID.test(ruleId) || !only('ruleId', 'card')) return undefined;
+      if (card === undefined) return { verb, data: { ruleId } };
+      return typeof card === 'string' && card.length > 0 && card.length <= MAX_REF ? { verb, data: { ruleId, card } } : undefined;
     }
     case 'filter':
       return validRef && validSeverity && only('ref', 'minSeverity') ? { verb, data: { ref, minSeverity: severity as Severity } } : undefined;

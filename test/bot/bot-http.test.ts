@@ -211,24 +211,41 @@ describe('bot over HTTP', () => {
     });
   });
 
-  it('answers a Fix button with the exact change it would make, and refuses forged refs', async () => {
+  it('answers Show findings and Fix below the cards they were clicked on, keeping those cards whole, and refuses forged refs', async () => {
     const conversation = 'a:conv-fix';
     await post(activity('audit apim-payments-legacy', conversation));
     const final = await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && textOf(cardOf(c)).includes('score'), 30_000);
     const summary = textOf(cardOf(final));
     const showRef = /"verb":"showFindings","data":\{"ref":"([^"]+)"/.exec(summary)?.[1];
     expect(showRef).toBeDefined();
-    const invoke = (data: Record<string, unknown>, verb: string) =>
-      post({ ...activity('', conversation), type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId: final.id, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
+    const invoke = (data: Record<string, unknown>, verb: string, replyToId = final.id) =>
+      post({ ...activity('', conversation), type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
+    const postedBefore = connector.calls.length;
     const findings = await invoke({ ref: showRef, page: 1 }, 'showFindings');
     expect(findings.status).toBe(200);
     const findingsBody = (await findings.json()) as { type: string; value: unknown };
     expect(findingsBody.type).toBe('application/vnd.microsoft.card.adaptive');
-    const findingsText = textOf(findingsBody.value);
-    const fixRef = /"verb":"fix","data":\{"ref":"([^"]+)"/.exec(findingsText)?.[1];
+    // The clicked summary comes back whole (scope, score) and says the findings are below …
+    const summaryAgain = textOf(findingsBody.value);
+    expect(summaryAgain).toContain('Scope:');
+    expect(summaryAgain).toContain('score');
+    expect(summaryAgain).toContain('Findings are listed below');
+    // … for everyone: the original message is edited to the same card.
+    const edit = await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && c.activityId === final.id && textOf(cardOf(c)).includes('listed below'));
+    expect(cardOf(edit)).toEqual(findingsBody.value);
+    // The finding cards arrive as new messages.
+    const posted = connector.calls.slice(postedBefore).filter((c) => c.conversationId === conversation && c.method === 'POST');
+    const findingCard = posted.find((c) => textOf(cardOf(c)).includes('"verb":"fix"'));
+    expect(findingCard).toBeDefined();
+    const findingText = textOf(cardOf(findingCard ?? { body: {} }));
+    const fixRef = /"verb":"fix","data":\{"ref":"([^"]+)"/.exec(findingText)?.[1];
     expect(fixRef).toBeDefined();
-    const fix = (await (await invoke({ ref: fixRef }, 'fix')).json()) as { value: unknown };
-    const fixText = textOf(fix.value);
+    const beforeFix = connector.calls.length;
+    const fix = (await (await invoke({ ref: fixRef }, 'fix', findingCard?.id)).json()) as { value: unknown };
+    // The finding card stays exactly as it was; the plan is a new message below it.
+    expect(fix.value).toEqual(cardOf(findingCard ?? { body: {} }));
+    const plan = connector.calls.slice(beforeFix).find((c) => c.conversationId === conversation && c.method === 'POST');
+    const fixText = textOf(cardOf(plan ?? { body: {} }));
     expect(fixText).toMatch(/PATCH|PUT/);
     expect(fixText).toContain('Nothing was changed');
     const forged = (await (await invoke({ ref: 'AAAAAAAAAAAAAAAA' }, 'fix')).json()) as { value: unknown };

@@ -47,7 +47,9 @@ describe('bounded memory in the bot', () => {
     const bot = inProcessBot({ runner: auditRunner, config });
     await audit(bot, 'a:keep', 'dev');
     const kept = auditRunner.last('a:keep');
-    expect(Object.keys(kept ?? {}).sort()).toEqual(['bytes', 'conversationId', 'estate', 'id', 'report']);
+    // What was asked (scope and filters, for the cards and "Deep audit") is small; the inventory is not kept.
+    expect(Object.keys(kept ?? {}).sort()).toEqual(['asked', 'bytes', 'conversationId', 'estate', 'id', 'report']);
+    expect(Object.keys(kept?.asked ?? {}).sort()).toEqual(['filters', 'scope']);
     expect(kept?.bytes).toBe(JSON.stringify(kept?.report).length + JSON.stringify(kept?.estate).length);
   }, 30_000);
 

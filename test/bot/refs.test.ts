@@ -110,3 +110,28 @@ describe('RefStore (button references, guards)', () => {
     expect(issued.map((ref) => refs.resolve('conv-a', ref))).toEqual([undefined, 1, 2, 3]);
   });
 });
+
+describe('RefStore.issueOnce', () => {
+  it('gives the same ref for the same key in a conversation, and a new one once it expired or was evicted', () => {
+    const clock = fakeClock();
+    const refs = new RefStore<string>(clock.now, { maxEntries: 2 });
+    const first = refs.issueOnce('conv-a', 'card-1', 'summary', 60_000);
+    expect(refs.issueOnce('conv-a', 'card-1', 'summary', 60_000)).toBe(first);
+    expect(refs.size).toBe(1);
+    // Keys are per conversation: another conversation never shares a ref.
+    const elsewhere = refs.issueOnce('conv-b', 'card-1', 'summary', 60_000);
+    expect(elsewhere).not.toBe(first);
+    expect(refs.resolve('conv-a', elsewhere)).toBeUndefined();
+    clock.advance(60_000);
+    const renewed = refs.issueOnce('conv-a', 'card-1', 'summary', 60_000);
+    expect(renewed).not.toBe(first);
+    expect(refs.resolve('conv-a', first)).toBeUndefined();
+    // Evicted by newer refs: the key does not hand out the dropped ref.
+    refs.issue('conv-a', 'x', 60_000);
+    refs.issue('conv-a', 'y', 60_000);
+    expect(refs.resolve('conv-a', renewed)).toBeUndefined();
+    const again = refs.issueOnce('conv-a', 'card-1', 'summary', 60_000);
+    expect(again).not.toBe(renewed);
+    expect(refs.resolve('conv-a', again)).toBe('summary');
+  });
+});

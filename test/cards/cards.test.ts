@@ -28,10 +28,12 @@ function expectActionShapes(card: AdaptiveCard): number {
     const keys = Object.keys(action.data).sort();
     switch (action.verb) {
       case 'fix':
+      case 'deepAudit':
         expect(keys).toEqual(['ref']);
         break;
       case 'explain':
-        expect(keys).toEqual(['ruleId']);
+        // The card it sits on may travel as a ref, so the answer can leave that card whole.
+        expect([['card', 'ruleId'], ['ruleId']]).toContainEqual(keys);
         expect(action.data['ruleId']).toMatch(/^APIM-\d{3}$/);
         break;
       case 'filter':
@@ -86,6 +88,10 @@ describe('every card kind', () => {
     const { refFor } = recordingRefs();
     // Both reports have findings, so both cards carry actions whose shapes were checked.
     expect(expectValid(summaryCard(report, { refFor }))).toBeGreaterThan(0);
+    // Summary and finding cards always send the ref of the card an Explain sits on.
+    const explains = executeActions(summaryCard(report, { refFor })).filter((action) => action.verb === 'explain');
+    expect(explains.length).toBeGreaterThan(0);
+    for (const action of explains) expect(Object.keys(action.data).sort()).toEqual(['card', 'ruleId']);
     expect(expectValid(summaryCard(partial, { refFor, trend: { previousScore: 80, since: 'last week' } }))).toBeGreaterThan(0);
   });
 
@@ -95,7 +101,10 @@ describe('every card kind', () => {
       for (let page = 1; ; page += 1) {
         const result = serviceFindingCards(report, { page, pageSize: 2, refFor, ...(minSeverity === undefined ? {} : { minSeverity }) });
         // Every finding card has at least an Explain button: a walk that finds none is a broken walk.
-        for (const card of result.cards) expect(expectValid(card)).toBeGreaterThan(0);
+        for (const card of result.cards) {
+          expect(expectValid(card)).toBeGreaterThan(0);
+          for (const action of executeActions(card).filter((a) => a.verb === 'explain')) expect(Object.keys(action.data).sort()).toEqual(['card', 'ruleId']);
+        }
         if (result.nextPage === undefined) break;
       }
     }

@@ -46,7 +46,10 @@ describe('service finding cards', () => {
     expect(fullText(last)).toContain('Showing 5 of 12 services with findings (1–5), worst first · 3 more without any');
     // Only the last card of a page carries the pager.
     expect(first.cards.slice(0, 4).every((card) => !fullText(card).includes('Showing'))).toBe(true);
-    const reportRef = [...refs].find(([, value]) => value.kind === 'report')?.[0];
+    // The pager travels with the ref of the card it sits on: the page's last service.
+    const lastServiceId = first.serviceIds.at(-1);
+    const reportRef = [...refs].find(([, value]) => value.kind === 'report' && 'origin' in value.payload && value.payload.origin.view === 'findings' && value.payload.origin.serviceId === lastServiceId)?.[0];
+    expect(reportRef).toBeDefined();
     expect(executeActions(last).filter((a) => a.verb === 'showFindings')).toEqual([{ title: 'Next 5', verb: 'showFindings', data: { ref: reportRef, page: 2 } }]);
 
     const middle = serviceFindingCards(report, { page: 2, pageSize: 5, refFor });
@@ -169,7 +172,7 @@ describe('service finding cards', () => {
     const explainedManual = cards.flatMap((card) => executeActions(card)).filter((a) => a.verb === 'explain' && manual.has(String(a.data['ruleId'])));
     expect(explainedManual.length).toBeGreaterThan(0);
     for (const card of cards) {
-      // Within one finding container the actions are [Fix?, Explain]; a Fix is always followed by the Explain of a fixable rule.
+      // Within one finding container the Execute actions are [Fix?, Explain]; a Fix is always followed by the Explain of a fixable rule.
       const actions = executeActions(card);
       expect(actions.length).toBeGreaterThan(0);
       actions.forEach((action, index) => {
@@ -247,8 +250,13 @@ describe('report shapes from the engine', () => {
     expect(broken).toContain('n/a');
     expect(broken).toContain('The resource cannot be audited');
     expect(executeActions(page.cards[0]).map((a) => a.verb)).not.toContain('fix');
-    // One page: no pager actions, so no report ref was asked for.
-    expect([...refs.values()].map((r) => r.kind)).toEqual(['fix']);
+    // One card ref per service card (its Explain buttons carry it) and a Fix ref per fixable finding.
+    expect([...refs.values()].map((r) => r.kind)).toEqual(['report', 'report', 'fix']);
+    expect([...refs.values()].map((r) => ('origin' in r.payload ? r.payload.origin : undefined))).toEqual([
+      { view: 'findings', page: 1, serviceId: page.serviceIds[0] },
+      { view: 'findings', page: 1, serviceId: page.serviceIds[1] },
+      { view: 'findings', page: 1, serviceId: page.serviceIds[1] },
+    ]);
     const summary = fullText(summaryCard(report, { refFor }));
     expect(summary).toMatch(/5 rules could not be evaluated/);
     for (const card of page.cards) expect(schemaErrors(card)).toEqual([]);

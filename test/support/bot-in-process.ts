@@ -15,7 +15,7 @@ import type { AppConfig } from '../../src/config.js';
 export interface InProcessBot {
   readonly refs: RefStore<StoredRef>;
   /** Sends one activity; returns the cards sent within the turn and the invoke answer, if any. */
-  turn(conversationId: string, fields: Partial<Activity>, userId?: string): Promise<{ sent: Card[]; invokeResponse: unknown }>;
+  turn(conversationId: string, fields: Partial<Activity>, userId?: string): Promise<{ sent: Card[]; invokeResponse: unknown; updated: { id: string; card: Card }[] }>;
   /** Resolves with the next result (or failure) card that replaces a progress card in this conversation. */
   nextResult(conversationId: string): Promise<Card>;
   /** Every card edit per conversation (progress, queued, result), oldest first. */
@@ -36,7 +36,11 @@ class InProcessAdapter extends BotAdapter {
     }
     return Promise.resolve(activities.map(() => ({ id: `activity-${++this.next}` })));
   }
-  updateActivity(): Promise<void> {
+  updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<void> {
+    const updated = context.turnState.get<{ id: string; card: Card }[] | undefined>('test.updated') ?? [];
+    const card = (activity.attachments?.[0] as { content?: Card } | undefined)?.content;
+    if (card !== undefined) updated.push({ id: activity.id ?? '', card });
+    context.turnState.set('test.updated', updated);
     return Promise.resolve();
   }
   deleteActivity(): Promise<void> {
@@ -88,7 +92,11 @@ export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; 
       } as Activity;
       const context = new TurnContext(adapter, activity);
       await bot.run(context);
-      return { sent: context.turnState.get<Card[] | undefined>('test.sent') ?? [], invokeResponse: context.turnState.get<unknown>('test.invokeResponse') };
+      return {
+        sent: context.turnState.get<Card[] | undefined>('test.sent') ?? [],
+        invokeResponse: context.turnState.get<unknown>('test.invokeResponse'),
+        updated: context.turnState.get<{ id: string; card: Card }[] | undefined>('test.updated') ?? [],
+      };
     },
     nextResult(conversationId) {
       return new Promise((resolve) => {
@@ -101,6 +109,11 @@ export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; 
 /** The ref behind a card's "Show findings" button. */
 export function showFindingsRef(card: Card): string | undefined {
   return /"verb":"showFindings","data":\{"ref":"([^"]+)"/.exec(JSON.stringify(card))?.[1];
+}
+
+/** The invoke activity a click on a card button sends, from the card message `replyToId`. */
+export function click(verb: string, data: Record<string, unknown>, replyToId = 'activity-summary'): Partial<Activity> {
+  return { type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } };
 }
 
 /** The invoke activity a click on "Show findings" sends. */
