@@ -51,7 +51,7 @@ function action(card: unknown, verb: string, title?: RegExp): Record<string, unk
 function invokeCard(response: unknown): Card {
   const body = (response as { body?: { type?: string; value?: Card } } | undefined)?.body;
   expect(body?.type).toBe('application/vnd.microsoft.card.adaptive');
-  return body?.value ?? ({} as Card);
+  return body?.value ?? { type: 'AdaptiveCard', version: '1.5', body: [] };
 }
 
 describe('cards stay where they are', () => {
