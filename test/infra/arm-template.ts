@@ -11,8 +11,8 @@ export type Json = Record<string, unknown>;
 
 export const INFRA_DIR = join(import.meta.dirname, '..', '..', 'infra');
 
-export function loadTemplate(file: string): Json {
-  return JSON.parse(readFileSync(join(INFRA_DIR, file), 'utf8')) as Json;
+export function loadTemplate(file: string, dir = INFRA_DIR): Json {
+  return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Json;
 }
 
 export const SCHEMAS = {
