@@ -238,3 +238,22 @@ describe('access-management-group.json grants access at a management group', () 
     expect(at(remediation, 'properties.roleDefinitionId')).toBe("[managementGroupResourceId('Microsoft.Authorization/roleDefinitions', variables('remediationRole').name)]");
   });
 });
+
+describe('main.parameters.example.json', () => {
+  const example = loadTemplate('main.parameters.example.json');
+
+  it('sets only parameters main.json declares, with values of their type, and every required one', () => {
+    const declared = main['parameters'] as Json;
+    const given = example['parameters'] as Json;
+    expect(example['$schema']).toBe('https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#');
+    for (const [name, entry] of Object.entries(given)) {
+      const type = at(declared, `${name}.type`);
+      expect(type, `${name} is not a parameter of main.json`).toBeDefined();
+      const value = at(entry, 'value');
+      const kind = Array.isArray(value) ? 'array' : typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? 'int' : typeof value;
+      expect(kind, name).toBe(type);
+    }
+    const required = Object.entries(declared).filter(([, parameter]) => !('defaultValue' in (parameter as Json))).map(([name]) => name);
+    for (const name of required) expect(Object.keys(given), `required parameter ${name}`).toContain(name);
+  });
+});
