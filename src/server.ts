@@ -62,6 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     audit: options.config.audit,
     logger,
     refLimits: { maxBytes: memory.refs },
+    sandbox: options.config.target.kind === 'sandbox',
   });
 
   const server = restify.createServer({ name: 'apim-posture' });

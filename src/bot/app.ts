@@ -66,6 +66,8 @@ export function createBotApp(options: {
   logger: Logger;
   /** Count and size caps of button refs; defaults in refs.ts. */
   refLimits?: Partial<RefLimits>;
+  /** The target is the local sandbox: cards say so. */
+  sandbox?: boolean;
 }): BotApp {
   const { settings, logger } = options;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -124,6 +126,7 @@ export function createBotApp(options: {
     logger,
     now: () => new Date(),
     messengerFor,
+    sandbox: options.sandbox === true,
   });
   const anonymous = settings.appId === '';
   const rejections = new RateLimiter(REJECTIONS_LOGGED_PER_MINUTE, 60_000);

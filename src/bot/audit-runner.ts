@@ -11,6 +11,7 @@ import type { AnyRule } from '../rules/types.js';
 import { FairScheduler, DEFAULT_FAIR_USE, type Admission, type FairUseLimits } from './fair-scheduler.js';
 import type { Card, Messenger } from './messenger.js';
 import { RetainedAudits, type RetainedAudit } from './retained-audits.js';
+import { suggestedAudits } from './suggested-audits.js';
 
 export interface AuditJob {
   readonly conversationId: string;
@@ -184,7 +185,7 @@ export class AuditRunner {
         // Nothing matched (a typo, an empty environment): a clear answer with the suggestion, never a summary saying "no findings".
         job.logger.info({ scope: job.scope.name }, 'audit scope matched nothing');
         const text = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`.replace(/\?\.$/, '?');
-        await job.messenger.update(job.progressActivityId, messageCard(text, { tone: 'refusal' })).catch((updateError: unknown) => {
+        await job.messenger.update(job.progressActivityId, messageCard(text, { tone: 'refusal', commands: suggestedAudits(error, job.filters) })).catch((updateError: unknown) => {
           job.logger.error({ err: updateError }, 'could not report the empty scope');
         });
         return;

@@ -19,6 +19,7 @@ export type Command =
 
 const AUDIT_VERBS = new Set(['audit', 'check', 'scan', 'assess']);
 const FILLER = new Set(['apim', 'api', 'management', 'in', 'for', 'on', 'of', 'the', 'env', 'environment', 'please', 'services', 'service']);
+const QUESTION_WORDS = new Set(['how', 'what', "what's", 'whats', 'fix', 'remediate', 'tell', 'describe', 'show', 'details', 'info', 'about']);
 const COMMAND_WORDS = ['audit apim in prod', 'explain APIM-001', 'rules', 'last', 'help'];
 
 /**
@@ -38,6 +39,9 @@ export function parseCommand(text: string, knownEnvironments: readonly string[])
     return id === undefined ? { kind: 'help', unknown: clean, suggestion: 'explain APIM-001' } : { kind: 'explain', ruleId: normaliseRuleId(id) };
   }
   if (verb !== undefined && AUDIT_VERBS.has(verb)) return parseAudit(rest, knownEnvironments);
+  // "how do I fix APIM-001", "what is apim-4?", "fix APIM-012": a question about one rule is explain.
+  const asked = verb !== undefined && QUESTION_WORDS.has(verb) ? words.find((word) => /^apim-?\d{1,3}$/i.test(word.replace(/[?,;:]+$/, ''))) : undefined;
+  if (asked !== undefined) return { kind: 'explain', ruleId: normaliseRuleId(asked.replace(/[?,;:]+$/, '')) };
   return { kind: 'help', unknown: clean, ...suggest(clean) };
 }
 

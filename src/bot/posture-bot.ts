@@ -5,6 +5,8 @@ import {
   findingCardAgain,
   helpCard,
   messageCard,
+  welcomeCard,
+  withSandboxBanner,
   parseCardAction,
   rulesCard,
   serviceFindingCards,
@@ -22,6 +24,7 @@ import type { AnyRule, Severity } from '../rules/types.js';
 import { ALL_RULES, findRule } from '../rules/index.js';
 import { initialProgressCard, type AuditRunner } from './audit-runner.js';
 import { parseCommand, type Command } from './commands.js';
+import { suggestedAudits } from './suggested-audits.js';
 import { fixAnswer } from './fix-answer.js';
 import type { Card, Messenger } from './messenger.js';
 import type { RefStore } from './refs.js';
@@ -57,6 +60,8 @@ export interface PostureBotOptions {
   readonly now: () => Date;
   /** Proactive access to a conversation once the turn is over (progress edits, results). */
   readonly messengerFor: (context: TurnContext) => Messenger;
+  /** The target is the local sandbox: every card carries a banner saying so. */
+  readonly sandbox?: boolean;
 }
 
 /**
@@ -69,6 +74,14 @@ export class PostureBot extends ActivityHandler {
     super();
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
+      await next();
+    });
+    // Installed in personal chat, added to a team or a group chat: Teams says the bot joined.
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient.id;
+      if ((context.activity.membersAdded ?? []).some((member) => member.id === botId)) {
+        await this.reply(context, welcomeCard({ environments: Object.keys(this.options.environments) }));
+      }
       await next();
     });
   }
@@ -115,6 +128,18 @@ export class PostureBot extends ActivityHandler {
         return;
       }
       case 'audit': {
+        if (command.environment === undefined && command.services.length === 0) {
+          // Chat words, not the CLI's flags: "audit" alone names no estate.
+          const environments = Object.keys(this.options.environments);
+          await this.reply(
+            context,
+            messageCard('Say which estate to audit: an environment ("audit apim in prod") or a service by its name ("audit apim-payments-prod-weu").', {
+              tone: 'info',
+              commands: environments.slice(0, 4).map((environment) => `audit apim in ${environment}`),
+            }),
+          );
+          return;
+        }
         let scope;
         let rules;
         try {
@@ -122,7 +147,11 @@ export class PostureBot extends ActivityHandler {
           rules = selectRules(ALL_RULES, { ids: command.ruleIds, ...(command.minSeverity === undefined ? {} : { minSeverity: command.minSeverity }) });
         } catch (error) {
           // Scope and rule mistakes ("prd", "APIM-999") are caught before anything runs.
-          if (error instanceof ScopeError || error instanceof RuleSelectionError) {
+          if (error instanceof ScopeError) {
+            await this.reply(context, messageCard(error.message, { tone: 'refusal', commands: suggestedAudits(error, { ...(command.minSeverity === undefined ? {} : { minSeverity: command.minSeverity }), ruleIds: command.ruleIds, services: command.services, deep: command.deep }) }));
+            return;
+          }
+          if (error instanceof RuleSelectionError) {
             await this.reply(context, messageCard(error.message, { tone: 'refusal' }));
             return;
           }
@@ -155,7 +184,7 @@ export class PostureBot extends ActivityHandler {
     // Answer within the turn; the audit runs afterwards and edits this card in place.
     let progress;
     try {
-      progress = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(initialProgressCard(scope, rules.length))] });
+      progress = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.decorate(initialProgressCard(scope, rules.length)))] });
     } catch (error) {
       admission.cancel();
       throw error;
@@ -167,7 +196,7 @@ export class PostureBot extends ActivityHandler {
       deep: filters.deep,
       filters,
       progressActivityId: progress?.id ?? '',
-      messenger: this.options.messengerFor(context),
+      messenger: this.messenger(context),
       logger,
       renderResult: (audit) => this.summary(conversationId, audit),
     });
@@ -182,7 +211,8 @@ export class PostureBot extends ActivityHandler {
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const action = parseCardAction(value.action.verb, value.action.data);
     const logger = this.options.logger.child({ activityId: context.activity.id, conversationId: context.activity.conversation.id });
-    const answer = action === undefined ? { card: messageCard('I do not recognise that button.', { tone: 'refusal' }) } : await this.answer(context, action, logger);
+    const answered = action === undefined ? { card: messageCard('I do not recognise that button.', { tone: 'refusal' }) } : await this.answer(context, action, logger);
+    const answer = { ...answered, card: this.decorate(answered.card) };
     const clickedId = context.activity.replyToId;
     if (answer.forEveryone === true && clickedId !== undefined && clickedId !== '') {
       // The invoke answer reaches only the person who clicked; an edit shows everyone the same card.
@@ -195,6 +225,14 @@ export class PostureBot extends ActivityHandler {
 
   private async answer(context: TurnContext, action: CardAction, logger: Logger): Promise<{ card: Card; forEveryone?: boolean }> {
     const conversationId = context.activity.conversation.id;
+    if (action.verb === 'command') {
+      // As if the clicker had typed it: the same parser, the same checks, answers as new messages.
+      await this.execute(context, parseCommand(action.data.text, Object.keys(this.options.environments)), logger);
+      const card = action.data.card;
+      if (card === 'help') return { card: helpCard({ environments: Object.keys(this.options.environments) }) };
+      if (card === 'welcome') return { card: welcomeCard({ environments: Object.keys(this.options.environments) }) };
+      return { card: messageCard(`You chose “${action.data.text}”.`, { tone: 'info' }) };
+    }
     const expired = messageCard('This button has expired or belongs to another conversation. Run the audit again for fresh results.', { tone: 'refusal' });
     if (action.verb === 'explain') {
       const rule = findRule(action.data.ruleId);
@@ -279,6 +317,19 @@ export class PostureBot extends ActivityHandler {
   }
 
   private async reply(context: TurnContext, card: Card): Promise<void> {
-    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.decorate(card))] });
+  }
+
+  /** Every card leaves through here (replies, invoke answers, progress and results). */
+  private decorate(card: Card): Card {
+    return this.options.sandbox === true ? withSandboxBanner(card) : card;
+  }
+
+  private messenger(context: TurnContext): Messenger {
+    const messenger = this.options.messengerFor(context);
+    return {
+      send: (card) => messenger.send(this.decorate(card)),
+      update: (activityId, card) => messenger.update(activityId, this.decorate(card)),
+    };
   }
 }

@@ -93,7 +93,7 @@ const DETAIL: readonly Detail[] = [
 const SPLIT_LEVEL = DETAIL.length - 1;
 /** Findings per card shown with their details open; later ones open on "Details". */
 const EXPANDED_FINDINGS = 2;
-const SHORTENED_NOTE = 'Some details are shortened to fit a Teams card: "explain <rule>" describes each rule, and the CLI (--format json) lists every result.';
+const SHORTENED_NOTE = 'Some details are shortened to fit a Teams card: "explain <rule>" describes each rule, and the apim-posture command-line tool lists every result in full.';
 
 interface PagerModel {
   readonly show: boolean;

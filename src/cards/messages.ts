@@ -4,7 +4,7 @@ import type { AnyRule, RuleMeta, Severity } from '../rules/types.js';
 import { CARD_BUDGET_BYTES, expand, firstThatFits } from './templates.js';
 import { progressBar } from '../util/text.js';
 import { clip, cut, MAX_LINE, markdownLink, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, type CardColor } from './text.js';
-import type { AdaptiveCard } from './types.js';
+import type { AdaptiveCard, StaticCard } from './types.js';
 
 /** Code or a request body as card lines: indentation kept (non-breaking), long lines cut. */
 export function codeLines(code: string, maxLines: number, maxWidth: number): { text: string }[] {
@@ -132,14 +132,26 @@ export interface HelpOptions {
   readonly environments?: readonly string[];
 }
 
-/** The commands of CONVERSATION.md §6. */
+/** The commands of CONVERSATION.md §6, with the filters an audit takes; the examples exist on the sandbox. */
 export const HELP_COMMANDS: readonly { readonly command: string; readonly what: string }[] = [
   { command: 'audit apim in prod', what: 'audit every APIM service of an environment' },
-  { command: 'audit apim-payments-weu', what: 'audit one service by name' },
+  { command: 'audit apim-payments-prod-weu', what: 'audit one service by name (its APIs, policies and backends too)' },
+  { command: 'audit apim in prod high and above', what: 'only critical and high findings' },
+  { command: 'audit apim in prod rule APIM-004', what: 'only the rules named' },
+  { command: 'audit apim in prod deep', what: 'also read APIs, policies, backends and other child resources' },
   { command: 'explain APIM-001', what: 'what a rule checks, why it matters, how to fix it' },
   { command: 'rules', what: 'list every rule with its severity' },
   { command: 'last', what: 'show the last audit again' },
 ];
+
+/** The three commands a first-time user is offered as buttons. */
+export const FIRST_COMMANDS: readonly string[] = ['audit apim in prod', 'audit apim-payments-prod-weu', 'explain APIM-001'];
+
+/** A button that runs a command as if it had been typed; `card` is the static card it sits on. */
+function commandButton(text: string, card?: StaticCard): { title: string; data: object } {
+  const command = clip(text, 120);
+  return { title: command, data: { text: command, ...(card === undefined ? {} : { card }) } };
+}
 
 export function helpCard(options: HelpOptions = {}): AdaptiveCard {
   const suggestion = options.suggestion === undefined ? '' : clip(options.suggestion, 120);
@@ -148,9 +160,28 @@ export function helpCard(options: HelpOptions = {}): AdaptiveCard {
     fallbackText: `I audit Azure API Management security. Try: ${HELP_COMMANDS.map((c) => `"${c.command}"`).join(' · ')}.`,
     hasSuggestion: suggestion !== '',
     suggestion: suggestion === '' ? '' : `“${suggestion}”`,
+    suggestionButtons: suggestion === '' ? [] : [commandButton(suggestion, 'help')],
     commands: HELP_COMMANDS,
     hasEnvironments: environments.length > 0,
     environments: clip(`Known environments: ${environments.join(', ')}.`, MAX_LINE),
+    buttons: FIRST_COMMANDS.map((command) => commandButton(command, 'help')),
+  });
+}
+
+export interface WelcomeOptions {
+  readonly environments?: readonly string[];
+  /** Shown prominently when the bot audits the local sandbox rather than Azure. */
+  readonly sandbox?: boolean;
+}
+
+/** First contact (the bot was installed or added to a team): what it does, what to type, how to scope it. */
+export function welcomeCard(options: WelcomeOptions = {}): AdaptiveCard {
+  const environments = options.environments ?? [];
+  return expand('welcome', {
+    fallbackText: `Hi, I audit the security of Azure API Management. Try: ${FIRST_COMMANDS.map((c) => `"${c}"`).join(' · ')}.`,
+    hasEnvironments: environments.length > 0,
+    environments: clip(`Environments I know: ${environments.join(', ')}. Name one ("audit apim in ${environments[0] ?? 'prod'}") or a service by its name.`, MAX_LINE),
+    buttons: FIRST_COMMANDS.map((command) => commandButton(command, 'welcome')),
   });
 }
 
@@ -189,6 +220,8 @@ export interface MessageOptions {
   readonly tone?: MessageTone;
   /** What to do instead: "Did you mean prod? Known environments: prod, dev, sandbox." */
   readonly suggestion?: string;
+  /** Commands offered as buttons ("audit apim in prod" after a typo), run as if typed. */
+  readonly commands?: readonly string[];
 }
 
 const TONES: Readonly<Record<MessageTone, readonly [string, CardColor]>> = {
@@ -209,6 +242,7 @@ export function messageCard(text: string, options: MessageOptions = {}): Adaptiv
     text: clip(text, MAX_LINE),
     hasSuggestion: suggestion !== '',
     suggestion,
+    buttons: (options.commands ?? []).slice(0, 5).map((command) => commandButton(command)),
   });
 }
 

@@ -7,13 +7,16 @@
  * Actions are Action.Execute with a verb and small data (see {@link CardAction}); anything that
  * names a finding travels as an opaque ref from the caller's {@link RefFor}.
  */
+export { withSandboxBanner } from './banner.js';
 export { filterWords, summaryCard, type SummaryOptions } from './summary.js';
 export { findingCardAgain, serviceFindingCards, DEFAULT_PAGE_SIZE, type FindingsOptions, type FindingsPage } from './findings.js';
 export {
   explainCard,
   fixAnswerCard,
+  FIRST_COMMANDS,
   helpCard,
   HELP_COMMANDS,
+  welcomeCard,
   messageCard,
   progressCard,
   rulesCard,
@@ -24,6 +27,7 @@ export {
   type MessageTone,
   type ProgressModel,
   type RuleSummary,
+  type WelcomeOptions,
 } from './messages.js';
 export { CARD_BUDGET_BYTES, cardBytes, CardRenderError, TEMPLATE_NAMES, type TemplateName } from './templates.js';
 export {
@@ -37,4 +41,5 @@ export {
   type RefFor,
   type RefKind,
   type RefPayloads,
+  type StaticCard,
 } from './types.js';

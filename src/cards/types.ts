@@ -69,10 +69,18 @@ export type CardAction =
   | { readonly verb: 'filter'; readonly data: { readonly ref: string; readonly minSeverity: Severity } }
   | { readonly verb: 'fix'; readonly data: { readonly ref: string } }
   | { readonly verb: 'explain'; readonly data: { readonly ruleId: string; readonly card?: string } }
-  | { readonly verb: 'deepAudit'; readonly data: { readonly ref: string } };
+  | { readonly verb: 'deepAudit'; readonly data: { readonly ref: string } }
+  /** A suggested command, run as if the clicker had typed it; `card` names a static card to show again. */
+  | { readonly verb: 'command'; readonly data: { readonly text: string; readonly card?: StaticCard } };
+
+/** Cards the bot can render again from nothing (no report behind them). */
+export type StaticCard = 'help' | 'welcome';
+const STATIC_CARDS: readonly string[] = ['help', 'welcome'];
+/** Longest command a button may carry; typed commands are short too. */
+const MAX_COMMAND = 200;
 
 export type CardVerb = CardAction['verb'];
-export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit'];
+export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command'];
 
 const MAX_REF = 256;
 const RULE_ID = /^[A-Z][A-Z0-9]*-\d{3,4}$/;
@@ -101,6 +109,14 @@ export function parseCardAction(verb: unknown, data: unknown): CardAction | unde
       if (card === undefined) return { verb, data: { ruleId } };
       return typeof card === 'string' && card.length > 0 && card.length <= MAX_REF ? { verb, data: { ruleId, card } } : undefined;
     }
+    case 'command': {
+      const text = fields['text'];
+      const card = fields['card'];
+      // Printable text only: it is parsed like a typed message, never echoed as markup.
+      if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_COMMAND || hasControlCharacters(text) || !only('text', 'card')) return undefined;
+      if (card === undefined) return { verb, data: { text } };
+      return typeof card === 'string' && STATIC_CARDS.includes(card) ? { verb, data: { text, card: card as StaticCard } } : undefined;
+    }
     case 'filter':
       return validRef && validSeverity && only('ref', 'minSeverity') ? { verb, data: { ref, minSeverity: severity as Severity } } : undefined;
     case 'showFindings': {
@@ -120,4 +136,12 @@ export function checkRef(ref: string): string {
     throw new Error(`refFor returned an unusable ref (${ref.length} chars): refs must be 1–${MAX_REF} characters without "\${"`);
   }
   return ref;
+}
+
+function hasControlCharacters(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }

@@ -31,13 +31,15 @@ export async function assertScopeFound(
     if (missing.length === 0) return;
     const known = await namesInSubscriptions(sources, inventory.subscriptions.map((s) => s.id), options.abortSignal);
     const where = scope.environment ?? `the ${searched} searched`;
+    const suggested: string[] = [];
     const parts = missing.map((name) => {
       // The same name is no suggestion (its subscription may be the part that could not be read).
       const suggestions = closestNames(name, known.filter((candidate) => candidate.toLowerCase() !== name.toLowerCase()));
+      suggested.push(...suggestions);
       const hint = suggestions.length === 0 ? '' : `; did you mean ${orList(suggestions)}?`;
       return `no APIM service named '${name}' in ${where}${hint}`;
     });
-    throw new ScopeError(`${parts.join('; ')}${unread}`);
+    throw new ScopeError(`${parts.join('; ')}${unread}`, { services: [...new Set(suggested)] });
   }
   if (inventory.services > 0) return;
   const filter = scope.filterText === '' ? '' : ` (${scope.filterText})`;

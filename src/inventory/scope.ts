@@ -5,6 +5,13 @@ import type { ArgCondition } from './query-text.js';
 /** A scope a person asked for that cannot be resolved; the message lists what is known. */
 export class ScopeError extends Error {
   override readonly name = 'ScopeError';
+  constructor(
+    message: string,
+    /** What the person may have meant, for chat buttons: environment or service names. */
+    readonly suggestions: { readonly environments?: readonly string[]; readonly services?: readonly string[] } = {},
+  ) {
+    super(message);
+  }
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -122,6 +129,7 @@ function findEnvironment(input: string, environments: Environments): [string, En
   const suggestionKey = suggestion === undefined ? undefined : known.find((k) => k === suggestion || environments[k]?.aliases.includes(suggestion));
   throw new ScopeError(
     `I don't know the environment "${input.trim()}".${suggestionKey === undefined ? '' : ` Did you mean ${suggestionKey}?`} Known environments: ${known.join(', ')}.`,
+    { environments: suggestionKey === undefined ? known : [suggestionKey] },
   );
 }
 

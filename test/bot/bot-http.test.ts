@@ -124,7 +124,14 @@ describe('bot over HTTP', () => {
     expect(text).toContain("No APIM service named 'apim-paymnts' in prod; did you mean apim-payments-legacy, apim-payments-prod-weu or apim-payments-prod-eus2?");
     expect(text).not.toContain('No open findings');
     expect(text).not.toContain('score');
-    expect(text).not.toContain('Action.Execute');
+    // The only buttons are the suggested audits, run as if typed.
+    const buttons = [...text.matchAll(/"verb":"(\w+)","data":\{"text":"([^"]+)"/g)].map((match) => [match[1], match[2]]);
+    expect(buttons).toEqual([
+      ['command', 'audit apim-payments-legacy'],
+      ['command', 'audit apim-payments-prod-weu'],
+      ['command', 'audit apim-payments-prod-eus2'],
+    ]);
+    expect(text.match(/Action\.Execute/g)).toHaveLength(3);
   }, 30_000);
 
   it('an environment that matches no service is a clear message too', async () => {

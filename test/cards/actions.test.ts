@@ -55,7 +55,7 @@ describe('templates in cards/', () => {
             return;
           }
           expect(node['type']).toBe('Action.Execute');
-          expect(node['verb']).toMatch(/^(showFindings|filter|fix|explain|deepAudit)$/);
+          expect(node['verb']).toMatch(/^(showFindings|filter|fix|explain|deepAudit|command)$/);
         }
       });
       actionsPerTemplate.set(name, actions);

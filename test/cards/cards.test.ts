@@ -223,7 +223,7 @@ describe('card content', () => {
 
   it('help lists the commands and can suggest one', () => {
     const text = fullText(helpCard({ suggestion: 'audit apim in prod' }));
-    for (const command of ['audit apim in prod', 'audit apim-payments-weu', 'explain APIM-001', 'rules', 'last']) expect(text).toContain(command);
+    for (const command of ['audit apim in prod', 'audit apim-payments-prod-weu', 'audit apim in prod high and above', 'audit apim in prod deep', 'explain APIM-001', 'rules', 'last']) expect(text).toContain(command);
     expect(text).toContain('Did you mean ');
     expect(text).toContain('“audit apim in prod”');
     expect(fullText(helpCard())).not.toContain('Did you mean');

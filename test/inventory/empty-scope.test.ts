@@ -42,7 +42,7 @@ describe('assertScopeFound', () => {
     const scope = resolveScope({ environment: 'prod', services: ['apim-paymnts'] });
     const fake = sources(['apim-orders', 'apim-payments-weu']);
     await expect(assertScopeFound(fake, scope, inventory([]))).rejects.toThrow(
-      new ScopeError("no APIM service named 'apim-paymnts' in prod; did you mean apim-payments-weu?"),
+      new ScopeError("no APIM service named 'apim-paymnts' in prod; did you mean apim-payments-weu?", { services: ['apim-payments-weu'] }),
     );
     expect(fake.queries[0]).toMatch(/project name/);
   });

@@ -30,7 +30,7 @@ describe('resolveScope', () => {
 
   it('catches a mistyped environment before anything runs, suggesting the closest', () => {
     expect(() => resolveScope({ environment: 'prd' }, environments)).toThrow(
-      new ScopeError('I don\'t know the environment "prd". Did you mean prod? Known environments: prod, dev, test, sandbox, payments.'),
+      new ScopeError('I don\'t know the environment "prd". Did you mean prod? Known environments: prod, dev, test, sandbox, payments.', { environments: ['prod'] }),
     );
     expect(() => resolveScope({ environment: 'staging' }, environments)).toThrow('I don\'t know the environment "staging". Known environments:');
   });

@@ -52,7 +52,7 @@ class InProcessAdapter extends BotAdapter {
   }
 }
 
-export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; refLimits?: Partial<RefLimits>; keepEdits?: boolean }): InProcessBot {
+export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; refLimits?: Partial<RefLimits>; keepEdits?: boolean; sandbox?: boolean }): InProcessBot {
   const refs = new RefStore<StoredRef>(Date.now, options.refLimits ?? {}, storedRefBytes);
   const waiters = new Map<string, ((card: Card) => void)[]>();
   const edits = new Map<string, Card[]>();
@@ -73,6 +73,7 @@ export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; 
     logger: pino({ level: 'silent' }),
     now: () => new Date(),
     messengerFor: (context) => messengerFor(context.activity.conversation.id),
+    sandbox: options.sandbox ?? false,
   });
   const adapter = new InProcessAdapter();
   let incoming = 0;
