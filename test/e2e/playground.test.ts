@@ -82,25 +82,54 @@ describe.skipIf(!available)('Microsoft 365 Agents Playground + Playwright', () =
     await bot.close();
   });
 
-  it('audits prod from the chat, shows the findings card, and answers a Fix click', async () => {
+  it('audits prod, shows findings below the summary, answers Fix and Explain below the finding card, and keeps every card whole', async () => {
+    // The sandbox banner is on the very first card.
+    const banner = 'SANDBOX: a local emulator with made-up services';
     const composer = page.locator('div[role="textbox"][contenteditable="true"]').first();
     await composer.click();
     await page.keyboard.type('audit apim in prod');
     await page.keyboard.press('Enter');
-    const summary = page.locator('.ac-adaptiveCard', { hasText: 'score' }).last();
+    const summary = page.locator('.ac-adaptiveCard', { hasText: 'Scope: prod' }).last();
     await summary.waitFor({ timeout: 60_000 });
-    await expect.poll(async () => summary.innerText(), { timeout: 30_000 }).toMatch(/payments-prod/);
+    await expect.poll(async () => summary.innerText(), { timeout: 30_000 }).toMatch(/score[\s\S]*payments-prod/);
+    expect(await summary.innerText()).toContain(banner);
+    await expect(summary.locator('text=' + banner).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, '1-summary.png'), fullPage: true });
 
-    await summary.locator('button', { hasText: /Show findings/i }).first().click();
-    const fixButton = page.locator('.ac-adaptiveCard button', { hasText: /^Fix/ }).first();
+    await summary.locator('button', { hasText: /^Show findings$/ }).click();
+    const fixButton = page.locator('.ac-adaptiveCard button', { hasText: /^Fix$/ }).first();
     await fixButton.waitFor({ timeout: 30_000 });
+    // The summary survived the click: scope, score and counts, now saying where the findings went.
+    const summaryAfter = page.locator('.ac-adaptiveCard', { hasText: 'Findings are listed below' });
+    await summaryAfter.waitFor({ timeout: 30_000 });
+    const summaryText = await summaryAfter.innerText();
+    for (const kept of ['Scope: prod', 'score', 'Critical', banner]) expect(summaryText).toContain(kept);
     await page.screenshot({ path: join(ARTIFACTS, '2-findings.png'), fullPage: true });
+    await summaryAfter.screenshot({ path: join(ARTIFACTS, '2-summary-kept.png') });
 
+    const findingCard = page.locator('.ac-adaptiveCard', { has: page.locator('button', { hasText: /^Fix$/ }) }).first();
+    const findingBefore = await findingCard.innerText();
     await fixButton.click();
     const answer = page.locator('.ac-adaptiveCard', { hasText: 'Nothing was changed' }).last();
     await answer.waitFor({ timeout: 30_000 });
     expect(await answer.innerText()).toMatch(/PATCH|PUT/);
+    // The finding card the Fix sat on is unchanged, its buttons still there.
+    const findingAfterFix = page.locator('.ac-adaptiveCard', { hasText: firstLine(findingBefore) }).first();
+    expect(await findingAfterFix.innerText()).toBe(findingBefore);
     await page.screenshot({ path: join(ARTIFACTS, '3-fix-answer.png'), fullPage: true });
+    await findingAfterFix.screenshot({ path: join(ARTIFACTS, '3-finding-kept.png') });
+
+    await findingAfterFix.locator('button', { hasText: /^Explain$/ }).first().click();
+    const explanation = page.locator('.ac-adaptiveCard', { hasText: 'Why it matters' }).last();
+    await explanation.waitFor({ timeout: 30_000 });
+    expect(await page.locator('.ac-adaptiveCard', { hasText: firstLine(findingBefore) }).first().innerText()).toBe(findingBefore);
+    expect(await page.locator('.ac-adaptiveCard', { hasText: 'Findings are listed below' }).innerText()).toContain('Scope: prod');
+    await page.screenshot({ path: join(ARTIFACTS, '4-explain.png'), fullPage: true });
+    await page.locator('.ac-adaptiveCard', { hasText: 'Findings are listed below' }).screenshot({ path: join(ARTIFACTS, '4-summary-still-kept.png') });
   }, 180_000);
 });
+
+/** A card's first lines (banner and service name) that tell it apart from the other cards. */
+function firstLine(text: string): string {
+  return text.split('\n').filter((line) => line.trim() !== '').slice(0, 3).join('\n').split('\n').at(-1) ?? text;
+}
