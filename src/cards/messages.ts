@@ -2,7 +2,7 @@ import { formatValue, shortenPath } from '../output/values.js';
 import { describeNeeds, describeSources } from '../docs/render.js';
 import type { AnyRule, RuleMeta, Severity } from '../rules/types.js';
 import { CARD_BUDGET_BYTES, expand, firstThatFits } from './templates.js';
-import { progressBar } from '../util/text.js';
+import { plural, progressBar } from '../util/text.js';
 import { clip, cut, MAX_LINE, markdownLink, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, type CardColor } from './text.js';
 import type { AdaptiveCard, StaticCard } from './types.js';
 
@@ -14,7 +14,7 @@ export function codeLines(code: string, maxLines: number, maxWidth: number): { t
     const text = cut(trimmed, maxWidth).replace(/^ +/, (spaces) => '\u00a0'.repeat(spaces.length));
     return { text: text === '' ? '\u00a0' : text };
   });
-  if (lines.length > maxLines) shown.push({ text: `… ${lines.length - maxLines} more lines` });
+  if (lines.length > maxLines) shown.push({ text: `… ${plural(lines.length - maxLines, 'more line')}` });
   return shown;
 }
 
@@ -47,7 +47,7 @@ export function progressCard(model: ProgressModel): AdaptiveCard {
     ...(model.servicesFound === undefined ? [] : [`${model.servicesFound} APIM services found`]),
   ];
   if (graph.length > 0) facts.push({ title: 'Resource Graph', value: graph.join(' · ') });
-  if (model.rules !== undefined) facts.push({ title: 'Rules', value: `evaluating ${model.rules} rules` });
+  if (model.rules !== undefined) facts.push({ title: 'Rules', value: `evaluating ${plural(model.rules, 'rule')}` });
   const hasBar = model.childrenTotal !== undefined && model.childrenTotal > 0;
   const title = `Auditing ${clip(model.scopeName, 60)} …`;
   const phase = clip(model.phase, 200);
@@ -202,7 +202,7 @@ export function rulesCard(rules: readonly RuleSummary[], options: { readonly bud
         rules: group.rules.map((rule) => ({ id: rule.id, title: clip(rule.title, 120) })),
       }));
     return {
-      fallbackText: `${rules.length} rules.`,
+      fallbackText: `${plural(rules.length, 'rule')}.`,
       title: `Rules (${rules.length})`,
       groups,
       hasMore: shown.length < rules.length,
@@ -292,7 +292,7 @@ export function fixAnswerCard(model: FixAnswerModel): AdaptiveCard {
       changeHeading: `The change it would make${model.method === undefined ? '' : ` (${clip(model.method, 160)})`}:`,
       changes: changes.length > 0 ? changes : [{ text: 'No property change is known for this finding.' }],
       hasMoreChanges: model.changes.length > changes.length,
-      moreChanges: `… and ${model.changes.length - changes.length} more changes`,
+      moreChanges: `… and ${plural(model.changes.length - changes.length, 'more change')}`,
       hasBody: body.length > 0,
       bodyHeading: model.requestHeading ?? 'Request body',
       bodyLines: body,

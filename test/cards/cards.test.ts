@@ -268,3 +268,22 @@ describe('card content', () => {
     expect(executeActions(card)).toEqual([{ title: 'Explain APIM-001', verb: 'explain', data: { ruleId: 'APIM-001' } }]);
   });
 });
+
+describe('counts in words', () => {
+  it('never says "1 rules", "1 more failing rules" or "1 services" on any card of the example estates', async () => {
+    const { refFor } = recordingRefs();
+    const singular = /(^|[^\d.,])1 (more )?(failing )?(rules|services|lines|changes|subscriptions)\b/;
+    const reports = [await exampleReport(), await exampleReport({ rules: ALL_RULES.filter((rule) => rule.meta.severity !== 'low') })];
+    let checked = 0;
+    for (const report of reports) {
+      const cards = [summaryCard(report, { refFor }), ...serviceFindingCards(report, { pageSize: 25, refFor }).cards];
+      for (const card of cards) {
+        for (const line of fullText(card).split('\n')) expect(line).not.toMatch(singular);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(4);
+    // The phrasing the guard protects exists: counts of one read in the singular.
+    expect(fullText(progressCard({ scopeName: 'prod', scope: 'prod', phase: 'Starting', rules: 1 }))).toContain('evaluating 1 rule');
+  });
+});
