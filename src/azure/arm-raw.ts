@@ -151,3 +151,62 @@ function resourceOf(url: URL): string {
     return url.pathname;
   }
 }
+
+/** What {@link sendArmWrite} got back: the status, the headers a caller follows, and the body if any. */
+export interface ArmWriteResponse {
+  readonly status: number;
+  readonly headers: ReadonlyMap<string, string>;
+  readonly body: unknown;
+}
+
+/** Options of {@link sendArmWrite}. */
+export interface ArmWriteOptions extends ArmReadOptions {
+  readonly body: unknown;
+  /** E.g. `If-Match`; names are sent as given. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Sends one PATCH or PUT with a JSON body and returns the answer as it came, 2xx only: the caller
+ * decides about 201/202 and their polling headers. The path is checked like a read's, and an
+ * absolute URL must stay on the endpoint.
+ *
+ * @throws {@link ArmRequestError} for non-2xx answers (412 when an `If-Match` no longer matches), unreachable endpoints and unsafe paths; `AbortError` when aborted
+ */
+export async function sendArmWrite(client: ArmJsonClient, method: 'PATCH' | 'PUT', pathOrUrl: string, options: ArmWriteOptions): Promise<ArmWriteResponse> {
+  throwIfAborted(options.abortSignal);
+  const url = resolveArmUrl(client.endpoint, pathOrUrl, options.apiVersion);
+  const resource = resourceOf(url);
+  const headers = createHttpHeaders({ accept: 'application/json', 'content-type': 'application/json', ...options.headers });
+  const request = createPipelineRequest({
+    url: url.href,
+    method,
+    headers,
+    body: JSON.stringify(options.body),
+    ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
+  });
+  let response: PipelineResponse;
+  try {
+    response = await client.sendRequest(request);
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    if (isRestError(error) && error.response !== undefined) {
+      if (isSuccess(error.response.status)) throw invalidResponse(resource, 'a body that is not JSON', error);
+      throw armErrorFromResponse(error.response, resource);
+    }
+    throw armErrorFromFailure(error, resource, new URL(client.endpoint).origin);
+  }
+  if (!isSuccess(response.status)) throw armErrorFromResponse(response, resource);
+  const text = response.bodyAsText;
+  let body: unknown;
+  if (text !== undefined && text !== null && text.trim() !== '') {
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw invalidResponse(resource, 'a body that is not JSON', error);
+    }
+  }
+  const answerHeaders = new Map<string, string>();
+  for (const [name, value] of response.headers) answerHeaders.set(name.toLowerCase(), value);
+  return { status: response.status, headers: answerHeaders, body };
+}
