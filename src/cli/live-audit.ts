@@ -7,6 +7,7 @@ import type { ResolvedScope } from '../inventory/scope.js';
 import type { AnyRule } from '../rules/types.js';
 import { writeFileAtomic, type CliIo } from './io.js';
 import { progressLine } from './progress.js';
+import { plural } from '../util/text.js';
 
 export interface LiveAuditOptions {
   readonly config: AppConfig;
@@ -48,7 +49,7 @@ export async function runLiveAudit(options: LiveAuditOptions, io: CliIo): Promis
     if (options.saveEstate !== undefined) {
       // The estate names every service, backend URL and setting: owner-only, like a credentials file.
       await writeFileAtomic(options.saveEstate, `${JSON.stringify(inventory.entries, null, 2)}\n`, { mode: 0o600 });
-      io.stderr(`apim-posture: saved the estate (${inventory.entries.length} resources) to ${options.saveEstate}\n`);
+      io.stderr(`apim-posture: saved the estate (${plural(inventory.entries.length, 'resource')}) to ${options.saveEstate}\n`);
     }
     return report;
   } finally {

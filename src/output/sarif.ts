@@ -3,6 +3,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Report } from '../engine/report.js';
 import type { RuleResult } from '../contracts/results.js';
 import type { AnyRule, Severity } from '../rules/types.js';
+import { plural } from '../util/text.js';
 import { failureTitles, formatEvidence } from './values.js';
 
 export interface SarifOptions {
@@ -56,7 +57,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
                 .map((r) => ({ level: 'error' as const, message: { text: `${r.ruleId} on ${r.resourceId}: ${r.reason}` } })),
               ...report.notCheckedRules.map((rule) => {
                 const index = ruleIndex.get(rule.ruleId);
-                const where = rule.services === 1 ? '1 service' : `${rule.services} services`;
+                const where = plural(rule.services, 'service');
                 return {
                   level: 'note' as const,
                   message: { text: `${rule.ruleId} was not checked on ${where} (the data it needs was not read): ${rule.reason}` },
