@@ -68,7 +68,13 @@ export function formatSarif(report: Report, options: SarifOptions): string {
             ],
           },
         ],
-        properties: { score: report.summary.score, coverage: report.summary.coverage, notChecked: report.summary.notChecked },
+        properties: {
+          score: report.summary.score,
+          coverage: report.summary.coverage,
+          notChecked: report.summary.notChecked,
+          // Live audits: what was read and from where, so a sandbox run is never taken for Azure.
+          ...(report.scope === undefined ? {} : { scope: report.scope.echo, target: report.scope.target, targetKind: report.scope.targetKind }),
+        },
         results: report.results
           .filter((r) => r.outcome === 'fail')
           .map((r) => toResult(r, ruleIndex.get(r.ruleId) ?? -1, titles.get(r.ruleId) ?? r.title, options)),

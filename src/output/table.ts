@@ -27,6 +27,8 @@ export function formatTable(report: Report, options: TableOptions): string {
   const lines: string[] = [];
   const { summary } = report;
   lines.push(paint(`APIM posture · ${report.source}`, 'bold'));
+  // Read from the sandbox: said before anything else, so nobody takes a made-up estate for theirs.
+  if (report.scope?.targetKind === 'sandbox') lines.push(paint('SANDBOX — local emulator with a made-up estate, not your Azure estate', 'yellow', 'bold'));
   if (report.scope !== undefined) lines.push(`Scope: ${report.scope.echo} · ${report.scope.target}`);
   if (report.coverage !== undefined && !report.coverage.complete) {
     lines.push(paint(`PARTIAL REPORT — not everything in scope was audited:`, 'yellow', 'bold'));
