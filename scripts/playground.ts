@@ -20,6 +20,8 @@ const DEFAULT_PLAYGROUND_PORT = 56150;
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 async function main(): Promise<void> {
+  // restify 11 reaches for process.binding('http_parser') on Node 20+; the warning is theirs, not actionable here.
+  process.noDeprecation = true;
   const botPort = parsePort(process.env['PORT'], 'PORT', DEFAULT_PORT);
   const wantedPlaygroundPort = parsePort(process.env['PLAYGROUND_PORT'], 'PLAYGROUND_PORT', DEFAULT_PLAYGROUND_PORT);
   const notes: string[] = [];

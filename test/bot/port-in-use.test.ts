@@ -133,6 +133,7 @@ describe('ports already taken', () => {
     expect(started.stderr()).toContain(`Port ${botPort} (PORT) is taken by another program; the bot listens on ${started.botUrl} instead.\n`);
     expect(started.stderr()).toContain(`Port ${playgroundPort} (PLAYGROUND_PORT) is taken; the Playground opens on port ${newPlaygroundPort} instead.\n`);
     expect(started.stderr()).not.toMatch(/^\s+at /m);
+    expect(started.stderr()).not.toContain('DeprecationWarning');
     expect(await answers(`${started.botUrl}/healthz`)).toBe(true);
     expect(await answers(started.playgroundUrl)).toBe(true);
   }, 120_000);
