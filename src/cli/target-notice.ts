@@ -1,10 +1,11 @@
 import type { TargetConfig } from '../config.js';
+import { SANDBOX_NOTICE } from '../output/values.js';
 
 /** The README section that says how to point audits at Azure. */
 const README_SECTION = 'README, "Auditing live Azure (or the sandbox)"';
 
 /** One line, so it stays the first thing on stderr: nobody should take the sandbox's findings for their estate's. */
-export const SANDBOX_BANNER = `SANDBOX — local emulator with a made-up estate, not your Azure estate. To audit real services, set APIM_POSTURE_TARGET=azure (${README_SECTION}).`;
+export const SANDBOX_BANNER = `${SANDBOX_NOTICE}. To audit real services, set APIM_POSTURE_TARGET=azure (${README_SECTION}).`;
 
 /**
  * What stderr says before a live audit about where it reads from: the sandbox banner, and, when

@@ -2,7 +2,7 @@ import type { Report, ServiceReport, SeverityCounts } from '../engine/report.js'
 import { isExempted, isOpenFailure, type RuleResult } from '../contracts/results.js';
 import type { Severity } from '../rules/types.js';
 import { byCount, plural } from '../util/text.js';
-import { failureTitles, formatCoverage, formatEvidence, shortenPath } from './values.js';
+import { failureTitles, formatCoverage, formatEvidence, SANDBOX_NOTICE, shortenPath } from './values.js';
 
 export interface TableOptions {
   /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. */
@@ -28,7 +28,7 @@ export function formatTable(report: Report, options: TableOptions): string {
   const { summary } = report;
   lines.push(paint(`APIM posture · ${report.source}`, 'bold'));
   // Read from the sandbox: said before anything else, so nobody takes a made-up estate for theirs.
-  if (report.scope?.targetKind === 'sandbox') lines.push(paint('SANDBOX — local emulator with a made-up estate, not your Azure estate', 'yellow', 'bold'));
+  if (report.scope?.targetKind === 'sandbox') lines.push(paint(SANDBOX_NOTICE, 'yellow', 'bold'));
   if (report.scope !== undefined) lines.push(`Scope: ${report.scope.echo} · ${report.scope.target}`);
   if (report.coverage !== undefined && !report.coverage.complete) {
     lines.push(paint(`PARTIAL REPORT — not everything in scope was audited:`, 'yellow', 'bold'));

@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { azureCredentialSigns } from '../../src/azure/credential-signs.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/main.js';
 import { SANDBOX_BANNER, targetNotices } from '../../src/cli/target-notice.js';
 import { loadConfig } from '../../src/config.js';
 import { REPO_ROOT, scratchDir, writeJson } from '../support/cli.js';
@@ -83,4 +85,19 @@ describe('targetNotices', () => {
     expect(SANDBOX_BANNER).toContain('README, "Auditing live Azure (or the sandbox)"');
     expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toMatch(/^## Auditing live Azure \(or the sandbox\)$/m);
   });
+});
+
+describe('the banner on a terminal', () => {
+  async function firstStderrLine(args: readonly string[], env: Record<string, string>): Promise<string> {
+    const stderr: string[] = [];
+    const io: CliIo = { stdout: () => undefined, stderr: (text) => stderr.push(text), stdoutIsTty: false, stderrIsTty: true, env: { HOME: home(), ...env }, now: () => new Date() };
+    expect(await runCli(['audit', '--service', 'apim-payments-legacy', '--fail-on', 'none', ...args], io, '0.0.0-test')).toBe(0);
+    return stderr[0] ?? '';
+  }
+
+  it('is black on yellow, unless --no-color or NO_COLOR says otherwise', async () => {
+    expect(await firstStderrLine([], {})).toBe(`apim-posture: \u001b[1;30;43m${SANDBOX_BANNER}\u001b[0m\n`);
+    expect(await firstStderrLine(['--no-color'], {})).toBe(`apim-posture: ${SANDBOX_BANNER}\n`);
+    expect(await firstStderrLine([], { NO_COLOR: '1' })).toBe(`apim-posture: ${SANDBOX_BANNER}\n`);
+  }, 60_000);
 });
