@@ -30,7 +30,7 @@ export interface LiveAuditOptions {
  * scope with a progress line on a terminal, and say which target and scope were used.
  */
 export async function runLiveAudit(options: LiveAuditOptions, io: CliIo): Promise<Report> {
-  const notices = targetNotices(options.config.target, options.config.target.kind === 'sandbox' ? azureCredentialSigns(io.env) : []);
+  const notices = targetNotices(options.config.target, options.config.target.kind === 'sandbox' && options.config.target.byDefault ? azureCredentialSigns(io.env) : []);
   notices.forEach((notice, index) => {
     // The banner (first) is black on yellow on a terminal: it must not read as one more status line.
     io.stderr(`apim-posture: ${options.color === true && index === 0 ? `\u001b[1;30;43m${notice}\u001b[0m` : notice}\n`);

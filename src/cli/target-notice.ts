@@ -13,9 +13,10 @@ export const SANDBOX_BANNER = `${SANDBOX_NOTICE}. To audit real services, set AP
  * azureCredentialSigns), how to use them instead. Nothing for Azure: its label follows on the next line.
  */
 export function targetNotices(target: TargetConfig, signs: readonly string[]): string[] {
-  if (target.kind !== 'sandbox') return [];
+  // The sandbox token only opens a sandbox, such as one started with `apim-posture sandbox`.
+  if (target.kind !== 'sandbox' && target.credential !== 'sandbox') return [];
   const notices = [SANDBOX_BANNER];
-  if (target.byDefault && signs.length > 0) {
+  if (target.kind === 'sandbox' && target.byDefault && signs.length > 0) {
     notices.push(
       `Azure credentials found on this machine (${signs.join(', ')}), but no Azure target is configured: run with APIM_POSTURE_TARGET=azure (or "azure": { "target": "azure" } in the --config file) to audit your Azure estate with them.`,
     );

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { connectTarget } from '../../src/azure/connect.js';
 import { azureCredentialSigns } from '../../src/azure/credential-signs.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
@@ -79,6 +80,15 @@ describe('targetNotices', () => {
     const byFile = await loadConfig(file, {});
     expect(byFile.target).toEqual({ kind: 'sandbox', byDefault: false });
     expect(targetNotices(byFile.target, signs)).toEqual([SANDBOX_BANNER]);
+  });
+
+  it('shows the banner for a sandbox started elsewhere (the sandbox token), and reports name it a sandbox', async () => {
+    const config = await loadConfig(undefined, { APIM_POSTURE_ARM_ENDPOINT: 'https://127.0.0.1:4443', APIM_POSTURE_CREDENTIAL: 'sandbox' });
+    expect(targetNotices(config.target, signs)).toEqual([SANDBOX_BANNER]);
+    // Connecting to Azure-kind targets contacts nothing; only the kind is looked at here.
+    expect((await connectTarget(config.target)).target.kind).toBe('sandbox');
+    const azure = await loadConfig(undefined, { APIM_POSTURE_TARGET: 'azure' });
+    expect((await connectTarget(azure.target)).target.kind).toBe('azure');
   });
 
   it('points at a README section that exists', () => {
