@@ -6,7 +6,11 @@ import { DEFAULT_ENVIRONMENTS, environmentsSchema, type Environments } from './i
 
 /** Where audits read from: the local sandbox (default) or Azure. */
 export type TargetConfig =
-  | { readonly kind: 'sandbox' }
+  | {
+      readonly kind: 'sandbox';
+      /** Nothing chose a target (a fresh checkout), as opposed to APIM_POSTURE_TARGET or `azure.target` saying sandbox. */
+      readonly byDefault: boolean;
+    }
   | {
       readonly kind: 'azure';
       /** ARM endpoint; also the way to reach a sandbox started elsewhere (`apim-posture sandbox`). */
@@ -72,7 +76,7 @@ function resolveTarget(file: ConfigFile, rawEnv: Readonly<Record<string, string 
   const endpoint = env['APIM_POSTURE_ARM_ENDPOINT'] ?? file.azure?.endpoint;
   const requested = env['APIM_POSTURE_TARGET'] ?? (env['APIM_POSTURE_ARM_ENDPOINT'] === undefined ? file.azure?.target : 'azure') ?? 'sandbox';
   if (requested !== 'azure' && requested !== 'sandbox') throw new ConfigError(`APIM_POSTURE_TARGET must be azure or sandbox, not "${requested}"`);
-  if (requested === 'sandbox') return { kind: 'sandbox' };
+  if (requested === 'sandbox') return { kind: 'sandbox', byDefault: env['APIM_POSTURE_TARGET'] === undefined && file.azure?.target === undefined };
   const credential = env['APIM_POSTURE_CREDENTIAL'] ?? file.azure?.credential ?? 'default';
   if (credential !== 'default' && credential !== 'managedIdentity' && credential !== 'sandbox') {
     throw new ConfigError(`APIM_POSTURE_CREDENTIAL must be default, managedIdentity or sandbox, not "${credential}"`);

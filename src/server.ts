@@ -6,6 +6,7 @@ import { QuotaGate } from './azure/quota-gate.js';
 import { createBotApp, type BotSettings } from './bot/app.js';
 import { checkStartupPolicy } from './bot/startup-policy.js';
 import { readJsonBody } from './http/json-body.js';
+import { listen, parsePort, PortInUseError } from './http/ports.js';
 import { AuditRunner } from './bot/audit-runner.js';
 import { botLimitsFromEnv, DEFAULT_BOT_LIMITS, shareRetainedBytes, type BotLimits } from './bot/bot-limits.js';
 import { RetainedAudits } from './bot/retained-audits.js';
@@ -80,9 +81,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res.json({ status: 'ok', version });
     next();
   });
-  await new Promise<void>((resolve) => {
-    server.listen(options.port, options.host, resolve);
-  });
+  try {
+    // restify re-emits the HTTP server's errors on itself, where an unheard one would crash the process.
+    await listen(server, options.port, options.host);
+  } catch (error) {
+    // Nothing may outlive a failed start: the in-process sandbox holds a socket of its own.
+    await target.close();
+    throw error;
+  }
   const address = server.address();
   const url = `http://${options.host}:${address.port}`;
   logger.info({ url, target: target.target.label, authentication: options.bot.appId === '' ? 'anonymous (local)' : options.bot.appType }, 'bot listening');
@@ -125,14 +131,18 @@ export function botSettingsFromEnv(env: Readonly<Record<string, string | undefin
   };
 }
 
+/** Where `npm start` listens unless PORT says otherwise. */
+export const DEFAULT_PORT = 3978;
+
 async function main(): Promise<void> {
   // restify 11 reaches for process.binding('http_parser') on Node 20+; the warning is theirs, not actionable here.
   process.noDeprecation = true;
   const logger = pino({ name: 'apim-posture', level: process.env['LOG_LEVEL'] ?? 'info' });
   let running: RunningServer;
+  let port = DEFAULT_PORT;
   try {
     const config = await loadConfig(undefined, process.env);
-    const port = Number(process.env['PORT'] ?? 3978);
+    port = parsePort(process.env['PORT'], 'PORT', DEFAULT_PORT);
     running = await startServer({
       port,
       host: process.env['HOST'] ?? '127.0.0.1',
@@ -142,6 +152,13 @@ async function main(): Promise<void> {
       logger,
     });
   } catch (error) {
+    if (error instanceof PortInUseError) {
+      // Usually a second `npm start`, or `npm run playground` already serving the bot: exit 2, a mistake in the call.
+      process.stderr.write(
+        `apim-posture bot: cannot start: ${error.message} (another npm start or npm run playground?); stop it, or set PORT to a free port: PORT=${port === 65_535 ? port - 1 : port + 1} npm start\n`,
+      );
+      process.exit(2);
+    }
     process.stderr.write(`apim-posture bot: cannot start: ${error instanceof Error ? error.message.replace(/\s+/g, ' ') : String(error)}\n`);
     process.exit(1);
   }

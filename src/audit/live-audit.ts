@@ -60,7 +60,7 @@ export async function auditLive(target: AzureTarget, request: LiveAuditRequest):
     source: request.scope.name,
     version: request.version,
     keep: request.keep,
-    scope: { echo: describeScope(request.scope, inventory), target: target.label },
+    scope: { echo: describeScope(request.scope, inventory), target: target.label, targetKind: target.kind },
     coverage: inventory.coverage,
   });
   return { report, inventory, estate };

@@ -32,8 +32,7 @@ export async function connectTarget(config: TargetConfig, sandboxOptions: Sandbo
   // Checked again here, not only when the configuration is read: whatever built this config, a real
   // credential's token goes to Azure or nowhere.
   if (credential.kind !== 'sandbox' && !isAzureArmEndpoint(config.endpoint)) throw new TargetEndpointError(notAzureEndpointMessage(config.endpoint));
-  return {
-    target: azureTarget({ credential: createCredential(credential), credentialName: credentialName(credential), endpoint: config.endpoint }),
-    close: () => Promise.resolve(),
-  };
+  const target = azureTarget({ credential: createCredential(credential), credentialName: credentialName(credential), endpoint: config.endpoint });
+  // The sandbox token opens nothing but a sandbox (`apim-posture sandbox` started elsewhere): say so in reports.
+  return { target: credential.kind === 'sandbox' ? { ...target, kind: 'sandbox' } : target, close: () => Promise.resolve() };
 }

@@ -106,8 +106,9 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
       },
       config.environments,
     );
+    const color = io.stderrIsTty && !values['no-color'] && io.env['NO_COLOR'] === undefined;
     report = await runLiveAudit(
-      { config, scope, rules, deep: values.deep, now, keep, version, ...(values['save-estate'] === undefined ? {} : { saveEstate: values['save-estate'] }) },
+      { config, scope, rules, deep: values.deep, now, keep, version, color, ...(values['save-estate'] === undefined ? {} : { saveEstate: values['save-estate'] }) },
       io,
     );
   } else {
@@ -155,7 +156,8 @@ async function render(report: Report, format: Format, options: { estatePath: str
     case 'sarif': {
       if (options.estatePath === undefined) {
         // Live audits have no file; code scanning still needs a location, so name the scope.
-        return formatSarif(report, { artifactUri: `azure/${report.source.replace(/[^\w.-]+/g, '-')}`, rules: ALL_RULES });
+        const origin = report.scope?.targetKind === 'sandbox' ? 'sandbox' : 'azure';
+        return formatSarif(report, { artifactUri: `${origin}/${report.source.replace(/[^\w.-]+/g, '-')}`, rules: ALL_RULES });
       }
       const text = await readFile(options.estatePath, 'utf8');
       return formatSarif(report, { artifactUri: artifactUri(options.estatePath), lineOf: lineLocator(text), rules: ALL_RULES });

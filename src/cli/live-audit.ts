@@ -1,5 +1,6 @@
 import { auditLive } from '../audit/live-audit.js';
 import { connectTarget } from '../azure/connect.js';
+import { azureCredentialSigns } from '../azure/credential-signs.js';
 import type { AppConfig } from '../config.js';
 import type { ResultsKept } from '../engine/audit.js';
 import type { Report } from '../engine/report.js';
@@ -7,6 +8,8 @@ import type { ResolvedScope } from '../inventory/scope.js';
 import type { AnyRule } from '../rules/types.js';
 import { writeFileAtomic, type CliIo } from './io.js';
 import { progressLine } from './progress.js';
+import { targetNotices } from './target-notice.js';
+import { plural } from '../util/text.js';
 
 export interface LiveAuditOptions {
   readonly config: AppConfig;
@@ -18,6 +21,8 @@ export interface LiveAuditOptions {
   /** Write the inventoried estate (raw ARM JSON) here, to audit offline or attach to a ticket. */
   readonly saveEstate?: string;
   readonly version: string;
+  /** ANSI colour for the sandbox banner on stderr (default none). */
+  readonly color?: boolean;
 }
 
 /**
@@ -25,6 +30,11 @@ export interface LiveAuditOptions {
  * scope with a progress line on a terminal, and say which target and scope were used.
  */
 export async function runLiveAudit(options: LiveAuditOptions, io: CliIo): Promise<Report> {
+  const notices = targetNotices(options.config.target, options.config.target.kind === 'sandbox' && options.config.target.byDefault ? azureCredentialSigns(io.env) : []);
+  notices.forEach((notice, index) => {
+    // The banner (first) is black on yellow on a terminal: it must not read as one more status line.
+    io.stderr(`apim-posture: ${options.color === true && index === 0 ? `\u001b[1;30;43m${notice}\u001b[0m` : notice}\n`);
+  });
   const connection = await connectTarget(options.config.target);
   try {
     const { target } = connection;
@@ -48,7 +58,7 @@ export async function runLiveAudit(options: LiveAuditOptions, io: CliIo): Promis
     if (options.saveEstate !== undefined) {
       // The estate names every service, backend URL and setting: owner-only, like a credentials file.
       await writeFileAtomic(options.saveEstate, `${JSON.stringify(inventory.entries, null, 2)}\n`, { mode: 0o600 });
-      io.stderr(`apim-posture: saved the estate (${inventory.entries.length} resources) to ${options.saveEstate}\n`);
+      io.stderr(`apim-posture: saved the estate (${plural(inventory.entries.length, 'resource')}) to ${options.saveEstate}\n`);
     }
     return report;
   } finally {

@@ -1,5 +1,5 @@
 import type { InventoryProgress } from '../inventory/collect.js';
-import { progressBar } from '../util/text.js';
+import { plural, progressBar } from '../util/text.js';
 
 /**
  * One status line on a terminal's stderr, rewritten in place and at most every 100 ms; nothing at
@@ -13,7 +13,7 @@ export function progressLine(write: (text: string) => void, enabled: boolean, no
   let shown = false;
   let state = { subscriptions: 0, pages: 0, services: 0, childrenDone: 0, childrenTotal: 0 };
   const render = (): string => {
-    const parts = [`${state.subscriptions} subscriptions`, `Resource Graph: ${state.pages} pages · ${state.services} APIM services`];
+    const parts = [plural(state.subscriptions, 'subscription'), `Resource Graph: ${plural(state.pages, 'page')} · ${plural(state.services, 'APIM service')}`];
     if (state.childrenTotal > 0) parts.push(`child resources ${progressBar(state.childrenDone, state.childrenTotal)}`);
     return parts.join(' · ');
   };

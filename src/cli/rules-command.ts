@@ -4,6 +4,7 @@ import { normaliseRuleId } from '../engine/select-rules.js';
 import { ALL_RULES, findRule } from '../rules/index.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
+import { plural } from '../util/text.js';
 
 /** `apim-posture rules`: the catalog at a glance, or as JSON for tooling. */
 export function runRules(args: readonly string[], io: CliIo): number {
@@ -14,7 +15,7 @@ export function runRules(args: readonly string[], io: CliIo): number {
   }
   if (values.format !== 'table') throw new UsageError(`unknown format "${values.format}"; use table or json`);
   const lines = ALL_RULES.map(({ meta }) => `${meta.id}  ${meta.severity.padEnd(8)}  ${meta.fix.padEnd(7)}  ${(meta.needs.length === 0 ? 'ARG' : 'ARM').padEnd(3)}  ${meta.title}`);
-  io.stdout(`ID        SEVERITY  FIX      DATA TITLE\n${lines.join('\n')}\n\n${ALL_RULES.length} rules. \`apim-posture explain <id>\` tells more.\n`);
+  io.stdout(`ID        SEVERITY  FIX      DATA TITLE\n${lines.join('\n')}\n\n${plural(ALL_RULES.length, 'rule')}. \`apim-posture explain <id>\` tells more.\n`);
   return 0;
 }
 

@@ -6,6 +6,7 @@ import { scaleEstate } from '../sandbox/scale.js';
 import { seedEstate, seededServices, SEED_DATE } from '../sandbox/seed.js';
 import { startSandbox } from '../sandbox/server.js';
 import { UsageError } from './errors.js';
+import { plural } from '../util/text.js';
 
 /**
  * `apim-posture sandbox`: runs the emulator in the foreground until Ctrl+C, and says exactly how
@@ -78,7 +79,7 @@ export async function runSandboxCommand(args: string[], io: SandboxCommandIo, op
     io.stdout(
       [
         `APIM posture sandbox listening on ${sandbox.url}`,
-        `  estate: ${data.subscriptions.length} subscriptions, ${services} API Management services (${scale === undefined ? `seeded, as of ${SEED_DATE}` : 'generated'})`,
+        `  estate: ${plural(data.subscriptions.length, 'subscription')}, ${plural(services, 'API Management service')} (${scale === undefined ? `seeded, as of ${SEED_DATE}` : 'generated'})`,
         `  CA certificate: ${caFile}`,
         latencyMs > 0 ? `  latency: ${latencyMs} ms per request` : undefined,
         '',
@@ -149,7 +150,7 @@ function listing(): string {
   const rows = seededServices();
   const width = Math.max(...rows.map((row) => row.name.length));
   const lines = rows.map((row) => `${row.name.padEnd(width)}  ${row.subscription.padEnd(13)}  ${row.sku.padEnd(11)}  ${row.posture}`);
-  return `Seeded estate as of ${SEED_DATE} (${rows.length} services):\n${lines.join('\n')}\n`;
+  return `Seeded estate as of ${SEED_DATE} (${plural(rows.length, 'service')}):\n${lines.join('\n')}\n`;
 }
 
 /** Resolves on SIGINT, SIGTERM or the abort signal, whichever comes first, and cleans up. */

@@ -70,6 +70,8 @@ export interface ReportScope {
   readonly echo: string;
   /** Where the data came from: "sandbox (local emulator)", "Azure (DefaultAzureCredential)". */
   readonly target: string;
+  /** Whether that was Azure or the local sandbox, for machine formats and banners (absent in older reports). */
+  readonly targetKind?: 'azure' | 'sandbox';
 }
 
 /** A partial report says what was not audited and why. */

@@ -1,6 +1,7 @@
 import { CHILD_KIND_LABELS, CHILD_TYPES, EVIDENT_KINDS, PSRULE_EXPORTED_KINDS, SERVICE_TYPE } from './child-types.js';
 import { field, isObject, locationKey, stringField } from './fields.js';
 import type { ApimService, ChildKind, ChildResource, Estate, JsonObject } from './model.js';
+import { byCount, plural } from '../util/text.js';
 
 const SERVICE_ID_PREFIX =
   /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.apimanagement\/service\/[^/]+)(?:\/|$)/;
@@ -128,14 +129,14 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
   }
 
   warnings.push(...assumeNoneWhereEvident(order, kindsInFile));
-  if (invalidEntries > 0) warnings.push(`${invalidEntries} entries are not JSON objects and were skipped.`);
-  if (duplicates > 0) warnings.push(`${duplicates} services appear more than once; the first copy of each was audited.`);
-  if (orphans > 0) warnings.push(`${orphans} child resources belong to no service in the estate and were skipped.`);
-  if (unknownCollected > 0) warnings.push(`${unknownCollected} entries of "${COLLECTED_FIELD}" name no known child collection and were ignored.`);
-  if (unknownIncomplete > 0) warnings.push(`${unknownIncomplete} entries of "${INCOMPLETE_FIELD}" name no known child collection or give no reason, and were ignored.`);
+  if (invalidEntries > 0) warnings.push(`${plural(invalidEntries, 'entry', 'entries')} ${byCount(invalidEntries, 'is not a JSON object and was', 'are not JSON objects and were')} skipped.`);
+  if (duplicates > 0) warnings.push(`${plural(duplicates, 'service')} ${byCount(duplicates, 'appears more than once; its first copy', 'appear more than once; the first copy of each')} was audited.`);
+  if (orphans > 0) warnings.push(`${plural(orphans, 'child resource')} ${byCount(orphans, 'belongs to no service in the estate and was', 'belong to no service in the estate and were')} skipped.`);
+  if (unknownCollected > 0) warnings.push(`${plural(unknownCollected, 'entry', 'entries')} of "${COLLECTED_FIELD}" ${byCount(unknownCollected, 'names no known child collection and was', 'name no known child collection and were')} ignored.`);
+  if (unknownIncomplete > 0) warnings.push(`${plural(unknownIncomplete, 'entry', 'entries')} of "${INCOMPLETE_FIELD}" ${byCount(unknownIncomplete, 'names no known child collection or gives no reason, and was', 'name no known child collection or give no reason, and were')} ignored.`);
   if (misplacedNested > 0) {
     warnings.push(
-      `${misplacedNested} nested child resources have ids outside the service they are nested in; they were judged with that service.`,
+      `${plural(misplacedNested, 'nested child resource')} ${byCount(misplacedNested, 'has an id outside the service it is nested in; it was', 'have ids outside the service they are nested in; they were')} judged with that service.`,
     );
   }
 

@@ -7,6 +7,7 @@ import { renderQuery } from './query-text.js';
 import { ReadBudget } from './read-budget.js';
 import type { ResolvedScope } from './scope.js';
 import type { InventorySources } from './sources.js';
+import { byCount, plural } from '../util/text.js';
 
 /** ARG guidance: batch subscriptions, fewer than 300 per request. */
 export const SUBSCRIPTION_BATCH = 300;
@@ -106,7 +107,7 @@ export async function collectInventory(sources: InventorySources, scope: Resolve
       }
     } catch (error) {
       abortSignal?.throwIfAborted();
-      notes.push(`${group.length} subscriptions (${describeIds(group)}) could not be queried: ${message(error)}. Their services are missing from this report.`);
+      notes.push(`${plural(group.length, 'subscription')} (${describeIds(group)}) could not be queried: ${message(error)}. ${byCount(group.length, 'Its', 'Their')} services are missing from this report.`);
     }
     if (needAutoscale) {
       try {
@@ -117,7 +118,7 @@ export async function collectInventory(sources: InventorySources, scope: Resolve
       } catch (error) {
         abortSignal?.throwIfAborted();
         for (const id of group) autoscaleMissing.add(id);
-        notes.push(`Autoscale settings of ${group.length} subscriptions (${describeIds(group)}) could not be read: ${message(error)}.`);
+        notes.push(`Autoscale settings of ${plural(group.length, 'subscription')} (${describeIds(group)}) could not be read: ${message(error)}.`);
       }
     }
     batchesDone += 1;

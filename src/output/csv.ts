@@ -1,7 +1,8 @@
 import type { Report } from '../engine/report.js';
 import { formatEvidence } from './values.js';
 
-const COLUMNS = ['ruleId', 'severity', 'outcome', 'exemption', 'service', 'resourceId', 'title', 'reason', 'evidence', 'fix'] as const;
+/** `target` is last so existing consumers' column positions hold. */
+const COLUMNS = ['ruleId', 'severity', 'outcome', 'exemption', 'service', 'resourceId', 'title', 'reason', 'evidence', 'fix', 'target'] as const;
 
 /**
  * One row per result, RFC 4180 quoting. Cells that a spreadsheet would run as a formula are
@@ -9,6 +10,8 @@ const COLUMNS = ['ruleId', 'severity', 'outcome', 'exemption', 'service', 'resou
  */
 export function formatCsv(report: Report): string {
   const nameById = new Map(report.services.map((s) => [s.id, s.name]));
+  // Every row says where it was read from: a sheet of sandbox findings must never pass for Azure's.
+  const target = report.scope === undefined ? `estate file ${report.source}` : report.scope.target;
   const rows = report.results.map((r) => [
     r.ruleId,
     r.severity,
@@ -20,6 +23,7 @@ export function formatCsv(report: Report): string {
     r.reason,
     r.evidence.map((e) => formatEvidence(e)).join(' | '),
     r.fix?.kind ?? '',
+    target,
   ]);
   return [[...COLUMNS], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

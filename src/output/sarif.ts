@@ -3,6 +3,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Report } from '../engine/report.js';
 import type { RuleResult } from '../contracts/results.js';
 import type { AnyRule, Severity } from '../rules/types.js';
+import { plural } from '../util/text.js';
 import { failureTitles, formatEvidence } from './values.js';
 
 export interface SarifOptions {
@@ -56,7 +57,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
                 .map((r) => ({ level: 'error' as const, message: { text: `${r.ruleId} on ${r.resourceId}: ${r.reason}` } })),
               ...report.notCheckedRules.map((rule) => {
                 const index = ruleIndex.get(rule.ruleId);
-                const where = rule.services === 1 ? '1 service' : `${rule.services} services`;
+                const where = plural(rule.services, 'service');
                 return {
                   level: 'note' as const,
                   message: { text: `${rule.ruleId} was not checked on ${where} (the data it needs was not read): ${rule.reason}` },
@@ -67,7 +68,13 @@ export function formatSarif(report: Report, options: SarifOptions): string {
             ],
           },
         ],
-        properties: { score: report.summary.score, coverage: report.summary.coverage, notChecked: report.summary.notChecked },
+        properties: {
+          score: report.summary.score,
+          coverage: report.summary.coverage,
+          notChecked: report.summary.notChecked,
+          // Live audits: what was read and from where, so a sandbox run is never taken for Azure.
+          ...(report.scope === undefined ? {} : { scope: report.scope.echo, target: report.scope.target, targetKind: report.scope.targetKind }),
+        },
         results: report.results
           .filter((r) => r.outcome === 'fail')
           .map((r) => toResult(r, ruleIndex.get(r.ruleId) ?? -1, titles.get(r.ruleId) ?? r.title, options)),

@@ -1,7 +1,8 @@
 import type { Report, ServiceReport, SeverityCounts } from '../engine/report.js';
 import { isExempted, isOpenFailure, type RuleResult } from '../contracts/results.js';
 import type { Severity } from '../rules/types.js';
-import { failureTitles, formatCoverage, formatEvidence, shortenPath } from './values.js';
+import { byCount, plural } from '../util/text.js';
+import { failureTitles, formatCoverage, formatEvidence, SANDBOX_NOTICE, shortenPath } from './values.js';
 
 export interface TableOptions {
   /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. */
@@ -26,13 +27,15 @@ export function formatTable(report: Report, options: TableOptions): string {
   const lines: string[] = [];
   const { summary } = report;
   lines.push(paint(`APIM posture · ${report.source}`, 'bold'));
+  // Read from the sandbox: said before anything else, so nobody takes a made-up estate for theirs.
+  if (report.scope?.targetKind === 'sandbox') lines.push(paint(SANDBOX_NOTICE, 'yellow', 'bold'));
   if (report.scope !== undefined) lines.push(`Scope: ${report.scope.echo} · ${report.scope.target}`);
   if (report.coverage !== undefined && !report.coverage.complete) {
     lines.push(paint(`PARTIAL REPORT — not everything in scope was audited:`, 'yellow', 'bold'));
     for (const note of report.coverage.notes) lines.push(paint(`  ${note}`, 'yellow'));
   }
   lines.push(
-    `${summary.services} services · ${report.rules.length} rules · score ${formatScore(summary.score)} · ${formatCoverage(summary.coverage, 'service rules')} · ${report.generatedAt.slice(0, 10)}`,
+    `${plural(summary.services, 'service')} · ${plural(report.rules.length, 'rule')} · score ${formatScore(summary.score)} · ${formatCoverage(summary.coverage, 'service rules')} · ${report.generatedAt.slice(0, 10)}`,
   );
   lines.push(
     `Failing: ${severityLine(summary.failed, paint)} · Exempted ${summary.exempted} · Errors ${summary.errors} · Not checked ${summary.notChecked} · Not applicable ${summary.notApplicable} · Passed ${summary.passed}`,
@@ -71,7 +74,7 @@ export function formatTable(report: Report, options: TableOptions): string {
     const tally = [`passed ${c.passed}`, ...(c.notChecked > 0 ? [`not checked ${c.notChecked}`] : []), `not applicable ${c.notApplicable}`, ...(c.exempted > 0 ? [`exempted ${c.exempted}`] : [])];
     lines.push(paint(`  ${tally.join(' · ')}`, 'dim'));
   }
-  if (quiet > 0) lines.push('', paint(`${quiet} more services have no failing rule (--verbose lists them).`, 'green'));
+  if (quiet > 0) lines.push('', paint(`${plural(quiet, 'more service')} ${byCount(quiet, 'has', 'have')} no failing rule (--verbose lists ${byCount(quiet, 'it', 'them')}).`, 'green'));
   lines.push(...estateNotes(report));
   return `${lines.join('\n')}\n`;
 }
@@ -116,7 +119,7 @@ function ruleBlock(group: readonly RuleResult[], failureTitleOf: (result: RuleRe
       lines.push(paint(`            … ${result.evidence.length - MAX_EVIDENCE_PER_RESULT} more`, 'dim'));
     }
   }
-  if (shown.length > MAX_RESULTS_PER_RULE) lines.push(paint(`            … and ${shown.length - MAX_RESULTS_PER_RULE} more resources (--format json lists all)`, 'dim'));
+  if (shown.length > MAX_RESULTS_PER_RULE) lines.push(paint(`            … and ${plural(shown.length - MAX_RESULTS_PER_RULE, 'more resource')} (--format json lists all)`, 'dim'));
   return lines;
 }
 
@@ -164,7 +167,7 @@ function notCheckedLines(report: Report, verbose: boolean, paint: (t: string, ..
   }
   return [
     paint('Not checked (data not read; neither pass nor failure):', 'dim'),
-    ...rules.map((rule) => paint(`  ${rule.ruleId} on ${rule.services === 1 ? '1 service' : `${rule.services} services`}: ${rule.reason}`, 'dim')),
+    ...rules.map((rule) => paint(`  ${rule.ruleId} on ${plural(rule.services, 'service')}: ${rule.reason}`, 'dim')),
   ];
 }
 
@@ -174,7 +177,7 @@ function estateNotes(report: Report): string[] {
   if (ignored.length > 0) {
     const total = ignored.reduce((n, [, count]) => n + count, 0);
     const kinds = ignored.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([type, count]) => `${type} (${count})`).join(', ');
-    notes.push(`${total} resources of types no rule reads were ignored: ${kinds}${ignored.length > 3 ? ', …' : ''}.`);
+    notes.push(`${plural(total, 'resource')} of types no rule reads ${byCount(total, 'was', 'were')} ignored: ${kinds}${ignored.length > 3 ? ', …' : ''}.`);
   }
   return notes.length === 0 ? [] : ['', ...notes.map((note) => `note: ${note}`)];
 }

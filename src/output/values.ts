@@ -1,6 +1,9 @@
 import type { Report, RuleCoverage } from '../engine/report.js';
 import type { Evidence } from '../rules/types.js';
 
+/** What every output says first about a report read from the sandbox. */
+export const SANDBOX_NOTICE = 'SANDBOX — local emulator with a made-up estate, not your Azure estate';
+
 /** Renders an evidence value for people: absent stays "absent", strings are quoted like JSON. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'absent';

@@ -1,6 +1,11 @@
-/** "1 service", "3 services". */
+/** "1 service", "3 services"; irregular plurals by argument: `plural(n, 'entry', 'entries')`. */
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {
-  return `${count} ${count === 1 ? noun : nouns}`;
+  return `${count} ${byCount(count, noun, nouns)}`;
+}
+
+/** The word that agrees with a count, for verbs and pronouns: `byCount(n, 'was', 'were')`. */
+export function byCount(count: number, one: string, many: string): string {
+  return count === 1 ? one : many;
 }
 
 /** `▓▓▓▓▓░░░ 7/12`: a text progress bar of `width` cells, for cards and terminals alike. */

@@ -68,7 +68,9 @@ describe('apim-posture audit (built binary)', () => {
   it('writes CSV with a header and an outcome per result, not checked included', () => {
     const run = runCliBinary(['audit', '--estate', estatePath, '--format', 'csv', '--rules', 'APIM-001,APIM-024,APIM-020']);
     const rows = parseCsv(run.stdout);
-    expect(rows[0]).toEqual(['ruleId', 'severity', 'outcome', 'exemption', 'service', 'resourceId', 'title', 'reason', 'evidence', 'fix']);
+    expect(rows[0]).toEqual(['ruleId', 'severity', 'outcome', 'exemption', 'service', 'resourceId', 'title', 'reason', 'evidence', 'fix', 'target']);
+    // Every row says where its data came from (a live audit names Azure or the sandbox there).
+    expect(new Set(rows.slice(1).map((row) => row[10]))).toEqual(new Set([`estate file ${estatePath}`]));
     const outcomes = rows.slice(1).map((row) => `${row[0]} ${row[4]} ${row[2]}`);
     expect(outcomes).toContain('APIM-001 apim-weak fail');
     // Diagnostic settings are read by deep live audits only: not checked, not passed, not n/a.

@@ -48,7 +48,7 @@ describe('normalizeEstate', () => {
       },
     ]);
     expect(estate.services[0]?.children.apis).toHaveLength(1);
-    expect(estate.stats.warnings.join(' ')).toMatch(/1 nested child resources have ids outside/);
+    expect(estate.stats.warnings.join(' ')).toMatch(/1 nested child resource has an id outside the service it is nested in; it was judged with that service\./);
   });
 
   it('counts unknown types, orphans and non-objects instead of failing', () => {
@@ -105,7 +105,7 @@ describe('normalizeEstate', () => {
   it('keeps only the first copy of a service listed twice', () => {
     const estate = normalizeEstate([apimService({ name: 'apim-f' }), apimService({ name: 'apim-f' })]);
     expect(estate.services).toHaveLength(1);
-    expect(estate.stats.warnings[0]).toMatch(/appear more than once/);
+    expect(estate.stats.warnings[0]).toBe('1 service appears more than once; its first copy was audited.');
   });
 });
 
@@ -116,7 +116,7 @@ describe('collectedChildren', () => {
     expect(svc?.children.subscriptions).toEqual([]);
     expect(svc?.children.diagnosticSettings).toEqual([]);
     expect(svc?.children.apis).toBeUndefined();
-    expect(estate.stats.warnings.join(' ')).toMatch(/1 entries of "collectedChildren" name no known child collection/);
+    expect(estate.stats.warnings.join(' ')).toMatch(/1 entry of "collectedChildren" names no known child collection and was ignored\./);
   });
 });
 

@@ -12,7 +12,7 @@ describe('apim-posture audit --env prod (built binary, sandbox started in-proces
   it('audits the seeded prod estate across several subscriptions and says which target it used', () => {
     const run = runCliBinary(['audit', '--env', 'prod', '--format', 'json', '--fail-on', 'none'], { env: { APIM_POSTURE_TARGET: '' } });
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/^apim-posture: auditing prod on sandbox at https:\/\/127\.0\.0\.1:\d+/);
+    expect(run.stderr).toMatch(/^apim-posture: SANDBOX — local emulator[^\n]*\napim-posture: auditing prod on sandbox at https:\/\/127\.0\.0\.1:\d+/);
     const report = JSON.parse(run.stdout) as LiveReport;
     expect(report.scope.echo).toMatch(/^prod = \d+ services in 2 subscriptions \(payments-prod, identity-prod\), tag env or environment = prod\/production; searched 4 subscriptions$/);
     expect(new Set(report.services.map((s) => s.subscriptionId)).size).toBe(2);
@@ -41,7 +41,7 @@ describe('apim-posture audit --env prod (built binary, sandbox started in-proces
     expect(lines.at(-1)).toBe(
       "apim-posture: no APIM service named 'apim-paymnts' in prod; did you mean apim-payments-legacy, apim-payments-prod-weu or apim-payments-prod-eus2?",
     );
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3); // the sandbox banner, what is audited, the error
   }, 60_000);
 
   it('one unknown name among several services is an error too', () => {

@@ -40,3 +40,29 @@ describe('table output', () => {
     expect(text).not.toContain('TLS 1.0/1.1 or SSL 3.0 enabled');
   });
 });
+
+describe('table output counts', () => {
+  const strong = apimService({ name: 'apim-strong' });
+
+  it('says "1 service" and "1 rule" for a single service and rule, and agrees the quiet-services line', () => {
+    const report = auditEstate(normalizeEstate([weak, strong, apimService({ name: 'apim-strong-2' })]), {
+      rules: RULES.filter((rule) => rule.meta.id === 'APIM-001'),
+      now: NOW,
+      source: 'test estate',
+      version: '0',
+    });
+    const text = formatTable(report, { color: false, verbose: false });
+    expect(text).toMatch(/^3 services · 1 rule · score/m);
+    expect(text).toContain('2 more services have no failing rule (--verbose lists them).');
+
+    const single = formatTable(auditEstate(normalizeEstate([weak, strong]), { rules: RULES, now: NOW, source: 'test estate', version: '0' }), {
+      color: false,
+      verbose: false,
+    });
+    expect(single).toMatch(/^2 services · 2 rules · score/m);
+    expect(single).toContain('1 more service has no failing rule (--verbose lists it).');
+
+    const one = formatTable(auditEstate(normalizeEstate([weak]), { rules: RULES, now: NOW, source: 'test estate', version: '0' }), { color: false, verbose: false });
+    expect(one).toMatch(/^1 service · 2 rules · score/m);
+  });
+});
