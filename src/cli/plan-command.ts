@@ -114,7 +114,8 @@ export async function runPlan(command: 'plan' | 'fix', args: readonly string[], 
   }
 
   const plansByResult = planFindings(results, estate, auditOptions);
-  let unmergeable = false;
+  // Services whose plans could not be merged into one request each; the exit code says so.
+  const unmergeable: string[] = [];
   const answer: ServicePlans[] = estate.services.map((service) => {
     const own = results.filter((result) => result.ruleId === rule.meta.id && result.serviceId.toLowerCase() === service.key);
     const plans = own.flatMap((result) => {
@@ -130,7 +131,7 @@ export async function runPlan(command: 'plan' | 'fix', args: readonly string[], 
       fixes = combinePlans(plans);
     } catch (error) {
       if (!(error instanceof CombinePlansError)) throw error;
-      unmergeable = true;
+      unmergeable.push(service.name);
       return { ...base, plans: [], note: `${rule.meta.id} on ${service.name} cannot be planned as one change: ${error.message}` };
     }
     return { ...base, plans: fixes.map((fix) => ({ ruleIds: fix.ruleIds, resourceIds: fix.plans.map((plan) => plan.resourceId), ...planView(fix, armEndpoint) })) };
@@ -142,7 +143,7 @@ export async function runPlan(command: 'plan' | 'fix', args: readonly string[], 
     await writeFileAtomic(values.output, text);
     io.stderr(`apim-posture: wrote the plan to ${values.output}\n`);
   }
-  return unmergeable ? 2 : 0;
+  return unmergeable.length > 0 ? 2 : 0;
 }
 
 function ruleOf(command: string, positionals: readonly string[]): AnyRule {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { FixPlan, FixRequest } from '../../src/contracts/fix-plan.js';
 import {
@@ -13,65 +12,7 @@ import {
   shellQuote,
 } from '../../src/remediation/plan-text.js';
 import { serviceId } from '../support/fixtures.js';
-
-/**
- * Splits a POSIX shell command line into words: single quotes (nothing special inside), double
- * quotes (`\` escapes `$`, backtick, `"`, `\`), backslash outside quotes, blanks between words.
- * Anything that would make the shell expand or run something ($, backticks, ;, |, &, <, >, (, ))
- * outside quotes is an error: a command that needs those is not one literal call.
- */
-function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line.charAt(i);
-    if (char === "'") {
-      const end = line.indexOf("'", i + 1);
-      if (end < 0) throw new Error(`unterminated single quote at ${i}`);
-      word = (word ?? '') + line.slice(i + 1, end);
-      i = end;
-    } else if (char === '"') {
-      word ??= '';
-      for (i += 1; i < line.length && line.charAt(i) !== '"'; i += 1) {
-        const inner = line.charAt(i);
-        if (inner === '$' || inner === '`') throw new Error(`expansion inside double quotes at ${i}`);
-        if (inner === '\\' && '$`"\\'.includes(line.charAt(i + 1))) i += 1;
-        word += line.charAt(i);
-      }
-      if (i >= line.length) throw new Error('unterminated double quote');
-    } else if (char === '\\') {
-      word = (word ?? '') + line.charAt(i + 1);
-      i += 1;
-    } else if (char === ' ' || char === '\t') {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else if ('$`;|&<>()\n'.includes(char)) {
-      throw new Error(`unquoted ${JSON.stringify(char)} at ${i}`);
-    } else {
-      word = (word ?? '') + char;
-    }
-  }
-  if (word !== undefined) words.push(word);
-  return words;
-}
-
-/** The command's words as bash sees them: `az` replaced by a function that prints its arguments. */
-function bashWords(command: string): string[] {
-  const run = spawnSync('bash', ['-c', `az() { printf '%s\\0' az "$@"; }\n${command}`], { encoding: 'utf8' });
-  expect(run.status, run.stderr).toBe(0);
-  return run.stdout.split('\0').slice(0, -1);
-}
-
-/** The request a command sends, read back from its words. */
-function requestOf(words: readonly string[]): { method: string; url: string; headers: unknown; body: unknown } {
-  expect(words.slice(0, 2)).toEqual(['az', 'rest']);
-  const option = (name: string): string | undefined => {
-    const at = words.indexOf(name);
-    return at < 0 ? undefined : words[at + 1];
-  };
-  const headers = option('--headers');
-  return { method: option('--method') ?? '', url: option('--url') ?? '', headers: headers === undefined ? undefined : JSON.parse(headers), body: JSON.parse(option('--body') ?? 'null') };
-}
+import { azRestRequest, bashWords, shellWords } from '../support/shell-words.js';
 
 const HOSTILE = `it's "$HOME" \`id\` $(rm -rf ~) \\ ; | & > !x\n€ 😀 \u2028`;
 const service = serviceId("apim-o'brien$x`y");
@@ -131,19 +72,19 @@ describe('plan text', () => {
       const command = azRestCommand(request, 'https://management.azure.com');
       expect(command).not.toContain('\n');
       for (const words of [shellWords(command), bashWords(command)]) {
-        expect(requestOf(words)).toEqual({ method: request.method.toLowerCase(), url: armUrl(request), headers: request.headers, body: request.body });
+        expect(azRestRequest(words)).toEqual({ method: request.method.toLowerCase(), url: armUrl(request), headers: request.headers, body: request.body });
       }
     }
   });
 
   it('puts a placeholder in place of an If-Match ARM requires but no read supplied, and says so', () => {
     const product: FixRequest = { method: 'PATCH', path: `${serviceId('apim-test')}/products/starter`, apiVersion: '2024-05-01', body: { properties: { subscriptionRequired: true } } };
-    expect(requestOf(shellWords(azRestCommand(product))).headers).toEqual({ 'If-Match': ETAG_PLACEHOLDER });
+    expect(azRestRequest(shellWords(azRestCommand(product))).headers).toEqual({ 'If-Match': ETAG_PLACEHOLDER });
     expect(requestText(product)).toContain(`If-Match: ${ETAG_PLACEHOLDER}`);
     expect(planView(plan(product)).notes).toContain(ETAG_NOTE);
     // With the ETag read, the header is sent as read and nothing is left to fill in.
     const read = { ...product, headers: { 'If-Match': '"AAAAAAAQAAE="' } };
-    expect(requestOf(shellWords(azRestCommand(read))).headers).toEqual({ 'If-Match': '"AAAAAAAQAAE="' });
+    expect(azRestRequest(shellWords(azRestCommand(read))).headers).toEqual({ 'If-Match': '"AAAAAAAQAAE="' });
     expect(planView(plan(read)).notes).toEqual([]);
   });
 
