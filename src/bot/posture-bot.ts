@@ -164,7 +164,7 @@ export class PostureBot extends ActivityHandler {
       } else if (action.verb === 'fix') {
         card =
           stored.kind === 'fix'
-            ? fixAnswer({ ...stored, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions)
+            ? fixAnswer({ ...stored, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions, { armEndpoint: this.options.runner.armEndpoint })
             : messageCard('That button does not point at a finding.', { tone: 'refusal' });
       } else {
         const minSeverity = action.data.minSeverity;

@@ -9,16 +9,14 @@
  */
 export { summaryCard, type SummaryOptions } from './summary.js';
 export { serviceFindingCards, DEFAULT_PAGE_SIZE, type FindingsOptions, type FindingsPage } from './findings.js';
+export { explainCard } from './explain-card.js';
+export { fixAnswerCard, type FixAnswerModel, type FixChange, type FixRequestShown } from './fix-answer-card.js';
 export {
-  explainCard,
-  fixAnswerCard,
   helpCard,
   HELP_COMMANDS,
   messageCard,
   progressCard,
   rulesCard,
-  type FixAnswerModel,
-  type FixChange,
   type HelpOptions,
   type MessageOptions,
   type MessageTone,

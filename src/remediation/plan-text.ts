@@ -176,8 +176,19 @@ export function preconditionLine(precondition: FixPrecondition): string {
 
 /** The request of a view (body as shown), as {@link requestText} writes it. */
 export function viewRequestText(view: PlanView): string {
-  const { method, path, apiVersion, headers, body, url } = view.request;
-  return formatRequest({ method, path, apiVersion, headers, body }, url);
+  return formatRequest(shownRequest(view), view.request.url);
+}
+
+/** What follows the request line: the headers and a blank line (when there are any), then the body as indented JSON. */
+export function headersAndBody(view: PlanView): string {
+  const headers = headerLines(shownRequest(view));
+  const body = JSON.stringify(view.request.body, null, 2);
+  return headers.length === 0 ? body : [...headers, '', body].join('\n');
+}
+
+function shownRequest(view: PlanView): FixRequest {
+  const { method, path, apiVersion, headers, body } = view.request;
+  return { method, path, apiVersion, headers, body };
 }
 
 /**
