@@ -47,6 +47,7 @@ export function fixAnswer(payload: RefPayloads['fix'], estate: Estate, now: Date
   const views = fixes.map((fix) => planView(fix, options.armEndpoint));
   const preconditions = views.flatMap((view) => view.preconditions);
   const note = [
+    ...(views.some((view) => view.redacted) ? ['Credentials in these values are shown as [redacted].'] : []),
     ...preconditions.filter((p) => !p.satisfied).map((p) => `Precondition not met — ${p.description}: ${p.detail}`),
     ...preconditions.filter((p) => p.satisfied).map((p) => `Precondition met — ${p.description}: ${p.detail}`),
     ...[...new Set(views.map((view) => view.blastRadius))].map((blast) => `Blast radius: ${blast}`),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixAnswer } from '../../src/bot/fix-answer.js';
 import { cardBytes, CARD_BUDGET_BYTES } from '../../src/cards/render.js';
 import { CHILD_KIND_LABELS } from '../../src/estate/child-types.js';
-import { armUrl, ETAG_PLACEHOLDER } from '../../src/remediation/plan-text.js';
+import { armUrl, ETAG_PLACEHOLDER, REDACTED_BODY_NOTE } from '../../src/remediation/plan-text.js';
 import { seedEstate } from '../../src/sandbox/seed.js';
 import { fullText, schemaErrors, walk } from '../cards/support.js';
 import { azRestRequest, bashWords } from '../support/shell-words.js';
@@ -122,5 +122,17 @@ describe('fix answer', () => {
     expect(text).toMatch(/This request and its command \(about \d+ KB\) are too large for a Teams card; `apim-posture plan APIM-001 --service 'apim-test'` prints it whole\./);
     expect(commandsOf(card)).toEqual([]);
     expect(requestTexts(card).join('\n')).not.toContain('…');
+  });
+
+  it('redacts credentials a request body would carry, and gives no command that would send the placeholder', () => {
+    const secret = 'pw-5f1e2d3c4b5a6978';
+    const withSecret = { ...service, collectedChildren: ['backends', 'apis'] };
+    const backend = { ...childOf(service, 'backends/legacy', 'Microsoft.ApiManagement/service/backends', { url: `http://svc:${secret}@legacy.internal/api`, protocol: 'http' }), etag: 'AAAA' };
+    const card = answerCard(normalizeEstate([withSecret, backend]), 'APIM-025');
+    const text = textOf(card);
+    expect(text).not.toContain(secret);
+    expect(text).toContain('Credentials in these values are shown as [redacted].');
+    expect(requestTexts(card)).toContain(REDACTED_BODY_NOTE);
+    expect(commandsOf(card)).toEqual([]);
   });
 });
