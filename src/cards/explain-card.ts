@@ -14,6 +14,7 @@ interface ExplainLimits {
 }
 
 const EXPLAIN_LEVELS: readonly ExplainLimits[] = [
+  { section: 5000, notes: true, links: 10, exampleShare: 1 },
   { section: 1500, notes: true, links: 10, exampleShare: 1 },
   { section: 600, notes: true, links: 6, exampleShare: 1 },
   { section: 240, notes: false, links: 3, exampleShare: 0.5 },

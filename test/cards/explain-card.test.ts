@@ -61,4 +61,14 @@ describe('explain card examples', () => {
     expect([...blocks.values()].map((block) => block.visible)).toEqual(rule.meta.docs.examples.map((_, index) => index === 0));
     expect(text).not.toContain('…');
   });
+
+  it('shows every section of every rule whole at the normal budget', () => {
+    for (const rule of ALL_RULES) {
+      const text = fullText(explainCard(rule));
+      const { docs } = rule.meta;
+      for (const section of [docs.synopsis, docs.description, docs.recommendation, docs.howChecked, docs.notes, docs.notApplicableWhen]) {
+        if (section !== undefined) expect(text, rule.meta.id).toContain(section.replace(/\s+/g, ' ').trim());
+      }
+    }
+  });
 });
