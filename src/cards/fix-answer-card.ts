@@ -43,10 +43,13 @@ export interface FixAnswerModel {
   readonly budgetBytes?: number;
 }
 
-/** JSON length of one expanded code line besides its text (a RichTextBlock with one monospace TextRun). */
-const LINE_OVERHEAD = 130;
-/** JSON length of one request's entries besides its lines: the visible line, the detail container, headings. */
-const REQUEST_OVERHEAD = 900;
+/**
+ * What the template adds around the texts, in JSON characters (measured on cards/fix-answer.json):
+ * per code line, per request whose details are shown, per request listed without them.
+ */
+const LINE_OVERHEAD = 125;
+const DETAILED_OVERHEAD = 760;
+const LISTED_OVERHEAD = 500;
 
 interface Limits {
   readonly maxChanges: number;
@@ -96,22 +99,25 @@ function chooseShown(requests: readonly FixRequestShown[], room: number): Shown 
   let listed = 0;
   const detailed = new Set<number>();
   for (const [index, request] of requests.entries()) {
-    const line = 2 * (request.url.length + REQUEST_OVERHEAD / 3);
-    const details = 2 * (REQUEST_OVERHEAD + detailChars(request));
-    if (line + details <= left) {
+    // The URL appears twice: in the list and as the heading of its details.
+    const urls = 2 * JSON.stringify(request.url).length;
+    const withDetails = 2 * (DETAILED_OVERHEAD + urls + detailChars(request));
+    const lineOnly = 2 * (LISTED_OVERHEAD + urls + 200);
+    if (withDetails <= left) {
       detailed.add(index);
-      left -= line + details;
-    } else if (line <= left) {
-      left -= line + 2 * REQUEST_OVERHEAD;
+      left -= withDetails;
+    } else if (lineOnly <= left) {
+      left -= lineOnly;
     } else break;
     listed += 1;
   }
   return { listed, detailed };
 }
 
+/** JSON characters of a request's details: its lines, its command and its notes. */
 function detailChars(request: FixRequestShown): number {
-  const lines = request.text.split('\n');
-  return lines.reduce((sum, line) => sum + JSON.stringify(line).length + LINE_OVERHEAD, 0) + JSON.stringify(request.command ?? '').length + request.notes.join('').length;
+  const texts = [...request.text.split('\n'), ...request.notes];
+  return texts.reduce((sum, text) => sum + JSON.stringify(text).length + LINE_OVERHEAD, 0) + JSON.stringify(request.command ?? '').length;
 }
 
 function fixModel(model: FixAnswerModel, limits: Limits, shown: Shown): object {
@@ -126,7 +132,7 @@ function fixModel(model: FixAnswerModel, limits: Limits, shown: Shown): object {
     const heading = listed.length > 1 ? `${request.method} ${request.url}` : 'Request headers and body';
     if (!shown.detailed.has(index)) {
       const size = Math.ceil(detailChars(request) / 1024);
-      return { heading, shown: false, lines: [], hasCommand: false, command: '', notes: [{ text: `This request and its command (about ${size} KB) are too large for a Teams card; ${wholeAt}.` }] };
+      return { heading, shown: false, lines: [], hasCommand: false, command: '', notes: [{ text: `This request and its command (about ${size} KB) do not fit in this Teams card; ${wholeAt}.` }] };
     }
     return {
       heading,

@@ -106,7 +106,7 @@ describe('fix answer', () => {
     expect(answers).toBeGreaterThan(20);
     expect(schemaErrors(largest.card)).toEqual([]);
     const texts = requestTexts(largest.card).join('\n');
-    expect(texts, largest.key).not.toContain('too large for a Teams card');
+    expect(texts, largest.key).not.toContain('do not fit in this Teams card');
     expect(texts).not.toContain('…');
     expect(commandsOf(largest.card).length).toBeGreaterThan(0);
   });
@@ -119,7 +119,7 @@ describe('fix answer', () => {
     expect(schemaErrors(card)).toEqual([]);
     const text = fullText(card);
     expect(text).toContain(`PATCH \n${armUrl({ path: String(weak['id']), apiVersion: '2024-05-01' })}`);
-    expect(text).toMatch(/This request and its command \(about \d+ KB\) are too large for a Teams card; `apim-posture plan APIM-001 --service 'apim-test'` prints it whole\./);
+    expect(text).toMatch(/This request and its command \(about \d+ KB\) do not fit in this Teams card; `apim-posture plan APIM-001 --service 'apim-test'` prints it whole\./);
     expect(commandsOf(card)).toEqual([]);
     expect(requestTexts(card).join('\n')).not.toContain('…');
   });
