@@ -88,6 +88,11 @@ export class AuditRunner {
     this.retained = options.retained ?? new RetainedAudits();
   }
 
+  /** The ARM host audits read, which fix plans' URLs name. */
+  get armEndpoint(): string {
+    return this.options.target.endpoint;
+  }
+
   /**
    * Reserves a place for an audit, or refuses when the conversation or the user already has the
    * most audits in flight. Decided within the turn, before anything is posted or started.

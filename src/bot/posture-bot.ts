@@ -249,7 +249,7 @@ export class PostureBot extends ActivityHandler {
     const { stored, audit } = clicked;
     if (action.verb === 'fix') {
       if (stored.kind !== 'fix') return { card: messageCard('That button does not point at a finding.', { tone: 'refusal' }) };
-      await this.reply(context, fixAnswer({ ...stored, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions));
+      await this.reply(context, fixAnswer({ ...stored, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions, { armEndpoint: this.options.runner.armEndpoint }));
       return { card: this.cardAgain(conversationId, stored, audit, { ruleId: stored.ruleId }) ?? messageCard('The fix plan is below.', { tone: 'info' }) };
     }
     if (action.verb === 'deepAudit') {

@@ -1,22 +1,8 @@
-import { formatValue, shortenPath } from '../output/values.js';
-import { describeNeeds, describeSources } from '../docs/render.js';
-import type { AnyRule, RuleMeta, Severity } from '../rules/types.js';
+import type { RuleMeta, Severity } from '../rules/types.js';
 import { CARD_BUDGET_BYTES, expand, firstThatFits } from './templates.js';
 import { plural, progressBar } from '../util/text.js';
-import { clip, cut, MAX_LINE, markdownLink, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, type CardColor } from './text.js';
+import { clip, MAX_LINE, SEVERITY_COLOR, SEVERITY_LABEL, SEVERITY_RANK, type CardColor } from './text.js';
 import type { AdaptiveCard, StaticCard } from './types.js';
-
-/** Code or a request body as card lines: indentation kept (non-breaking), long lines cut. */
-export function codeLines(code: string, maxLines: number, maxWidth: number): { text: string }[] {
-  const lines = code.replace(/\r\n?/g, '\n').replace(/\t/g, '  ').split('\n');
-  const shown = lines.slice(0, maxLines).map((line) => {
-    const trimmed = line.trimEnd();
-    const text = cut(trimmed, maxWidth).replace(/^ +/, (spaces) => '\u00a0'.repeat(spaces.length));
-    return { text: text === '' ? '\u00a0' : text };
-  });
-  if (lines.length > maxLines) shown.push({ text: `… ${plural(lines.length - maxLines, 'more line')}` });
-  return shown;
-}
 
 // ── progress ────────────────────────────────────────────────────────────────
 
@@ -62,65 +48,6 @@ export function progressCard(model: ProgressModel): AdaptiveCard {
     bar: hasBar ? progressBar(model.childrenDone ?? 0, model.childrenTotal ?? 0) : '',
     barLabel: 'services with child resources read',
   });
-}
-
-// ── explain ─────────────────────────────────────────────────────────────────
-
-interface ExplainLimits {
-  readonly section: number;
-  readonly exampleLines: number;
-  readonly notes: boolean;
-  readonly example: boolean;
-  readonly links: number;
-}
-
-const EXPLAIN_LEVELS: readonly ExplainLimits[] = [
-  { section: 1500, exampleLines: 30, notes: true, example: true, links: 10 },
-  { section: 600, exampleLines: 14, notes: true, example: true, links: 6 },
-  { section: 240, exampleLines: 0, notes: false, example: false, links: 3 },
-];
-
-function capitalise(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
-}
-
-/** "explain APIM-004": everything a person needs to judge and fix one rule's findings. */
-export function explainCard(rule: AnyRule, options: { readonly budgetBytes?: number } = {}): AdaptiveCard {
-  return firstThatFits('explain', EXPLAIN_LEVELS.map((limits) => () => explainModel(rule, limits)), options.budgetBytes ?? CARD_BUDGET_BYTES);
-}
-
-function explainModel(rule: AnyRule, limits: ExplainLimits): object {
-  const { meta } = rule;
-  const { docs } = meta;
-  const section = (heading: string, text: string): { heading: string; text: string } => ({ heading, text: clip(text, limits.section) });
-  const fixWords = { safe: 'safe (automatic)', guarded: 'guarded (after a precondition check and approval)', manual: 'manual' } as const;
-  const example = limits.example ? docs.examples[0] : undefined;
-  const otherExamples = docs.examples.slice(1).map((e) => e.title);
-  const references = describeSources(meta.sources).map((text) => ({ text: clip(text, MAX_LINE) }));
-  const links = docs.links.slice(0, limits.links).map((link) => ({ markdown: markdownLink(clip(link.title, 120), link.url) }));
-  return {
-    fallbackText: `${meta.id} · ${meta.title} · ${SEVERITY_LABEL[meta.severity]}: ${docs.synopsis}`,
-    ruleId: meta.id,
-    title: clip(meta.title, 160),
-    badge: `● ${SEVERITY_LABEL[meta.severity]}`,
-    badgeColor: SEVERITY_COLOR[meta.severity],
-    meta: `${capitalise(meta.category)} · ${meta.pillar} · fix: ${fixWords[meta.fix]}`,
-    before: [section('Synopsis', docs.synopsis), section('Why it matters', docs.description), section('How to fix', docs.recommendation)],
-    hasExample: example !== undefined,
-    exampleTitle: example === undefined ? '' : clip(example.title, 120),
-    exampleLines: example === undefined ? [] : codeLines(example.code, limits.exampleLines, 110),
-    hasMoreExamples: example !== undefined && otherExamples.length > 0,
-    moreExamples: `More in the rule docs: ${otherExamples.join(' · ')}`,
-    after: [
-      section('How it is checked', `${docs.howChecked} Reads ${describeNeeds(rule)}.`),
-      ...(docs.notApplicableWhen === undefined ? [] : [section('Not applicable when', docs.notApplicableWhen)]),
-      ...(limits.notes && docs.notes !== undefined ? [section('Notes', docs.notes)] : []),
-    ],
-    hasReferences: references.length > 0,
-    references,
-    hasLinks: links.length > 0,
-    links,
-  };
 }
 
 // ── help ────────────────────────────────────────────────────────────────────
@@ -244,61 +171,4 @@ export function messageCard(text: string, options: MessageOptions = {}): Adaptiv
     suggestion,
     buttons: (options.commands ?? []).slice(0, 5).map((command) => commandButton(command)),
   });
-}
-
-// ── fix answer ──────────────────────────────────────────────────────────────
-
-export interface FixChange {
-  readonly path: string;
-  readonly before: unknown;
-  readonly after: unknown;
-}
-
-export interface FixAnswerModel {
-  /** The rule of the finding being fixed; the card names the finding by its failure title. */
-  readonly rule: RuleSummary & Pick<RuleMeta, 'failureTitle'>;
-  readonly serviceName: string;
-  /** What is changed, as people read it: "apim-payments-weu (payments-prod / rg-payments)"; default the service name. */
-  readonly resource?: string;
-  readonly scopeName?: string;
-  /** How: "PATCH Microsoft.ApiManagement/service, whole customProperties map re-sent". */
-  readonly method?: string;
-  readonly changes: readonly FixChange[];
-  /** The request body the change would send, shown as code (headers such as If-Match first, when it has any). */
-  readonly requestBody?: string;
-  /** Heading of {@link requestBody}; default "Request body". */
-  readonly requestHeading?: string;
-  /** Blast radius and other things to know before applying. */
-  readonly note?: string;
-  readonly budgetBytes?: number;
-}
-
-/** What the Fix button answers until guarded remediation exists: the change, and that nothing was applied. */
-export function fixAnswerCard(model: FixAnswerModel): AdaptiveCard {
-  const build = (maxChanges: number, bodyLines: number): object => {
-    const changes = model.changes.slice(0, maxChanges).map((change) => ({
-      text: clip(`${shortenPath(change.path)}: ${formatValue(change.before)} → ${formatValue(change.after)}`, 240),
-    }));
-    const body = model.requestBody === undefined || bodyLines === 0 ? [] : codeLines(model.requestBody, bodyLines, 110);
-    const title = `Fix ${model.rule.id} on ${clip(model.serviceName, 80)}${model.scopeName === undefined ? '' : ` (${clip(model.scopeName, 40)})`}`;
-    return {
-      fallbackText: `${title}: approval and apply are not enabled yet; nothing was changed.`,
-      title,
-      badge: `● ${SEVERITY_LABEL[model.rule.severity]}`,
-      badgeColor: SEVERITY_COLOR[model.rule.severity],
-      ruleId: model.rule.id,
-      ruleTitle: clip(model.rule.failureTitle, 160),
-      resource: clip(model.resource ?? model.serviceName, 300),
-      changeHeading: `The change it would make${model.method === undefined ? '' : ` (${clip(model.method, 160)})`}:`,
-      changes: changes.length > 0 ? changes : [{ text: 'No property change is known for this finding.' }],
-      hasMoreChanges: model.changes.length > changes.length,
-      moreChanges: `… and ${plural(model.changes.length - changes.length, 'more change')}`,
-      hasBody: body.length > 0,
-      bodyHeading: model.requestHeading ?? 'Request body',
-      bodyLines: body,
-      hasNote: model.note !== undefined && model.note !== '',
-      note: clip(model.note ?? '', 800),
-    };
-  };
-  return firstThatFits('fix-answer', [() => build(40, 60), () => build(15, 20), () => build(5, 0)], model.budgetBytes ?? CARD_BUDGET_BYTES);
 }

@@ -10,9 +10,9 @@
 export { withSandboxBanner } from './banner.js';
 export { filterWords, summaryCard, type SummaryOptions } from './summary.js';
 export { findingCardAgain, serviceFindingCards, DEFAULT_PAGE_SIZE, type FindingsOptions, type FindingsPage } from './findings.js';
+export { explainCard } from './explain-card.js';
+export { fixAnswerCard, type FixAnswerModel, type FixChange, type FixRequestShown } from './fix-answer-card.js';
 export {
-  explainCard,
-  fixAnswerCard,
   FIRST_COMMANDS,
   helpCard,
   HELP_COMMANDS,
@@ -20,8 +20,6 @@ export {
   messageCard,
   progressCard,
   rulesCard,
-  type FixAnswerModel,
-  type FixChange,
   type HelpOptions,
   type MessageOptions,
   type MessageTone,

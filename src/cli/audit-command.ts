@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { loadConfig, type AppConfig } from '../config.js';
+import { ARM_ENDPOINT } from '../azure/target.js';
+import type { Estate } from '../estate/model.js';
+import { planFindings } from '../remediation/finding-plans.js';
 import { auditEstate } from '../engine/audit.js';
 import { resolveScope } from '../inventory/scope.js';
 import { runLiveAudit } from './live-audit.js';
@@ -10,7 +13,7 @@ import { isOpenFailure } from '../contracts/results.js';
 import { parseSeverity, selectRules } from '../engine/select-rules.js';
 import { loadEstateFile, maxEstateBytes } from '../estate/load-file.js';
 import { formatCsv } from '../output/csv.js';
-import { formatJson } from '../output/json.js';
+import { formatJson, type JsonOptions } from '../output/json.js';
 import { formatSarif } from '../output/sarif.js';
 import { formatTable } from '../output/table.js';
 import { ALL_RULES } from '../rules/index.js';
@@ -96,7 +99,7 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
   // everything else is still counted and scored.
   const keep = format === 'json' || format === 'csv' || values.verbose ? 'all' : 'findings';
 
-  let report: Report;
+  let audited: { report: Report; estate: Estate; armEndpoint: string };
   if (values.estate === undefined) {
     const scope = resolveScope(
       {
@@ -107,14 +110,14 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
       config.environments,
     );
     const color = io.stderrIsTty && !values['no-color'] && io.env['NO_COLOR'] === undefined;
-    report = await runLiveAudit(
+    audited = await runLiveAudit(
       { config, scope, rules, deep: values.deep, now, keep, version, color, ...(values['save-estate'] === undefined ? {} : { saveEstate: values['save-estate'] }) },
       io,
     );
   } else {
     if (values.deep || values['save-estate'] !== undefined) throw new UsageError('--deep and --save-estate apply to live audits, not to --estate files');
     const estate = await loadEstateFile(values.estate, { maxBytes: maxEstateBytes(io.env) });
-    report = auditEstate(estate, {
+    const report = auditEstate(estate, {
       rules,
       now,
       ruleOptions: config.audit.ruleOptions,
@@ -123,9 +126,13 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
       version,
       keep,
     });
+    audited = { report, estate, armEndpoint: estateArmEndpoint(config) };
   }
 
+  const { report } = audited;
   const text = await render(report, format, {
+    // JSON carries each open failure's fix plan, made from the estate the report was made from.
+    plans: () => ({ fixPlans: planFindings(report.results, audited.estate, { rules, now, ruleOptions: config.audit.ruleOptions }), armEndpoint: audited.armEndpoint }),
     estatePath: values.estate,
     color: format === 'table' && io.stdoutIsTty && values.output === undefined && !values['no-color'] && io.env['NO_COLOR'] === undefined,
     verbose: values.verbose,
@@ -145,12 +152,27 @@ export function exitCode(report: Report, failOn: Severity | undefined): number {
   return report.results.some((r) => isOpenFailure(r) && SEVERITIES.indexOf(r.severity) <= limit) ? 1 : 0;
 }
 
-async function render(report: Report, format: Format, options: { estatePath: string | undefined; color: boolean; verbose: boolean }): Promise<string> {
+/**
+ * The ARM host an exported estate's plans name: the configured Azure endpoint (a sovereign cloud),
+ * else the public cloud. An estate file does not say where it was read.
+ */
+export function estateArmEndpoint(config: AppConfig): string {
+  return config.target.kind === 'azure' ? config.target.endpoint : ARM_ENDPOINT;
+}
+
+interface RenderOptions {
+  readonly plans: () => JsonOptions;
+  readonly estatePath: string | undefined;
+  readonly color: boolean;
+  readonly verbose: boolean;
+}
+
+async function render(report: Report, format: Format, options: RenderOptions): Promise<string> {
   switch (format) {
     case 'table':
       return formatTable(report, { color: options.color, verbose: options.verbose });
     case 'json':
-      return formatJson(report);
+      return formatJson(report, options.plans());
     case 'csv':
       return formatCsv(report);
     case 'sarif': {
@@ -187,7 +209,7 @@ function parseFormat(value: string): Format {
   throw new UsageError(`unknown format "${value}"; use one of ${FORMATS.join(', ')}`);
 }
 
-function parseDate(value: string): Date {
+export function parseDate(value: string): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new UsageError(`--as-of needs a date such as 2026-12-31, not "${value}"`);
   return date;

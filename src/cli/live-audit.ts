@@ -4,6 +4,7 @@ import { azureCredentialSigns } from '../azure/credential-signs.js';
 import type { AppConfig } from '../config.js';
 import type { ResultsKept } from '../engine/audit.js';
 import type { Report } from '../engine/report.js';
+import type { Estate } from '../estate/model.js';
 import type { ResolvedScope } from '../inventory/scope.js';
 import type { AnyRule } from '../rules/types.js';
 import { writeFileAtomic, type CliIo } from './io.js';
@@ -25,11 +26,20 @@ export interface LiveAuditOptions {
   readonly color?: boolean;
 }
 
+/** What a live audit gives the CLI: the report, the estate it was made from, and the ARM host read. */
+export interface LiveAuditOutcome {
+  readonly report: Report;
+  /** The audited estate, for fix plans. */
+  readonly estate: Estate;
+  /** The target's ARM endpoint, which fix plans' URLs name. */
+  readonly armEndpoint: string;
+}
+
 /**
  * `audit --env prod`: resolve the target (Azure, or the sandbox started in-process), audit the
  * scope with a progress line on a terminal, and say which target and scope were used.
  */
-export async function runLiveAudit(options: LiveAuditOptions, io: CliIo): Promise<Report> {
+export async function runLiveAudit(options: LiveAuditOptions, io: CliIo): Promise<LiveAuditOutcome> {
   const notices = targetNotices(options.config.target, options.config.target.kind === 'sandbox' && options.config.target.byDefault ? azureCredentialSigns(io.env) : []);
   notices.forEach((notice, index) => {
     // The banner (first) is black on yellow on a terminal: it must not read as one more status line.
@@ -40,7 +50,7 @@ export async function runLiveAudit(options: LiveAuditOptions, io: CliIo): Promis
     const { target } = connection;
     io.stderr(`apim-posture: auditing ${options.scope.name} on ${target.label}${options.deep ? ' (deep: child resources from ARM)' : ''}\n`);
     const progress = progressLine(io.stderr, io.stderrIsTty);
-    const { report, inventory } = await auditLive(target, {
+    const { report, inventory, estate } = await auditLive(target, {
       scope: options.scope,
       rules: options.rules,
       deep: options.deep,
@@ -60,7 +70,7 @@ export async function runLiveAudit(options: LiveAuditOptions, io: CliIo): Promis
       await writeFileAtomic(options.saveEstate, `${JSON.stringify(inventory.entries, null, 2)}\n`, { mode: 0o600 });
       io.stderr(`apim-posture: saved the estate (${plural(inventory.entries.length, 'resource')}) to ${options.saveEstate}\n`);
     }
-    return report;
+    return { report, estate, armEndpoint: target.endpoint };
   } finally {
     await connection.close();
   }

@@ -10,6 +10,7 @@ import { EstateInputError } from '../estate/load-file.js';
 import { runAudit } from './audit-command.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
+import { runPlan } from './plan-command.js';
 import { runExplain, runRules } from './rules-command.js';
 import { runSandboxCommand } from './sandbox-command.js';
 
@@ -20,9 +21,13 @@ Commands:
   audit --estate <file>   audit an exported APIM estate (table, json, sarif or csv)
   rules                   list the rules
   explain <rule-id>       what a rule checks, why, and how to fix it
+  plan <rule-id> --service <name>
+                          the fix plan of a rule's findings: changes, request, \`az rest\` command
+  fix <rule-id> --service <name> --dry-run
+                          the same as plan (applying fixes is not available yet)
   sandbox                 run the local Azure emulator (ARM + Resource Graph) on its own
 
-Run \`apim-posture audit --help\` for audit options.
+Run \`apim-posture audit --help\` and \`apim-posture plan --help\` for their options.
 Exit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or input error · 3 internal error.`;
 
 /** Exit code of a bug in apim-posture itself, apart from usage and input errors (2). */
@@ -41,6 +46,9 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
         return runRules(rest, io);
       case 'explain':
         return runExplain(rest, io);
+      case 'plan':
+      case 'fix':
+        return await runPlan(command, rest, io, version);
       case 'sandbox':
         return await runSandboxCommand(rest, io, io.abortSignal === undefined ? {} : { signal: io.abortSignal });
       case '--version':
@@ -54,7 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
         io.stdout(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; commands are audit, rules, explain, sandbox (see --help)`);
+        throw new UsageError(`unknown command "${command}"; commands are audit, rules, explain, plan, fix, sandbox (see --help)`);
     }
   } catch (error) {
     if (io.abortSignal?.aborted === true) {

@@ -255,6 +255,8 @@ describe('bot over HTTP', () => {
     const fixText = textOf(cardOf(plan ?? { body: {} }));
     expect(fixText).toMatch(/PATCH|PUT/);
     expect(fixText).toContain('Nothing was changed');
+    // The request URL names the audited target's ARM host (here the sandbox), whole.
+    expect(fixText).toMatch(/"text":"https:\/\/127\.0\.0\.1:\d+\/subscriptions\/[^"]+\?api-version=\d{4}-\d{2}-\d{2}(-preview)?"/);
     const forged = (await (await invoke({ ref: 'AAAAAAAAAAAAAAAA' }, 'fix')).json()) as { value: unknown };
     expect(textOf(forged.value)).toContain('expired or belongs to another conversation');
     // A real ref, replayed from another conversation, is refused too.

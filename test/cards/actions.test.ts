@@ -39,7 +39,7 @@ describe('parseCardAction (untrusted invoke data)', () => {
 });
 
 describe('templates in cards/', () => {
-  it('are Adaptive Card 1.5 templates whose actions are Action.Execute with a verb, or a client-side toggle', () => {
+  it('are Adaptive Card 1.5 templates whose actions are Action.Execute with a verb, or toggles that show a part of the card', () => {
     const actionsPerTemplate = new Map<string, number>();
     for (const name of TEMPLATE_NAMES) {
       const template = readTemplate(name) as Record<string, unknown>;
@@ -47,13 +47,13 @@ describe('templates in cards/', () => {
       expect(template['version']).toBe('1.5');
       let actions = 0;
       walk(template, (node) => {
+        // A toggle never reaches the bot: it shows or hides elements of the card it is on.
+        if (node['type'] === 'Action.ToggleVisibility') {
+          expect(node['targetElements']).toEqual([expect.any(String)]);
+          return;
+        }
         if (typeof node['type'] === 'string' && node['type'].startsWith('Action.')) {
           actions += 1;
-          if (node['type'] === 'Action.ToggleVisibility') {
-            // Folds a finding's details open or shut in the client: nothing reaches the bot.
-            expect(Object.keys(node).sort()).toEqual(['$when', 'targetElements', 'title', 'type']);
-            return;
-          }
           expect(node['type']).toBe('Action.Execute');
           expect(node['verb']).toMatch(/^(showFindings|filter|fix|explain|deepAudit|command)$/);
         }

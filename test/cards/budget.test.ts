@@ -112,7 +112,7 @@ describe('the 28 KB budget', () => {
         rule: { id: 'APIM-001', title: long, failureTitle: long, severity: 'critical' },
         serviceName: long,
         changes: Array.from({ length: 500 }, () => ({ path: long, before: long, after: long })),
-        requestBody: `${long}\n`.repeat(500),
+        requests: Array.from({ length: 50 }, () => ({ method: 'PATCH', url: long, text: `${long}\n`.repeat(500), command: long, notes: [long] })),
         note: long,
       }),
     ]) {

@@ -140,12 +140,19 @@ describe('every card kind', () => {
         serviceName: 'apim-payments-weu',
         resource: 'apim-payments-weu (payments-prod / rg-payments)',
         scopeName: 'prod',
-        method: 'PATCH Microsoft.ApiManagement/service, whole customProperties map re-sent',
         changes: [
           { path: "properties.customProperties['Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10']", before: 'True', after: 'False' },
           { path: "properties.customProperties['Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11']", before: 'True', after: 'False' },
         ],
-        requestBody: JSON.stringify({ properties: { customProperties: { 'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10': 'False' } } }, null, 2),
+        requests: [
+          {
+            method: 'PATCH',
+            url: 'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-payments-weu?api-version=2024-05-01',
+            text: JSON.stringify({ properties: { customProperties: { 'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10': 'False' } } }, null, 2),
+            command: "az rest --method patch --url 'https://management.azure.com/x?api-version=2024-05-01' --body '{}'",
+            notes: ['A note.'],
+          },
+        ],
         note: 'Clients limited to TLS 1.0/1.1 will fail to connect.',
       }),
     );
@@ -252,9 +259,8 @@ describe('card content', () => {
       rule,
       serviceName: 'apim-payments-weu',
       scopeName: 'prod',
-      method: 'PATCH',
       changes: [{ path: "properties.customProperties['Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10']", before: 'True', after: 'False' }],
-      requestBody: '{\n  "properties": {}\n}',
+      requests: [{ method: 'PATCH', url: 'https://management.azure.com/x?api-version=2024-05-01', text: '{\n  "properties": {}\n}', notes: [] }],
     });
     const text = fullText(card);
     expect(text).toContain('Fix APIM-001 on apim-payments-weu (prod)');

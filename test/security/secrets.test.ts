@@ -92,6 +92,24 @@ describe('no secrets in reports', () => {
     expect(leaks(run.stdout + run.stderr)).toEqual([]);
   });
 
+  it('fix plans, in the JSON report and from `plan` and `fix --dry-run`, have none of them', () => {
+    const json = runCliBinary(['audit', '--estate', estate, '--format', 'json', '--fail-on', 'none', '--as-of', '2026-06-01']);
+    expect(json.code, json.stderr).toBe(0);
+    const planned = (JSON.parse(json.stdout) as { results: { ruleId: string; fixPlan?: unknown }[] }).results.filter((r) => r.fixPlan !== undefined);
+    for (const id of ['APIM-022', 'APIM-025', 'APIM-026']) expect(planned.map((r) => r.ruleId)).toContain(id);
+    expect(leaks(json.stdout)).toEqual([]);
+    for (const args of [
+      ['plan', 'APIM-025', '--service', 'apim-secrets'],
+      ['plan', 'APIM-022', '--service', 'apim-secrets', '--format', 'json'],
+      ['fix', 'APIM-026', '--service', 'apim-secrets', '--dry-run'],
+    ]) {
+      const run = runCliBinary([...args, '--estate', estate, '--as-of', '2026-06-01']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('PATCH');
+      expect(leaks(run.stdout + run.stderr), args.join(' ')).toEqual([]);
+    }
+  });
+
   it('report files and the cards have none of them', () => {
     const out = join(dir, 'report.json');
     const run = runCliBinary(['audit', '--estate', estate, '--format', 'json', '--output', out, '--fail-on', 'none']);
