@@ -4,6 +4,7 @@ import { RequestCounters } from '../../src/azure/request-counters.js';
 import { sandboxTarget } from '../../src/azure/target.js';
 import type { FixPlan } from '../../src/contracts/fix-plan.js';
 import { evaluateRule } from '../../src/engine/evaluate.js';
+import { resolveRuleOptions } from '../../src/engine/options.js';
 import type { ChildKind, Estate } from '../../src/estate/model.js';
 import { normalizeEstate } from '../../src/estate/normalize.js';
 import { azureSources } from '../../src/inventory/azure-sources.js';
@@ -43,7 +44,7 @@ function plansFor(estate: Estate): FixPlan[] {
   const out: FixPlan[] = [];
   for (const service of estate.services) {
     for (const rule of ALL_RULES) {
-      const context = { now: new Date('2026-11-29T00:00:00Z'), options: rule.options?.parse({}) ?? {} };
+      const context = { now: new Date('2026-11-29T00:00:00Z'), options: resolveRuleOptions(rule, undefined) };
       for (const result of evaluateRule(rule, service, context)) {
         const plan = planFixFor(rule, service, result, context);
         if (plan !== undefined) out.push(plan);
