@@ -34,7 +34,7 @@ export interface ContractOperation {
   readonly method: string;
   /** The path template as the spec writes it. */
   readonly template: string;
-  /** `info.version` of the spec file: the only api-version the operation is defined for. */
+  /** The api-version the operation is defined for: the `stable/<v>` or `preview/<v>` folder of its file. */
   readonly apiVersion: string;
   /** Spec file, relative to the specs root. */
   readonly file: string;
@@ -190,8 +190,10 @@ const METHODS = ['get', 'put', 'patch', 'post', 'delete', 'head'];
 
 function operationsOf(doc: Json, uri: string, file: string, resolve: (ref: string) => unknown): ContractOperation[] {
   const info = doc['info'] as Json | undefined;
+  // The repository files every version under `stable/<api-version>/` or `preview/<api-version>/`;
+  // `info.version` is not always kept in step (an assessments.json says 2019-01-01-preview).
   const version = info?.['version'];
-  const apiVersion = typeof version === 'string' ? version : '';
+  const apiVersion = /\/(?:stable|preview)\/([^/]+)\//.exec(file.split('\\').join('/'))?.[1] ?? (typeof version === 'string' ? version : '');
   const paths = (doc['paths'] ?? {}) as Record<string, Json>;
   const operations: ContractOperation[] = [];
   for (const [template, item] of Object.entries(paths)) {
