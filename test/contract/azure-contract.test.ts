@@ -84,6 +84,13 @@ describe('AzureContract: responses', () => {
     expect(fields(contract.checkResponse(list, { status: 200, body: api({ isCurrent: 'yes' }) }))).toEqual(['Api_ListByService status 200 body /value/0/properties/isCurrent']);
   });
 
+  it('flags a nextLink on a list the spec does not page (the SDK would never follow it)', () => {
+    const settings = contract.match('GET', `${SERVICE}/portalsettings`)?.operation;
+    if (settings === undefined) throw new Error('PortalSettings_ListByService missing');
+    expect(fields(contract.checkResponse(settings, { status: 200, body: { value: [], nextLink: 'https://x/next' } }))).toEqual(['PortalSettings_ListByService status 200 body /nextLink']);
+    expect(contract.checkResponse(list, { status: 200, body: { value: [], nextLink: 'https://x/next' } })).toEqual([]);
+  });
+
   it('flags a success status the operation does not declare, and checks errors against the default schema', () => {
     expect(fields(contract.checkResponse(list, { status: 202 }))).toEqual(['Api_ListByService status 202']);
     expect(contract.checkResponse(update, { status: 202 })).toEqual([]);

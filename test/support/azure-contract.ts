@@ -42,6 +42,8 @@ export interface ContractOperation {
   /** Status code (or `default`) → absolute `$ref` of the response schema, or undefined when it has no body. */
   readonly responses: ReadonlyMap<string, string | undefined>;
   readonly pattern: RegExp;
+  /** `x-ms-pageable.nextLinkName`: the property a page links the next one by; undefined when the operation does not page. */
+  readonly nextLinkName?: string;
   /** Literal characters in the template: the most specific template wins when several match. */
   readonly specificity: number;
 }
@@ -153,12 +155,19 @@ export class AzureContract {
     }
     const schemaRef = declared ? operation.responses.get(status) : operation.responses.get('default');
     if (schemaRef === undefined || response.body === undefined) return [];
-    return this.validate({ $ref: schemaRef }, response.body).map((error) => ({
+    const violations = this.validate({ $ref: schemaRef }, response.body).map((error) => ({
       operationId: operation.operationId,
       direction: 'response' as const,
       field: `status ${status} body ${pointer(error)}`,
       message: error.message ?? 'is invalid',
     }));
+    // A list the spec does not page (no x-ms-pageable, or nextLinkName null) comes whole: a client
+    // generated from the spec never follows a link it does not know of.
+    const link = response.status < 300 && operation.nextLinkName === undefined ? (response.body as Json | null)?.['nextLink'] : undefined;
+    if (typeof link === 'string') {
+      violations.push({ operationId: operation.operationId, direction: 'response', field: `status ${status} body /nextLink`, message: 'is set, but the operation does not page (x-ms-pageable)' });
+    }
+    return violations;
   }
 
   private validate(schema: Json, value: unknown): ErrorObject[] {
@@ -207,6 +216,8 @@ function operationsOf(doc: Json, uri: string, file: string, resolve: (ref: strin
         responses.set(status, response['schema'] === undefined ? undefined : `${where}/responses/${status}/schema`);
       }
       const multi = new Set(parameters.filter((p) => p.multiSegment).map((p) => p.name));
+      const pageable = operation['x-ms-pageable'] as Json | undefined;
+      const nextLinkName = typeof pageable?.['nextLinkName'] === 'string' ? pageable['nextLinkName'] : undefined;
       operations.push({
         operationId: String(operation['operationId']),
         method,
@@ -215,6 +226,7 @@ function operationsOf(doc: Json, uri: string, file: string, resolve: (ref: strin
         file,
         parameters,
         responses,
+        ...(nextLinkName === undefined ? {} : { nextLinkName }),
         pattern: templatePattern(template, multi),
         specificity: template.replace(/\{[^}]+\}/g, '').length,
       });
