@@ -109,11 +109,12 @@ const CHILD_COLLECTIONS: readonly ChildPattern[] = [
 ];
 
 /**
- * Tiers whose services have workspaces. Others answer a workspace list with 400
- * MethodNotAllowedInPricingTier (reported for BasicV2 on 2024-05-01; the status and the classic
- * tiers' answer are unverified).
+ * Tiers whose services have workspaces: Basic v2, Standard v2, Premium and Premium v2 (Learn,
+ * "Create and manage a workspace in Azure API Management", docs/azure-behaviour.md). Others answer
+ * a workspace list with 400 MethodNotAllowedInPricingTier (reported for BasicV2 before workspaces
+ * reached it; the status and code for the classic tiers are unverified).
  */
-export const WORKSPACE_TIERS: ReadonlySet<string> = new Set(['premium', 'standardv2', 'premiumv2']);
+export const WORKSPACE_TIERS: ReadonlySet<string> = new Set(['premium', 'basicv2', 'standardv2', 'premiumv2']);
 
 /** Extension resources on a service: `{serviceId}/providers/{namespace}/{type}`. */
 const EXTENSIONS: readonly ChildPattern[] = [
