@@ -232,7 +232,15 @@ async function fetchText(ref: string, file: string): Promise<string> {
 }
 
 /** The examples the tests replay (test/contract/examples.test.ts), copied whole. */
-export const EXAMPLES: readonly string[] = [];
+export const EXAMPLES: readonly string[] = [
+  ...[
+    'ApiManagementServiceGetService', 'ApiManagementListApis', 'ApiManagementListApiOperations', 'ApiManagementListBackends', 'ApiManagementListProducts',
+    'ApiManagementListNamedValues', 'ApiManagementListSubscriptions', 'ApiManagementListPolicies', 'ApiManagementListPortalConfig',
+    'ApiManagementListPortalSettings', 'ApiManagementListIdentityProviders', 'ApiManagementGetTenantAccess',
+  ].map((name) => `${APIM}/examples/${name}.json`),
+  'specification/monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/examples/listDiagnosticSettings.json',
+  'specification/security/resource-manager/Microsoft.Security/stable/2023-11-15/examples/ApiCollections/APICollection_ListByAzureApiManagementService_example.json',
+];
 
 async function main(argv: readonly string[]): Promise<void> {
   const option = (name: string, fallback: string): string => {
