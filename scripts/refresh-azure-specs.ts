@@ -240,6 +240,7 @@ export const EXAMPLES: readonly string[] = [
   ].map((name) => `${APIM}/examples/${name}.json`),
   'specification/monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/examples/listDiagnosticSettings.json',
   'specification/security/resource-manager/Microsoft.Security/stable/2023-11-15/examples/ApiCollections/APICollection_ListByAzureApiManagementService_example.json',
+  'specification/security/resource-manager/Microsoft.Security/stable/2021-06-01/examples/Assessments/ListAssessments_example.json',
 ];
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -40,6 +40,7 @@ const EXAMPLES: readonly { readonly file: string; readonly operationId: string }
     file: 'specification/security/resource-manager/Microsoft.Security/stable/2023-11-15/examples/ApiCollections/APICollection_ListByAzureApiManagementService_example.json',
     operationId: 'APICollection_ListByAzureApiManagementService',
   },
+  { file: 'specification/security/resource-manager/Microsoft.Security/stable/2021-06-01/examples/Assessments/ListAssessments_example.json', operationId: 'Assessments_List' },
 ];
 
 const contract = new AzureContract();
@@ -56,7 +57,8 @@ function body(file: string): JsonObject {
 /**
  * The examples as one service's estate. The only changes: every example names its service
  * `apimService1` except the GET, whose service is renamed to it; the operations example's API and
- * the extension resources (other subscriptions in their examples) are moved under that service.
+ * the extension resources (other subscriptions in their examples) are moved under that service;
+ * the two assessments (of two scale sets) become assessments of the service and of its first API.
  */
 function estateOfExamples(): SandboxData {
   const [service, ...children] = EXAMPLES.map(({ file }) => body(file));
@@ -64,8 +66,14 @@ function estateOfExamples(): SandboxData {
   const apis = ((children[0]?.['value'] ?? []) as JsonObject[]);
   const first = apis[0]?.['id'];
   const firstApi = typeof first === 'string' ? first : '';
+  const assessed = [SERVICE_ID, firstApi];
   const rehome = (item: JsonObject): JsonObject => {
     const id = String(item['id']);
+    if (/\/providers\/microsoft\.security\/assessments\//i.test(id)) {
+      const target = assessed.shift() ?? SERVICE_ID;
+      const properties = item['properties'] as JsonObject;
+      return { ...item, id: `${target}${id.slice(id.search(/\/providers\/microsoft\.security\/assessments\//i))}`, properties: { ...properties, resourceDetails: { source: 'Azure', id: target } } };
+    }
     const extension = /\/providers\/microsoft\.(insights|security)\//i.exec(id);
     if (extension !== null) return { ...item, id: `${SERVICE_ID}${id.slice(extension.index)}` };
     if (/\/operations\/[^/]+$/.test(id)) return { ...item, id: `${firstApi}${id.slice(id.lastIndexOf('/operations/'))}` };
@@ -118,6 +126,7 @@ describe("Microsoft's examples replayed through the product", () => {
     expect(service?.children.backends?.length).toBe(2);
     expect(service?.children.diagnosticSettings?.map((setting) => setting.name)).toEqual(['mysetting']);
     expect(service?.children.apiCollections?.map((collection) => collection.name)).toEqual(['echo-api']);
+    expect(service?.children.securityAssessments).toHaveLength(2);
   });
 
   it('every rule gives the example service a verdict with a reason, and none errs', () => {
