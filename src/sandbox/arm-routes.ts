@@ -22,6 +22,8 @@ export type ArmRoute =
       readonly scope: string;
       /** Extension lists (`{scope}/providers/…`) are plain `{ value }`; APIM child lists add `count`. */
       readonly extension: boolean;
+      /** Whether the list operation pages (`x-ms-pageable` in the REST spec); one that does not answers whole. */
+      readonly paged: boolean;
     }
   | { readonly kind: 'item'; readonly service: ServiceRef; readonly path: string; readonly scope: string; readonly entity: EntityInfo }
   | { readonly kind: 'resource'; readonly subscriptionId: string; readonly path: string }
@@ -55,7 +57,24 @@ interface ChildPattern {
   /** Segments below the service, lower-case, `*` for a name. */
   readonly pattern: readonly string[];
   readonly entity: EntityInfo;
+  /** Whether the list operation pages. */
+  readonly paged: boolean;
 }
+
+/**
+ * Lists whose operation has no `x-ms-pageable` (or `nextLinkName: null`) in the REST spec, so a
+ * client generated from it never follows a nextLink: ApiPolicy_ListByApi,
+ * ApiOperationPolicy_ListByOperation, WorkspaceProductPolicy_ListByProduct,
+ * PortalSettings_ListByService (API Management 2024-05-01) and DiagnosticSettings_List
+ * (2021-05-01-preview).
+ */
+const UNPAGED: ReadonlySet<string> = new Set([
+  'apis/*/policies',
+  'apis/*/operations/*/policies',
+  'workspaces/*/products/*/policies',
+  'portalsettings',
+  'providers/microsoft.insights/diagnosticsettings',
+]);
 
 const APIM = 'Microsoft.ApiManagement/service';
 
@@ -90,11 +109,12 @@ const CHILD_COLLECTIONS: readonly ChildPattern[] = [
 ];
 
 /**
- * Tiers whose services have workspaces. Others answer a workspace list with 400
- * MethodNotAllowedInPricingTier (reported for BasicV2 on 2024-05-01; the status and the classic
- * tiers' answer are unverified).
+ * Tiers whose services have workspaces: Basic v2, Standard v2, Premium and Premium v2 (Learn,
+ * "Create and manage a workspace in Azure API Management", docs/azure-behaviour.md). Others answer
+ * a workspace list with 400 MethodNotAllowedInPricingTier (reported for BasicV2 before workspaces
+ * reached it; the status and code for the classic tiers are unverified).
  */
-export const WORKSPACE_TIERS: ReadonlySet<string> = new Set(['premium', 'standardv2', 'premiumv2']);
+export const WORKSPACE_TIERS: ReadonlySet<string> = new Set(['premium', 'basicv2', 'standardv2', 'premiumv2']);
 
 /** Extension resources on a service: `{serviceId}/providers/{namespace}/{type}`. */
 const EXTENSIONS: readonly ChildPattern[] = [
@@ -133,19 +153,19 @@ export function routeArm(segments: readonly string[]): ArmRoute {
   // The scope is the resource that must exist for the collection to exist: the service, an API,
   // a product, or (for extension resources) whatever `/providers/…` is attached to.
   const scopeOf = (collectionLength: number, extension: boolean): string => `/${segments.slice(0, collectionLength - (extension ? 3 : 1)).join('/')}`;
-  for (const { pattern, entity } of CHILD_COLLECTIONS) {
-    if (matches(below, pattern)) return { kind: 'collection', service, path, scope: scopeOf(segments.length, false), extension: false };
+  for (const { pattern, entity, paged } of CHILD_COLLECTIONS) {
+    if (matches(below, pattern)) return { kind: 'collection', service, path, scope: scopeOf(segments.length, false), extension: false, paged };
     if (matches(below, [...pattern, '*'])) return { kind: 'item', service, path, scope: scopeOf(segments.length - 1, false), entity };
   }
-  for (const { pattern, entity } of EXTENSIONS) {
-    if (matches(below, pattern)) return { kind: 'collection', service, path, scope: scopeOf(segments.length, true), extension: true };
+  for (const { pattern, entity, paged } of EXTENSIONS) {
+    if (matches(below, pattern)) return { kind: 'collection', service, path, scope: scopeOf(segments.length, true), extension: true, paged };
     if (matches(below, [...pattern, '*'])) return { kind: 'item', service, path, scope: scopeOf(segments.length - 1, true), entity };
   }
   return { kind: 'unknown', subscriptionId };
 }
 
 function child(path: string, type: string, label: string, writable: boolean, ifMatchRequired: readonly ('PATCH' | 'PUT')[] = []): ChildPattern {
-  return { pattern: path.split('/'), entity: { type, label, writable, ifMatchRequired } };
+  return { pattern: path.split('/'), entity: { type, label, writable, ifMatchRequired }, paged: !UNPAGED.has(path) };
 }
 
 function matches(segments: readonly string[], pattern: readonly string[]): boolean {

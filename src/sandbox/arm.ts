@@ -74,7 +74,9 @@ export class ArmEndpoint {
         onlyGet(method);
         this.requireScope(route.service, route.scope);
         if (route.path.toLowerCase() === `${route.service.id.toLowerCase()}/workspaces`) this.requireWorkspaceTier(route.service);
-        return this.page(request, this.state.list(route.path), !route.extension);
+        const items = this.state.list(route.path);
+        if (!route.paged) return json(200, route.extension ? { value: items } : { value: items, count: items.length });
+        return this.page(request, items, !route.extension);
       }
       case 'item':
         if (method === 'GET') {

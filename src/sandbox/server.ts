@@ -47,6 +47,24 @@ export interface SandboxOptions {
   readonly pageSize?: number;
   /** Log entries kept (oldest dropped first), so a long-running sandbox does not grow. Default 10 000. */
   readonly requestLogLimit?: number;
+  /**
+   * Sees every request with the reply it got, before the reply is written: tests hold both to
+   * Azure's published REST contract with it (test/support/azure-contract.ts). Off by default; it
+   * must not throw, since it runs while the client waits.
+   */
+  readonly onExchange?: (exchange: SandboxExchange) => void;
+}
+
+/** One request as it arrived (method as sent, headers lower-cased, body parsed) and the reply it got. */
+export interface SandboxExchange {
+  readonly request: {
+    readonly method: string;
+    readonly path: string;
+    readonly query: Readonly<Record<string, string>>;
+    readonly headers: Readonly<Record<string, string | undefined>>;
+    readonly body: unknown;
+  };
+  readonly response: Reply;
 }
 
 export interface RequestLogEntry {
@@ -112,7 +130,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const server: Server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
-    void serve(req, res, { route, requests, logLimit, latencyMs, argLatencyMs: options.argLatencyMs ?? latencyMs });
+    void serve(req, res, { route, requests, logLimit, latencyMs, argLatencyMs: options.argLatencyMs ?? latencyMs, onExchange: options.onExchange });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -147,6 +165,7 @@ interface ServeContext {
   readonly logLimit: number;
   readonly latencyMs: number;
   readonly argLatencyMs: number;
+  readonly onExchange: ((exchange: SandboxExchange) => void) | undefined;
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, context: ServeContext): Promise<void> {
@@ -169,8 +188,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, context: ServeCo
   };
 
   let reply: Reply;
+  let body: unknown;
   try {
-    const body = await readJsonBody(req);
+    body = await readJsonBody(req);
     if (body !== undefined) Object.assign(entry, { body });
     // Every reply waits, refusals included: a slow network is slow for everything.
     const latencyMs = parsedUrl.pathname.toLowerCase() === ARG_PATH ? context.argLatencyMs : context.latencyMs;
@@ -193,6 +213,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, context: ServeCo
     reply = error instanceof SandboxHttpError ? error.toReply() : internalError(error);
   }
 
+  context.onExchange?.({ request: { method, path: parsedUrl.pathname, query: entry.query, headers, body }, response: reply });
   entry.status = reply.status;
   entry.durationMs = Math.round(performance.now() - started);
   context.requests.push(entry);

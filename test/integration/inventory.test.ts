@@ -13,19 +13,26 @@ import { findRule } from '../../src/rules/index.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
 import { scaleEstate } from '../../src/sandbox/scale.js';
 import { SEED_SUBSCRIPTIONS } from '../../src/sandbox/seed.js';
+import { AzureContract, ContractRecorder } from '../support/azure-contract.js';
 
 /**
  * The inventory with the real SDK clients against the sandbox: nothing of ours is mocked; the
  * sandbox answers over HTTPS with its own certificate, as Azure would.
  */
 let sandbox: Sandbox | undefined;
+// Every request of these tests and every reply is held to the vendored Azure REST specs.
+const contract = new AzureContract();
+let recorder: ContractRecorder | undefined;
 afterEach(async () => {
   await sandbox?.close();
   sandbox = undefined;
+  recorder?.assertClean();
+  recorder = undefined;
 });
 
 async function setUp(options: SandboxOptions = {}) {
-  sandbox = await startSandbox(options);
+  recorder = new ContractRecorder(contract);
+  sandbox = await startSandbox({ ...options, onExchange: recorder.observe });
   const target = sandboxTarget({ endpoint: sandbox.url, ca: sandbox.caPem });
   const counters = new RequestCounters();
   const sources = azureSources(target, { gate: new QuotaGate(), counters });

@@ -1,6 +1,6 @@
 import { createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_SUBSCRIPTIONS } from '../../src/sandbox/seed.js';
+import { SEED_SUBSCRIPTIONS, seedEstate } from '../../src/sandbox/seed.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { apimClient, BEARER, collect, raw } from './support.js';
 
@@ -80,7 +80,8 @@ describe('ARM reads through the real ApiManagementClient', () => {
     ]);
     expect(await collect(client.policy.listByService(RG, GOLD))).toHaveLength(1);
     expect((await collect(client.portalConfig.listByService(RG, GOLD)))[0]?.enableBasicAuth).toBe(false);
-    expect((await client.portalSettings.listByService(RG, GOLD)).value?.map((setting) => setting.name)).toEqual(['delegation', 'signin']);
+    // PortalSettings_ListByService does not page in the REST spec: all of them in one reply, even with pages of two.
+    expect((await client.portalSettings.listByService(RG, GOLD)).value?.map((setting) => setting.name)).toEqual(['delegation', 'signin', 'signup']);
     expect((await collect(client.identityProvider.listByService(RG, GOLD))).map((provider) => provider.name)).toEqual(['aad']);
     expect((await collect(client.tenantAccess.listByService(RG, GOLD))).map((access) => [access.name, access.enabled])).toEqual([
       ['access', false],
@@ -154,6 +155,21 @@ describe('ARM reads through the real ApiManagementClient', () => {
     const refused = await raw(sandbox, 'GET', `/subscriptions/${PAYMENTS}/resourceGroups/${RG}/providers/Microsoft.ApiManagement/service/${LEGACY}/workspaces?api-version=2024-05-01`, { headers: BEARER });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error: { code: 'MethodNotAllowedInPricingTier' } });
+  });
+
+  it('lists workspaces on Basic v2, which has them (Learn: Basic v2, Standard v2, Premium, Premium v2)', async () => {
+    const data = seedEstate();
+    const basic = data.resources.find((resource) => resource['name'] === 'apim-orders-v2-dev');
+    if (basic === undefined) throw new Error('apim-orders-v2-dev missing from the seed');
+    basic['sku'] = { name: 'BasicV2', capacity: 1 };
+    const box = await startSandbox({ data, argQuota: false });
+    try {
+      const listed = await raw(box, 'GET', `/subscriptions/${SEED_SUBSCRIPTIONS.sharedDev.subscriptionId}/resourceGroups/rg-shared-dev/providers/Microsoft.ApiManagement/service/apim-orders-v2-dev/workspaces?api-version=2024-05-01`, { headers: BEARER });
+      expect(listed.status).toBe(200);
+      expect(listed.body).toMatchObject({ value: [] });
+    } finally {
+      await box.close();
+    }
   });
 
   it('answers unknown services, children and paths with ARM 404s', async () => {
