@@ -93,7 +93,23 @@ function rawPathOf(absolute: string): string {
   return afterOrigin.split(/[?#]/)[0] ?? '';
 }
 
+/**
+ * GETs one ARM resource with its `ETag` header (quoted as ARM sends it, ready for `If-Match`), for
+ * a write that must not overwrite a change made since this read.
+ *
+ * @throws {@link ArmRequestError} as {@link getArmJson}
+ */
+export async function getArmResource(client: ArmJsonClient, pathOrUrl: string, options: ArmReadOptions): Promise<{ readonly body: unknown; readonly etag?: string }> {
+  const response = await sendArmGetResponse(client, resolveArmUrl(client.endpoint, pathOrUrl, options.apiVersion), options.abortSignal);
+  const etag = response.headers.get('etag');
+  return { body: response.body, ...(etag === undefined ? {} : { etag }) };
+}
+
 async function sendArmGet(client: ArmJsonClient, url: URL, abortSignal: AbortSignalLike | undefined): Promise<unknown> {
+  return (await sendArmGetResponse(client, url, abortSignal)).body;
+}
+
+async function sendArmGetResponse(client: ArmJsonClient, url: URL, abortSignal: AbortSignalLike | undefined): Promise<{ body: unknown; headers: { get(name: string): string | undefined } }> {
   // The pipeline only notices an abort once a request is under way; a cancelled listing should not start another page.
   throwIfAborted(abortSignal);
   const resource = resourceOf(url);
@@ -116,7 +132,7 @@ async function sendArmGet(client: ArmJsonClient, url: URL, abortSignal: AbortSig
     throw armErrorFromFailure(error, resource, new URL(client.endpoint).origin);
   }
   if (!isSuccess(response.status)) throw armErrorFromResponse(response, resource);
-  return parseBody(response, resource);
+  return { body: parseBody(response, resource), headers: response.headers };
 }
 
 function parseBody(response: PipelineResponse, resource: string): unknown {
