@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isAzureArmEndpoint, notAzureEndpointMessage } from './azure/endpoints.js';
 import { auditConfigShape, ConfigError, describeZodIssue, toAuditConfig, type AuditConfig } from './engine/audit-config.js';
 import { DEFAULT_ENVIRONMENTS, environmentsSchema, type Environments } from './inventory/scope.js';
+import { DENY_ALL, remediationPolicySchema, type RemediationPolicy } from './remediation/policy.js';
 
 /** Where audits read from: the local sandbox (default) or Azure. */
 export type TargetConfig =
@@ -23,6 +24,8 @@ export interface AppConfig {
   readonly audit: AuditConfig;
   readonly environments: Environments;
   readonly target: TargetConfig;
+  /** Who may apply which fixes where; nobody anywhere unless configured. */
+  readonly remediation: RemediationPolicy;
   /** Where the configuration came from, for messages. */
   readonly source: string;
 }
@@ -31,6 +34,7 @@ const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
   ...auditConfigShape,
   environments: environmentsSchema.optional(),
+  remediation: remediationPolicySchema.optional(),
   azure: z
     .strictObject({
       target: z.enum(['azure', 'sandbox']).default('azure'),
@@ -60,6 +64,7 @@ export async function loadConfig(path: string | undefined, env: Readonly<Record<
     audit: toAuditConfig(parsed, file ?? 'configuration'),
     environments: parsed.environments ?? DEFAULT_ENVIRONMENTS,
     target: resolveTarget(parsed, env),
+    remediation: parsed.remediation ?? DENY_ALL,
     source: file ?? 'built-in defaults',
   };
 }

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/** Entra object ids as Teams sends them in `from.aadObjectId`. */
+const objectId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be an Entra object id (a GUID)');
+
+const environmentPolicySchema = z.strictObject({
+  /** Who may ask for a fix (Entra object ids). Empty: nobody. */
+  requesters: z.array(objectId).max(500).default([]),
+  /** Who may approve a production fix; never the requester of the same fix. */
+  approvers: z.array(objectId).max(500).default([]),
+  /** Which fix kinds may be applied at all. */
+  kinds: z.array(z.enum(['safe', 'guarded'])).max(2).default(['safe']),
+  /** Conversation ids (chats, channels) where fixes may be requested. Empty: none. */
+  conversations: z.array(z.string().min(1).max(400)).max(500).default([]),
+  /** A second person approves before anything is sent; default for environments named like production. */
+  production: z.boolean().optional(),
+});
+
+/**
+ * Who may fix what, per environment, deny by default: an environment that is not listed, a person
+ * or conversation not listed, or a fix kind not listed is refused with a one-line reason.
+ */
+export const remediationPolicySchema = z.strictObject({
+  /** How long an approval request stays open; default 60 minutes. */
+  approvalExpiresInMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be an environment name'), environmentPolicySchema).default({}),
+});
+
+export type RemediationPolicy = z.infer<typeof remediationPolicySchema>;
+export type EnvironmentPolicy = z.infer<typeof environmentPolicySchema>;
+
+/** Nothing may be fixed anywhere: the policy when the configuration has none. */
+export const DENY_ALL: RemediationPolicy = { approvalExpiresInMinutes: 60, environments: {} };
+
+export type Decision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export interface FixRequester {
+  readonly environment: string;
+  /** `from.aadObjectId`; undefined when Teams did not send one. */
+  readonly userId: string | undefined;
+  readonly conversationId: string;
+  readonly kind: 'safe' | 'guarded' | 'manual';
+}
+
+const PRODUCTION_NAMES = new Set(['prod', 'production', 'prd', 'live']);
+
+/** Whether a fix in this environment waits for a second person. */
+export function needsApproval(policy: RemediationPolicy, environment: string): boolean {
+  const rules = policy.environments[environment];
+  return rules?.production ?? PRODUCTION_NAMES.has(environment);
+}
+
+/** May this person ask for this fix here? Checked again on every click, never trusted from a card. */
+export function mayRequest(policy: RemediationPolicy, request: FixRequester): Decision {
+  const rules = Object.hasOwn(policy.environments, request.environment) ? policy.environments[request.environment] : undefined;
+  if (rules === undefined) return deny(`Fixes are not enabled for ${request.environment}: the configuration names nobody who may apply them there.`);
+  if (request.kind === 'manual') return deny('This finding is fixed by hand; there is nothing to apply.');
+  if (!rules.kinds.includes(request.kind)) return deny(`${capitalise(request.kind)} fixes are not enabled for ${request.environment} (allowed: ${rules.kinds.join(', ') || 'none'}).`);
+  if (!rules.conversations.includes(request.conversationId)) return deny(`Fixes for ${request.environment} cannot be requested from this conversation.`);
+  if (request.userId === undefined || request.userId === '') return deny('Teams did not say who you are (no Entra object id), so I cannot check that you may apply fixes.');
+  if (!includesId(rules.requesters, request.userId)) return deny(`You are not on the list of people who may apply fixes in ${request.environment}.`);
+  return { ok: true };
+}
+
+/** May this person approve a fix someone else requested? The requester never approves their own. */
+export function mayApprove(policy: RemediationPolicy, approval: { readonly environment: string; readonly approverId: string | undefined; readonly requesterId: string; readonly conversationId: string }): Decision {
+  const rules = Object.hasOwn(policy.environments, approval.environment) ? policy.environments[approval.environment] : undefined;
+  if (rules === undefined) return deny(`Fixes are not enabled for ${approval.environment}.`);
+  if (!rules.conversations.includes(approval.conversationId)) return deny(`Fixes for ${approval.environment} cannot be approved from this conversation.`);
+  if (approval.approverId === undefined || approval.approverId === '') return deny('Teams did not say who you are (no Entra object id), so I cannot check that you may approve.');
+  if (sameId(approval.approverId, approval.requesterId)) return deny('You requested this fix; a second person must approve it.');
+  if (!includesId(rules.approvers, approval.approverId)) return deny(`You are not on the list of people who may approve fixes in ${approval.environment}.`);
+  return { ok: true };
+}
+
+function includesId(ids: readonly string[], id: string): boolean {
+  return ids.some((candidate) => sameId(candidate, id));
+}
+
+/** Object ids compare without regard to case: Teams and the portal print them differently. */
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function deny(reason: string): Decision {
+  return { ok: false, reason };
+}
+
+function capitalise(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
