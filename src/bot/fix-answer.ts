@@ -1,10 +1,6 @@
 import { fixAnswerCard, messageCard, type RefPayloads } from '../cards/render.js';
-import { resolveRuleOptions } from '../engine/options.js';
-import { isOpenFailure } from '../contracts/results.js';
 import type { Estate } from '../estate/model.js';
-import { planFixFor } from '../remediation/plan-fix.js';
-import type { FixPlan } from '../contracts/fix-plan.js';
-import { combinePlans, CombinePlansError, type CombinedFix } from '../remediation/combine-plans.js';
+import { planFinding } from '../remediation/finding-fix.js';
 import { headersAndBody, planView, shellQuote } from '../remediation/plan-text.js';
 import { findRule } from '../rules/index.js';
 import type { Card } from './messenger.js';
@@ -22,26 +18,11 @@ export interface FixAnswerOptions {
  */
 export function fixAnswer(payload: Omit<RefPayloads['fix'], 'origin'>, estate: Estate, now: Date, ruleOptions: Readonly<Record<string, unknown>>, options: FixAnswerOptions = {}): Card {
   const rule = findRule(payload.ruleId);
-  const service = estate.services.find((s) => s.id === payload.serviceId);
-  if (rule === undefined || service === undefined) return messageCard('That finding is no longer in the audited estate. Run the audit again.', { tone: 'refusal' });
-  const context = { now, options: resolveRuleOptions(rule, ruleOptions[rule.meta.id]) };
-  const plans: FixPlan[] = [];
-  for (const result of payload.report.results) {
-    if (result.ruleId !== rule.meta.id || !payload.resourceIds.includes(result.resourceId) || !isOpenFailure(result)) continue;
-    const plan = planFixFor(rule, service, result, context);
-    if (plan !== undefined) plans.push(plan);
-  }
-  if (plans.length === 0) {
-    return messageCard(`${rule.meta.id} on ${payload.serviceName} has no automatic fix; "explain ${rule.meta.id}" says how to fix it by hand.`, { tone: 'info' });
-  }
-  // Plans that change one resource are sent as one request, so no request undoes another.
-  let fixes: CombinedFix[];
-  try {
-    fixes = combinePlans(plans);
-  } catch (error) {
-    if (error instanceof CombinePlansError) return messageCard(`${rule.meta.id} on ${payload.serviceName} cannot be planned as one change: ${error.message}`, { tone: 'refusal' });
-    throw error;
-  }
+  const planned = planFinding(payload, estate, payload.report, now, ruleOptions);
+  if (rule === undefined || planned.state === 'gone') return messageCard('That finding is no longer in the audited estate. Run the audit again.', { tone: 'refusal' });
+  if (planned.state === 'passes') return messageCard(`${rule.meta.id} passes on ${payload.serviceName} in this audit; there is nothing to fix.`, { tone: 'success' });
+  if (planned.state === 'unplanned') return messageCard(planned.reason, { tone: planned.reason.includes('cannot be planned') ? 'refusal' : 'info' });
+  const fixes = planned.fixes;
   // Every output renders plans through plan-text: credentials redacted, URL on the target's ARM
   // host, the az rest command only when the request shown is the request sent.
   const views = fixes.map((fix) => planView(fix, options.armEndpoint));

@@ -1,0 +1,71 @@
+import { auditLive } from '../audit/live-audit.js';
+import { getArmResource, type ArmJsonClient } from '../azure/arm-raw.js';
+import type { QuotaGate } from '../azure/quota-gate.js';
+import type { AzureTarget } from '../azure/target.js';
+import type { AuditConfig } from '../engine/audit-config.js';
+import type { Report } from '../engine/report.js';
+import type { Estate } from '../estate/model.js';
+import { resolveScope } from '../inventory/scope.js';
+import { findRule } from '../rules/index.js';
+import { ifMatchValue, requiresIfMatch } from '../rules/shared/fix-plans.js';
+import type { CombinedFix } from './combine-plans.js';
+import { planFinding, type Finding, type FindingFix } from './finding-fix.js';
+
+export interface RereadContext {
+  readonly audit: AuditConfig;
+  readonly now: Date;
+  readonly version: string;
+  readonly gate?: QuotaGate;
+  readonly abortSignal?: AbortSignal;
+}
+
+export interface Reread {
+  readonly fix: FindingFix;
+  readonly estate: Estate;
+  readonly report: Report;
+}
+
+const SERVICE_ID = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)$/i;
+
+/**
+ * Reads the finding's service again, with every child resource its rule needs, and plans the fix
+ * from that read: remediation never sends a request planned from an audit that may be hours old.
+ * Also the verification after a fix: `passes` means the rule now passes on every resource.
+ */
+export async function rereadFinding(target: AzureTarget, finding: Finding, context: RereadContext): Promise<Reread> {
+  const rule = findRule(finding.ruleId);
+  const match = SERVICE_ID.exec(finding.serviceId);
+  if (rule === undefined || match === null) throw new Error(`cannot re-read ${finding.ruleId} on ${finding.serviceId}: not a rule and an API Management service id`);
+  const [, subscription = '', name = ''] = match;
+  const scope = resolveScope({ subscriptions: [subscription], services: [name] }, {});
+  const result = await auditLive(target, {
+    scope,
+    rules: [rule],
+    deep: true,
+    now: context.now,
+    audit: context.audit,
+    keep: 'all',
+    version: context.version,
+    ...(context.gate === undefined ? {} : { gate: context.gate }),
+    ...(context.abortSignal === undefined ? {} : { abortSignal: context.abortSignal }),
+  });
+  return { fix: planFinding(finding, result.estate, result.report, context.now, context.audit.ruleOptions), estate: result.estate, report: result.report };
+}
+
+/**
+ * Gives each request that ARM refuses without `If-Match` the ETag of a fresh GET of its resource
+ * (list reads carry none). Never `*`: a change made since the read must fail, not be overwritten.
+ */
+export async function withFreshEtags(client: ArmJsonClient, fixes: readonly CombinedFix[], abortSignal?: AbortSignal): Promise<CombinedFix[]> {
+  const out: CombinedFix[] = [];
+  for (const fix of fixes) {
+    if (!requiresIfMatch(fix.request)) {
+      out.push(fix);
+      continue;
+    }
+    const { etag } = await getArmResource(client, fix.request.path, { apiVersion: fix.request.apiVersion, ...(abortSignal === undefined ? {} : { abortSignal }) });
+    if (etag === undefined || etag.trim() === '' || etag.trim() === '*') throw new Error(`ARM returned no ETag for ${fix.request.path}; the fix is not sent without one`);
+    out.push({ ...fix, request: { ...fix.request, headers: { ...fix.request.headers, 'If-Match': ifMatchValue(etag) } } });
+  }
+  return out;
+}
