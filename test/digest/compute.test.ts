@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { digestFigures, serviceOfKey, type SnapshotFinding, type SnapshotLike } from '../../src/digest/compute.js';
+
+/**
+ * New, reopened and resolved findings, overdue ones, the trend and the worst services, over a
+ * scripted sequence of weekly audits (a fake clock: the dates are the clock).
+ */
+const SERVICE_A = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-a';
+const SERVICE_B = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-b';
+const tls: SnapshotFinding = { key: `APIM-001|${SERVICE_A}`, severity: 'critical', firstSeen: '2026-10-01T09:00:00Z' };
+const identity: SnapshotFinding = { key: `APIM-003|${SERVICE_A}`, severity: 'medium', firstSeen: '2026-11-02T09:00:00Z' };
+const http: SnapshotFinding = { key: `APIM-024|${SERVICE_B}/apis/orders`, severity: 'high', firstSeen: '2026-11-16T09:00:00Z' };
+const publicAccess: SnapshotFinding = { key: `APIM-004|${SERVICE_B}`, severity: 'high', firstSeen: '2026-11-30T09:00:00Z' };
+
+const snapshot = (at: string, score: number, findings: SnapshotFinding[]): SnapshotLike => ({ at, score, findings });
+const history: SnapshotLike[] = [
+  snapshot('2026-11-02T09:00:00Z', 60, [tls, identity]),
+  snapshot('2026-11-09T09:00:00Z', 70, [tls]), // identity fixed
+  snapshot('2026-11-16T09:00:00Z', 65, [tls, http]),
+  snapshot('2026-11-23T09:00:00Z', 66, [tls, http]),
+  // The digest on Monday 30 November compares with the audit a week earlier.
+  snapshot('2026-11-30T08:00:00Z', 55, [tls, http, publicAccess, { ...identity }]), // identity back: reopened
+];
+
+describe('digestFigures', () => {
+  const figures = digestFigures(history, { now: new Date('2026-11-30T09:00:00Z') });
+
+  it('splits what changed since the last period into new, reopened and resolved', () => {
+    expect(figures.added.map((f) => f.key)).toEqual([publicAccess.key]);
+    expect(figures.reopened.map((f) => f.key)).toEqual([identity.key]);
+    expect(figures.resolved).toEqual([]);
+    const later = digestFigures([...history, snapshot('2026-12-07T08:00:00Z', 80, [tls])], { now: new Date('2026-12-07T09:00:00Z') });
+    expect(later.resolved.map((f) => f.key)).toEqual([publicAccess.key, http.key, identity.key]);
+    expect(later.added).toEqual([]);
+  });
+
+  it('lists open findings past their SLA, oldest first, with the default and configured SLAs', () => {
+    expect(figures.overdue.map((f) => [f.key, f.ageInDays, f.slaDays])).toEqual([[tls.key, 60, 7]]);
+    const strict = digestFigures(history, { now: new Date('2026-11-30T09:00:00Z'), slaDays: { high: 7, medium: 14 } });
+    expect(strict.overdue.map((f) => f.key)).toEqual([tls.key, identity.key, http.key]);
+  });
+
+  it('gives the score trend per period, oldest first, with gaps for weeks without an audit', () => {
+    expect(figures.score).toBe(55);
+    expect(figures.trend).toEqual([undefined, undefined, undefined, 60, 70, 65, 66, 55]);
+  });
+
+  it('ranks services by their most severe open findings', () => {
+    expect(figures.worstServices.map((s) => [s.serviceId, s.open])).toEqual([
+      [SERVICE_A, 2],
+      [SERVICE_B, 2],
+    ]);
+    expect(figures.open).toEqual({ critical: 1, high: 2, medium: 1, low: 0 });
+  });
+
+  it('ignores snapshots after the digest time, so a late digest says what was true then', () => {
+    const early = digestFigures(history, { now: new Date('2026-11-23T10:00:00Z') });
+    expect(early.score).toBe(66);
+    expect(early.added).toEqual([]);
+    expect(early.resolved).toEqual([]);
+  });
+
+  it('with no history says nothing rather than inventing figures', () => {
+    const empty = digestFigures([], { now: new Date('2026-11-30T09:00:00Z') });
+    expect(empty.score).toBeUndefined();
+    expect(empty.trend.every((score) => score === undefined)).toBe(true);
+    expect([empty.added, empty.reopened, empty.resolved, empty.overdue, empty.worstServices]).toEqual([[], [], [], [], []]);
+  });
+});
+
+describe('serviceOfKey', () => {
+  it('maps child findings to their service', () => {
+    expect(serviceOfKey(http.key)).toBe(SERVICE_B);
+    expect(serviceOfKey(tls.key)).toBe(SERVICE_A);
+  });
+});
