@@ -42,7 +42,9 @@ export function describeFailure(error: unknown): string {
     const code = (error as { code?: unknown }).code;
     const status = (error as { statusCode?: unknown }).statusCode;
     const firstLine = (error.message.split('\n')[0] ?? '').trim();
-    const parts = [typeof status === 'number' ? `HTTP ${status}` : undefined, typeof code === 'string' ? code : undefined, firstLine || error.name];
+    // Node's errors already start with their code ("ENOENT: no such file…").
+    const codeText = typeof code === 'string' && !firstLine.startsWith(code) ? code : undefined;
+    const parts = [typeof status === 'number' ? `HTTP ${status}` : undefined, codeText, firstLine || error.name];
     return redactSecrets(parts.filter((part) => part !== undefined && part !== '').join(' '));
   }
   return redactSecrets(String(error).split('\n')[0] ?? 'unknown error');
