@@ -11,6 +11,7 @@ export interface Versioned {
   readonly etag: string;
 }
 
+/** Values are JSON text; a backend may re-encode it (escapes) as long as it parses to the same value. */
 export interface RecordTable {
   get(collection: string, key: string): Promise<Versioned | undefined>;
   /** False when the key exists: creation is atomic across processes. */

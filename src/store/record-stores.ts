@@ -47,8 +47,6 @@ export type Clock = () => Date;
 const MAX_CAS_ATTEMPTS = 50;
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 1000;
-/** Listing everything (exemptions, subscriptions) stops here: these are small by nature. */
-const MAX_LISTED = 10_000;
 /** Ids this module issues (randomId): what a caller hands back is checked against it before it becomes a key. */
 const RECORD_ID = /^[A-Za-z0-9_-]{16,64}$/;
 /** History keys sort newest first: a fixed-width count of milliseconds before this time. */
@@ -116,7 +114,6 @@ class Collection<T> {
       const rows = await this.page(MAX_PAGE, after);
       values.push(...rows.map((row) => row.value));
       if (rows.length < MAX_PAGE) return values;
-      if (values.length >= MAX_LISTED) throw new StoreError(`store collection ${this.name} holds more than ${MAX_LISTED} records`);
       after = rows.at(-1)?.key;
     }
   }
@@ -151,8 +148,7 @@ export function createHistory(table: RecordTable): PostureHistory {
       const after = decodeCursor(page?.cursor, HISTORY_KEY);
       // One more than asked says whether another page exists without a second round trip.
       const rows = await collectionFor(environment).page(limit + 1, after);
-      // A snapshot filed under another environment's collection is a hand edit, not a record of this one.
-      const items = rows.slice(0, limit).map((row) => row.value).filter((snapshot) => snapshot.environment === environment);
+      const items = rows.slice(0, limit).map((row) => row.value);
       const last = rows[limit - 1];
       return rows.length > limit && last !== undefined ? { items, next: encodeCursor(last.key) } : { items };
     },
@@ -194,7 +190,7 @@ export function createButtonRefs(table: RecordTable, now: Clock): ButtonRefStore
     // Card payloads are input: only an id of the shape issued here reaches the storage key.
     if (typeof id !== 'string' || !RECORD_ID.test(id)) return undefined;
     const found = await collection.get(id);
-    // A record copied under another id must not answer for it.
+    // A record copied under another id (a restore gone wrong) must not answer for it.
     return found?.value.id === id ? found : undefined;
   }
 
@@ -243,8 +239,7 @@ export function createConversations(table: RecordTable, now: Clock): Conversatio
     },
     async get(conversationId) {
       checkCallerKey(conversationId, 'conversationId');
-      const found = await collection.get(keyFor(conversationId));
-      return found?.value.conversationId === conversationId ? found.value : undefined;
+      return (await collection.get(keyFor(conversationId)))?.value;
     },
     async remove(conversationId) {
       checkCallerKey(conversationId, 'conversationId');
@@ -288,7 +283,7 @@ export function createIdempotencyKeys(table: RecordTable, now: Clock): Idempoten
     },
     async isDone(key) {
       checkCallerKey(key, 'idempotency key');
-      return (await collection.get(keyFor(key)))?.value.key === key;
+      return (await collection.get(keyFor(key))) !== undefined;
     },
   };
 }
@@ -359,8 +354,7 @@ export function createLastReports(box: DocumentBox, now: Clock, maxBytes: number
       // Read no more than could have been written: a planted huge document is refused, not parsed.
       const text = await box.read(keyFor(conversationId), maxBytes + 1024);
       if (text === undefined) return undefined;
-      const stored = readStored(storedReportSchema, text, 'stored report');
-      return stored.conversationId === conversationId ? stored : undefined;
+      return readStored(storedReportSchema, text, 'stored report');
     },
   };
 }

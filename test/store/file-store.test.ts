@@ -40,10 +40,10 @@ export async function freshDirectory(): Promise<string> {
 }
 
 const harness: ContractHarness = {
-  async fresh(clock, options) {
+  async fresh(clock) {
     const directory = await freshDirectory();
     return {
-      open: () => openFileStore({ directory, now: clock.now, ...(options?.maxReportBytes === undefined ? {} : { maxReportBytes: options.maxReportBytes }) }),
+      open: (options) => openFileStore({ directory, now: clock.now, ...(options?.maxReportBytes === undefined ? {} : { maxReportBytes: options.maxReportBytes }) }),
       raw: () => new FileRecordTable(join(directory, 'records')),
       tamper: () => fileTamper(directory),
     };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditRecord, Store } from '../../src/store/contracts.js';
-import { StoreCorruptError } from '../../src/store/errors.js';
+import { StoreCorruptError, StoreLimitError } from '../../src/store/errors.js';
 import type { RecordTable } from '../../src/store/primitives.js';
 
 /** A clock the tests move by hand, so expiry is tested without waiting. */
@@ -23,15 +23,19 @@ export interface AuditTamper {
 
 export interface StoreNamespace {
   /** A new store instance (a new process, a restart) over the same data. */
-  open(): Promise<Store>;
+  open(options?: OpenOptions): Promise<Store>;
   /** The backend's record table over the same data, to plant hostile records. */
   raw(): RecordTable;
   tamper(): AuditTamper;
 }
 
+export interface OpenOptions {
+  readonly maxReportBytes?: number;
+}
+
 export interface ContractHarness {
   /** An empty namespace, unshared with other tests. */
-  fresh(clock: TestClock, options?: { readonly maxReportBytes?: number }): Promise<StoreNamespace>;
+  fresh(clock: TestClock): Promise<StoreNamespace>;
 }
 
 const HOUR = 60 * 60 * 1000;
@@ -43,10 +47,10 @@ export function defined<T>(value: T | undefined): T {
 
 /** The behaviour every backend must have; each backend's test file calls this with its harness. */
 export function storeContract(harness: ContractHarness): void {
-  async function setup(options?: { readonly maxReportBytes?: number }) {
+  async function setup(options?: OpenOptions) {
     const clock = new TestClock();
-    const namespace = await harness.fresh(clock, options);
-    return { clock, namespace, store: await namespace.open() };
+    const namespace = await harness.fresh(clock);
+    return { clock, namespace, store: await namespace.open(options) };
   }
 
   describe('durability', () => {
@@ -174,6 +178,15 @@ export function storeContract(harness: ContractHarness): void {
       expect(await store.leases.acquire('digest', 30_000)).toBeDefined();
     });
 
+    it('a lease past its TTL cannot be renewed, even before anyone takes it over', async () => {
+      const { clock, store } = await setup();
+      const lease = defined(await store.leases.acquire('expiring', 10_000));
+      clock.advance(10_000);
+      expect(await store.leases.renew(lease, 10_000)).toBeUndefined();
+      await expect(store.leases.acquire('expiring', 0)).rejects.toThrow(RangeError);
+      await expect(store.leases.acquire('bad\nname', 1000)).rejects.toThrow();
+    });
+
     it('exactly one of 10 concurrent acquirers gets a free lease', async () => {
       const { namespace, store } = await setup();
       const other = await namespace.open();
@@ -211,6 +224,8 @@ export function storeContract(harness: ContractHarness): void {
       expect(await store.auditLog.verify()).toEqual({ ok: true, count: 4, headHash: records[3]?.hash });
       expect((await store.auditLog.read({ afterSeq: 2, limit: 1 })).map((record) => record.seq)).toEqual([3]);
       await expect(store.auditLog.append({ kind: 'Not A Kind', actor: 'u', details: {} })).rejects.toThrow();
+      await expect(store.auditLog.append({ kind: 'fix.applied', actor: 'u', details: { blob: 'x'.repeat(60_000) } })).rejects.toThrow(StoreLimitError);
+      expect(await store.auditLog.verify()).toMatchObject({ ok: true, count: 4 });
     });
 
     it('concurrent appends from two instances form one chain', async () => {
@@ -280,6 +295,7 @@ export function storeContract(harness: ContractHarness): void {
     it('refuses forged cursors and bad limits', async () => {
       const { store } = await setup();
       await expect(store.history.list('prod', { cursor: Buffer.from("x' or RowKey gt '").toString('base64url') })).rejects.toThrow(RangeError);
+      await expect(store.history.list('prod', { cursor: Buffer.from('zzz').toString('base64url') })).rejects.toThrow(/invalid page cursor/);
       await expect(store.history.list('prod', { limit: 0 })).rejects.toThrow(RangeError);
       await expect(store.history.list('prod', { limit: 5000 })).rejects.toThrow(RangeError);
       await expect(store.history.record({ environment: 'prod', at: 'yesterday', score: 1, findings: [] })).rejects.toThrow();
@@ -309,6 +325,50 @@ export function storeContract(harness: ContractHarness): void {
       expect(await store.lastReports.get('conv-1')).toBeUndefined();
       expect((await store.lastReports.get('conv-2'))?.report).toEqual({ n: 3 });
     });
+
+    it('refuses to read a stored report above the cap', async () => {
+      const { namespace, store } = await setup({ maxReportBytes: 5000 });
+      expect(await store.lastReports.put('conv-1', { text: 'x'.repeat(4000) })).toMatchObject({ kept: true });
+      const smaller = await namespace.open({ maxReportBytes: 1000 });
+      await expect(smaller.lastReports.get('conv-1')).rejects.toThrow(StoreLimitError);
+    });
+  });
+
+  describe('record table', () => {
+    it('creates once, and replaces only from the current version', async () => {
+      const { namespace } = await setup();
+      const raw = namespace.raw();
+      expect(await raw.create('probe', 'k1', '{"v":1}')).toBe(true);
+      expect(await raw.create('probe', 'k1', '{"v":2}')).toBe(false);
+      const first = defined(await raw.get('probe', 'k1'));
+      expect(await raw.replace('probe', 'k1', '{"v":3}', first.etag)).toBe(true);
+      // A writer still holding the first version loses.
+      expect(await raw.replace('probe', 'k1', '{"v":4}', first.etag)).toBe(false);
+      expect(JSON.parse(defined(await raw.get('probe', 'k1')).text)).toEqual({ v: 3 });
+      expect(await raw.delete('probe', 'k1')).toBe(true);
+      expect(await raw.replace('probe', 'k1', '{"v":5}', first.etag)).toBe(false);
+      expect(await raw.get('probe', 'k1')).toBeUndefined();
+    });
+  });
+
+  describe('record table under contention', () => {
+    it('an unconditional write or delete racing a compare-and-swap is never overwritten by it', async () => {
+      const { namespace } = await setup();
+      const raw = namespace.raw();
+      for (let round = 0; round < 20; round++) {
+        await raw.put('probe', 'k', '{"v":"start"}');
+        const read = defined(await raw.get('probe', 'k'));
+        // Either order is fine, but the swap read "start": if the write went first, the swap must fail.
+        // Staggered starts, so some rounds land the write inside the swap's read-then-write.
+        const stagger = () => new Promise((resolve) => setTimeout(resolve, round % 5));
+        await Promise.all([stagger().then(() => raw.put('probe', 'k', '{"v":"put"}')), raw.replace('probe', 'k', '{"v":"swap"}', read.etag)]);
+        expect(JSON.parse(defined(await raw.get('probe', 'k')).text)).toEqual({ v: 'put' });
+
+        const again = defined(await raw.get('probe', 'k'));
+        await Promise.all([stagger().then(() => raw.delete('probe', 'k')), raw.replace('probe', 'k', '{"v":"swap"}', again.etag)]);
+        expect(await raw.get('probe', 'k')).toBeUndefined();
+      }
+    });
   });
 
   describe('hostile storage', () => {
@@ -326,6 +386,18 @@ export function storeContract(harness: ContractHarness): void {
       await expect(store.buttonRefs.consume(ref, { conversationId: 'conv-1' })).rejects.toThrow(/singleUse/);
       await raw.put('button-refs', ref, '{"id":');
       await expect(store.buttonRefs.resolve(ref, { conversationId: 'conv-1' })).rejects.toThrow(/not valid JSON/);
+    });
+
+    it('keeps caller values and storage addresses in bounds', async () => {
+      const { namespace, store } = await setup();
+      await expect(store.conversations.put('conv\n1', {})).rejects.toThrow(/control characters/);
+      let nested: Record<string, unknown> = {};
+      for (let i = 0; i < 70; i++) nested = { inner: nested };
+      await expect(store.conversations.put('conv-1', nested as Record<string, never>)).rejects.toThrow(/nested deeper/);
+      const raw = namespace.raw();
+      await expect(raw.get('button-refs', '../x')).rejects.toThrow(RangeError);
+      await expect(raw.get('../records', 'x')).rejects.toThrow(RangeError);
+      await expect(raw.list('button-refs', { after: "a' or 'b", limit: 1 })).rejects.toThrow(RangeError);
     });
 
     it('does not let a record copied under another id answer for it', async () => {

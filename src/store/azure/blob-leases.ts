@@ -57,12 +57,12 @@ export class BlobLeases implements LeaseStore {
     let properties = await blob.getProperties();
     if (Number(properties.metadata?.['expiresat'] ?? 0) > this.now().getTime()) return undefined;
     if (properties.leaseState === 'leased') {
-      const holder = properties.metadata?.['holder'];
+      // The holder expired without releasing: break its blob lease, unless the blob changed since the read.
       const broken = await unlessLostRace(() => blob.getBlobLeaseClient().breakLease(0, { conditions: { ifMatch: properties.etag } }));
       if (broken === undefined) return undefined;
+      // A fresh ETag for the claim: if another instance claimed in between, the claim fails on
+      // that ETag, or on that instance's blob lease.
       properties = await blob.getProperties();
-      // Someone else broke it and claimed it between our read and our break.
-      if (properties.metadata?.['holder'] !== holder) return undefined;
     }
     const token = randomUUID();
     const expiresAt = this.now().getTime() + ttlInMs;
