@@ -132,6 +132,8 @@ export interface ButtonRefStore {
   resolve(id: unknown, context: ButtonContext): Promise<RefLookup>;
   /** Uses a button: for a single-use one, exactly one call across all instances gets `ok`. */
   consume(id: unknown, context: ButtonContext): Promise<RefLookup>;
+  /** Deletes buttons that expired before `olderThanInMs` ago; returns how many. Run it now and then (a timer, the digest). */
+  purgeExpired(olderThanInMs?: number): Promise<number>;
 }
 
 export type ConversationRecord = z.infer<typeof conversationRecordSchema>;

@@ -225,6 +225,17 @@ export function createButtonRefs(table: RecordTable, now: Clock): ButtonRefStore
       }
       throw new StoreError('a button is contended beyond reason; try again');
     },
+    async purgeExpired(olderThanInMs = 0) {
+      const cutoff = now().getTime() - olderThanInMs;
+      let purged = 0;
+      let after: string | undefined;
+      for (;;) {
+        const rows = await collection.page(MAX_PAGE, after);
+        for (const row of rows) if (row.value.expiresAt <= cutoff && (await collection.delete(row.key))) purged++;
+        if (rows.length < MAX_PAGE) return purged;
+        after = rows.at(-1)?.key;
+      }
+    },
   };
 }
 

@@ -135,6 +135,19 @@ export function storeContract(harness: ContractHarness): void {
       expect(await store.buttonRefs.consume(ref, { conversationId: 'conv-1', userId: 'user-1' })).toEqual({ ok: false, reason: 'expired' });
     });
 
+    it('purges expired buttons and keeps the others', async () => {
+      const { clock, store } = await setup();
+      const short = await store.buttonRefs.issue({ meaning: { a: 1 }, conversationId: 'conv-1', ttlInMs: 1000, singleUse: false });
+      const long = await store.buttonRefs.issue({ meaning: { a: 2 }, conversationId: 'conv-1', ttlInMs: HOUR, singleUse: false });
+      expect(await store.buttonRefs.purgeExpired()).toBe(0);
+      clock.advance(1500);
+      // Expired 500 ms ago: kept by a 1-second grace, purged by a half-second one.
+      expect(await store.buttonRefs.purgeExpired(1000)).toBe(0);
+      expect(await store.buttonRefs.purgeExpired(500)).toBe(1);
+      expect(await store.buttonRefs.resolve(short, { conversationId: 'conv-1' })).toEqual({ ok: false, reason: 'unknown' });
+      expect(await store.buttonRefs.resolve(long, { conversationId: 'conv-1' })).toMatchObject({ ok: true });
+    });
+
     it('treats a forged id as unknown without touching storage paths', async () => {
       const { store } = await setup();
       for (const forged of [undefined, 42, { id: 'x' }, '', '../records/leases/x', 'a'.repeat(500), 'x'.repeat(15), "x' or PartitionKey ne 'y"]) {

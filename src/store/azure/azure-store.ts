@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { Store } from '../contracts.js';
-import { describeFailure, StoreUnavailableError } from '../errors.js';
+import { describeFailure, StoreConfigError, StoreUnavailableError } from '../errors.js';
 import { RecordAuditLog } from '../record-audit-log.js';
 import {
   createButtonRefs,
@@ -67,7 +67,14 @@ export async function openAzureStore(options: AzureStoreOptions): Promise<Store>
   const { connection, prefix } = options;
   const now = options.now ?? (() => new Date());
   const timeout = options.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
-  const { table, blobs } = clientsFor(connection, prefix);
+  let clients: ReturnType<typeof clientsFor>;
+  try {
+    clients = clientsFor(connection, prefix);
+  } catch (error) {
+    // The SDKs parse connection strings here; their messages may quote it, so only a redacted first line goes on.
+    throw new StoreConfigError(`cannot use the Azure Storage configuration: ${describeFailure(error)}`);
+  }
+  const { table, blobs } = clients;
   const reports = blobs.getContainerClient(`${prefix}-reports`);
   const leases = blobs.getContainerClient(`${prefix}-leases`);
   const location = `Azure Storage (tables ${connection.tableUrl}, blobs ${connection.blobUrl}, prefix ${prefix})`;
