@@ -84,7 +84,7 @@ describe('openStore', () => {
       expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((done) => silent.close(() => done()));
+      await new Promise<void>((done) => silent.close(() => { done(); }));
     }
   });
 
