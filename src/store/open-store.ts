@@ -4,7 +4,7 @@ import { openAzureStore } from './azure/azure-store.js';
 import type { StoreConfig } from './config.js';
 import type { Store } from './contracts.js';
 import { openFileStore } from './file/file-store.js';
-import type { Clock } from './record-stores.js';
+import type { Clock } from './collection.js';
 
 export interface OpenStoreOptions {
   /** The identity for Azure Storage; the server passes the one it uses for ARM. Default: DefaultAzureCredential. */

@@ -1,6 +1,6 @@
 /**
  * The two things each backend provides, on which every store but the audit log and the leases
- * is built once (record-stores.ts): a table of small JSON records with compare-and-swap, and a
+ * is built once (collection.ts and the stores on it): a table of small JSON records with compare-and-swap, and a
  * box of larger JSON documents. Keys and collections are chosen by the store code, never taken
  * from a caller as they are: callers' ids are hashed or checked against a pattern first.
  */

@@ -3,7 +3,7 @@ import type { AuditEntry, AuditLog, AuditRecord, ChainVerification } from './con
 import { StoreError, StoreLimitError } from './errors.js';
 import { parseStoredJson, readStored } from './json.js';
 import type { RecordTable } from './primitives.js';
-import type { Clock } from './record-stores.js';
+import type { Clock } from './collection.js';
 import { auditHeadSchema, auditRecordSchema } from './records.js';
 
 const LOG = 'audit';

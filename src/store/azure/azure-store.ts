@@ -4,17 +4,12 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { Store } from '../contracts.js';
 import { describeFailure, StoreConfigError, StoreUnavailableError } from '../errors.js';
 import { RecordAuditLog } from '../record-audit-log.js';
-import {
-  createButtonRefs,
-  createConversations,
-  createExemptions,
-  createHistory,
-  createIdempotencyKeys,
-  createLastReports,
-  createSubscriptions,
-  DEFAULT_MAX_REPORT_BYTES,
-  type Clock,
-} from '../record-stores.js';
+import { createButtonRefs } from '../button-refs.js';
+import { createConversations, createExemptions, createSubscriptions } from '../conversation-stores.js';
+import { createHistory } from '../history.js';
+import { createIdempotencyKeys } from '../record-leases.js';
+import { createLastReports, DEFAULT_MAX_REPORT_BYTES } from '../last-reports.js';
+import type { Clock } from '../collection.js';
 import { BlobDocumentBox } from './blob-documents.js';
 import { BlobLeases } from './blob-leases.js';
 import { statusOf, TableRecordTable } from './table-records.js';

@@ -2,16 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { BlobClient, ContainerClient } from '@azure/storage-blob';
 import type { Lease, LeaseStore } from '../contracts.js';
 import { keyFor } from '../hashing.js';
-import type { Clock } from '../record-stores.js';
-import { callerKeySchema } from '../records.js';
+import { checkCallerKey, checkTtl, type Clock } from '../collection.js';
 import { statusOf } from './table-records.js';
 
 /** Refusals that mean "someone else got there first", not a fault. */
 const LOST_RACE = new Set([409, 412]);
-
-function checkTtl(ttlInMs: number): void {
-  if (!Number.isInteger(ttlInMs) || ttlInMs < 1 || ttlInMs > 366 * 24 * 60 * 60 * 1000) throw new RangeError('ttlInMs must be a positive integer of at most a year');
-}
 
 async function unlessLostRace<T>(work: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -49,7 +44,7 @@ export class BlobLeases implements LeaseStore {
   }
 
   async acquire(name: string, ttlInMs: number): Promise<Lease | undefined> {
-    callerKeySchema.parse(name);
+    checkCallerKey(name, 'lease name');
     checkTtl(ttlInMs);
     const blob = this.blobOf(name);
     // Create the blob once; a concurrent creator, or an existing (maybe leased) blob, is fine.

@@ -6,7 +6,7 @@ import type { AuditEntry, AuditLog, AuditRecord, ChainVerification } from '../co
 import { StoreCorruptError, StoreLimitError } from '../errors.js';
 import { randomId } from '../hashing.js';
 import { parseStoredJson, readStored, validateStored } from '../json.js';
-import type { Clock } from '../record-stores.js';
+import type { Clock } from '../collection.js';
 import type { RecordTable } from '../primitives.js';
 import { auditHeadSchema, auditRecordSchema } from '../records.js';
 import { createDurable, FILE_MODE, fsyncDirectory, withFileLock } from './durable-fs.js';

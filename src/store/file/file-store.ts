@@ -3,18 +3,12 @@ import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Store } from '../contracts.js';
 import { describeFailure, StoreUnavailableError } from '../errors.js';
-import {
-  createButtonRefs,
-  createConversations,
-  createExemptions,
-  createHistory,
-  createIdempotencyKeys,
-  createLastReports,
-  createRecordLeases,
-  createSubscriptions,
-  DEFAULT_MAX_REPORT_BYTES,
-  type Clock,
-} from '../record-stores.js';
+import { createButtonRefs } from '../button-refs.js';
+import { createConversations, createExemptions, createSubscriptions } from '../conversation-stores.js';
+import { createHistory } from '../history.js';
+import { createIdempotencyKeys, createRecordLeases } from '../record-leases.js';
+import { createLastReports, DEFAULT_MAX_REPORT_BYTES } from '../last-reports.js';
+import type { Clock } from '../collection.js';
 import { ensureDirectory, writeDurable } from './durable-fs.js';
 import { FileAuditLog } from './file-audit-log.js';
 import { FileDocumentBox, FileRecordTable } from './file-table.js';
