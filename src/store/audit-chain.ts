@@ -70,8 +70,9 @@ export function verifyChain(
     if (records[head.seq - 1]?.hash !== head.hash) {
       return { ok: false, problem: 'edited', at: head.seq, message: `audit record ${head.seq} was edited: it no longer matches the recorded head` };
     }
-  } else if (records.length > 0) {
-    // The head is written after each record; a log without one lost it (or it was removed).
+  } else if (records.length > 1) {
+    // The head is written after each record, so only the first append (in flight, or cut short by a
+    // crash) leaves a record without one; after that a missing head was removed.
     return { ok: false, problem: 'missing', at: 0, message: 'the audit log head is missing' };
   }
   return { ok: true, count: records.length, headHash: records.at(-1)?.hash };

@@ -48,6 +48,13 @@ export class RecordAuditLog implements AuditLog {
   }
 
   async verify(): Promise<ChainVerification> {
+    // The head first: it trails the records, so records read after it reach at least as far.
+    let head: AuditHead | undefined;
+    try {
+      head = (await this.head())?.value;
+    } catch (error) {
+      return { ok: false, problem: 'malformed', at: 0, message: error instanceof Error ? error.message : String(error) };
+    }
     const stored: Array<{ value: unknown; position: string }> = [];
     for (const [index, row] of (await this.rows(0, Number.POSITIVE_INFINITY)).entries()) {
       try {
@@ -55,12 +62,6 @@ export class RecordAuditLog implements AuditLog {
       } catch {
         return { ok: false, problem: 'malformed', at: index + 1, message: `audit record row ${row.key} is not valid JSON` };
       }
-    }
-    let head: AuditHead | undefined;
-    try {
-      head = (await this.head())?.value;
-    } catch (error) {
-      return { ok: false, problem: 'malformed', at: 0, message: error instanceof Error ? error.message : String(error) };
     }
     return verifyChain(stored, head);
   }

@@ -248,6 +248,25 @@ export function storeContract(harness: ContractHarness): void {
       expect(await store.auditLog.verify()).toMatchObject({ ok: true, count: 12 });
     });
 
+    it('a reader never mistakes an append in progress for a broken chain', async () => {
+      const { namespace, store } = await setup();
+      const writer = await namespace.open();
+      // Large records: a write of several pages is visible to a reader before it completes.
+      const big = 'x'.repeat(40_000);
+      let writing = true;
+      const appends = (async () => {
+        for (let i = 0; i < 20; i++) await writer.auditLog.append({ kind: 'fix.applied', actor: 'u', details: { big, i } });
+        writing = false;
+      })();
+      const problems: string[] = [];
+      while (writing) {
+        const verdict = await store.auditLog.verify();
+        if (!verdict.ok) problems.push(verdict.message);
+      }
+      await appends;
+      expect(problems).toEqual([]);
+    });
+
     it('catches an edited record', async () => {
       const { namespace, store } = await logOf(4);
       await namespace.tamper().edit(2, (record) => ({ ...record, actor: 'someone-else' }));
@@ -273,6 +292,12 @@ export function storeContract(harness: ContractHarness): void {
       const end = await logOf(4);
       await end.namespace.tamper().remove(4);
       expect(await end.store.auditLog.verify()).toMatchObject({ ok: false, problem: 'missing', at: 4 });
+    });
+
+    it('catches a removed head', async () => {
+      const { namespace, store } = await logOf(3);
+      expect(await namespace.raw().delete('audit-head', 'head')).toBe(true);
+      expect(await store.auditLog.verify()).toMatchObject({ ok: false, problem: 'missing', message: 'the audit log head is missing' });
     });
 
     it('catches reordered records', async () => {

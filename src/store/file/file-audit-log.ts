@@ -54,7 +54,7 @@ export class FileAuditLog implements AuditLog {
   }
 
   async read(options: { readonly afterSeq?: number; readonly limit?: number } = {}): Promise<AuditRecord[]> {
-    const { lines, torn } = await this.readLines();
+    const { lines, torn } = await this.readLinesLocked();
     if (torn) throw new StoreCorruptError(`audit log ${this.path} ends with a torn record at line ${lines.length + 1} (a write was interrupted); the next append sets it aside`);
     const records = lines.map((line, index) => readStored(auditRecordSchema, line, `audit log ${this.path} line ${index + 1}`));
     const after = records.filter((record) => record.seq > (options.afterSeq ?? 0));
@@ -62,7 +62,7 @@ export class FileAuditLog implements AuditLog {
   }
 
   async verify(): Promise<ChainVerification> {
-    const { lines, torn } = await this.readLines();
+    const { lines, torn } = await this.readLinesLocked();
     if (torn) {
       return { ok: false, problem: 'torn', at: lines.length + 1, message: `audit log ${this.path} ends with a torn record at line ${lines.length + 1}: a write was interrupted` };
     }
@@ -81,6 +81,11 @@ export class FileAuditLog implements AuditLog {
       return { ok: false, problem: 'malformed', at: 0, message: error instanceof Error ? error.message : String(error) };
     }
     return verifyChain(stored, head);
+  }
+
+  /** Under the writers' lock: an append in progress in another process is not a torn line. */
+  private readLinesLocked(): Promise<{ lines: string[]; torn: boolean }> {
+    return withFileLock(this.path, () => this.readLines());
   }
 
   private async readLines(): Promise<{ lines: string[]; torn: boolean }> {
