@@ -54,7 +54,8 @@ export const findingKeySchema = z.strictObject({
 
 export const postureSnapshotInputSchema = z.strictObject({
   environment: callerKeySchema,
-  at: isoTime,
+  // History keys count milliseconds back from a fixed end (history.ts): the time must fall before it.
+  at: isoTime.refine((value) => Date.parse(value) >= 0 && Date.parse(value) < 10 ** 15, 'must be a time from 1970 onwards'),
   score: z.number().min(0).max(100),
   findings: z.array(findingKeySchema).max(100_000),
 });

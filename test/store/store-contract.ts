@@ -337,6 +337,7 @@ export function storeContract(harness: ContractHarness): void {
       await expect(store.history.list('prod', { limit: 0 })).rejects.toThrow(RangeError);
       await expect(store.history.list('prod', { limit: 5000 })).rejects.toThrow(RangeError);
       await expect(store.history.record({ environment: 'prod', at: 'yesterday', score: 1, findings: [] })).rejects.toThrow();
+      await expect(store.history.record({ environment: 'prod', at: '1969-12-31T23:59:59Z', score: 1, findings: [] })).rejects.toThrow(/from 1970/);
     });
 
     it('pages conversations', async () => {
