@@ -156,6 +156,14 @@ describe('main.json deploys the bot as asked', () => {
     const text = JSON.stringify(main);
     expect(text.split('APIM_POSTURE_STORAGE_TABLE_URL')).toHaveLength(2);
     expect(text.split('APIM_POSTURE_STORAGE_BLOB_URL')).toHaveLength(2);
+    // A deployment fails at start without its storage account instead of quietly using the disk.
+    expect(appSettings.get('APIM_POSTURE_STORE')).toBe('azure');
+  });
+
+  it('the store setting names are the ones the store reads', async () => {
+    const { storeConfigFromEnv } = await import('../../src/store/config.js');
+    const env = { APIM_POSTURE_STORE: 'azure', APIM_POSTURE_STORAGE_TABLE_URL: 'https://acct.table.core.windows.net/', APIM_POSTURE_STORAGE_BLOB_URL: 'https://acct.blob.core.windows.net/' };
+    expect(storeConfigFromEnv(env)).toMatchObject({ kind: 'azure' });
   });
 
   it('a storage account for Entra ID only: no shared keys, TLS 1.2, HTTPS only, no public blobs', () => {
