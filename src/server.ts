@@ -11,6 +11,7 @@ import { AuditRunner } from './bot/audit-runner.js';
 import { botLimitsFromEnv, DEFAULT_BOT_LIMITS, shareRetainedBytes, type BotLimits } from './bot/bot-limits.js';
 import { RetainedAudits } from './bot/retained-audits.js';
 import { loadConfig, type AppConfig } from './config.js';
+import { openStore, storeConfigFromEnv, type Store } from './store/index.js';
 import { createRequire } from 'node:module';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -25,6 +26,8 @@ export interface ServerOptions {
   readonly progressIntervalInMs?: number;
   /** Fair use and memory limits; the bot reads them from APIM_POSTURE_MAX_* variables. */
   readonly limits?: BotLimits;
+  /** Durable state (src/store); `/healthz` reports whether it answers. */
+  readonly store?: Store;
 }
 
 export interface RunningServer {
@@ -77,9 +80,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     else res.json(answer.body);
   });
   // Liveness only: nothing about the identity, the target or the tenant.
-  server.get('/healthz', (_req, res, next) => {
-    res.json({ status: 'ok', version });
-    next();
+  // Liveness only: nothing about the identity, the target or the tenant; the store by reachability alone.
+  const store = options.store;
+  server.get('/healthz', async (_req, res) => {
+    if (store === undefined) {
+      res.json({ status: 'ok', version });
+      return;
+    }
+    const reachable = await withTimeout(store.ping(), HEALTH_PING_MS).then(
+      () => true,
+      () => false,
+    );
+    res.status(reachable ? 200 : 503);
+    res.json({ status: reachable ? 'ok' : 'degraded', version, store: reachable ? 'ok' : 'unreachable' });
   });
   try {
     // restify re-emits the HTTP server's errors on itself, where an unheard one would crash the process.
@@ -91,6 +104,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const address = server.address();
   const url = `http://${options.host}:${address.port}`;
+  if (store !== undefined) logger.info({ backend: store.backend, location: store.location }, 'store open');
   logger.info({ url, target: target.target.label, authentication: options.bot.appId === '' ? 'anonymous (local)' : options.bot.appType }, 'bot listening');
 
   return {
@@ -131,6 +145,27 @@ export function botSettingsFromEnv(env: Readonly<Record<string, string | undefin
   };
 }
 
+/** How long /healthz waits for the store before calling it unreachable. */
+const HEALTH_PING_MS = 3_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`no answer within ${ms} ms`));
+    }, ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
 /** Where `npm start` listens unless PORT says otherwise. */
 export const DEFAULT_PORT = 3978;
 
@@ -143,6 +178,10 @@ async function main(): Promise<void> {
   try {
     const config = await loadConfig(undefined, process.env);
     port = parsePort(process.env['PORT'], 'PORT', DEFAULT_PORT);
+    // Fails fast with one line when the store is misconfigured or unreachable.
+    const store = await openStore(storeConfigFromEnv(process.env), { warn: (message) => {
+        logger.warn(message);
+      } });
     running = await startServer({
       port,
       host: process.env['HOST'] ?? '127.0.0.1',
@@ -150,6 +189,7 @@ async function main(): Promise<void> {
       bot: botSettingsFromEnv(process.env),
       limits: botLimitsFromEnv(process.env),
       logger,
+      store,
     });
   } catch (error) {
     if (error instanceof PortInUseError) {
