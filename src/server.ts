@@ -58,6 +58,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.progressIntervalInMs === undefined ? {} : { progressIntervalInMs: options.progressIntervalInMs }),
     fairUse: limits.fairUse,
     retained: new RetainedAudits({ maxBytes: memory.audits }),
+    ...(options.store === undefined ? {} : { lastReports: options.store.lastReports }),
   });
   const app = createBotApp({
     settings: options.bot,
@@ -67,7 +68,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     refLimits: { maxBytes: memory.refs },
     sandbox: options.config.target.kind === 'sandbox',
+    ...(options.store === undefined ? {} : { buttonStore: options.store.buttonRefs }),
   });
+  // Expired buttons are deleted now and then, so the store does not grow with every card ever sent.
+  const purge = options.store === undefined ? undefined : setInterval(() => void purgeButtons(options.store, logger), PURGE_EVERY_MS);
+  purge?.unref();
 
   const server = restify.createServer({ name: 'apim-posture' });
   // No body parser plugin: it would accept multipart and form bodies from anyone and spool them to
@@ -116,6 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           resolve();
         });
       });
+      if (purge !== undefined) clearInterval(purge);
       await runner.drain(10_000);
       await target.close();
     },
@@ -143,6 +149,17 @@ export function botSettingsFromEnv(env: Readonly<Record<string, string | undefin
     ...(password === undefined ? {} : { appPassword: password }),
     ...(tenantId === undefined ? {} : { tenantId }),
   };
+}
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+async function purgeButtons(store: Store | undefined, logger: Logger): Promise<void> {
+  try {
+    const purged = (await store?.buttonRefs.purgeExpired()) ?? 0;
+    if (purged > 0) logger.info({ purged }, 'expired buttons deleted');
+  } catch (error) {
+    logger.warn({ err: error }, 'could not delete expired buttons');
+  }
 }
 
 /** How long /healthz waits for the store before calling it unreachable. */

@@ -17,7 +17,9 @@ import { checkActivity, isAllowedServiceUrl } from './activity-shape.js';
 import { routeLibraryConsole } from './library-console.js';
 import type { AuditRunner } from './audit-runner.js';
 import type { Messenger } from './messenger.js';
-import { PostureBot, storedRefBytes, type StoredRef } from './posture-bot.js';
+import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
+import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from './posture-bot.js';
+import type { ButtonRefStore } from '../store/index.js';
 import { RefStore, type RefLimits } from './refs.js';
 
 /**
@@ -68,6 +70,8 @@ export function createBotApp(options: {
   refLimits?: Partial<RefLimits>;
   /** The target is the local sandbox: cards say so. */
   sandbox?: boolean;
+  /** The store's button references; without one, buttons live in memory. */
+  buttonStore?: ButtonRefStore;
 }): BotApp {
   const { settings, logger } = options;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -120,7 +124,11 @@ export function createBotApp(options: {
 
   const bot = new PostureBot({
     runner: options.runner,
-    refs: new RefStore<StoredRef>(Date.now, options.refLimits, storedRefBytes),
+    // Durable when the server has a store (restarts, several instances), else in memory.
+    buttons:
+      options.buttonStore === undefined
+        ? new MemoryButtonRefs(new RefStore<StoredRef>(Date.now, options.refLimits, storedRefBytes), REF_TTL_IN_MS)
+        : new DurableButtonRefs(options.buttonStore, REF_TTL_IN_MS),
     environments: options.environments,
     audit: options.audit,
     logger,

@@ -10,7 +10,10 @@ import { ScopeError, type ResolvedScope } from '../inventory/scope.js';
 import type { AnyRule } from '../rules/types.js';
 import { FairScheduler, DEFAULT_FAIR_USE, type Admission, type FairUseLimits } from './fair-scheduler.js';
 import type { Card, Messenger } from './messenger.js';
-import { RetainedAudits, type RetainedAudit } from './retained-audits.js';
+import { RetainedAudits, type AuditAsked, type RetainedAudit } from './retained-audits.js';
+import type { Report } from '../engine/report.js';
+import type { Estate } from '../estate/model.js';
+import type { JsonValue, LastReportStore } from '../store/index.js';
 import { suggestedAudits } from './suggested-audits.js';
 
 export interface AuditJob {
@@ -25,7 +28,7 @@ export interface AuditJob {
   readonly messenger: Messenger;
   readonly logger: Logger;
   /** The result card, built by the conversation (it issues the refs behind the buttons). */
-  readonly renderResult: (audit: RetainedAudit) => Card;
+  readonly renderResult: (audit: RetainedAudit) => Promise<Card>;
 }
 
 /** Who asks for an audit of what; the runner admits it or says what is already running. */
@@ -58,6 +61,8 @@ export interface AuditRunnerOptions {
   readonly fairUse?: FairUseLimits;
   /** Finished audits kept for buttons and "last" (bounded by size and count). */
   readonly retained?: RetainedAudits;
+  /** The durable copy of each conversation's latest audit: buttons and "last" survive a restart and work on every instance. */
+  readonly lastReports?: LastReportStore;
 }
 
 interface ProgressState {
@@ -121,8 +126,33 @@ export class AuditRunner {
     };
   }
 
-  last(conversationId: string): RetainedAudit | undefined {
-    return this.retained.last(conversationId);
+  /** The conversation's latest audit: from memory, else from the store (after a restart, or kept by another instance). */
+  async last(conversationId: string): Promise<RetainedAudit | undefined> {
+    return this.retained.last(conversationId) ?? (await this.recallStored(conversationId, undefined));
+  }
+
+  /** A kept audit by id: from memory, else the store's latest for the conversation when it is that one. */
+  async recall(conversationId: string, auditId: string): Promise<RetainedAudit | undefined> {
+    return this.retained.get(conversationId, auditId) ?? (await this.recallStored(conversationId, auditId));
+  }
+
+  private async recallStored(conversationId: string, auditId: string | undefined): Promise<RetainedAudit | undefined> {
+    const stored = await this.options.lastReports?.get(conversationId);
+    const kept = stored === undefined ? undefined : parseKeptAudit(stored.report);
+    if (kept === undefined || (auditId !== undefined && kept.id !== auditId)) return undefined;
+    return this.retained.adopt(conversationId, kept.id, kept);
+  }
+
+  /** Writes the audit as the conversation's latest to the store; a failure is logged, the card still shows it. */
+  private async persist(audit: RetainedAudit, logger: Logger): Promise<void> {
+    const { lastReports } = this.options;
+    if (lastReports === undefined) return;
+    try {
+      const put = await lastReports.put(audit.conversationId, { id: audit.id, report: audit.report, estate: audit.estate, ...(audit.asked === undefined ? {} : { asked: audit.asked }) } as unknown as JsonValue);
+      if (!put.kept) logger.warn({ bytes: put.bytes, limit: put.limit }, 'audit too large to keep in the store; its buttons work until this process restarts');
+    } catch (error) {
+      logger.warn({ err: error }, 'could not keep the audit in the store');
+    }
   }
 
   /** Audits running now (queued ones not counted). */
@@ -181,8 +211,9 @@ export class AuditRunner {
       });
       // Only the report and the estate outlive the audit; the raw inventory is left to the collector.
       const audit = this.retained.keep(job.conversationId, { report: result.report, estate: result.estate, asked: { scope: job.scope, filters: job.filters } });
+      await this.persist(audit, job.logger);
       await edits;
-      await job.messenger.update(job.progressActivityId, job.renderResult(audit));
+      await job.messenger.update(job.progressActivityId, await job.renderResult(audit));
       job.logger.info({ scope: job.scope.name, services: result.report.summary.services, score: result.report.summary.score }, 'audit finished');
     } catch (error) {
       await edits;
@@ -203,6 +234,19 @@ export class AuditRunner {
       });
     }
   }
+}
+
+/**
+ * A kept audit read back from the store. Storage is input too: anything without the shape the
+ * bot wrote (an id, a report with results, an estate with services) is treated as not kept.
+ */
+export function parseKeptAudit(value: unknown): { id: string; report: Report; estate: Estate; asked?: AuditAsked } | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { id, report, estate, asked } = value as Record<string, unknown>;
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (typeof id !== 'string' || id === '' || !isObject(report) || !Array.isArray(report['results']) || !Array.isArray(report['services'])) return undefined;
+  if (!isObject(estate) || !Array.isArray(estate['services'])) return undefined;
+  return { id, report: report as unknown as Report, estate: estate as unknown as Estate, ...(isObject(asked) ? { asked: asked as unknown as AuditAsked } : {}) };
 }
 
 function progressFor(job: AuditJob, state: ProgressState, step: InventoryProgress): Card {

@@ -27,11 +27,11 @@ import { parseCommand, type Command } from './commands.js';
 import { suggestedAudits } from './suggested-audits.js';
 import { fixAnswer } from './fix-answer.js';
 import type { Card, Messenger } from './messenger.js';
-import type { RefStore } from './refs.js';
+import type { ButtonRefs, CardButtons } from './bot-buttons.js';
 import type { RetainedAudit } from './retained-audits.js';
 
 /** Buttons of a report stay usable for a day; older cards answer "run the audit again". */
-const REF_TTL_IN_MS = 24 * 60 * 60 * 1000;
+export const REF_TTL_IN_MS = 24 * 60 * 60 * 1000;
 
 /**
  * What a button's opaque ref means: the kept audit it came from, by id, and for a Fix button the
@@ -53,7 +53,8 @@ export function storedRefBytes(ref: StoredRef): number {
 
 export interface PostureBotOptions {
   readonly runner: AuditRunner;
-  readonly refs: RefStore<StoredRef>;
+  /** What the buttons mean: in memory, or in the durable store (restarts, several instances). */
+  readonly buttons: ButtonRefs;
   readonly environments: Environments;
   readonly audit: AuditConfig;
   readonly logger: Logger;
@@ -118,12 +119,12 @@ export class PostureBot extends ActivityHandler {
         return;
       }
       case 'last': {
-        const audit = runner.last(conversationId);
+        const audit = await runner.last(conversationId);
         await this.reply(
           context,
           audit === undefined
             ? messageCard('No audit results are kept for this conversation (none has run yet, or they expired). Try "audit apim in prod".', { tone: 'info' })
-            : this.summary(conversationId, audit),
+            : await this.summary(conversationId, audit),
         );
         return;
       }
@@ -237,20 +238,20 @@ export class PostureBot extends ActivityHandler {
     if (action.verb === 'explain') {
       const rule = findRule(action.data.ruleId);
       const explanation = rule === undefined ? messageCard(`There is no rule ${action.data.ruleId}.`, { tone: 'refusal' }) : explainCard(rule);
-      const clicked = action.data.card === undefined ? undefined : this.resolve(conversationId, action.data.card);
-      const again = clicked === undefined ? undefined : this.cardAgain(conversationId, clicked.stored, clicked.audit, { ruleId: action.data.ruleId });
+      const clicked = action.data.card === undefined ? undefined : await this.resolve(conversationId, action.data.card);
+      const again = clicked === undefined ? undefined : await this.cardAgain(conversationId, clicked.stored, clicked.audit, { ruleId: action.data.ruleId });
       // Without the card it came from (an old or expired card) the explanation takes its place.
       if (again === undefined) return { card: explanation };
       await this.reply(context, explanation);
       return { card: again };
     }
-    const clicked = this.resolve(conversationId, action.data.ref);
+    const clicked = await this.resolve(conversationId, action.data.ref);
     if (clicked === undefined) return { card: expired };
     const { stored, audit } = clicked;
     if (action.verb === 'fix') {
       if (stored.kind !== 'fix') return { card: messageCard('That button does not point at a finding.', { tone: 'refusal' }) };
       await this.reply(context, fixAnswer({ ...stored, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions, { armEndpoint: this.options.runner.armEndpoint }));
-      return { card: this.cardAgain(conversationId, stored, audit, { ruleId: stored.ruleId }) ?? messageCard('The fix plan is below.', { tone: 'info' }) };
+      return { card: (await this.cardAgain(conversationId, stored, audit, { ruleId: stored.ruleId })) ?? messageCard('The fix plan is below.', { tone: 'info' }) };
     }
     if (action.verb === 'deepAudit') {
       const asked = audit.asked;
@@ -263,56 +264,55 @@ export class PostureBot extends ActivityHandler {
         throw error;
       }
       await this.startAudit(context, asked.scope, rules, { ...asked.filters, deep: true }, logger);
-      return { card: this.cardAgain(conversationId, stored, audit, 'pager') ?? this.summary(conversationId, audit) };
+      return { card: (await this.cardAgain(conversationId, stored, audit, 'pager')) ?? (await this.summary(conversationId, audit)) };
     }
     // Show findings, a filter or a pager button: the page follows as new messages.
     const minSeverity: Severity | undefined = action.data.minSeverity;
+    const buttons = this.options.buttons.card(conversationId);
     const page = serviceFindingCards(audit.report, {
       page: action.verb === 'showFindings' ? action.data.page : 1,
       ...(minSeverity === undefined ? {} : { minSeverity }),
-      refFor: this.refFor(conversationId, audit),
+      refFor: this.refFor(buttons, audit),
     });
-    for (const card of page.cards) await this.reply(context, card);
+    for (const card of page.cards) await this.reply(context, await buttons.commit(card));
     if (stored.origin.view === 'summary') {
-      return { card: this.summary(conversationId, audit, minSeverity ?? 'all'), forEveryone: true };
+      return { card: await this.summary(conversationId, audit, minSeverity ?? 'all'), forEveryone: true };
     }
-    return { card: this.cardAgain(conversationId, stored, audit, 'pager') ?? messageCard('The next findings are below.', { tone: 'info' }) };
+    return { card: (await this.cardAgain(conversationId, stored, audit, 'pager')) ?? messageCard('The next findings are below.', { tone: 'info' }) };
   }
 
   /** The stored ref and its kept audit, if both still exist for this conversation. */
-  private resolve(conversationId: string, ref: string): { stored: StoredRef; audit: RetainedAudit } | undefined {
-    const stored = this.options.refs.resolve(conversationId, ref);
-    const audit = stored === undefined ? undefined : this.options.runner.retained.get(conversationId, stored.auditId);
+  private async resolve(conversationId: string, ref: string): Promise<{ stored: StoredRef; audit: RetainedAudit } | undefined> {
+    const stored = await this.options.buttons.resolve(conversationId, ref);
+    const audit = stored === undefined ? undefined : await this.options.runner.recall(conversationId, stored.auditId);
     return stored === undefined || audit === undefined ? undefined : { stored, audit };
   }
 
   /** The card a ref sits on, rendered again as it was posted. */
-  private cardAgain(conversationId: string, stored: StoredRef, audit: RetainedAudit, anchor: { readonly ruleId: string } | 'pager'): Card | undefined {
+  private async cardAgain(conversationId: string, stored: StoredRef, audit: RetainedAudit, anchor: { readonly ruleId: string } | 'pager'): Promise<Card | undefined> {
     const { origin } = stored;
     if (origin.view === 'summary') return this.summary(conversationId, audit, origin.shownBelow);
-    return findingCardAgain(audit.report, origin, anchor, this.refFor(conversationId, audit));
+    const buttons = this.options.buttons.card(conversationId);
+    const card = findingCardAgain(audit.report, origin, anchor, this.refFor(buttons, audit));
+    return card === undefined ? undefined : buttons.commit(card);
   }
 
-  private summary(conversationId: string, audit: RetainedAudit, shownBelow?: Severity | 'all'): Card {
-    return summaryCard(audit.report, {
-      refFor: this.refFor(conversationId, audit),
+  private async summary(conversationId: string, audit: RetainedAudit, shownBelow?: Severity | 'all'): Promise<Card> {
+    const buttons = this.options.buttons.card(conversationId);
+    const card = summaryCard(audit.report, {
+      refFor: this.refFor(buttons, audit),
       ...(audit.asked === undefined ? {} : { filters: audit.asked.filters }),
       ...(shownBelow === undefined ? {} : { shownBelow }),
     });
+    return buttons.commit(card);
   }
 
-  /** Refs for one kept audit; the same button on a card rendered again gets the same ref. */
-  private refFor(conversationId: string, audit: RetainedAudit): RefFor {
-    const { refs } = this.options;
+  /** Refs for the buttons of cards about one kept audit: ids and origins only, never the report. */
+  private refFor(buttons: CardButtons, audit: RetainedAudit): RefFor {
     return (kind, payload) => {
-      let stored: StoredRef;
-      if (kind === 'report') {
-        stored = { kind: 'report', auditId: audit.id, origin: payload.origin };
-      } else {
-        const fix = payload as RefPayloads['fix'];
-        stored = { kind: 'fix', auditId: audit.id, origin: fix.origin, serviceId: fix.serviceId, serviceName: fix.serviceName, ruleId: fix.ruleId, resourceIds: fix.resourceIds };
-      }
-      return refs.issueOnce(conversationId, JSON.stringify(stored), stored, REF_TTL_IN_MS);
+      if (kind === 'report') return buttons.refFor({ kind: 'report', auditId: audit.id, origin: payload.origin });
+      const fix = payload as RefPayloads['fix'];
+      return buttons.refFor({ kind: 'fix', auditId: audit.id, origin: fix.origin, serviceId: fix.serviceId, serviceName: fix.serviceName, ruleId: fix.ruleId, resourceIds: fix.resourceIds });
     };
   }
 

@@ -75,8 +75,13 @@ export class RetainedAudits {
    * and the returned value still carries it for the one card rendered now.
    */
   keep(conversationId: string, result: { readonly report: Report; readonly estate: Estate; readonly asked?: AuditAsked }): RetainedAudit {
+    return this.adopt(conversationId, randomBytes(9).toString('base64url'), result);
+  }
+
+  /** Keeps an audit under the id it already has (read back from the store after a restart). */
+  adopt(conversationId: string, id: string, result: { readonly report: Report; readonly estate: Estate; readonly asked?: AuditAsked }): RetainedAudit {
     const audit: RetainedAudit = {
-      id: randomBytes(9).toString('base64url'),
+      id,
       conversationId,
       report: result.report,
       estate: result.estate,

@@ -46,7 +46,7 @@ describe('bounded memory in the bot', () => {
     const auditRunner = runner();
     const bot = inProcessBot({ runner: auditRunner, config });
     await audit(bot, 'a:keep', 'dev');
-    const kept = auditRunner.last('a:keep');
+    const kept = await auditRunner.last('a:keep');
     // What was asked (scope and filters, for the cards and "Deep audit") is small; the inventory is not kept.
     expect(Object.keys(kept ?? {}).sort()).toEqual(['asked', 'bytes', 'conversationId', 'estate', 'id', 'report']);
     expect(Object.keys(kept?.asked ?? {}).sort()).toEqual(['filters', 'scope']);

@@ -2,7 +2,8 @@ import { BotAdapter, TurnContext, type Activity, type ResourceResponse } from 'b
 import { pino } from 'pino';
 import type { AuditRunner } from '../../src/bot/audit-runner.js';
 import type { Card, Messenger } from '../../src/bot/messenger.js';
-import { PostureBot, storedRefBytes, type StoredRef } from '../../src/bot/posture-bot.js';
+import { MemoryButtonRefs, type ButtonRefs } from '../../src/bot/bot-buttons.js';
+import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from '../../src/bot/posture-bot.js';
 import { RefStore, type RefLimits } from '../../src/bot/refs.js';
 import type { AppConfig } from '../../src/config.js';
 
@@ -52,7 +53,7 @@ class InProcessAdapter extends BotAdapter {
   }
 }
 
-export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; refLimits?: Partial<RefLimits>; keepEdits?: boolean; sandbox?: boolean }): InProcessBot {
+export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; refLimits?: Partial<RefLimits>; keepEdits?: boolean; sandbox?: boolean; buttons?: ButtonRefs }): InProcessBot {
   const refs = new RefStore<StoredRef>(Date.now, options.refLimits ?? {}, storedRefBytes);
   const waiters = new Map<string, ((card: Card) => void)[]>();
   const edits = new Map<string, Card[]>();
@@ -67,7 +68,7 @@ export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; 
   });
   const bot = new PostureBot({
     runner: options.runner,
-    refs,
+    buttons: options.buttons ?? new MemoryButtonRefs(refs, REF_TTL_IN_MS),
     environments: options.config.environments,
     audit: options.config.audit,
     logger: pino({ level: 'silent' }),
