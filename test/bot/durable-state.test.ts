@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectTarget, type ConnectedTarget } from '../../src/azure/connect.js';
 import { QuotaGate } from '../../src/azure/quota-gate.js';
 import { AuditRunner } from '../../src/bot/audit-runner.js';
@@ -9,7 +10,8 @@ import { DurableButtonRefs } from '../../src/bot/bot-buttons.js';
 import type { Card } from '../../src/bot/messenger.js';
 import { REF_TTL_IN_MS } from '../../src/bot/posture-bot.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openStore, type Store, type StoreConfig } from '../../src/store/index.js';
+import { startAzurite, type Azurite } from '../store/azurite.js';
 import { executeActions, fullText } from '../cards/support.js';
 import { click, inProcessBot, type InProcessBot } from '../support/bot-in-process.js';
 
@@ -19,21 +21,32 @@ import { click, inProcessBot, type InProcessBot } from '../support/bot-in-proces
  */
 let config: AppConfig;
 let connected: ConnectedTarget;
-let directory: string;
+let azurite: Azurite;
+let storeConfig: StoreConfig;
 
 beforeAll(async () => {
   config = await loadConfig(undefined, {});
   connected = await connectTarget(config.target, { argQuota: { limit: 10_000, windowMs: 1_000 } });
-  directory = join(mkdtempSync(join(tmpdir(), 'apim-posture-test-')), 'data');
-}, 30_000);
+  azurite = await startAzurite();
+}, 60_000);
 
 afterAll(async () => {
   await connected.close();
+  await azurite.stop();
 });
+
+/** The same store for every instance of one test: a data directory, or a table prefix on one Azurite. */
+const BACKENDS: readonly [string, () => StoreConfig][] = [
+  ['files', () => ({ kind: 'file', directory: join(mkdtempSync(join(tmpdir(), 'apim-posture-test-')), 'data') })],
+  [
+    'Azure Storage (Azurite)',
+    () => ({ kind: 'azure', prefix: `t${randomBytes(6).toString('hex')}`, tableUrl: azurite.tableUrl, blobUrl: azurite.blobUrl, connectionString: azurite.connectionString }),
+  ],
+];
 
 /** A bot process: its own memory, the shared store opened anew. */
 async function instance(): Promise<{ bot: InProcessBot; store: Store }> {
-  const store = await openStore({ kind: 'file', directory });
+  const store = await openStore(storeConfig);
   const runner = new AuditRunner({
     target: connected.target,
     audit: config.audit,
@@ -51,7 +64,11 @@ function invokeCard(response: unknown): Card {
   return (response as { body?: { value?: Card } } | undefined)?.body?.value ?? {};
 }
 
-describe('state in the store', () => {
+describe.each(BACKENDS)('state in the store: %s', (_name, makeConfig) => {
+  beforeEach(() => {
+    storeConfig = makeConfig();
+  });
+
   it('a button issued before a restart is answered after it, by a fresh instance on the same data', async () => {
     const first = await instance();
     const result = first.bot.nextResult('a:durable');
