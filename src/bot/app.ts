@@ -19,7 +19,7 @@ import type { AuditRunner } from './audit-runner.js';
 import type { Messenger } from './messenger.js';
 import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
 import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from './posture-bot.js';
-import type { ButtonRefStore } from '../store/index.js';
+import type { ButtonRefStore, ConversationStore } from '../store/index.js';
 import { RefStore, type RefLimits } from './refs.js';
 
 /**
@@ -72,6 +72,8 @@ export function createBotApp(options: {
   sandbox?: boolean;
   /** The store's button references; without one, buttons live in memory. */
   buttonStore?: ButtonRefStore;
+  /** The store's conversation references, for proactive messages after a restart. */
+  conversations?: ConversationStore;
 }): BotApp {
   const { settings, logger } = options;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -135,6 +137,7 @@ export function createBotApp(options: {
     now: () => new Date(),
     messengerFor,
     sandbox: options.sandbox === true,
+    ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
   });
   const anonymous = settings.appId === '';
   const rejections = new RateLimiter(REJECTIONS_LOGGED_PER_MINUTE, 60_000);

@@ -28,9 +28,13 @@ import { suggestedAudits } from './suggested-audits.js';
 import { fixAnswer } from './fix-answer.js';
 import type { Card, Messenger } from './messenger.js';
 import type { ButtonRefs, CardButtons } from './bot-buttons.js';
+import type { ConversationStore, JsonObject } from '../store/index.js';
 import type { RetainedAudit } from './retained-audits.js';
 
 /** Buttons of a report stay usable for a day; older cards answer "run the audit again". */
+/** Conversations remembered as already stored, before the set starts over (bounded memory). */
+const MAX_REMEMBERED = 10_000;
+
 export const REF_TTL_IN_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -63,6 +67,8 @@ export interface PostureBotOptions {
   readonly messengerFor: (context: TurnContext) => Messenger;
   /** The target is the local sandbox: every card carries a banner saying so. */
   readonly sandbox?: boolean;
+  /** Where conversation references are kept for messages the bot sends on its own (the digest). */
+  readonly conversations?: ConversationStore;
 }
 
 /**
@@ -74,6 +80,7 @@ export class PostureBot extends ActivityHandler {
   constructor(private readonly options: PostureBotOptions) {
     super();
     this.onMessage(async (context, next) => {
+      await this.remember(context);
       await this.handleMessage(context);
       await next();
     });
@@ -81,10 +88,31 @@ export class PostureBot extends ActivityHandler {
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient.id;
       if ((context.activity.membersAdded ?? []).some((member) => member.id === botId)) {
+        await this.remember(context);
         await this.reply(context, welcomeCard({ environments: Object.keys(this.options.environments) }));
       }
       await next();
     });
+  }
+
+  /** Conversations already written to the store by this process: one write each, not one per message. */
+  private readonly remembered = new Set<string>();
+
+  /**
+   * Keeps the conversation reference (on install and on the first message a process sees), so a
+   * later proactive message reaches it after a restart. A store failure never blocks the answer.
+   */
+  private async remember(context: TurnContext): Promise<void> {
+    const { conversations } = this.options;
+    const id = context.activity.conversation.id;
+    if (conversations === undefined || this.remembered.has(id)) return;
+    try {
+      await conversations.put(id, JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as JsonObject);
+      if (this.remembered.size >= MAX_REMEMBERED) this.remembered.clear();
+      this.remembered.add(id);
+    } catch (error) {
+      this.options.logger.warn({ err: error, conversationId: id }, 'could not keep the conversation reference');
+    }
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

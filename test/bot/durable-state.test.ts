@@ -57,7 +57,7 @@ async function instance(): Promise<{ bot: InProcessBot; store: Store }> {
     fairUse: { perConversation: 10, perUser: 10, concurrent: 4 },
     lastReports: store.lastReports,
   });
-  return { bot: inProcessBot({ runner, config, buttons: new DurableButtonRefs(store.buttonRefs, REF_TTL_IN_MS) }), store };
+  return { bot: inProcessBot({ runner, config, buttons: new DurableButtonRefs(store.buttonRefs, REF_TTL_IN_MS), conversations: store.conversations }), store };
 }
 
 function invokeCard(response: unknown): Card {
@@ -91,6 +91,18 @@ describe.each(BACKENDS)('state in the store: %s', (_name, makeConfig) => {
     const last = await third.bot.turn('a:durable', { text: 'last' });
     expect(fullText(last.sent[0])).toContain('Scope:');
   }, 60_000);
+
+  it('keeps the conversation reference on install and on the first message, for messages sent later', async () => {
+    const { bot, store } = await instance();
+    await bot.turn('a:installed', { type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'APIM posture' }] });
+    await bot.turn('a:talked', { text: 'help' });
+    const { store: restarted } = await instance();
+    for (const id of ['a:installed', 'a:talked']) {
+      const record = await restarted.conversations.get(id);
+      expect(record?.reference).toMatchObject({ conversation: { id }, serviceUrl: 'https://smba.trafficmanager.net/emea/', bot: { id: '28:bot' } });
+    }
+    expect(await store.conversations.get('a:never-seen')).toBeUndefined();
+  });
 
   it('stays bound to its conversation on every instance', async () => {
     const first = await instance();

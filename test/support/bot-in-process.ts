@@ -6,6 +6,7 @@ import { MemoryButtonRefs, type ButtonRefs } from '../../src/bot/bot-buttons.js'
 import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from '../../src/bot/posture-bot.js';
 import { RefStore, type RefLimits } from '../../src/bot/refs.js';
 import type { AppConfig } from '../../src/config.js';
+import type { ConversationStore } from '../../src/store/index.js';
 
 /**
  * PostureBot without HTTP: turns go through botbuilder's TurnContext on an adapter that answers
@@ -53,7 +54,7 @@ class InProcessAdapter extends BotAdapter {
   }
 }
 
-export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; refLimits?: Partial<RefLimits>; keepEdits?: boolean; sandbox?: boolean; buttons?: ButtonRefs }): InProcessBot {
+export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; refLimits?: Partial<RefLimits>; keepEdits?: boolean; sandbox?: boolean; buttons?: ButtonRefs; conversations?: ConversationStore }): InProcessBot {
   const refs = new RefStore<StoredRef>(Date.now, options.refLimits ?? {}, storedRefBytes);
   const waiters = new Map<string, ((card: Card) => void)[]>();
   const edits = new Map<string, Card[]>();
@@ -75,6 +76,7 @@ export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; 
     now: () => new Date(),
     messengerFor: (context) => messengerFor(context.activity.conversation.id),
     sandbox: options.sandbox ?? false,
+    ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
   });
   const adapter = new InProcessAdapter();
   let incoming = 0;
