@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,21 +7,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availablePort } from '../../src/http/ports.js';
 import { startFakeConnector, type FakeConnector } from '../support/bot-harness.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { startAzurite, type Azurite } from '../store/azurite.js';
 
 /**
- * Two `npm start` processes (dist/server.js) on one data directory, in local anonymous mode on
+ * Two `npm start` processes (dist/server.js) on one store (files, or Azurite), in local anonymous mode on
  * loopback: a button on a card the first one posted is answered by the second, and by a third
  * started after the first has stopped. Every process is stopped at the end.
  */
 let connector: FakeConnector;
+let azurite: Azurite;
 const processes: ChildProcess[] = [];
-const data = join(mkdtempSync(join(tmpdir(), 'apim-posture-test-')), 'data');
+/** The store settings every process of one test shares. */
+let storeEnv: Record<string, string> = {};
 
 async function startBot(): Promise<{ url: string; child: ChildProcess }> {
   const port = await availablePort(0);
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'server.js')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', APIM_POSTURE_DATA: data, LOG_LEVEL: 'warn', MicrosoftAppId: '', APIM_POSTURE_TARGET: '' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', MicrosoftAppId: '', APIM_POSTURE_TARGET: '', ...storeEnv },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   processes.push(child);
@@ -47,12 +51,19 @@ async function stop(child: ChildProcess): Promise<void> {
 
 beforeAll(async () => {
   connector = await startFakeConnector();
-}, 30_000);
+  azurite = await startAzurite();
+}, 60_000);
 
 afterAll(async () => {
   for (const child of processes) await stop(child);
   await connector.close();
+  await azurite.stop();
 });
+
+const BACKENDS: readonly [string, () => Record<string, string>][] = [
+  ['one data directory', () => ({ APIM_POSTURE_STORE: 'file', APIM_POSTURE_DATA: join(mkdtempSync(join(tmpdir(), 'apim-posture-test-')), 'data') })],
+  ['one Azurite', () => ({ APIM_POSTURE_STORE: 'azure', APIM_POSTURE_STORAGE_CONNECTION_STRING: azurite.connectionString, APIM_POSTURE_STORAGE_PREFIX: `t${randomBytes(6).toString('hex')}` })],
+];
 
 function activity(conversation: string, fields: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -73,10 +84,11 @@ async function post(url: string, body: Record<string, unknown>): Promise<Respons
 
 const cardText = (call: { body: Record<string, unknown> }): string => JSON.stringify(call.body['attachments'] ?? []);
 
-describe('two bot processes on one data directory', () => {
+describe.each(BACKENDS)('two bot processes on %s', (name, makeEnv) => {
   it('a button posted by one is answered by the other, and by a third after the first stopped', async () => {
+    storeEnv = makeEnv();
     const [first, second] = await Promise.all([startBot(), startBot()]);
-    const conversation = 'a:two-processes';
+    const conversation = `a:two-processes-${name.replace(/\W+/g, '-')}`;
     expect((await post(first.url, activity(conversation, { text: 'audit apim-payments-legacy' }))).status).toBe(200);
     const summary = await connector.waitFor((c) => c.conversationId === conversation && c.method === 'PUT' && cardText(c).includes('score'), 45_000);
     const ref = /"verb":"showFindings","data":\{"ref":"([^"]+)"/.exec(cardText(summary))?.[1];
