@@ -62,10 +62,11 @@ function deps(): ApplyDependencies {
 
 const writes = () => sandbox.requests.filter((entry) => entry.method === 'PATCH' || entry.method === 'PUT').length;
 
-async function confirmed(ruleId: string) {
-  const probe = await rereadFinding(target, { serviceId: SERVICE, serviceName: 'apim-payments-legacy', ruleId, resourceIds: [] }, deps().reread);
+async function confirmed(ruleId: string, serviceId = SERVICE) {
+  const serviceName = serviceId.split('/').at(-1) ?? '';
+  const probe = await rereadFinding(target, { serviceId, serviceName, ruleId, resourceIds: [] }, deps().reread);
   const resourceIds = probe.report.results.filter((result) => result.ruleId === ruleId && isOpenFailure(result)).map((result) => result.resourceId);
-  const finding: Finding = { serviceId: SERVICE, serviceName: 'apim-payments-legacy', ruleId, resourceIds };
+  const finding: Finding = { serviceId, serviceName, ruleId, resourceIds };
   const read = await rereadFinding(target, finding, deps().reread);
   if (read.fix.state !== 'plans') throw new Error(`${ruleId} has no plan on the sandbox`);
   return { finding, fixes: read.fix.fixes };
@@ -118,4 +119,15 @@ describe('applyFinding', () => {
     const result = await applyFinding(deps(), { finding, environment: 'prod', requesterId: ALEX, approverId: SAM, conversationId: CHAT, confirmed: fixes });
     expect(result.state).toBe('verified');
   }, 30_000);
+
+  it('two Apply clicks at once send one fix: the second waits for the lease or finds nothing left to do', async () => {
+    const edge = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments-edge/providers/Microsoft.ApiManagement/service/apim-payments-prod-eus2`;
+    const { finding, fixes } = await confirmed('APIM-002', edge);
+    const before = writes();
+    const apply = () => applyFinding(deps(), { finding, environment: 'dev', requesterId: ALEX, conversationId: CHAT, confirmed: fixes });
+    const results = await Promise.all([apply(), apply()]);
+    expect(results.map((result) => result.state).sort()).toEqual(expect.arrayContaining(['verified']));
+    expect(results.filter((result) => result.state === 'verified')).toHaveLength(1);
+    expect(writes() - before).toBe(fixes.length);
+  }, 60_000);
 });
