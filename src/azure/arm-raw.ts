@@ -119,6 +119,12 @@ async function sendArmGetResponse(client: ArmJsonClient, url: URL, abortSignal: 
     headers: createHttpHeaders({ accept: 'application/json' }),
     ...(abortSignal === undefined ? {} : { abortSignal }),
   });
+  const response = await sendChecked(client, request, resource);
+  return { body: parseBody(response, resource), headers: response.headers };
+}
+
+/** Sends a request and returns a 2xx answer; every failure becomes an {@link ArmRequestError} (aborts stay aborts). */
+async function sendChecked(client: ArmJsonClient, request: PipelineRequest, resource: string): Promise<PipelineResponse> {
   let response: PipelineResponse;
   try {
     response = await client.sendRequest(request);
@@ -132,7 +138,7 @@ async function sendArmGetResponse(client: ArmJsonClient, url: URL, abortSignal: 
     throw armErrorFromFailure(error, resource, new URL(client.endpoint).origin);
   }
   if (!isSuccess(response.status)) throw armErrorFromResponse(response, resource);
-  return { body: parseBody(response, resource), headers: response.headers };
+  return response;
 }
 
 function parseBody(response: PipelineResponse, resource: string): unknown {
@@ -201,18 +207,7 @@ export async function sendArmWrite(client: ArmJsonClient, method: 'PATCH' | 'PUT
     body: JSON.stringify(options.body),
     ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
   });
-  let response: PipelineResponse;
-  try {
-    response = await client.sendRequest(request);
-  } catch (error) {
-    if (isAbortError(error)) throw error;
-    if (isRestError(error) && error.response !== undefined) {
-      if (isSuccess(error.response.status)) throw invalidResponse(resource, 'a body that is not JSON', error);
-      throw armErrorFromResponse(error.response, resource);
-    }
-    throw armErrorFromFailure(error, resource, new URL(client.endpoint).origin);
-  }
-  if (!isSuccess(response.status)) throw armErrorFromResponse(response, resource);
+  const response = await sendChecked(client, request, resource);
   const text = response.bodyAsText;
   let body: unknown;
   if (text !== undefined && text !== null && text.trim() !== '') {

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTarget, type ConnectedTarget } from '../../src/azure/connect.js';
-import { QuotaGate } from '../../src/azure/quota-gate.js';
-import { AuditRunner } from '../../src/bot/audit-runner.js';
 import type { Card } from '../../src/bot/messenger.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { executeActions, fullText } from '../cards/support.js';
-import { click, inProcessBot, type InProcessBot } from '../support/bot-in-process.js';
+import { click, inProcessBot, type InProcessBot, sandboxRunner } from '../support/bot-in-process.js';
 
 /**
  * Clicking a button never wipes the card it sits on: answers arrive as new messages, the clicked
@@ -19,15 +17,7 @@ let bot: InProcessBot;
 beforeAll(async () => {
   config = await loadConfig(undefined, {});
   connected = await connectTarget(config.target, { argQuota: { limit: 10_000, windowMs: 1_000 } });
-  const runner = new AuditRunner({
-    target: connected.target,
-    audit: config.audit,
-    gate: new QuotaGate({ limit: 10_000, windowInMs: 1_000 }),
-    version: 'test',
-    now: () => new Date(),
-    progressIntervalInMs: 60_000,
-    fairUse: { perConversation: 10, perUser: 10, concurrent: 4 },
-  });
+  const runner = sandboxRunner(connected.target, config);
   bot = inProcessBot({ runner, config });
 }, 30_000);
 

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectTarget, type ConnectedTarget } from '../../src/azure/connect.js';
-import { QuotaGate } from '../../src/azure/quota-gate.js';
-import { AuditRunner } from '../../src/bot/audit-runner.js';
 import { DurableButtonRefs } from '../../src/bot/bot-buttons.js';
 import type { Card } from '../../src/bot/messenger.js';
 import { REF_TTL_IN_MS } from '../../src/bot/posture-bot.js';
@@ -13,7 +11,7 @@ import { loadConfig, type AppConfig } from '../../src/config.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/index.js';
 import { startAzurite, type Azurite } from '../store/azurite.js';
 import { executeActions, fullText } from '../cards/support.js';
-import { click, inProcessBot, type InProcessBot } from '../support/bot-in-process.js';
+import { click, inProcessBot, type InProcessBot, sandboxRunner } from '../support/bot-in-process.js';
 
 /**
  * Buttons and the last audit live in the store: a bot started afresh on the same data (a restart,
@@ -47,16 +45,7 @@ const BACKENDS: readonly [string, () => StoreConfig][] = [
 /** A bot process: its own memory, the shared store opened anew. */
 async function instance(): Promise<{ bot: InProcessBot; store: Store }> {
   const store = await openStore(storeConfig);
-  const runner = new AuditRunner({
-    target: connected.target,
-    audit: config.audit,
-    gate: new QuotaGate({ limit: 10_000, windowInMs: 1_000 }),
-    version: 'test',
-    now: () => new Date(),
-    progressIntervalInMs: 60_000,
-    fairUse: { perConversation: 10, perUser: 10, concurrent: 4 },
-    lastReports: store.lastReports,
-  });
+  const runner = sandboxRunner(connected.target, config, { lastReports: store.lastReports });
   return { bot: inProcessBot({ runner, config, buttons: new DurableButtonRefs(store.buttonRefs, REF_TTL_IN_MS), conversations: store.conversations }), store };
 }
 

@@ -1,15 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTarget, type ConnectedTarget } from '../../src/azure/connect.js';
-import { QuotaGate } from '../../src/azure/quota-gate.js';
-import { AuditRunner } from '../../src/bot/audit-runner.js';
 import { parseCommand } from '../../src/bot/commands.js';
 import type { Card } from '../../src/bot/messenger.js';
 import { FIRST_COMMANDS, HELP_COMMANDS, helpCard, parseCardAction, welcomeCard } from '../../src/cards/render.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { seededServices } from '../../src/sandbox/seed.js';
 import { executeActions, fullText } from '../cards/support.js';
-import { click, inProcessBot, type InProcessBot } from '../support/bot-in-process.js';
+import { click, inProcessBot, type InProcessBot, sandboxRunner } from '../support/bot-in-process.js';
 
 /**
  * First contact: the welcome card, help that lists the filters, suggestions as buttons that run
@@ -24,16 +22,7 @@ let plainBot: InProcessBot;
 beforeAll(async () => {
   config = await loadConfig(undefined, {});
   connected = await connectTarget(config.target, { argQuota: { limit: 10_000, windowMs: 1_000 } });
-  const runner = (): AuditRunner =>
-    new AuditRunner({
-      target: connected.target,
-      audit: config.audit,
-      gate: new QuotaGate({ limit: 10_000, windowInMs: 1_000 }),
-      version: 'test',
-      now: () => new Date(),
-      progressIntervalInMs: 60_000,
-      fairUse: { perConversation: 10, perUser: 10, concurrent: 4 },
-    });
+  const runner = () => sandboxRunner(connected.target, config);
   bot = inProcessBot({ runner: runner(), config, sandbox: true });
   plainBot = inProcessBot({ runner: runner(), config });
 }, 30_000);

@@ -1,6 +1,8 @@
 import { BotAdapter, TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
 import { pino } from 'pino';
-import type { AuditRunner } from '../../src/bot/audit-runner.js';
+import { AuditRunner, type AuditRunnerOptions } from '../../src/bot/audit-runner.js';
+import { QuotaGate } from '../../src/azure/quota-gate.js';
+import type { AzureTarget } from '../../src/azure/target.js';
 import type { Card, Messenger } from '../../src/bot/messenger.js';
 import { MemoryButtonRefs, type ButtonRefs } from '../../src/bot/bot-buttons.js';
 import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from '../../src/bot/posture-bot.js';
@@ -123,4 +125,21 @@ export function click(verb: string, data: Record<string, unknown>, replyToId = '
 /** The invoke activity a click on "Show findings" sends. */
 export function showFindingsClick(ref: string): Partial<Activity> {
   return { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'showFindings', data: { ref, page: 1 } }, trigger: 'manual' } };
+}
+
+/**
+ * An audit runner on a sandbox target with room to spare (no quota waits, generous fair use), as
+ * the bot tests use it; `options` adds or overrides fields.
+ */
+export function sandboxRunner(target: AzureTarget, config: AppConfig, options: Partial<AuditRunnerOptions> = {}): AuditRunner {
+  return new AuditRunner({
+    target,
+    audit: config.audit,
+    gate: new QuotaGate({ limit: 10_000, windowInMs: 1_000 }),
+    version: 'test',
+    now: () => new Date(),
+    progressIntervalInMs: 60_000,
+    fairUse: { perConversation: 10, perUser: 10, concurrent: 4 },
+    ...options,
+  });
 }
