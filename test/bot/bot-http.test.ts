@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { BOT_APP_ID, startFakeConnector, startKeyServer, testCredentialsFactory, TOKEN_ISSUER, type FakeConnector, type KeyServer } from '../support/bot-harness.js';
+import type { RunningServer } from '../../src/server.js';
+import { startAuthenticatedBot, BOT_APP_ID, startFakeConnector, startKeyServer, TOKEN_ISSUER, type FakeConnector, type KeyServer } from '../support/bot-harness.js';
 
 /**
  * The bot over HTTP as Teams would reach it: activities POSTed to /api/messages with Bot Framework
@@ -17,21 +15,7 @@ let nextId = 1;
 beforeAll(async () => {
   keys = await startKeyServer();
   connector = await startFakeConnector();
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    config: await loadConfig(undefined, {}),
-    bot: {
-      appId: BOT_APP_ID,
-      appType: 'MultiTenant',
-      openIdMetadataUrl: keys.openIdMetadataUrl,
-      tokenIssuer: TOKEN_ISSUER,
-      credentialsFactory: testCredentialsFactory(),
-      extraConnectorHosts: ['127.0.0.1'],
-    },
-    logger: pino({ level: 'silent' }),
-    progressIntervalInMs: 0,
-  });
+  server = await startAuthenticatedBot(keys);
 }, 30_000);
 
 afterAll(async () => {

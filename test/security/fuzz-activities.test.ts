@@ -1,8 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { BOT_APP_ID, startFakeConnector, startKeyServer, testCredentialsFactory, TOKEN_ISSUER, type FakeConnector, type KeyServer } from '../support/bot-harness.js';
+import type { RunningServer } from '../../src/server.js';
+import { startAuthenticatedBot, BOT_APP_ID, startFakeConnector, startKeyServer, TOKEN_ISSUER, type FakeConnector, type KeyServer } from '../support/bot-harness.js';
 import { Dice, EstateFuzzer, PROTO_KEYS, prng, put } from './hostile-estates.js';
 
 /**
@@ -24,21 +23,7 @@ let server: RunningServer;
 beforeAll(async () => {
   keys = await startKeyServer();
   connector = await startFakeConnector();
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    config: await loadConfig(undefined, {}),
-    bot: {
-      appId: BOT_APP_ID,
-      appType: 'MultiTenant',
-      openIdMetadataUrl: keys.openIdMetadataUrl,
-      tokenIssuer: TOKEN_ISSUER,
-      credentialsFactory: testCredentialsFactory(),
-      extraConnectorHosts: ['127.0.0.1'],
-    },
-    logger: pino({ level: process.env['FUZZ_LOG'] ?? 'silent' }),
-    progressIntervalInMs: 0,
-  });
+  server = await startAuthenticatedBot(keys, { logger: pino({ level: process.env['FUZZ_LOG'] ?? 'silent' }) });
 }, 30_000);
 
 afterAll(async () => {

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { BOT_APP_ID, startFakeConnector, startKeyServer, testCredentialsFactory, TOKEN_ISSUER, type FakeConnector, type KeyServer } from '../support/bot-harness.js';
+import type { RunningServer } from '../../src/server.js';
+import { startAuthenticatedBot, BOT_APP_ID, startFakeConnector, startKeyServer, TOKEN_ISSUER, type FakeConnector, type KeyServer } from '../support/bot-harness.js';
 
 /**
  * What reaches /api/messages before authentication: content types, sizes, malformed activities,
@@ -32,21 +31,7 @@ beforeAll(async () => {
       done();
     },
   });
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    config: await loadConfig(undefined, {}),
-    bot: {
-      appId: BOT_APP_ID,
-      appType: 'MultiTenant',
-      openIdMetadataUrl: keys.openIdMetadataUrl,
-      tokenIssuer: TOKEN_ISSUER,
-      credentialsFactory: testCredentialsFactory(),
-      extraConnectorHosts: ['127.0.0.1'],
-    },
-    logger: pino({ level: 'info' }, sink),
-    progressIntervalInMs: 0,
-  });
+  server = await startAuthenticatedBot(keys, { logger: pino({ level: 'info' }, sink) });
 }, 30_000);
 
 afterAll(async () => {

@@ -9,6 +9,10 @@ import type { ServiceClientCredentialsFactory } from 'botframework-connector';
  * and a fake connector that records what the bot sends at `serviceUrl`.
  */
 
+import { pino, type Logger } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+
 export const BOT_APP_ID = '5f7e2c1a-8b34-4d6e-9f01-23456789abcd';
 export const TOKEN_ISSUER = 'https://api.botframework.com';
 
@@ -182,4 +186,26 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
   return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+}
+
+/**
+ * The bot over HTTP as Teams reaches it: a real app id, tokens signed by the test key server, and
+ * replies to the fake connector on loopback. `logger` defaults to silent.
+ */
+export async function startAuthenticatedBot(keys: KeyServer, options: { readonly logger?: Logger } = {}): Promise<RunningServer> {
+  return startServer({
+    port: 0,
+    host: '127.0.0.1',
+    config: await loadConfig(undefined, {}),
+    bot: {
+      appId: BOT_APP_ID,
+      appType: 'MultiTenant',
+      openIdMetadataUrl: keys.openIdMetadataUrl,
+      tokenIssuer: TOKEN_ISSUER,
+      credentialsFactory: testCredentialsFactory(),
+      extraConnectorHosts: ['127.0.0.1'],
+    },
+    logger: options.logger ?? pino({ level: 'silent' }),
+    progressIntervalInMs: 0,
+  });
 }
