@@ -7,7 +7,9 @@ import { QueryValueError } from '../inventory/query-text.js';
 import { RuleOptionsError } from '../engine/options.js';
 import { RuleSelectionError } from '../engine/select-rules.js';
 import { EstateInputError } from '../estate/load-file.js';
+import { StoreError } from '../store/errors.js';
 import { runAudit } from './audit-command.js';
+import { runAuditLog } from './audit-log-command.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { runPlan } from './plan-command.js';
@@ -26,6 +28,7 @@ Commands:
   fix <rule-id> --service <name> --dry-run
                           the same as plan (applying fixes is not available yet)
   sandbox                 run the local Azure emulator (ARM + Resource Graph) on its own
+  audit-log [verify]      the bot's audit trail of fixes, and whether its hash chain holds
 
 Run \`apim-posture audit --help\` and \`apim-posture plan --help\` for their options.
 Exit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or input error · 3 internal error.`;
@@ -34,7 +37,7 @@ Exit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or input error �
 export const INTERNAL_ERROR = 3;
 
 /** Errors a person caused and can fix: one line on stderr, exit 2, no stack trace. */
-const INPUT_ERRORS = [UsageError, EstateInputError, ConfigError, RuleOptionsError, RuleSelectionError, ScopeError, QueryValueError, TargetEndpointError];
+const INPUT_ERRORS = [UsageError, EstateInputError, ConfigError, RuleOptionsError, RuleSelectionError, ScopeError, QueryValueError, TargetEndpointError, StoreError];
 
 export async function runCli(argv: readonly string[], io: CliIo, version: string): Promise<number> {
   const [command, ...rest] = argv;
@@ -49,6 +52,8 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
       case 'plan':
       case 'fix':
         return await runPlan(command, rest, io, version);
+      case 'audit-log':
+        return await runAuditLog(rest, io);
       case 'sandbox':
         return await runSandboxCommand(rest, io, io.abortSignal === undefined ? {} : { signal: io.abortSignal });
       case '--version':
@@ -62,7 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
         io.stdout(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; commands are audit, rules, explain, plan, fix, sandbox (see --help)`);
+        throw new UsageError(`unknown command "${command}"; commands are audit, rules, explain, plan, fix, sandbox, audit-log (see --help)`);
     }
   } catch (error) {
     if (io.abortSignal?.aborted === true) {

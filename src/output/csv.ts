@@ -28,7 +28,8 @@ export function formatCsv(report: Report): string {
   return [[...COLUMNS], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
-function csvCell(value: string): string {
+/** One CSV cell: RFC 4180 quoting, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula. */
+export function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
