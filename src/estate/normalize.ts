@@ -12,8 +12,11 @@ export const INCOMPLETE_FIELD = 'incompleteChildren';
 const CHILD_KIND_BY_NAME = new Map((Object.keys(CHILD_KIND_LABELS) as ChildKind[]).map((kind) => [kind.toLowerCase(), kind]));
 const ID_PARTS = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\//i;
 
+/** The service object itself, made once per service; its child lists are filled in at the end. */
+type MutableService = { -readonly [K in keyof ApimService]: ApimService[K] };
+
 interface ServiceBuilder {
-  readonly service: Omit<ApimService, 'children' | 'incompleteChildren'>;
+  readonly service: MutableService;
   readonly children: Map<ChildKind, ChildResource[]>;
   /** Kinds read only in part, with the reason the file (or our inventory) gives. */
   readonly incomplete: Map<ChildKind, string>;
@@ -143,7 +146,10 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
   const services = order.map(({ service, children, incomplete }): ApimService => {
     // A kind read in part is not judged at all: what was read is not all there is.
     for (const kind of incomplete.keys()) children.delete(kind);
-    return { ...service, children: Object.fromEntries(children), ...(incomplete.size === 0 ? {} : { incompleteChildren: Object.fromEntries(incomplete) }) };
+    // Filled into the object built from the entry, not copied into a new one: estates run to 100,000 services.
+    if (children.size > 0) service.children = Object.fromEntries(children);
+    if (incomplete.size > 0) service.incompleteChildren = Object.fromEntries(incomplete);
+    return service;
   });
   const childCount = services.reduce(
     (sum, svc) => sum + Object.values(svc.children).reduce((n, list) => n + list.length, 0),
@@ -239,7 +245,7 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
   const displayId = id === undefined || id === '' ? `(entry #${index + 1}, name "${name}")` : id;
   const idParts = id === undefined ? null : ID_PARTS.exec(id);
   const location = stringField(entry, ['location', 'Location']);
-  const service: Omit<ApimService, 'children' | 'incompleteChildren'> = {
+  const service: MutableService = {
     id: displayId,
     key: displayId.toLowerCase(),
     name,
@@ -254,8 +260,10 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
     properties: isObject(rawProperties) ? rawProperties : {},
     systemData: asObject(field(entry, 'systemData')),
     problem,
-    ...etagOf(entry),
+    children: {},
   };
+  const etag = etagOf(entry).etag;
+  if (etag !== undefined) service.etag = etag;
   return { service, children: new Map(), incomplete: new Map(), authoritative: false };
 }
 
