@@ -12,11 +12,11 @@
  * - fast start: a 1,000-service offline audit, wall time ÷ the same parse floor.
  *
  * Sizes scale down by environment variables so the bench stays at minutes on a small machine:
- * BENCH_SIZES (engine, default 25000,50000,100000), BENCH_FORMAT_SIZES (default 12500,25000),
+ * BENCH_SIZES (engine, default 25000,50000,100000), BENCH_FORMAT_SIZES (default 10000,20000),
  * BENCH_LIVE=0 skips the live half. The sizes that ran are printed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -125,16 +125,18 @@ function parseFloorMs(file: string): number {
 
 interface FormatRun {
   services: number;
+  estateMb: number;
   floorMs: number;
   wallMs: Record<string, number>;
   peakMb: Record<string, number>;
+  outputMb: Record<string, number>;
 }
 
 function runFormats(count: number, dir: string): FormatRun {
   const file = join(dir, `estate-${count}.json`);
   writeFileSync(file, JSON.stringify(serviceRows(count)));
   const floorMs = parseFloorMs(file);
-  const run: FormatRun = { services: count, floorMs, wallMs: {}, peakMb: {} };
+  const run: FormatRun = { services: count, estateMb: statSync(file).size / 2 ** 20, floorMs, wallMs: {}, peakMb: {}, outputMb: {} };
   for (const format of FORMATS) {
     const output = join(dir, `report-${count}.${format}`);
     const child = spawnNode(['--import', REPORT_PEAK, CLI, 'audit', '--estate', file, '--format', format, '--output', output, '--fail-on', 'none', '--as-of', NOW.toISOString()], {
@@ -142,6 +144,7 @@ function runFormats(count: number, dir: string): FormatRun {
     });
     run.wallMs[format] = child.ms;
     run.peakMb[format] = peakMb(child.stderr);
+    run.outputMb[format] = statSync(output).size / 2 ** 20;
     rmSync(output, { force: true });
   }
   rmSync(file, { force: true });
@@ -179,7 +182,10 @@ function printFormats(runs: readonly FormatRun[]): void {
   }
   const largest = runs[runs.length - 1];
   if (largest !== undefined) {
-    for (const format of FORMATS) console.log(`${format.padEnd(5)} at ${largest.services.toLocaleString('en-US')}: wall ÷ parse floor = ${ratio((largest.wallMs[format] ?? NaN) / largest.floorMs, 4)}`);
+    for (const format of FORMATS) {
+      const mb = largest.outputMb[format] ?? NaN;
+      console.log(`${format.padEnd(5)} at ${largest.services.toLocaleString('en-US')}: wall ÷ parse floor = ${ratio((largest.wallMs[format] ?? NaN) / largest.floorMs, 4)} · report ${mb.toFixed(0)} MB (${(mb / largest.estateMb).toFixed(1)}× the estate file)`);
+    }
   }
   for (let index = 1; index < runs.length; index += 1) {
     const [a, b] = [runs[index - 1], runs[index]];
@@ -212,7 +218,7 @@ async function main(): Promise<void> {
   printEngine(engine);
   const dir = mkdtempSync(join(tmpdir(), 'apim-posture-bench-'));
   try {
-    printFormats(sizesFrom('BENCH_FORMAT_SIZES', [12_500, 25_000]).map((size) => runFormats(size, dir)));
+    printFormats(sizesFrom('BENCH_FORMAT_SIZES', [10_000, 20_000]).map((size) => runFormats(size, dir)));
     printFastStart(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

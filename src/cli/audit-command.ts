@@ -23,6 +23,8 @@ import { UsageError } from './errors.js';
 import { writeFileAtomic, type CliIo } from './io.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'csv'] as const;
+/** Characters per write of a streamed report. */
+const WRITE_BATCH = 1 << 20;
 type Format = (typeof FORMATS)[number];
 
 export const AUDIT_USAGE = `Usage: apim-posture audit (--env <name> | --subscription <id>… | --service <name>… | --estate <file>) [options]
@@ -135,7 +137,8 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
   }
 
   const { report } = audited;
-  // Written as it is produced, in batches: a large report is longer than any one string may be.
+  // Written as it is produced, in batches of about a megabyte: a large report is longer than any one
+  // string may be, and fewer, larger writes keep the disk busy rather than the event loop.
   const text = batched(await render(report, format, {
     // JSON carries each open failure's fix plan, made from the estate the report was made from.
     plans: () => ({ fixPlans: planFindings(report.results, audited.estate, { rules, now, ruleOptions: config.audit.ruleOptions }), armEndpoint: audited.armEndpoint }),
@@ -143,7 +146,7 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
     color: format === 'table' && io.stdoutIsTty && values.output === undefined && !values['no-color'] && io.env['NO_COLOR'] === undefined,
     verbose: values.verbose,
     compact: values.compact,
-  }));
+  }), WRITE_BATCH);
   if (values.output === undefined) for (const chunk of text) io.stdout(chunk);
   else {
     await writeFileAtomic(values.output, text);

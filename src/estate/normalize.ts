@@ -231,8 +231,7 @@ function addChild(builder: ServiceBuilder, child: ChildResource): void {
 
 function buildService(entry: JsonObject, index: number): ServiceBuilder {
   const id = stringField(entry, ['id', 'ResourceId'])?.trim();
-  const idName = id?.split('/').pop();
-  const name = stringField(entry, ['name', 'ResourceName']) ?? idName ?? '(unnamed)';
+  const name = stringField(entry, ['name', 'ResourceName']) ?? id?.split('/').pop() ?? '(unnamed)';
   const rawProperties = field(entry, 'properties');
   const problem =
     id === undefined || id === ''
@@ -243,7 +242,12 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
           ? 'the entry has no properties object'
           : undefined;
   const displayId = id === undefined || id === '' ? `(entry #${index + 1}, name "${name}")` : id;
-  const idParts = id === undefined ? null : ID_PARTS.exec(id);
+  // The id is parsed only when the entry lacks its subscription or resource group (ARM GET bodies).
+  let idParts: RegExpExecArray | null | undefined;
+  const fromId = (index: 1 | 2): string | undefined => {
+    if (idParts === undefined) idParts = id === undefined ? null : ID_PARTS.exec(id);
+    return idParts?.[index];
+  };
   const location = stringField(entry, ['location', 'Location']);
   const service: MutableService = {
     id: displayId,
@@ -251,8 +255,8 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
     name,
     location,
     locationKey: locationKey(location),
-    subscriptionId: stringField(entry, ['subscriptionId', 'SubscriptionId']) ?? idParts?.[1],
-    resourceGroup: stringField(entry, ['resourceGroup', 'ResourceGroupName']) ?? idParts?.[2],
+    subscriptionId: stringField(entry, ['subscriptionId', 'SubscriptionId']) ?? fromId(1),
+    resourceGroup: stringField(entry, ['resourceGroup', 'ResourceGroupName']) ?? fromId(2),
     sku: readSku(field(entry, 'sku')),
     zones: readZones(field(entry, 'zones')),
     identity: readIdentity(field(entry, 'identity')),
@@ -337,5 +341,7 @@ function readIdentity(value: unknown): ApimService['identity'] {
 function readTags(value: unknown): Readonly<Record<string, string>> | undefined {
   if (!isObject(value)) return undefined;
   // Object.fromEntries defines own properties: a tag named "__proto__" stays a tag, not a prototype.
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  // Tags are almost always all strings: then one copy, without an entries array filtered into another.
+  const entries = Object.entries(value);
+  return Object.fromEntries(entries.every((entry) => typeof entry[1] === 'string') ? entries : entries.filter((entry) => typeof entry[1] === 'string')) as Record<string, string>;
 }
