@@ -7,14 +7,15 @@ import type { Estate } from '../estate/model.js';
 import { planFindings } from '../remediation/finding-plans.js';
 import { auditEstate } from '../engine/audit.js';
 import { resolveScope } from '../inventory/scope.js';
-import { runLiveAudit } from './live-audit.js';
 import type { Report } from '../engine/report.js';
 import { isOpenFailure } from '../contracts/results.js';
 import { parseSeverity, selectRules } from '../engine/select-rules.js';
 import { loadEstateFile, maxEstateBytes } from '../estate/load-file.js';
-import { formatCsv } from '../output/csv.js';
-import { formatJson, type JsonOptions } from '../output/json.js';
-import { formatSarif } from '../output/sarif.js';
+import { csvChunks } from '../output/csv.js';
+import { batched } from '../output/json-stream.js';
+import { jsonReportChunks, type JsonOptions } from '../output/json.js';
+import { lineIndex } from '../output/line-index.js';
+import { sarifChunks } from '../output/sarif.js';
 import { formatTable } from '../output/table.js';
 import { ALL_RULES } from '../rules/index.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
@@ -22,6 +23,8 @@ import { UsageError } from './errors.js';
 import { writeFileAtomic, type CliIo } from './io.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'csv'] as const;
+/** Characters per write of a streamed report. */
+const WRITE_BATCH = 1 << 20;
 type Format = (typeof FORMATS)[number];
 
 export const AUDIT_USAGE = `Usage: apim-posture audit (--env <name> | --subscription <id>… | --service <name>… | --estate <file>) [options]
@@ -41,6 +44,7 @@ Options:
   --save-estate <file>   live audits: save the inventoried estate for offline audits
   --format <f>           table (default) | json | sarif | csv
   --output <file>        write the report to a file instead of standard output
+  --compact              json and sarif: one line, no indentation (smaller, faster)
   --fail-on <severity>   exit 1 when a rule of this severity or above fails:
                          critical | high | medium | low (default) | none
   --rules <ids>          only these rules, comma-separated (APIM-001,APIM-4)
@@ -66,6 +70,7 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
       'save-estate': { type: 'string' },
       format: { type: 'string', default: 'table' },
       output: { type: 'string' },
+      compact: { type: 'boolean', default: false },
       'fail-on': { type: 'string', default: 'low' },
       rules: { type: 'string' },
       severity: { type: 'string' },
@@ -110,6 +115,8 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
       config.environments,
     );
     const color = io.stderrIsTty && !values['no-color'] && io.env['NO_COLOR'] === undefined;
+    // Loaded only for live audits: the Azure SDK and the sandbox cost an offline audit its start-up time.
+    const { runLiveAudit } = await import('./live-audit.js');
     audited = await runLiveAudit(
       { config, scope, rules, deep: values.deep, now, keep, version, color, ...(values['save-estate'] === undefined ? {} : { saveEstate: values['save-estate'] }) },
       io,
@@ -130,14 +137,17 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
   }
 
   const { report } = audited;
-  const text = await render(report, format, {
+  // Written as it is produced, in batches of about a megabyte: a large report is longer than any one
+  // string may be, and fewer, larger writes keep the disk busy rather than the event loop.
+  const text = batched(await render(report, format, {
     // JSON carries each open failure's fix plan, made from the estate the report was made from.
     plans: () => ({ fixPlans: planFindings(report.results, audited.estate, { rules, now, ruleOptions: config.audit.ruleOptions }), armEndpoint: audited.armEndpoint }),
     estatePath: values.estate,
     color: format === 'table' && io.stdoutIsTty && values.output === undefined && !values['no-color'] && io.env['NO_COLOR'] === undefined,
     verbose: values.verbose,
-  });
-  if (values.output === undefined) io.stdout(text);
+    compact: values.compact,
+  }), WRITE_BATCH);
+  if (values.output === undefined) for (const chunk of text) io.stdout(chunk);
   else {
     await writeFileAtomic(values.output, text);
     io.stderr(`apim-posture: wrote ${format} report to ${values.output}\n`);
@@ -165,24 +175,25 @@ interface RenderOptions {
   readonly estatePath: string | undefined;
   readonly color: boolean;
   readonly verbose: boolean;
+  readonly compact: boolean;
 }
 
-async function render(report: Report, format: Format, options: RenderOptions): Promise<string> {
+async function render(report: Report, format: Format, options: RenderOptions): Promise<Iterable<string>> {
   switch (format) {
     case 'table':
-      return formatTable(report, { color: options.color, verbose: options.verbose });
+      return [formatTable(report, { color: options.color, verbose: options.verbose })];
     case 'json':
-      return formatJson(report, options.plans());
+      return jsonReportChunks(report, { ...options.plans(), compact: options.compact });
     case 'csv':
-      return formatCsv(report);
+      return csvChunks(report);
     case 'sarif': {
       if (options.estatePath === undefined) {
         // Live audits have no file; code scanning still needs a location, so name the scope.
         const origin = report.scope?.targetKind === 'sandbox' ? 'sandbox' : 'azure';
-        return formatSarif(report, { artifactUri: `${origin}/${report.source.replace(/[^\w.-]+/g, '-')}`, rules: ALL_RULES });
+        return sarifChunks(report, { artifactUri: `${origin}/${report.source.replace(/[^\w.-]+/g, '-')}`, rules: ALL_RULES, compact: options.compact });
       }
       const text = await readFile(options.estatePath, 'utf8');
-      return formatSarif(report, { artifactUri: artifactUri(options.estatePath), lineOf: lineLocator(text), rules: ALL_RULES });
+      return sarifChunks(report, { artifactUri: artifactUri(options.estatePath), lineOf: lineLocator(text, report), rules: ALL_RULES, compact: options.compact });
     }
   }
 }
@@ -192,16 +203,19 @@ function artifactUri(path: string): string {
   return relative(process.cwd(), path).split(sep).join('/');
 }
 
-/** Finds the line where a resource id appears in the estate text, for code scanning's source view. */
-function lineLocator(text: string): (resourceId: string) => number | undefined {
-  const cache = new Map<string, number | undefined>();
-  return (resourceId) => {
-    if (cache.has(resourceId)) return cache.get(resourceId);
-    const at = text.indexOf(JSON.stringify(resourceId));
-    const line = at < 0 ? undefined : text.slice(0, at).split('\n').length;
-    cache.set(resourceId, line);
-    return line;
-  };
+/**
+ * The line where each failing resource (or its service) appears in the estate text, for code
+ * scanning's source view: one pass over the text for all findings.
+ */
+function lineLocator(text: string, report: Report): (resourceId: string) => number | undefined {
+  const wanted = new Set<string>();
+  for (const result of report.results) {
+    if (result.outcome !== 'fail') continue;
+    wanted.add(result.resourceId);
+    wanted.add(result.serviceId);
+  }
+  const lines = lineIndex(text, wanted);
+  return (resourceId) => lines.get(resourceId);
 }
 
 function parseFormat(value: string): Format {

@@ -20,13 +20,15 @@ export interface CliIo {
  * temporary file has an unpredictable name and is created exclusively (O_EXCL: an existing file
  * or a symlink planted at that name makes the write fail instead of being followed), then renamed
  * over the target, which replaces a symlink at the target rather than writing through it.
- * `mode` 0o600 keeps files that hold inventory data readable by their owner only.
+ * `mode` 0o600 keeps files that hold inventory data readable by their owner only. `text` may come
+ * in chunks (a large report): each is written as it is produced, never joined into one string.
  */
-export async function writeFileAtomic(path: string, text: string, options: { readonly mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Iterable<string>, options: { readonly mode?: number } = {}): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
   const handle = await open(temporary, 'wx', options.mode ?? 0o644);
   try {
-    await handle.writeFile(text, 'utf8');
+    if (typeof text === 'string') await handle.writeFile(text, 'utf8');
+    else for (const chunk of text) await handle.write(chunk, null, 'utf8');
     // The mode given to open is filtered by the umask; an owner-only file must not depend on it.
     if (options.mode !== undefined) await handle.chmod(options.mode);
     await handle.sync();

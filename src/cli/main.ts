@@ -1,6 +1,4 @@
-import { isRestError } from '@azure/core-rest-pipeline';
 import { ArmRequestError } from '../azure/arm-error.js';
-import { TargetEndpointError } from '../azure/connect.js';
 import { ConfigError } from '../engine/audit-config.js';
 import { ScopeError } from '../inventory/scope.js';
 import { QueryValueError } from '../inventory/query-text.js';
@@ -12,9 +10,7 @@ import { runAudit } from './audit-command.js';
 import { runAuditLog } from './audit-log-command.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
-import { runPlan } from './plan-command.js';
 import { runExplain, runRules } from './rules-command.js';
-import { runSandboxCommand } from './sandbox-command.js';
 
 const USAGE = `Usage: apim-posture <command> [options]
 
@@ -37,7 +33,12 @@ Exit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or input error �
 export const INTERNAL_ERROR = 3;
 
 /** Errors a person caused and can fix: one line on stderr, exit 2, no stack trace. */
-const INPUT_ERRORS = [UsageError, EstateInputError, ConfigError, RuleOptionsError, RuleSelectionError, ScopeError, QueryValueError, TargetEndpointError, StoreError];
+const INPUT_ERRORS = [UsageError, EstateInputError, ConfigError, RuleOptionsError, RuleSelectionError, ScopeError, QueryValueError, StoreError];
+/**
+ * The same, told by name: their modules load the Azure SDK or the sandbox, which commands load only
+ * when they need them (an offline audit starts without either).
+ */
+const INPUT_ERROR_NAMES = new Set(['TargetEndpointError']);
 
 export async function runCli(argv: readonly string[], io: CliIo, version: string): Promise<number> {
   const [command, ...rest] = argv;
@@ -50,12 +51,17 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
       case 'explain':
         return runExplain(rest, io);
       case 'plan':
-      case 'fix':
+      case 'fix': {
+        // Loaded on demand, like everything that reaches the Azure SDK or the sandbox: start-up time.
+        const { runPlan } = await import('./plan-command.js');
         return await runPlan(command, rest, io, version);
+      }
       case 'audit-log':
         return await runAuditLog(rest, io);
-      case 'sandbox':
+      case 'sandbox': {
+        const { runSandboxCommand } = await import('./sandbox-command.js');
         return await runSandboxCommand(rest, io, io.abortSignal === undefined ? {} : { signal: io.abortSignal });
+      }
       case '--version':
       case '-v':
         io.stdout(`${version}\n`);
@@ -79,7 +85,7 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
       io.stderr(`apim-posture: ${oneLine(error)}\n`);
       return 2;
     }
-    if (INPUT_ERRORS.some((type) => error instanceof type) || isParseArgsError(error)) {
+    if (INPUT_ERRORS.some((type) => error instanceof type) || (error instanceof Error && INPUT_ERROR_NAMES.has(error.name)) || isParseArgsError(error)) {
       io.stderr(`apim-posture: ${(error as Error).message}${isParseArgsError(error) ? ' (see --help)' : ''}\n`);
       return 2;
     }
@@ -97,6 +103,11 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
 function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s+/g, ' ').trim();
+}
+
+/** What @azure/core-rest-pipeline's isRestError checks, without loading the SDK to ask it. */
+function isRestError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'RestError';
 }
 
 /** @azure/identity's errors when no credential can sign in (e.g. no `az login`, no managed identity). */

@@ -1,11 +1,13 @@
 import type { Estate } from '../estate/model.js';
 import type { AnyRule } from '../rules/types.js';
-import { evaluateVerdicts, toResult } from './evaluate.js';
+import { isVerdictList, judge, toResult } from './evaluate.js';
 import { exemptionMatcher, type Exemption } from './exemptions.js';
 import { resolveRuleOptions } from './options.js';
 import type { NotCheckedRule, Report, ReportCoverage, ReportScope, ServiceReport } from './report.js';
 import { isOpenFailure, type RuleResult } from '../contracts/results.js';
-import { ScoreTally, standingOf, type OutcomeFlags } from './score.js';
+import { OUTCOME_BITS, ScoreTally, standingOf } from './score.js';
+import type { ApimService } from '../estate/model.js';
+import type { Verdict } from '../rules/types.js';
 
 export type ResultsKept = 'all' | 'findings';
 
@@ -38,32 +40,48 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
   const results: RuleResult[] = [];
   const estateTally = new ScoreTally();
   const notChecked = new Map<string, { ruleId: NotCheckedRule['ruleId']; services: number; reason: string }>();
+  /** The first not-checked reason of the rule and service at hand (one holder per audit, reset per pair). */
+  const firstNotChecked: { reason: string | undefined } = { reason: undefined };
+  /**
+   * Counts one verdict and keeps its result if the report keeps it; returns its outcome bit. Results
+   * (redacted reason and evidence) are built only for what the report keeps: most verdicts of a large
+   * audit are passes, and a findings report never reads them.
+   */
+  const record = (rule: AnyRule, service: ApimService, verdict: Verdict): number => {
+    switch (verdict.outcome) {
+      case 'fail': {
+        const result = exempt(toResult(rule, service, verdict));
+        results.push(result);
+        return isOpenFailure(result) ? OUTCOME_BITS.openFailure : OUTCOME_BITS.exempted;
+      }
+      case 'error':
+        results.push(toResult(rule, service, verdict));
+        return OUTCOME_BITS.error;
+      case 'notChecked':
+        firstNotChecked.reason ??= verdict.reason;
+        if (keepAll) results.push(toResult(rule, service, verdict));
+        return OUTCOME_BITS.notChecked;
+      case 'pass':
+        if (keepAll) results.push(toResult(rule, service, verdict));
+        return OUTCOME_BITS.pass;
+      default:
+        if (keepAll) results.push(toResult(rule, service, verdict));
+        return 0;
+    }
+  };
   const services: ServiceReport[] = estate.services.map((service) => {
     const tally = new ScoreTally();
     for (const { rule, context } of contexts) {
-      const flags: OutcomeFlags = { openFailure: false, exempted: false, error: false, notChecked: false, pass: false };
-      let notCheckedReason: string | undefined;
-      for (const verdict of evaluateVerdicts(rule, service, context)) {
-        if (verdict.outcome === 'fail') {
-          const result = exempt(toResult(rule, service, verdict));
-          if (isOpenFailure(result)) flags.openFailure = true;
-          else flags.exempted = true;
-          results.push(result);
-        } else {
-          if (verdict.outcome === 'error') flags.error = true;
-          else if (verdict.outcome === 'notChecked') {
-            flags.notChecked = true;
-            notCheckedReason ??= verdict.reason;
-          }
-          else if (verdict.outcome === 'pass') flags.pass = true;
-          // Results are built only for what the report keeps; most verdicts of a large audit are passes.
-          if (keepAll || verdict.outcome === 'error') results.push(toResult(rule, service, verdict));
-        }
-      }
-      const standing = standingOf(flags);
+      // Typed wide on purpose: TypeScript cannot see that `record` sets it.
+      firstNotChecked.reason = undefined as string | undefined;
+      let bits = 0;
+      const judged = judge(rule, service, context);
+      if (isVerdictList(judged)) for (const verdict of judged) bits |= record(rule, service, verdict);
+      else bits = record(rule, service, judged);
+      const standing = standingOf(bits);
       if (standing === 'notChecked') {
         const entry = notChecked.get(rule.meta.id);
-        if (entry === undefined) notChecked.set(rule.meta.id, { ruleId: rule.meta.id, services: 1, reason: notCheckedReason ?? '' });
+        if (entry === undefined) notChecked.set(rule.meta.id, { ruleId: rule.meta.id, services: 1, reason: firstNotChecked.reason ?? '' });
         else entry.services += 1;
       }
       tally.add(rule.meta.severity, standing);

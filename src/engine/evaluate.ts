@@ -17,18 +17,31 @@ export function evaluateRule(rule: AnyRule, service: ApimService, context: RuleC
  * results, which matters when an audit judges a hundred thousand services.
  */
 export function evaluateVerdicts(rule: AnyRule, service: ApimService, context: RuleContext<unknown>): readonly Verdict[] {
+  const judged = judge(rule, service, context);
+  return isVerdictList(judged) ? judged : [judged];
+}
+
+/**
+ * {@link evaluateVerdicts} without wrapping a single verdict in an array: the engine's hot path, where
+ * most rules return one verdict per service and an array per verdict would be pure garbage.
+ */
+export function judge(rule: AnyRule, service: ApimService, context: RuleContext<unknown>): Verdict | readonly Verdict[] {
   if (service.problem !== undefined) {
-    return [{ outcome: 'error', reason: `The resource cannot be audited: ${service.problem}.`, evidence: [] }];
+    return { outcome: 'error', reason: `The resource cannot be audited: ${service.problem}.`, evidence: [] };
   }
   let verdicts: Verdict | readonly Verdict[];
   try {
     verdicts = rule.evaluate(service, context as RuleContext<never>);
   } catch (thrown) {
     const message = thrown instanceof Error ? thrown.message : String(thrown);
-    return [{ outcome: 'error', reason: `The rule could not evaluate this resource: ${message}`, evidence: [] }];
+    return { outcome: 'error', reason: `The rule could not evaluate this resource: ${message}`, evidence: [] };
   }
-  const list = Array.isArray(verdicts) ? (verdicts as readonly Verdict[]) : [verdicts as Verdict];
-  return list.length === 0 ? [{ outcome: 'error', reason: 'The rule returned no verdict for this resource.', evidence: [] }] : list;
+  if (isVerdictList(verdicts) && verdicts.length === 0) return { outcome: 'error', reason: 'The rule returned no verdict for this resource.', evidence: [] };
+  return verdicts;
+}
+
+export function isVerdictList(judged: Verdict | readonly Verdict[]): judged is readonly Verdict[] {
+  return Array.isArray(judged);
 }
 
 export function toResult(rule: AnyRule, service: ApimService, verdict: Verdict): RuleResult {

@@ -36,14 +36,21 @@ const SECRET_KEYS = new Set(
 const SECRET_VALUE_MAPS = new Set(['header', 'query']);
 
 export function redactEvidence(items: readonly Evidence[]): readonly Evidence[] {
-  const out = items.map((item) => {
+  // No copy until something changes: almost every result of a large audit has nothing to redact.
+  let out: Evidence[] | undefined;
+  for (let index = 0; index < items.length; index += 1) {
+    const item = items[index] as Evidence;
     const actual = redactValue(item.actual);
     const expected = redactValue(item.expected);
     const note = item.note === undefined ? undefined : redactText(item.note);
-    if (actual === item.actual && expected === item.expected && note === item.note) return item;
-    return { ...item, actual, expected, ...(note === undefined ? {} : { note }) };
-  });
-  return out.every((item, index) => item === items[index]) ? items : out;
+    if (actual === item.actual && expected === item.expected && note === item.note) {
+      out?.push(item);
+      continue;
+    }
+    out ??= items.slice(0, index);
+    out.push({ ...item, actual, expected, ...(note === undefined ? {} : { note }) });
+  }
+  return out ?? items;
 }
 
 /** A copy of `value` with secret fields and URL credentials replaced; the same object when nothing changed. */

@@ -20,26 +20,23 @@ export const SEVERITY_WEIGHTS: Readonly<Record<Severity, number>> = { critical: 
 /** How one rule came out on one service, after exemptions. */
 export type RuleStanding = Outcome | 'exempted';
 
-/** What one rule's verdicts on one service contained, after exemptions. */
-export interface OutcomeFlags {
-  openFailure: boolean;
-  exempted: boolean;
-  error: boolean;
-  notChecked: boolean;
-  pass: boolean;
-}
+/**
+ * What one rule's verdicts on one service contained, after exemptions: these bits or-ed together.
+ * A number rather than an object of flags, because the engine forms one per rule and service.
+ */
+export const OUTCOME_BITS = { openFailure: 1, exempted: 2, error: 4, notChecked: 8, pass: 16 } as const;
 
 /**
- * One rule's standing on one service: an open failure anywhere wins, then exemptions, errors, data
- * not checked, passes. A rule that passed on the children it read but could not read them all is
- * not checked, never passed.
+ * One rule's standing on one service from its {@link OUTCOME_BITS}: an open failure anywhere wins,
+ * then exemptions, errors, data not checked, passes. A rule that passed on the children it read but
+ * could not read them all is not checked, never passed.
  */
-export function standingOf(flags: OutcomeFlags): RuleStanding {
-  if (flags.openFailure) return 'fail';
-  if (flags.exempted) return 'exempted';
-  if (flags.error) return 'error';
-  if (flags.notChecked) return 'notChecked';
-  if (flags.pass) return 'pass';
+export function standingOf(bits: number): RuleStanding {
+  if ((bits & OUTCOME_BITS.openFailure) !== 0) return 'fail';
+  if ((bits & OUTCOME_BITS.exempted) !== 0) return 'exempted';
+  if ((bits & OUTCOME_BITS.error) !== 0) return 'error';
+  if ((bits & OUTCOME_BITS.notChecked) !== 0) return 'notChecked';
+  if ((bits & OUTCOME_BITS.pass) !== 0) return 'pass';
   return 'notApplicable';
 }
 

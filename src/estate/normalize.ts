@@ -12,8 +12,11 @@ export const INCOMPLETE_FIELD = 'incompleteChildren';
 const CHILD_KIND_BY_NAME = new Map((Object.keys(CHILD_KIND_LABELS) as ChildKind[]).map((kind) => [kind.toLowerCase(), kind]));
 const ID_PARTS = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\//i;
 
+/** The service object itself, made once per service; its child lists are filled in at the end. */
+type MutableService = { -readonly [K in keyof ApimService]: ApimService[K] };
+
 interface ServiceBuilder {
-  readonly service: Omit<ApimService, 'children' | 'incompleteChildren'>;
+  readonly service: MutableService;
   readonly children: Map<ChildKind, ChildResource[]>;
   /** Kinds read only in part, with the reason the file (or our inventory) gives. */
   readonly incomplete: Map<ChildKind, string>;
@@ -143,7 +146,10 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
   const services = order.map(({ service, children, incomplete }): ApimService => {
     // A kind read in part is not judged at all: what was read is not all there is.
     for (const kind of incomplete.keys()) children.delete(kind);
-    return { ...service, children: Object.fromEntries(children), ...(incomplete.size === 0 ? {} : { incompleteChildren: Object.fromEntries(incomplete) }) };
+    // Filled into the object built from the entry, not copied into a new one: estates run to 100,000 services.
+    if (children.size > 0) service.children = Object.fromEntries(children);
+    if (incomplete.size > 0) service.incompleteChildren = Object.fromEntries(incomplete);
+    return service;
   });
   const childCount = services.reduce(
     (sum, svc) => sum + Object.values(svc.children).reduce((n, list) => n + list.length, 0),
@@ -225,8 +231,7 @@ function addChild(builder: ServiceBuilder, child: ChildResource): void {
 
 function buildService(entry: JsonObject, index: number): ServiceBuilder {
   const id = stringField(entry, ['id', 'ResourceId'])?.trim();
-  const idName = id?.split('/').pop();
-  const name = stringField(entry, ['name', 'ResourceName']) ?? idName ?? '(unnamed)';
+  const name = stringField(entry, ['name', 'ResourceName']) ?? id?.split('/').pop() ?? '(unnamed)';
   const rawProperties = field(entry, 'properties');
   const problem =
     id === undefined || id === ''
@@ -237,16 +242,21 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
           ? 'the entry has no properties object'
           : undefined;
   const displayId = id === undefined || id === '' ? `(entry #${index + 1}, name "${name}")` : id;
-  const idParts = id === undefined ? null : ID_PARTS.exec(id);
+  // The id is parsed only when the entry lacks its subscription or resource group (ARM GET bodies).
+  let idParts: RegExpExecArray | null | undefined;
+  const fromId = (index: 1 | 2): string | undefined => {
+    if (idParts === undefined) idParts = id === undefined ? null : ID_PARTS.exec(id);
+    return idParts?.[index];
+  };
   const location = stringField(entry, ['location', 'Location']);
-  const service: Omit<ApimService, 'children' | 'incompleteChildren'> = {
+  const service: MutableService = {
     id: displayId,
     key: displayId.toLowerCase(),
     name,
     location,
     locationKey: locationKey(location),
-    subscriptionId: stringField(entry, ['subscriptionId', 'SubscriptionId']) ?? idParts?.[1],
-    resourceGroup: stringField(entry, ['resourceGroup', 'ResourceGroupName']) ?? idParts?.[2],
+    subscriptionId: stringField(entry, ['subscriptionId', 'SubscriptionId']) ?? fromId(1),
+    resourceGroup: stringField(entry, ['resourceGroup', 'ResourceGroupName']) ?? fromId(2),
     sku: readSku(field(entry, 'sku')),
     zones: readZones(field(entry, 'zones')),
     identity: readIdentity(field(entry, 'identity')),
@@ -254,8 +264,10 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
     properties: isObject(rawProperties) ? rawProperties : {},
     systemData: asObject(field(entry, 'systemData')),
     problem,
-    ...etagOf(entry),
+    children: {},
   };
+  const etag = etagOf(entry).etag;
+  if (etag !== undefined) service.etag = etag;
   return { service, children: new Map(), incomplete: new Map(), authoritative: false };
 }
 
@@ -329,5 +341,7 @@ function readIdentity(value: unknown): ApimService['identity'] {
 function readTags(value: unknown): Readonly<Record<string, string>> | undefined {
   if (!isObject(value)) return undefined;
   // Object.fromEntries defines own properties: a tag named "__proto__" stays a tag, not a prototype.
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  // Tags are almost always all strings: then one copy, without an entries array filtered into another.
+  const entries = Object.entries(value);
+  return Object.fromEntries(entries.every((entry) => typeof entry[1] === 'string') ? entries : entries.filter((entry) => typeof entry[1] === 'string')) as Record<string, string>;
 }

@@ -9,23 +9,30 @@ const COLUMNS = ['ruleId', 'severity', 'outcome', 'exemption', 'service', 'resou
  * prefixed with a quote mark: resource names and reasons come from the audited estate.
  */
 export function formatCsv(report: Report): string {
+  return [...csvChunks(report)].join('');
+}
+
+/** {@link formatCsv} one row at a time, for reports too large to be one string. */
+export function* csvChunks(report: Report): Generator<string> {
   const nameById = new Map(report.services.map((s) => [s.id, s.name]));
   // Every row says where it was read from: a sheet of sandbox findings must never pass for Azure's.
-  const target = report.scope === undefined ? `estate file ${report.source}` : report.scope.target;
-  const rows = report.results.map((r) => [
-    r.ruleId,
-    r.severity,
-    r.outcome,
-    r.exemption === undefined ? '' : `${r.exemption.expired ? 'expired' : 'active'} until ${r.exemption.expires}: ${r.exemption.reason}`,
-    nameById.get(r.serviceId) ?? r.serviceId,
-    r.resourceId,
-    r.title,
-    r.reason,
-    r.evidence.map((e) => formatEvidence(e)).join(' | '),
-    r.fix?.kind ?? '',
-    target,
-  ]);
-  return [[...COLUMNS], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  const target = csvCell(report.scope === undefined ? `estate file ${report.source}` : report.scope.target);
+  yield `${COLUMNS.map(csvCell).join(',')}\r\n`;
+  for (const r of report.results) {
+    const cells = [
+      r.ruleId,
+      r.severity,
+      r.outcome,
+      r.exemption === undefined ? '' : `${r.exemption.expired ? 'expired' : 'active'} until ${r.exemption.expires}: ${r.exemption.reason}`,
+      nameById.get(r.serviceId) ?? r.serviceId,
+      r.resourceId,
+      r.title,
+      r.reason,
+      r.evidence.map((e) => formatEvidence(e)).join(' | '),
+      r.fix?.kind ?? '',
+    ];
+    yield `${cells.map(csvCell).join(',')},${target}\r\n`;
+  }
 }
 
 /** One CSV cell: RFC 4180 quoting, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula. */

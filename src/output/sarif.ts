@@ -4,6 +4,7 @@ import type { Report } from '../engine/report.js';
 import type { RuleResult } from '../contracts/results.js';
 import type { AnyRule, Severity } from '../rules/types.js';
 import { plural } from '../util/text.js';
+import { jsonChunks, LazyArray } from './json-stream.js';
 import { failureTitles, formatEvidence } from './values.js';
 
 export interface SarifOptions {
@@ -12,6 +13,8 @@ export interface SarifOptions {
   /** Line of a resource in the artifact, so code scanning can show the finding in context. */
   readonly lineOf?: (resourceId: string) => number | undefined;
   readonly rules: readonly AnyRule[];
+  /** One line, no indentation (default: indented by two spaces). */
+  readonly compact?: boolean;
 }
 
 /** GitHub code scanning orders alerts by this 0–10 score (critical ≥ 9, high ≥ 7, medium ≥ 4). */
@@ -30,11 +33,19 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error
  * the run could not judge, without inventing findings; `properties.coverage` carries the numbers.
  */
 export function formatSarif(report: Report, options: SarifOptions): string {
+  return [...sarifChunks(report, options)].join('');
+}
+
+/**
+ * {@link formatSarif} in pieces, for reports too large to be one string: notifications and results
+ * are made while they are written, never held as a whole.
+ */
+export function* sarifChunks(report: Report, options: SarifOptions): Generator<string> {
   const selected = new Set(report.rules.map((r) => r.id));
   const rules = options.rules.filter((rule) => selected.has(rule.meta.id));
   const ruleIndex = new Map(rules.map((rule, index) => [rule.meta.id, index]));
   const titles = failureTitles(report);
-  const log: Log = {
+  const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -51,11 +62,11 @@ export function formatSarif(report: Report, options: SarifOptions): string {
           {
             executionSuccessful: true,
             endTimeUtc: report.generatedAt,
-            toolExecutionNotifications: [
-              ...report.results
-                .filter((r) => r.outcome === 'error')
-                .map((r) => ({ level: 'error' as const, message: { text: `${r.ruleId} on ${r.resourceId}: ${r.reason}` } })),
-              ...report.notCheckedRules.map((rule) => {
+            toolExecutionNotifications: new LazyArray(function* () {
+              for (const r of report.results) {
+                if (r.outcome === 'error') yield { level: 'error' as const, message: { text: `${r.ruleId} on ${r.resourceId}: ${r.reason}` } };
+              }
+              yield* report.notCheckedRules.map((rule) => {
                 const index = ruleIndex.get(rule.ruleId);
                 const where = plural(rule.services, 'service');
                 return {
@@ -64,8 +75,8 @@ export function formatSarif(report: Report, options: SarifOptions): string {
                   associatedRule: { id: rule.ruleId, ...(index === undefined ? {} : { index }) },
                   properties: { outcome: 'notChecked', services: rule.services },
                 };
-              }),
-            ],
+              });
+            }),
           },
         ],
         properties: {
@@ -75,14 +86,18 @@ export function formatSarif(report: Report, options: SarifOptions): string {
           // Live audits: what was read and from where, so a sandbox run is never taken for Azure.
           ...(report.scope === undefined ? {} : { scope: report.scope.echo, target: report.scope.target, targetKind: report.scope.targetKind }),
         },
-        results: report.results
-          .filter((r) => r.outcome === 'fail')
-          .map((r) => toResult(r, ruleIndex.get(r.ruleId) ?? -1, titles.get(r.ruleId) ?? r.title, options)),
+        results: new LazyArray(function* (): Generator<Result> {
+          for (const r of report.results) {
+            if (r.outcome === 'fail') yield toResult(r, ruleIndex.get(r.ruleId) ?? -1, titles.get(r.ruleId) ?? r.title, options);
+          }
+        }),
         columnKind: 'utf16CodeUnits',
       },
     ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  } satisfies Omit<Log, 'runs'> & { runs: unknown[] };
+  // Opened down to one result (log → runs → run → results → result); deeper values are written whole.
+  yield* jsonChunks(log, { indent: options.compact === true ? 0 : 2, openDepth: 5 });
+  yield '\n';
 }
 
 function toDescriptor(rule: AnyRule): ReportingDescriptor {
