@@ -4,7 +4,7 @@ import type { AzureTarget } from '../azure/target.js';
 import type { AuditLog, JsonValue, LeaseStore } from '../store/index.js';
 import type { CombinedFix } from './combine-plans.js';
 import type { Finding } from './finding-fix.js';
-import { mayRequest, needsApproval, type RemediationPolicy } from './policy.js';
+import { mayApprove, mayRequest, needsApproval, type RemediationPolicy } from './policy.js';
 import { rereadFinding, withFreshEtags, type RereadContext } from './reread.js';
 import { sendFix, type SendFixOptions, type SendOutcome } from './send-fix.js';
 import { snapshotOf, type Snapshot } from './snapshot.js';
@@ -68,8 +68,14 @@ export async function applyFinding(deps: ApplyDependencies, request: ApplyReques
     await deps.auditLog.append({ kind: 'fix.refused', actor, subject: finding.serviceId, details: { ruleId: finding.ruleId, reason: decision.reason } });
     return { state: 'refused', reason: decision.reason };
   }
-  if (needsApproval(deps.policy, request.environment) && (request.approverId === undefined || request.approverId === request.requesterId)) {
-    return { state: 'refused', reason: `Fixes in ${request.environment} need a second person's approval first.` };
+  if (needsApproval(deps.policy, request.environment)) {
+    if (request.approverId === undefined) return { state: 'refused', reason: `Fixes in ${request.environment} need a second person's approval first.` };
+    // The approval is checked here too, not only when it was given: a card is not a permission.
+    const approval = mayApprove(deps.policy, { environment: request.environment, approverId: request.approverId, requesterId: actor, conversationId: request.conversationId });
+    if (!approval.ok) {
+      await deps.auditLog.append({ kind: 'fix.refused', actor: request.approverId, subject: finding.serviceId, details: { ruleId: finding.ruleId, reason: approval.reason } });
+      return { state: 'refused', reason: approval.reason };
+    }
   }
   const subscription = SUBSCRIPTION.exec(finding.serviceId)?.[1];
   if (subscription === undefined) return { state: 'refused', reason: 'The finding does not name an Azure subscription.' };

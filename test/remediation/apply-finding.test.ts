@@ -78,7 +78,8 @@ describe('applyFinding', () => {
     ['a conversation not allowed', { conversationId: 'a:elsewhere' }, 'cannot be requested from this conversation'],
     ['an environment without a policy', { environment: 'test' }, 'not enabled for test'],
     ['production without an approval', { environment: 'prod' }, "need a second person's approval"],
-    ['production approved by the requester', { environment: 'prod', approverId: ALEX }, "need a second person's approval"],
+    ['production approved by the requester', { environment: 'prod', approverId: ALEX }, 'a second person must approve it'],
+    ['production approved by someone who is not an approver', { environment: 'prod', approverId: '99999999-9999-9999-9999-999999999999' }, 'may approve fixes in prod'],
   ])('refuses %s and sends nothing', async (_name, change, reason) => {
     const { finding, fixes } = await confirmed('APIM-024');
     const before = writes();
