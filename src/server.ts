@@ -84,7 +84,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (answer.body === undefined) res.end();
     else res.json(answer.body);
   });
-  // Liveness only: nothing about the identity, the target or the tenant.
   // Liveness only: nothing about the identity, the target or the tenant; the store by reachability alone.
   const store = options.store;
   server.get('/healthz', async (_req, res) => {
@@ -104,6 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await listen(server, options.port, options.host);
   } catch (error) {
     // Nothing may outlive a failed start: the in-process sandbox holds a socket of its own.
+    if (purge !== undefined) clearInterval(purge);
     await target.close();
     throw error;
   }
