@@ -12,6 +12,7 @@ import { FairScheduler, DEFAULT_FAIR_USE, type Admission, type FairUseLimits } f
 import type { Card, Messenger } from './messenger.js';
 import { RetainedAudits, type AuditAsked, type RetainedAudit } from './retained-audits.js';
 import type { Report } from '../engine/report.js';
+import { isObject } from '../estate/fields.js';
 import type { Estate } from '../estate/model.js';
 import type { JsonValue, LastReportStore } from '../store/index.js';
 import { suggestedAudits } from './suggested-audits.js';
@@ -241,9 +242,8 @@ export class AuditRunner {
  * bot wrote (an id, a report with results, an estate with services) is treated as not kept.
  */
 export function parseKeptAudit(value: unknown): { id: string; report: Report; estate: Estate; asked?: AuditAsked } | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { id, report, estate, asked } = value as Record<string, unknown>;
-  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isObject(value)) return undefined;
+  const { id, report, estate, asked } = value;
   if (typeof id !== 'string' || id === '' || !isObject(report) || !Array.isArray(report['results']) || !Array.isArray(report['services'])) return undefined;
   if (!isObject(estate) || !Array.isArray(estate['services'])) return undefined;
   return { id, report: report as unknown as Report, estate: estate as unknown as Estate, ...(isObject(asked) ? { asked: asked as unknown as AuditAsked } : {}) };

@@ -169,15 +169,22 @@ export class PostureBot extends ActivityHandler {
           );
           return;
         }
+        const filters: AuditFilters = {
+          ...(command.minSeverity === undefined ? {} : { minSeverity: command.minSeverity }),
+          ruleIds: command.ruleIds,
+          services: command.services,
+          // A named service is small enough to read its child resources too.
+          deep: command.deep || command.services.length > 0,
+        };
         let scope;
         let rules;
         try {
           scope = resolveScope({ ...(command.environment === undefined ? {} : { environment: command.environment }), services: command.services }, this.options.environments);
-          rules = selectRules(ALL_RULES, { ids: command.ruleIds, ...(command.minSeverity === undefined ? {} : { minSeverity: command.minSeverity }) });
+          rules = rulesFor(filters);
         } catch (error) {
           // Scope and rule mistakes ("prd", "APIM-999") are caught before anything runs.
           if (error instanceof ScopeError) {
-            await this.reply(context, messageCard(error.message, { tone: 'refusal', commands: suggestedAudits(error, { ...(command.minSeverity === undefined ? {} : { minSeverity: command.minSeverity }), ruleIds: command.ruleIds, services: command.services, deep: command.deep }) }));
+            await this.reply(context, messageCard(error.message, { tone: 'refusal', commands: suggestedAudits(error, filters) }));
             return;
           }
           if (error instanceof RuleSelectionError) {
@@ -186,13 +193,6 @@ export class PostureBot extends ActivityHandler {
           }
           throw error;
         }
-        const filters: AuditFilters = {
-          ...(command.minSeverity === undefined ? {} : { minSeverity: command.minSeverity }),
-          ruleIds: command.ruleIds,
-          services: command.services,
-          // A named service is small enough to read its child resources too.
-          deep: command.deep || command.services.length > 0,
-        };
         await this.startAudit(context, scope, rules, filters, logger);
         return;
       }
@@ -286,7 +286,7 @@ export class PostureBot extends ActivityHandler {
       if (asked === undefined) return { card: expired };
       let rules;
       try {
-        rules = selectRules(ALL_RULES, { ids: asked.filters.ruleIds, ...(asked.filters.minSeverity === undefined ? {} : { minSeverity: asked.filters.minSeverity }) });
+        rules = rulesFor(asked.filters);
       } catch (error) {
         if (error instanceof RuleSelectionError) return { card: messageCard(error.message, { tone: 'refusal' }) };
         throw error;
@@ -360,4 +360,9 @@ export class PostureBot extends ActivityHandler {
       update: (activityId, card) => messenger.update(activityId, this.decorate(card)),
     };
   }
+}
+
+/** The rules an audit with these filters evaluates; RuleSelectionError for ids that name no rule. */
+function rulesFor(filters: AuditFilters): AnyRule[] {
+  return selectRules(ALL_RULES, { ids: filters.ruleIds, ...(filters.minSeverity === undefined ? {} : { minSeverity: filters.minSeverity }) });
 }
