@@ -5,7 +5,7 @@ import type { AuditLog, JsonValue, LeaseStore } from '../store/index.js';
 import type { CombinedFix } from './combine-plans.js';
 import type { Finding } from './finding-fix.js';
 import { mayApprove, mayRequest, needsApproval, type RemediationPolicy } from './policy.js';
-import { rereadFinding, withFreshEtags, type RereadContext } from './reread.js';
+import { rereadFinding, serviceIdParts, withFreshEtags, type RereadContext } from './reread.js';
 import { sendFix, type SendFixOptions, type SendOutcome } from './send-fix.js';
 import { snapshotOf, type Snapshot } from './snapshot.js';
 
@@ -51,7 +51,6 @@ export interface RevertStep {
 
 /** One fix per service at a time: the service PATCH has no If-Match, so a lease and a re-read stand in for it. */
 const LEASE_TTL_MS = 60 * 60 * 1000;
-const SUBSCRIPTION = /^\/subscriptions\/([0-9a-f-]{36})\//i;
 
 /**
  * Applies a confirmed fix: authorize again (a card is not a permission), hold the service's lease,
@@ -77,8 +76,8 @@ export async function applyFinding(deps: ApplyDependencies, request: ApplyReques
       return { state: 'refused', reason: approval.reason };
     }
   }
-  const subscription = SUBSCRIPTION.exec(finding.serviceId)?.[1];
-  if (subscription === undefined) return { state: 'refused', reason: 'The finding does not name an Azure subscription.' };
+  const subscription = serviceIdParts(finding.serviceId)?.subscription;
+  if (subscription === undefined) return { state: 'refused', reason: 'The finding does not name an API Management service.' };
   const lease = await deps.leases.acquire(`fix:${finding.serviceId.toLowerCase()}`, LEASE_TTL_MS);
   if (lease === undefined) return { state: 'refused', reason: `Another fix on ${finding.serviceName} is in progress; try again when it has finished.` };
   try {

@@ -27,6 +27,13 @@ export interface Reread {
 
 const SERVICE_ID = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)$/i;
 
+/** The subscription and name of an API Management service id, or undefined for anything else. */
+export function serviceIdParts(serviceId: string): { readonly subscription: string; readonly name: string } | undefined {
+  const match = SERVICE_ID.exec(serviceId);
+  const [, subscription, name] = match ?? [];
+  return subscription === undefined || name === undefined ? undefined : { subscription, name };
+}
+
 /**
  * Reads the finding's service again, with every child resource its rule needs, and plans the fix
  * from that read: remediation never sends a request planned from an audit that may be hours old.
@@ -34,9 +41,9 @@ const SERVICE_ID = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/[^/]+\/pr
  */
 export async function rereadFinding(target: AzureTarget, finding: Finding, context: RereadContext): Promise<Reread> {
   const rule = findRule(finding.ruleId);
-  const match = SERVICE_ID.exec(finding.serviceId);
-  if (rule === undefined || match === null) throw new Error(`cannot re-read ${finding.ruleId} on ${finding.serviceId}: not a rule and an API Management service id`);
-  const [, subscription = '', name = ''] = match;
+  const parts = serviceIdParts(finding.serviceId);
+  if (rule === undefined || parts === undefined) throw new Error(`cannot re-read ${finding.ruleId} on ${finding.serviceId}: not a rule and an API Management service id`);
+  const { subscription, name } = parts;
   const scope = resolveScope({ subscriptions: [subscription], services: [name] }, {});
   const result = await auditLive(target, {
     scope,

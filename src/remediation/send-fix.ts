@@ -1,6 +1,7 @@
 import { ArmRequestError } from '../azure/arm-error.js';
 import { getArmJson, sendArmWrite, type ArmJsonClient } from '../azure/arm-raw.js';
 import type { AbortSignalLike } from '../azure/abort.js';
+import { API_VERSIONS } from '../contracts/api-versions.js';
 import type { FixRequest } from '../contracts/fix-plan.js';
 import { isObject } from '../estate/fields.js';
 
@@ -104,8 +105,8 @@ function refusal(error: ArmRequestError): SendOutcome {
 /** The operation URL carries its own api-version; this is only the fallback getArmJson needs. */
 function apiVersionOf(url: string): string {
   try {
-    return new URL(url).searchParams.get('api-version') ?? '2024-05-01';
+    return new URL(url).searchParams.get('api-version') ?? API_VERSIONS.apiManagement;
   } catch {
-    return '2024-05-01';
+    return API_VERSIONS.apiManagement;
   }
 }
