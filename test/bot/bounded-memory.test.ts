@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTarget, type ConnectedTarget } from '../../src/azure/connect.js';
-import { QuotaGate } from '../../src/azure/quota-gate.js';
-import { AuditRunner } from '../../src/bot/audit-runner.js';
+import type { AuditRunner } from '../../src/bot/audit-runner.js';
 import { RetainedAudits } from '../../src/bot/retained-audits.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
-import { inProcessBot, showFindingsClick, showFindingsRef } from '../support/bot-in-process.js';
+import { inProcessBot, sandboxRunner, showFindingsClick, showFindingsRef } from '../support/bot-in-process.js';
 
 /**
  * The bot with its stores bounded, against the sandbox: what an evicted audit's buttons and "last"
@@ -23,13 +22,7 @@ afterAll(async () => {
 });
 
 function runner(options: { retained?: RetainedAudits; concurrent?: number } = {}): AuditRunner {
-  return new AuditRunner({
-    target: connected.target,
-    audit: config.audit,
-    gate: new QuotaGate({ limit: 10_000, windowInMs: 1_000 }),
-    version: 'test',
-    now: () => new Date(),
-    progressIntervalInMs: 60_000,
+  return sandboxRunner(connected.target, config, {
     ...(options.retained === undefined ? {} : { retained: options.retained }),
     fairUse: { perConversation: 10, perUser: 10, concurrent: options.concurrent ?? 4 },
   });

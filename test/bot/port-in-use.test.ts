@@ -1,10 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listen } from '../../src/http/ports.js';
 import { REPO_ROOT, withoutAzureCredentials } from '../support/cli.js';
+import { LoopbackListeners } from '../support/loopback-listeners.js';
 
 /**
  * `npm start` and `npm run playground` when their ports are taken (a second `npm start`, a
@@ -12,37 +10,20 @@ import { REPO_ROOT, withoutAzureCredentials } from '../support/cli.js';
  * is on loopback, and every process started is stopped at the end.
  */
 const { version } = (await import('../../package.json', { with: { type: 'json' } })).default as { version: string };
-const opened: (Server | HttpServer)[] = [];
-const sockets: Socket[] = [];
+const listeners = new LoopbackListeners();
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
   for (const child of children.splice(0)) await stopGroup(child);
-  for (const socket of sockets.splice(0)) socket.destroy();
-  for (const server of opened) if ('closeAllConnections' in server) server.closeAllConnections();
-  await Promise.all(opened.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await listeners.closeAll();
 });
 
 /** Something that is not the bot holding a loopback port: it accepts connections and says nothing. */
-async function otherProgram(): Promise<number> {
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('error', () => undefined);
-  });
-  opened.push(server);
-  await listen(server, 0, '127.0.0.1');
-  return (server.address() as { port: number }).port;
-}
+const otherProgram = (): Promise<number> => listeners.silent();
 
 /** A stand-in for `npm start` of this version: the bot's exact /healthz answer. */
-async function runningBot(): Promise<number> {
-  const server = createHttpServer((req, res) => {
-    if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version }));
-    else res.writeHead(404).end();
-  });
-  opened.push(server);
-  await listen(server, 0, '127.0.0.1');
-  return (server.address() as { port: number }).port;
+function runningBot(): Promise<number> {
+  return listeners.http((path) => (path === '/healthz' ? { status: 200, body: JSON.stringify({ status: 'ok', version }) } : { status: 404, body: '' }));
 }
 
 async function stopGroup(child: ChildProcess): Promise<void> {

@@ -1,36 +1,16 @@
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { availablePort, listen, parsePort, PortInUseError, runningBotVersion } from '../../src/http/ports.js';
+import { LoopbackListeners } from '../support/loopback-listeners.js';
 
-const opened: (Server | HttpServer)[] = [];
-const sockets: Socket[] = [];
-afterEach(async () => {
-  // Keep-alive and never-answered connections would hold close() open.
-  for (const socket of sockets.splice(0)) socket.destroy();
-  for (const server of opened) if ('closeAllConnections' in server) server.closeAllConnections();
-  await Promise.all(opened.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
-});
+const listeners = new LoopbackListeners();
+afterEach(() => listeners.closeAll());
 
 /** A loopback listener that accepts connections and never answers. */
-async function silentListener(): Promise<number> {
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('error', () => undefined);
-  });
-  opened.push(server);
-  await listen(server, 0, '127.0.0.1');
-  return (server.address() as { port: number }).port;
-}
+const silentListener = (): Promise<number> => listeners.silent();
 
 async function httpListener(answer: (path: string) => { status: number; body: string }): Promise<string> {
-  const server = createHttpServer((req, res) => {
-    const { status, body } = answer(req.url ?? '');
-    res.writeHead(status, { 'content-type': 'application/json' }).end(body);
-  });
-  opened.push(server);
-  await listen(server, 0, '127.0.0.1');
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return `http://127.0.0.1:${await listeners.http(answer)}`;
 }
 
 describe('parsePort', () => {
