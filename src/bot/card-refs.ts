@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ButtonContext, ButtonRefStore, JsonObject } from '../store/index.js';
 
 /** Separates the card's stored ref from the button's key within it. */
@@ -17,6 +18,8 @@ export type CardRefLookup<T> = { readonly ok: true; readonly meaning: T } | { re
 export class CardRefBatch<T extends JsonObject> {
   private readonly meanings: Record<string, T> = {};
   private readonly keys = new Map<string, string>();
+  /** Placeholders are unguessable, so text in a card (a service named like one) is never taken for a ref. */
+  private readonly placeholder = `~pending-${randomBytes(9).toString('base64url')}~`;
   private count = 0;
   private committed: Promise<string> | undefined;
 
@@ -38,7 +41,7 @@ export class CardRefBatch<T extends JsonObject> {
     const key = `b${this.count}`;
     this.count += 1;
     this.meanings[key] = meaning;
-    const placeholder = `${PLACEHOLDER}${key}`;
+    const placeholder = `${this.placeholder}${key}`;
     this.keys.set(canonical, placeholder);
     return placeholder;
   }
@@ -48,14 +51,12 @@ export class CardRefBatch<T extends JsonObject> {
     if (this.count === 0) return card;
     this.committed ??= this.store.issue({ meaning: { buttons: this.meanings }, conversationId: this.conversationId, ttlInMs: this.ttlInMs, singleUse: false });
     const cardId = await this.committed;
+    const issued = new Set(this.keys.values());
     return JSON.parse(JSON.stringify(card), (_key, value: unknown) =>
-      typeof value === 'string' && value.startsWith(PLACEHOLDER) ? `${cardId}${SEPARATOR}${value.slice(PLACEHOLDER.length)}` : value,
+      typeof value === 'string' && issued.has(value) ? `${cardId}${SEPARATOR}${value.slice(this.placeholder.length)}` : value,
     ) as C;
   }
 }
-
-/** Marks refs not yet written; never a valid stored id (they are base64url without `~`). */
-const PLACEHOLDER = '~pending~';
 
 /**
  * What a button ref from a card means, if it exists, belongs to this conversation and has not

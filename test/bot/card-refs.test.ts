@@ -37,6 +37,16 @@ describe('CardRefBatch', () => {
     expect(await resolveCardRef(refs, second, context, asMeaning)).toEqual({ ok: true, meaning: { kind: 'report', page: 2 } });
   });
 
+  it('replaces only the refs it handed out, never card text that looks like one', async () => {
+    const { store } = await fileStore();
+    const batch = new CardRefBatch<JsonObject>(store.buttonRefs, 'a:conv', 60_000);
+    const ref = batch.refFor({ kind: 'report' });
+    const lookalikes = ['~pending~b0', `${ref}x`, ref.replace(/b0$/, 'b1'), `name ${ref}`];
+    const card = await batch.commit({ ref, texts: lookalikes });
+    expect(card.texts).toEqual(lookalikes);
+    expect(card.ref).toMatch(/^[A-Za-z0-9_-]{16,64}\.b0$/);
+  });
+
   it('writes nothing for a card without buttons', async () => {
     const { store } = await fileStore();
     const { store: refs, issued } = counting(store.buttonRefs);
