@@ -78,8 +78,8 @@ function positive(value: number, name: string): number {
   return value;
 }
 
-/** A small, well-known 32-bit PRNG: deterministic, fast, good enough for test data. */
-function mulberry32(seed: number): () => number {
+/** A small, well-known 32-bit PRNG: deterministic, fast, good enough for test data; never used for anything secret. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

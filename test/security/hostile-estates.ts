@@ -4,17 +4,10 @@
  * Deterministic (a hand-written PRNG), so a failing case is reproduced by its seed and index.
  */
 
-/** mulberry32: tiny, fast, and good enough to spread cases; never used for anything secret. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/sandbox/scale.js';
+
+/** The sandbox's seeded PRNG (mulberry32): a failing case is reproduced by its seed and index. */
+export const prng = mulberry32;
 
 export class Dice {
   constructor(private readonly next: () => number) {}
