@@ -39,8 +39,13 @@ describe('soak: 500 audits across 50 conversations against the sandbox', () => {
     const at500 = figures.heap.at(-1);
     expect(at100?.audits).toBe(100);
     expect(at500?.audits).toBe(500);
-    // Without the size caps the same run grows by about 16 MB (every result and ref kept).
-    expect((at500?.heapUsedMb ?? Infinity) - (at100?.heapUsedMb ?? 0)).toBeLessThan(6);
+    // Without the size caps the heap grows by about 4 MB per 100 audits (every result and ref kept),
+    // 8 MB from the 300th audit to the 500th. With them, the early rounds still warm up V8 (code,
+    // inline caches: 1–2 MB per round on a quiet machine, more on a loaded one), so the leak check looks
+    // at the second half of the run, when the caps have long been full and the warm-up is over.
+    const at300 = figures.heap.find((point) => point.audits === 300);
+    expect((at500?.heapUsedMb ?? Infinity) - (at300?.heapUsedMb ?? 0)).toBeLessThan(4);
+    expect((at500?.heapUsedMb ?? Infinity) - (at100?.heapUsedMb ?? 0)).toBeLessThan(10);
     for (const point of figures.heap) {
       expect(point.retainedBytes).toBeLessThanOrEqual(figures.budget.audits);
       expect(point.refBytes).toBeLessThanOrEqual(figures.budget.refs);
