@@ -8,13 +8,16 @@ import type { Card } from './messenger.js';
 export interface FixAnswerOptions {
   /** The ARM host of the audited target, which the request URLs name; default the public cloud. */
   readonly armEndpoint?: string;
+  /** Why there is no Apply button: the remediation policy's refusal, in one line. */
+  readonly notApplied?: string;
+  /** Apply / Cancel refs: the card is a confirmation (the estate is a fresh read). */
+  readonly confirm?: { readonly applyRef: string; readonly cancelRef: string; readonly approvalNeeded: boolean };
 }
 
 /**
- * What the Fix button answers until guarded remediation (approval, ETag-safe apply, verification)
- * is built: the exact change it would make, planned from the audited estate, with preconditions
- * and blast radius; each request whole (URL, headers, body) with its `az rest` command. Nothing is
- * sent to Azure.
+ * The exact change a Fix makes, planned from an estate (the audited one, or a fresh read for a
+ * confirmation), with preconditions and blast radius; each request whole (URL, headers, body) with
+ * its `az rest` command. Building it sends nothing to Azure.
  */
 export function fixAnswer(payload: Omit<RefPayloads['fix'], 'origin'>, estate: Estate, now: Date, ruleOptions: Readonly<Record<string, unknown>>, options: FixAnswerOptions = {}): Card {
   const rule = findRule(payload.ruleId);
@@ -32,7 +35,6 @@ export function fixAnswer(payload: Omit<RefPayloads['fix'], 'origin'>, estate: E
     ...preconditions.filter((p) => !p.satisfied).map((p) => `Precondition not met — ${p.description}: ${p.detail}`),
     ...preconditions.filter((p) => p.satisfied).map((p) => `Precondition met — ${p.description}: ${p.detail}`),
     ...[...new Set(views.map((view) => view.blastRadius))].map((blast) => `Blast radius: ${blast}`),
-    'Applying fixes from Teams is not enabled yet: approval, apply and verification come with guarded remediation. Nothing was changed.',
   ];
   return fixAnswerCard({
     rule: { id: rule.meta.id, title: rule.meta.title, failureTitle: rule.meta.failureTitle, severity: rule.meta.severity },
@@ -47,5 +49,7 @@ export function fixAnswer(payload: Omit<RefPayloads['fix'], 'origin'>, estate: E
     })),
     wholePlanCommand: `apim-posture plan ${rule.meta.id} ${shellQuote(payload.serviceName)}`,
     note: note.join('\n'),
+    ...(options.confirm === undefined ? {} : { confirm: options.confirm }),
+    ...(options.notApplied === undefined ? {} : { notApplied: options.notApplied }),
   });
 }

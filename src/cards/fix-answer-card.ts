@@ -41,8 +41,17 @@ export interface FixAnswerModel {
   readonly wholePlanCommand?: string;
   /** Blast radius and other things to know before applying. */
   readonly note?: string;
+  /**
+   * A confirmation: Apply and Cancel, each behind a single-use ref bound to the person who asked.
+   * Without it the card is a plan to apply by hand, and `notApplied` says why.
+   */
+  readonly confirm?: { readonly applyRef: string; readonly cancelRef: string; readonly approvalNeeded: boolean };
+  /** Why Apply is not offered (policy, a manual fix): one line under the plan. */
+  readonly notApplied?: string;
   readonly budgetBytes?: number;
 }
+
+const NOT_APPLIED = 'Nothing was changed. Make this change yourself with the request above.';
 
 /**
  * What the template adds around the texts, in JSON characters (measured on cards/fix-answer.json):
@@ -68,7 +77,7 @@ const LEVELS: readonly Limits[] = [
 ];
 
 /**
- * What the Fix button answers until guarded remediation exists: the change, each request's whole URL,
+ * What the Fix button answers: the change, each request's whole URL,
  * and, behind a "Show" toggle, each request's headers and body and its `az rest` command — all of it
  * whole. A request too large for the card's budget is named with its size and where to print it
  * whole; it is never cut.
@@ -145,15 +154,31 @@ function fixModel(model: FixAnswerModel, limits: Limits, shown: Shown): object {
     };
   });
   const unlisted = requests.length - listed.length;
+  const confirm = model.confirm;
+  const statusText =
+    confirm === undefined
+      ? clip(`${model.notApplied === undefined ? '' : `${model.notApplied} `}${NOT_APPLIED}`, 600)
+      : confirm.approvalNeeded
+        ? 'Nothing has been changed yet. Apply asks a second person to approve; after the approval the service is read again and exactly this change is sent, or nothing if it changed meanwhile.'
+        : 'Nothing has been changed yet. Apply reads the service again and sends exactly this change, or nothing if it changed meanwhile; then it checks that the rule passes.';
   return {
-    fallbackText: `${title}: approval and apply are not enabled yet; nothing was changed.`,
+    fallbackText: `${title}: ${confirm === undefined ? 'nothing was changed.' : 'confirm or cancel.'}`,
+    statusStyle: confirm === undefined ? 'warning' : 'emphasis',
+    statusText,
+    confirmButtons:
+      confirm === undefined
+        ? []
+        : [
+            { title: confirm.approvalNeeded ? 'Apply (ask for approval)' : 'Apply', verb: 'apply', style: 'positive', data: { ref: confirm.applyRef } },
+            { title: 'Cancel', verb: 'cancelFix', style: 'default', data: { ref: confirm.cancelRef } },
+          ],
     title,
     badge: `● ${SEVERITY_LABEL[model.rule.severity]}`,
     badgeColor: SEVERITY_COLOR[model.rule.severity],
     ruleId: model.rule.id,
     ruleTitle: clip(model.rule.failureTitle, 160),
     resource: clip(model.resource ?? model.serviceName, 300),
-    changeHeading: 'The change it would make:',
+    changeHeading: confirm === undefined ? 'The change it would make:' : 'The change Apply makes (read just now):',
     changes: changes.length > 0 ? changes : [{ text: 'No property change is known for this finding.' }],
     hasMoreChanges: model.changes.length > changes.length,
     moreChanges: `… and ${plural(model.changes.length - changes.length, 'more change')}`,

@@ -71,7 +71,9 @@ export type CardAction =
   | { readonly verb: 'explain'; readonly data: { readonly ruleId: string; readonly card?: string } }
   | { readonly verb: 'deepAudit'; readonly data: { readonly ref: string } }
   /** A suggested command, run as if the clicker had typed it; `card` names a static card to show again. */
-  | { readonly verb: 'command'; readonly data: { readonly text: string; readonly card?: StaticCard } };
+  | { readonly verb: 'command'; readonly data: { readonly text: string; readonly card?: StaticCard } }
+  /** Remediation: Apply / Cancel a confirmed fix, Approve / Reject it (production), Revert it. One single-use ref each. */
+  | { readonly verb: 'apply' | 'cancelFix' | 'approve' | 'reject' | 'revert'; readonly data: { readonly ref: string } };
 
 /** Cards the bot can render again from nothing (no report behind them). */
 export type StaticCard = 'help' | 'welcome';
@@ -80,7 +82,7 @@ const STATIC_CARDS: readonly string[] = ['help', 'welcome'];
 const MAX_COMMAND = 200;
 
 export type CardVerb = CardAction['verb'];
-export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command'];
+export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command', 'apply', 'cancelFix', 'approve', 'reject', 'revert'];
 
 const MAX_REF = 256;
 const RULE_ID = /^[A-Z][A-Z0-9]*-\d{3,4}$/;
@@ -101,6 +103,11 @@ export function parseCardAction(verb: unknown, data: unknown): CardAction | unde
   switch (verb) {
     case 'fix':
     case 'deepAudit':
+    case 'apply':
+    case 'cancelFix':
+    case 'approve':
+    case 'reject':
+    case 'revert':
       return validRef && only('ref') ? { verb, data: { ref } } : undefined;
     case 'explain': {
       const ruleId = fields['ruleId'];

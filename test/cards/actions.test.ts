@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseCardAction, TEMPLATE_NAMES } from '../../src/cards/render.js';
+import { CARD_VERBS, fixAnswerCard, fixStatusCard, parseCardAction, TEMPLATE_NAMES } from '../../src/cards/render.js';
+import { ALL_RULES } from '../../src/rules/index.js';
 import { readTemplate } from '../../src/cards/templates.js';
-import { walk } from './support.js';
+import { schemaErrors, walk } from './support.js';
 
 describe('parseCardAction (untrusted invoke data)', () => {
   it('accepts exactly the shapes the cards send', () => {
@@ -13,6 +14,7 @@ describe('parseCardAction (untrusted invoke data)', () => {
       verb: 'showFindings',
       data: { ref: 'r', page: 3, minSeverity: 'critical' },
     });
+    for (const verb of ['apply', 'cancelFix', 'approve', 'reject', 'revert']) expect(parseCardAction(verb, { ref: 'r' })).toEqual({ verb, data: { ref: 'r' } });
   });
 
   it('rejects anything else', () => {
@@ -30,7 +32,10 @@ describe('parseCardAction (untrusted invoke data)', () => {
       ['showFindings', { ref: 'r', page: 1.5 }],
       ['showFindings', { ref: 'r', page: '2' }],
       ['showFindings', { ref: 'r', page: 2, minSeverity: 'none' }],
-      ['approve', { ref: 'r' }],
+      ['approve', { ref: 'r', approver: 'me' }],
+      ['apply', { ref: 'r', confirmed: [] }],
+      ['revert', {}],
+      ['delete', { ref: 'r' }],
       [undefined, { ref: 'r' }],
     ] as const) {
       expect(parseCardAction(verb, data)).toBeUndefined();
@@ -55,7 +60,8 @@ describe('templates in cards/', () => {
         if (typeof node['type'] === 'string' && node['type'].startsWith('Action.')) {
           actions += 1;
           expect(node['type']).toBe('Action.Execute');
-          expect(node['verb']).toMatch(/^(showFindings|filter|fix|explain|deepAudit|command)$/);
+          // A bound verb (the remediation buttons) is checked on the rendered cards below.
+          expect([...CARD_VERBS, '${verb}']).toContain(node['verb']);
         }
       });
       actionsPerTemplate.set(name, actions);
@@ -63,5 +69,31 @@ describe('templates in cards/', () => {
     // The walk must have found the buttons it checks: the summary and findings cards carry them.
     expect(actionsPerTemplate.get('summary')).toBeGreaterThan(0);
     expect(actionsPerTemplate.get('service-findings')).toBeGreaterThan(0);
+  });
+});
+
+describe('remediation buttons', () => {
+  it('render with the verbs the bot parses and nothing but a ref in their data', () => {
+    const rule = ALL_RULES[0]?.meta;
+    if (rule === undefined) throw new Error('no rules');
+    const confirmation = fixAnswerCard({ rule, serviceName: 'apim-x', changes: [], confirm: { applyRef: 'a1', cancelRef: 'c1', approvalNeeded: true } });
+    const status = fixStatusCard({ title: 't', stage: 'waiting', status: 's', buttons: [{ title: 'Approve', verb: 'approve', ref: 'p1' }, { title: 'Reject', verb: 'reject', ref: 'p1' }] });
+    expect(schemaErrors(confirmation)).toEqual([]);
+    expect(schemaErrors(status)).toEqual([]);
+    const actions: Record<string, unknown>[] = [];
+    for (const card of [confirmation, status]) walk(card, (node) => void (node['type'] === 'Action.Execute' && actions.push(node)));
+    const remediation = actions.filter((action) => action['verb'] !== 'explain');
+    expect(remediation.map((action) => [action['verb'], action['data']])).toEqual([
+      ['apply', { ref: 'a1' }],
+      ['cancelFix', { ref: 'c1' }],
+      ['approve', { ref: 'p1' }],
+      ['reject', { ref: 'p1' }],
+    ]);
+    for (const action of remediation) expect(parseCardAction(action['verb'], action['data'])).toBeDefined();
+    // Without a confirmation the card offers no Apply at all.
+    const plan = fixAnswerCard({ rule, serviceName: 'apim-x', changes: [], notApplied: 'Fixes are not enabled for prod.' });
+    const planActions: unknown[] = [];
+    walk(plan, (node) => void (node['type'] === 'Action.Execute' && planActions.push(node['verb'])));
+    expect(planActions).toEqual(['explain']);
   });
 });

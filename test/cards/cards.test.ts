@@ -270,7 +270,7 @@ describe('card content', () => {
     expect(text).not.toContain('Legacy TLS/SSL protocols are disabled');
     expect(text).toContain(`properties.customProperties['…Security.Protocols.Tls10']: "True" → "False"`);
     expect(text).toContain('\u00a0\u00a0"properties": {}');
-    expect(text).toContain('not enabled yet: nothing was changed');
+    expect(text).toContain('Nothing was changed. Make this change yourself');
     expect(executeActions(card)).toEqual([{ title: 'Explain APIM-001', verb: 'explain', data: { ruleId: 'APIM-001' } }]);
   });
 });
