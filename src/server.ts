@@ -8,6 +8,8 @@ import { checkStartupPolicy } from './bot/startup-policy.js';
 import { readJsonBody } from './http/json-body.js';
 import { listen, parsePort, PortInUseError } from './http/ports.js';
 import { AuditRunner } from './bot/audit-runner.js';
+import { FixFlow } from './bot/fix-flow.js';
+import { createApiManagementClient } from './azure/clients.js';
 import { botLimitsFromEnv, DEFAULT_BOT_LIMITS, shareRetainedBytes, type BotLimits } from './bot/bot-limits.js';
 import { RetainedAudits } from './bot/retained-audits.js';
 import { loadConfig, type AppConfig } from './config.js';
@@ -49,10 +51,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const target = await connectTarget(options.config.target);
   const limits = options.limits ?? DEFAULT_BOT_LIMITS;
   const memory = shareRetainedBytes(limits.retainedBytes);
+  // Audits and the re-reads of fixes share one Resource Graph quota.
+  const gate = new QuotaGate();
   const runner = new AuditRunner({
     target: target.target,
     audit: options.config.audit,
-    gate: new QuotaGate(),
+    gate,
     version,
     now: () => new Date(),
     ...(options.progressIntervalInMs === undefined ? {} : { progressIntervalInMs: options.progressIntervalInMs }),
@@ -60,6 +64,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     retained: new RetainedAudits({ maxBytes: memory.audits }),
     ...(options.store === undefined ? {} : { lastReports: options.store.lastReports }),
   });
+  const store = options.store;
+  // Applying fixes needs the store: single-use buttons, the audit trail and the per-service lease.
+  const fixFlow =
+    store === undefined
+      ? undefined
+      : new FixFlow({
+          policy: options.config.remediation,
+          dependencies: () => ({
+            target: target.target,
+            client: (subscription) => createApiManagementClient(target.target, subscription),
+            policy: options.config.remediation,
+            auditLog: store.auditLog,
+            leases: store.leases,
+            reread: { audit: options.config.audit, now: new Date(), version, gate },
+          }),
+          refs: store.buttonRefs,
+          logger,
+          now: () => new Date(),
+          ruleOptions: options.config.audit.ruleOptions,
+          armEndpoint: target.target.endpoint,
+          ...(options.progressIntervalInMs === undefined ? {} : { progressIntervalInMs: options.progressIntervalInMs }),
+        });
   const app = createBotApp({
     settings: options.bot,
     runner,
@@ -69,6 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     refLimits: { maxBytes: memory.refs },
     sandbox: options.config.target.kind === 'sandbox',
     ...(options.store === undefined ? {} : { buttonStore: options.store.buttonRefs, conversations: options.store.conversations }),
+    ...(fixFlow === undefined ? {} : { fixFlow }),
   });
   // Expired buttons are deleted now and then, so the store does not grow with every card ever sent.
   const purge = options.store === undefined ? undefined : setInterval(() => void purgeButtons(options.store, logger), PURGE_EVERY_MS);
@@ -85,7 +112,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     else res.json(answer.body);
   });
   // Liveness only: nothing about the identity, the target or the tenant; the store by reachability alone.
-  const store = options.store;
   server.get('/healthz', async (_req, res) => {
     if (store === undefined) {
       res.json({ status: 'ok', version });
@@ -122,7 +148,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
       });
       if (purge !== undefined) clearInterval(purge);
-      await runner.drain(10_000);
+      await Promise.all([runner.drain(10_000), fixFlow?.drain(10_000)]);
       await target.close();
     },
   };

@@ -17,6 +17,7 @@ import { checkActivity, isAllowedServiceUrl } from './activity-shape.js';
 import { routeLibraryConsole } from './library-console.js';
 import type { AuditRunner } from './audit-runner.js';
 import type { Messenger } from './messenger.js';
+import type { FixFlow } from './fix-flow.js';
 import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
 import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from './posture-bot.js';
 import type { ButtonRefStore, ConversationStore } from '../store/index.js';
@@ -74,6 +75,8 @@ export function createBotApp(options: {
   buttonStore?: ButtonRefStore;
   /** The store's conversation references, for proactive messages after a restart. */
   conversations?: ConversationStore;
+  /** Guarded remediation; without it Fix shows the plan only. */
+  fixFlow?: FixFlow;
 }): BotApp {
   const { settings, logger } = options;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -138,6 +141,7 @@ export function createBotApp(options: {
     messengerFor,
     sandbox: options.sandbox === true,
     ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
+    ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
   });
   const anonymous = settings.appId === '';
   const rejections = new RateLimiter(REJECTIONS_LOGGED_PER_MINUTE, 60_000);

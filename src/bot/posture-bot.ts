@@ -26,6 +26,7 @@ import { initialProgressCard, type AuditRunner } from './audit-runner.js';
 import { parseCommand, type Command } from './commands.js';
 import { suggestedAudits } from './suggested-audits.js';
 import { fixAnswer } from './fix-answer.js';
+import type { FixActor, FixFlow } from './fix-flow.js';
 import type { Card, Messenger } from './messenger.js';
 import type { ButtonRefs, CardButtons } from './bot-buttons.js';
 import type { ConversationStore, JsonObject } from '../store/index.js';
@@ -69,6 +70,8 @@ export interface PostureBotOptions {
   readonly sandbox?: boolean;
   /** Where conversation references are kept for messages the bot sends on its own (the digest). */
   readonly conversations?: ConversationStore;
+  /** Guarded remediation (confirm, approve, apply, verify, revert); without it Fix shows the plan only. */
+  readonly fixFlow?: FixFlow;
 }
 
 /**
@@ -262,6 +265,12 @@ export class PostureBot extends ActivityHandler {
       if (card === 'welcome') return { card: welcomeCard({ environments: Object.keys(this.options.environments) }) };
       return { card: messageCard(`You chose “${action.data.text}”.`, { tone: 'info' }) };
     }
+    if (action.verb === 'apply' || action.verb === 'cancelFix' || action.verb === 'approve' || action.verb === 'reject' || action.verb === 'revert') {
+      const { fixFlow } = this.options;
+      if (fixFlow === undefined) return { card: messageCard('Applying fixes is not set up on this bot; nothing was changed.', { tone: 'refusal' }) };
+      const clickedId = context.activity.replyToId;
+      return fixFlow.handle(actorOf(context), action.verb, action.data.ref, { messenger: this.messenger(context), activityId: clickedId ?? '' });
+    }
     const expired = messageCard('This button has expired or belongs to another conversation. Run the audit again for fresh results.', { tone: 'refusal' });
     if (action.verb === 'explain') {
       const rule = findRule(action.data.ruleId);
@@ -278,7 +287,14 @@ export class PostureBot extends ActivityHandler {
     const { stored, audit } = clicked;
     if (action.verb === 'fix') {
       if (stored.kind !== 'fix') return { card: messageCard('That button does not point at a finding.', { tone: 'refusal' }) };
-      await this.reply(context, fixAnswer({ ...stored, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions, { armEndpoint: this.options.runner.armEndpoint }));
+      const { fixFlow } = this.options;
+      const finding = { serviceId: stored.serviceId, serviceName: stored.serviceName, ruleId: stored.ruleId, resourceIds: stored.resourceIds };
+      await this.reply(
+        context,
+        fixFlow === undefined
+          ? fixAnswer({ ...finding, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions, { armEndpoint: this.options.runner.armEndpoint })
+          : await fixFlow.confirm(actorOf(context), { finding, environment: audit.asked?.scope.environment, report: audit.report, estate: audit.estate }),
+      );
       return { card: (await this.cardAgain(conversationId, stored, audit, { ruleId: stored.ruleId })) ?? messageCard('The fix plan is below.', { tone: 'info' }) };
     }
     if (action.verb === 'deepAudit') {
@@ -360,6 +376,15 @@ export class PostureBot extends ActivityHandler {
       update: (activityId, card) => messenger.update(activityId, this.decorate(card)),
     };
   }
+}
+
+/** Who clicked: the Entra object id the remediation policy lists, and the key refs are bound to. */
+function actorOf(context: TurnContext): FixActor {
+  const { from, conversation } = context.activity;
+  const aadObjectId = from.aadObjectId !== undefined && from.aadObjectId !== '' ? from.aadObjectId : undefined;
+  // Typed as a string, but absent from some clients' activities.
+  const name: unknown = (from as { name?: unknown }).name;
+  return { conversationId: conversation.id, key: aadObjectId ?? from.id, aadObjectId, name: typeof name === 'string' && name.trim() !== '' ? name : (aadObjectId ?? from.id) };
 }
 
 /** The rules an audit with these filters evaluates; RuleSelectionError for ids that name no rule. */

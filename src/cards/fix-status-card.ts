@@ -2,14 +2,12 @@ import { formatValue, shortenPath } from '../output/values.js';
 import type { FixChange } from './fix-answer-card.js';
 import { expand } from './templates.js';
 import { clip, MAX_LINE, type CardColor } from './text.js';
-import type { AdaptiveCard } from './types.js';
-
-/** The remediation verbs: each button carries one opaque, single-use ref and nothing else. */
-export type FixFlowVerb = 'apply' | 'cancelFix' | 'approve' | 'reject' | 'revert';
+import type { AdaptiveCard, RemediationVerb } from './types.js';
 
 export interface FixFlowButton {
   readonly title: string;
-  readonly verb: FixFlowVerb;
+  /** Each remediation button carries one opaque, single-use ref and nothing else. */
+  readonly verb: RemediationVerb;
   readonly ref: string;
   /** `positive` for the button that changes Azure, `destructive` for the one that withdraws it. */
   readonly style?: 'default' | 'positive' | 'destructive';

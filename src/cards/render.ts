@@ -11,7 +11,7 @@ export { withSandboxBanner } from './banner.js';
 export { filterWords, summaryCard, type SummaryOptions } from './summary.js';
 export { findingCardAgain, serviceFindingCards, DEFAULT_PAGE_SIZE, type FindingsOptions, type FindingsPage } from './findings.js';
 export { explainCard } from './explain-card.js';
-export { fixStatusCard, type FixFlowButton, type FixFlowVerb, type FixStage, type FixStatusModel } from './fix-status-card.js';
+export { fixStatusCard, type FixFlowButton, type FixStage, type FixStatusModel } from './fix-status-card.js';
 export { fixAnswerCard, type FixAnswerModel, type FixChange, type FixRequestShown } from './fix-answer-card.js';
 export {
   FIRST_COMMANDS,
@@ -40,5 +40,6 @@ export {
   type RefFor,
   type RefKind,
   type RefPayloads,
+  type RemediationVerb,
   type StaticCard,
 } from './types.js';

@@ -73,7 +73,9 @@ export type CardAction =
   /** A suggested command, run as if the clicker had typed it; `card` names a static card to show again. */
   | { readonly verb: 'command'; readonly data: { readonly text: string; readonly card?: StaticCard } }
   /** Remediation: Apply / Cancel a confirmed fix, Approve / Reject it (production), Revert it. One single-use ref each. */
-  | { readonly verb: 'apply' | 'cancelFix' | 'approve' | 'reject' | 'revert'; readonly data: { readonly ref: string } };
+  | { [V in RemediationVerb]: { readonly verb: V; readonly data: { readonly ref: string } } }[RemediationVerb];
+
+export type RemediationVerb = 'apply' | 'cancelFix' | 'approve' | 'reject' | 'revert';
 
 /** Cards the bot can render again from nothing (no report behind them). */
 export type StaticCard = 'help' | 'welcome';

@@ -1,9 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { getArmResource, type ArmJsonClient } from '../azure/arm-raw.js';
 import type { AzureTarget } from '../azure/target.js';
+import type { FixRequest } from '../contracts/fix-plan.js';
 import type { AuditLog, JsonValue, LeaseStore } from '../store/index.js';
 import type { CombinedFix } from './combine-plans.js';
 import type { Finding } from './finding-fix.js';
+import { FIX_LEASE_TTL_MS, fixLeaseName } from './fix-lease.js';
 import { mayApprove, mayRequest, needsApproval, type RemediationPolicy } from './policy.js';
 import { rereadFinding, serviceIdParts, withFreshEtags, type RereadContext } from './reread.js';
 import { sendFix, type SendFixOptions, type SendOutcome } from './send-fix.js';
@@ -16,7 +18,7 @@ export interface ApplyRequest {
   readonly requesterId: string | undefined;
   readonly conversationId: string;
   /** The requests the confirmation card showed; anything else is refused with a fresh plan. */
-  readonly confirmed: readonly CombinedFix[];
+  readonly confirmed: readonly ConfirmedFix[];
   /** Set when a second person approved (production). */
   readonly approverId?: string;
 }
@@ -41,16 +43,19 @@ export type ApplyResult =
   | { readonly state: 'notVerified'; readonly outcomes: readonly SendOutcome[]; readonly revert: readonly RevertStep[]; readonly reason: string }
   | { readonly state: 'failed'; readonly outcomes: readonly SendOutcome[]; readonly reason: string };
 
-/** What Revert would send for one request of the fix: its path and the values from before. */
+/** What a confirmation card showed of one request, and all that apply compares: kind, request and diff. */
+export type ConfirmedFix = Pick<CombinedFix, 'kind' | 'request' | 'changes'>;
+
+/** What Revert would send for one request of the fix: its path, what the fix sent and the values from before. */
 export interface RevertStep {
   readonly path: string;
   readonly method: 'PATCH' | 'PUT';
   readonly apiVersion: string;
+  /** The body the fix sent: Revert refuses when the resource no longer holds these values. */
+  readonly sent: FixRequest['body'];
   readonly snapshot: Snapshot;
 }
 
-/** One fix per service at a time: the service PATCH has no If-Match, so a lease and a re-read stand in for it. */
-const LEASE_TTL_MS = 60 * 60 * 1000;
 
 /**
  * Applies a confirmed fix: authorize again (a card is not a permission), hold the service's lease,
@@ -78,7 +83,7 @@ export async function applyFinding(deps: ApplyDependencies, request: ApplyReques
   }
   const subscription = serviceIdParts(finding.serviceId)?.subscription;
   if (subscription === undefined) return { state: 'refused', reason: 'The finding does not name an API Management service.' };
-  const lease = await deps.leases.acquire(`fix:${finding.serviceId.toLowerCase()}`, LEASE_TTL_MS);
+  const lease = await deps.leases.acquire(fixLeaseName(finding.serviceId), FIX_LEASE_TTL_MS);
   if (lease === undefined) return { state: 'refused', reason: `Another fix on ${finding.serviceName} is in progress; try again when it has finished.` };
   try {
     return await applyUnderLease(deps, request, subscription, actor);
@@ -103,7 +108,7 @@ async function applyUnderLease(deps: ApplyDependencies, request: ApplyRequest, s
   const revert: RevertStep[] = [];
   for (const fix of fresh) {
     const { body } = await getArmResource(client, fix.request.path, { apiVersion: fix.request.apiVersion });
-    revert.push({ path: fix.request.path, method: fix.request.method, apiVersion: fix.request.apiVersion, snapshot: snapshotOf(fix.request.body, body) });
+    revert.push({ path: fix.request.path, method: fix.request.method, apiVersion: fix.request.apiVersion, sent: fix.request.body, snapshot: snapshotOf(fix.request.body, body) });
   }
   const guarded = await withFreshEtags(client, fresh);
   // The intent is durable before anything is sent: a crash after this line is reconciled, never lost.
@@ -134,7 +139,7 @@ async function applyUnderLease(deps: ApplyDependencies, request: ApplyRequest, s
  * was confirmed is what is sent. The diff matters on its own: a fix that re-sends a whole map sends
  * the same body whatever someone changed meanwhile, but the person confirmed other "before" values.
  */
-function samePlan(fresh: readonly CombinedFix[], confirmed: readonly CombinedFix[]): boolean {
+function samePlan(fresh: readonly CombinedFix[], confirmed: readonly ConfirmedFix[]): boolean {
   if (fresh.length !== confirmed.length) return false;
   return fresh.every((fix, index) => {
     const other = confirmed[index];
@@ -142,8 +147,13 @@ function samePlan(fresh: readonly CombinedFix[], confirmed: readonly CombinedFix
       other !== undefined &&
       fix.request.method === other.request.method &&
       fix.request.path.toLowerCase() === other.request.path.toLowerCase() &&
-      isDeepStrictEqual(fix.request.body, other.request.body) &&
-      isDeepStrictEqual(fix.changes, other.changes)
+      sameJson(fix.request.body, other.request.body) &&
+      sameJson(fix.changes, other.changes)
     );
   });
+}
+
+/** Equal as JSON: a confirmed plan comes back from the store as JSON, without `undefined` members. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
 }

@@ -2,6 +2,7 @@ import { auditLive } from '../audit/live-audit.js';
 import { getArmResource, type ArmJsonClient } from '../azure/arm-raw.js';
 import type { QuotaGate } from '../azure/quota-gate.js';
 import type { AzureTarget } from '../azure/target.js';
+import type { FixRequest } from '../contracts/fix-plan.js';
 import type { AuditConfig } from '../engine/audit-config.js';
 import type { Report } from '../engine/report.js';
 import type { Estate } from '../estate/model.js';
@@ -65,14 +66,14 @@ export async function rereadFinding(target: AzureTarget, finding: Finding, conte
  */
 export async function withFreshEtags(client: ArmJsonClient, fixes: readonly CombinedFix[], abortSignal?: AbortSignal): Promise<CombinedFix[]> {
   const out: CombinedFix[] = [];
-  for (const fix of fixes) {
-    if (!requiresIfMatch(fix.request)) {
-      out.push(fix);
-      continue;
-    }
-    const { etag } = await getArmResource(client, fix.request.path, { apiVersion: fix.request.apiVersion, ...(abortSignal === undefined ? {} : { abortSignal }) });
-    if (etag === undefined || etag.trim() === '' || etag.trim() === '*') throw new Error(`ARM returned no ETag for ${fix.request.path}; the fix is not sent without one`);
-    out.push({ ...fix, request: { ...fix.request, headers: { ...fix.request.headers, 'If-Match': ifMatchValue(etag) } } });
-  }
+  for (const fix of fixes) out.push({ ...fix, request: await withFreshEtag(client, fix.request, abortSignal) });
   return out;
+}
+
+/** One request with the ETag of a fresh GET as `If-Match` when ARM requires one; unchanged otherwise. */
+export async function withFreshEtag(client: ArmJsonClient, request: FixRequest, abortSignal?: AbortSignal): Promise<FixRequest> {
+  if (!requiresIfMatch(request)) return request;
+  const { etag } = await getArmResource(client, request.path, { apiVersion: request.apiVersion, ...(abortSignal === undefined ? {} : { abortSignal }) });
+  if (etag === undefined || etag.trim() === '' || etag.trim() === '*') throw new Error(`ARM returned no ETag for ${request.path}; the fix is not sent without one`);
+  return { ...request, headers: { ...request.headers, 'If-Match': ifMatchValue(etag) } };
 }

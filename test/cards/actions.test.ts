@@ -81,7 +81,11 @@ describe('remediation buttons', () => {
     expect(schemaErrors(confirmation)).toEqual([]);
     expect(schemaErrors(status)).toEqual([]);
     const actions: Record<string, unknown>[] = [];
-    for (const card of [confirmation, status]) walk(card, (node) => void (node['type'] === 'Action.Execute' && actions.push(node)));
+    for (const card of [confirmation, status]) {
+      walk(card, (node) => {
+        if (node['type'] === 'Action.Execute') actions.push(node);
+      });
+    }
     const remediation = actions.filter((action) => action['verb'] !== 'explain');
     expect(remediation.map((action) => [action['verb'], action['data']])).toEqual([
       ['apply', { ref: 'a1' }],
@@ -93,7 +97,9 @@ describe('remediation buttons', () => {
     // Without a confirmation the card offers no Apply at all.
     const plan = fixAnswerCard({ rule, serviceName: 'apim-x', changes: [], notApplied: 'Fixes are not enabled for prod.' });
     const planActions: unknown[] = [];
-    walk(plan, (node) => void (node['type'] === 'Action.Execute' && planActions.push(node['verb'])));
+    walk(plan, (node) => {
+      if (node['type'] === 'Action.Execute') planActions.push(node['verb']);
+    });
     expect(planActions).toEqual(['explain']);
   });
 });

@@ -9,6 +9,7 @@ import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from '../..
 import { RefStore, type RefLimits } from '../../src/bot/refs.js';
 import type { AppConfig } from '../../src/config.js';
 import type { ConversationStore } from '../../src/store/index.js';
+import type { FixFlow } from '../../src/bot/fix-flow.js';
 
 /**
  * PostureBot without HTTP: turns go through botbuilder's TurnContext on an adapter that answers
@@ -24,6 +25,8 @@ export interface InProcessBot {
   nextResult(conversationId: string): Promise<Card>;
   /** Every card edit per conversation (progress, queued, result), oldest first. */
   readonly edits: Map<string, Card[]>;
+  /** Resolves with the first edit in this conversation, from now on, whose JSON matches. */
+  nextEdit(conversationId: string, matches: (json: string) => boolean): Promise<Card>;
 }
 
 class InProcessAdapter extends BotAdapter {
@@ -56,16 +59,29 @@ class InProcessAdapter extends BotAdapter {
   }
 }
 
-export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; refLimits?: Partial<RefLimits>; keepEdits?: boolean; sandbox?: boolean; buttons?: ButtonRefs; conversations?: ConversationStore }): InProcessBot {
+export function inProcessBot(options: {
+  runner: AuditRunner;
+  config: AppConfig;
+  refLimits?: Partial<RefLimits>;
+  keepEdits?: boolean;
+  sandbox?: boolean;
+  buttons?: ButtonRefs;
+  conversations?: ConversationStore;
+  fixFlow?: FixFlow;
+}): InProcessBot {
   const refs = new RefStore<StoredRef>(Date.now, options.refLimits ?? {}, storedRefBytes);
   const waiters = new Map<string, ((card: Card) => void)[]>();
   const edits = new Map<string, Card[]>();
+  const editWaiters = new Map<string, { matches: (json: string) => boolean; resolve: (card: Card) => void }[]>();
   const messengerFor = (conversationId: string): Messenger => ({
     send: () => Promise.resolve(undefined),
     update: (_activityId, card) => {
       if (options.keepEdits ?? true) edits.set(conversationId, [...(edits.get(conversationId) ?? []), card]);
       const text = JSON.stringify(card);
       if (text.includes('score') || text.includes('did not finish')) waiters.get(conversationId)?.shift()?.(card);
+      const pending = editWaiters.get(conversationId) ?? [];
+      const index = pending.findIndex((waiter) => waiter.matches(text));
+      if (index >= 0) pending.splice(index, 1)[0]?.resolve(card);
       return Promise.resolve();
     },
   });
@@ -79,6 +95,7 @@ export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; 
     messengerFor: (context) => messengerFor(context.activity.conversation.id),
     sandbox: options.sandbox ?? false,
     ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
+    ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
   });
   const adapter = new InProcessAdapter();
   let incoming = 0;
@@ -103,6 +120,11 @@ export function inProcessBot(options: { runner: AuditRunner; config: AppConfig; 
         invokeResponse: context.turnState.get<unknown>('test.invokeResponse'),
         updated: context.turnState.get<{ id: string; card: Card }[] | undefined>('test.updated') ?? [],
       };
+    },
+    nextEdit(conversationId, matches) {
+      return new Promise((resolve) => {
+        editWaiters.set(conversationId, [...(editWaiters.get(conversationId) ?? []), { matches, resolve }]);
+      });
     },
     nextResult(conversationId) {
       return new Promise((resolve) => {
