@@ -9,6 +9,7 @@ import { readJsonBody } from './http/json-body.js';
 import { listen, parsePort, PortInUseError } from './http/ports.js';
 import { AuditRunner } from './bot/audit-runner.js';
 import { FixFlow } from './bot/fix-flow.js';
+import { effectivePolicy, type RemediationPolicy } from './remediation/policy.js';
 import { createApiManagementClient } from './azure/clients.js';
 import { botLimitsFromEnv, DEFAULT_BOT_LIMITS, shareRetainedBytes, type BotLimits } from './bot/bot-limits.js';
 import { RetainedAudits } from './bot/retained-audits.js';
@@ -65,16 +66,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.store === undefined ? {} : { lastReports: options.store.lastReports }),
   });
   const store = options.store;
+  const remediation = effectivePolicy(options.config.remediation, options.config.target.kind, Object.keys(options.config.environments));
   // Applying fixes needs the store: single-use buttons, the audit trail and the per-service lease.
   const fixFlow =
     store === undefined
       ? undefined
       : new FixFlow({
-          policy: options.config.remediation,
+          policy: remediation,
           dependencies: () => ({
             target: target.target,
             client: (subscription) => createApiManagementClient(target.target, subscription),
-            policy: options.config.remediation,
+            policy: remediation,
             auditLog: store.auditLog,
             leases: store.leases,
             reread: { audit: options.config.audit, now: new Date(), version, gate },
@@ -136,6 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = server.address();
   const url = `http://${options.host}:${address.port}`;
   if (store !== undefined) logger.info({ backend: store.backend, location: store.location }, 'store open');
+  logger.info({ fixes: fixFlow === undefined ? 'plans only (no store)' : describePolicy(remediation) }, 'remediation');
   logger.info({ url, target: target.target.label, authentication: options.bot.appId === '' ? 'anonymous (local)' : options.bot.appType }, 'bot listening');
 
   return {
@@ -270,3 +273,11 @@ async function main(): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await main();
+
+/** One line for the start-up log: where fixes may be applied, and whether that is the sandbox demo. */
+function describePolicy(policy: RemediationPolicy): string {
+  const environments = Object.entries(policy.environments);
+  if (environments.length === 0) return 'not enabled anywhere (no remediation configuration)';
+  if (environments.every(([, rules]) => rules.anyone === true)) return `sandbox demo: anyone may apply in ${environments.map(([name]) => name).join(', ')}; production waits for a second person`;
+  return `enabled for ${environments.map(([name]) => name).join(', ')}`;
+}

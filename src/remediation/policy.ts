@@ -26,11 +26,27 @@ export const remediationPolicySchema = z.strictObject({
   environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be an environment name'), environmentPolicySchema).default({}),
 });
 
-export type RemediationPolicy = z.infer<typeof remediationPolicySchema>;
-export type EnvironmentPolicy = z.infer<typeof environmentPolicySchema>;
+export type EnvironmentPolicy = z.infer<typeof environmentPolicySchema> & {
+  /**
+   * Anyone, in any conversation, may request (and anyone else approve): the sandbox's demo policy.
+   * Set in code only — the configuration schema has no such key, so no file can open Azure this way.
+   */
+  readonly anyone?: true;
+};
+export type RemediationPolicy = Omit<z.infer<typeof remediationPolicySchema>, 'environments'> & { readonly environments: Readonly<Record<string, EnvironmentPolicy>> };
 
 /** Nothing may be fixed anywhere: the policy when the configuration has none. */
 export const DENY_ALL: RemediationPolicy = { approvalExpiresInMinutes: 60, environments: {} };
+
+/**
+ * The local sandbox's policy when none is configured: every person may try every fix kind in every
+ * environment, so `npm start` shows the whole flow; production still waits for a second person.
+ * Only the sandbox gets it: its "Azure" is an emulator in this process.
+ */
+export function sandboxDemoPolicy(environments: readonly string[]): RemediationPolicy {
+  const open: EnvironmentPolicy = { requesters: [], approvers: [], kinds: ['safe', 'guarded'], conversations: [], anyone: true };
+  return { approvalExpiresInMinutes: 60, environments: Object.fromEntries(environments.map((name) => [name, open])) };
+}
 
 export type Decision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -56,9 +72,9 @@ export function mayRequest(policy: RemediationPolicy, request: FixRequester): De
   if (rules === undefined) return deny(`Fixes are not enabled for ${request.environment}: the configuration names nobody who may apply them there.`);
   if (request.kind === 'manual') return deny('This finding is fixed by hand; there is nothing to apply.');
   if (!rules.kinds.includes(request.kind)) return deny(`${capitalise(request.kind)} fixes are not enabled for ${request.environment} (allowed: ${rules.kinds.join(', ') || 'none'}).`);
-  if (!rules.conversations.includes(request.conversationId)) return deny(`Fixes for ${request.environment} cannot be requested from this conversation.`);
+  if (rules.anyone !== true && !rules.conversations.includes(request.conversationId)) return deny(`Fixes for ${request.environment} cannot be requested from this conversation.`);
   if (request.userId === undefined || request.userId === '') return deny('Teams did not say who you are (no Entra object id), so I cannot check that you may apply fixes.');
-  if (!includesId(rules.requesters, request.userId)) return deny(`You are not on the list of people who may apply fixes in ${request.environment}.`);
+  if (rules.anyone !== true && !includesId(rules.requesters, request.userId)) return deny(`You are not on the list of people who may apply fixes in ${request.environment}.`);
   return { ok: true };
 }
 
@@ -66,10 +82,10 @@ export function mayRequest(policy: RemediationPolicy, request: FixRequester): De
 export function mayApprove(policy: RemediationPolicy, approval: { readonly environment: string; readonly approverId: string | undefined; readonly requesterId: string; readonly conversationId: string }): Decision {
   const rules = Object.hasOwn(policy.environments, approval.environment) ? policy.environments[approval.environment] : undefined;
   if (rules === undefined) return deny(`Fixes are not enabled for ${approval.environment}.`);
-  if (!rules.conversations.includes(approval.conversationId)) return deny(`Fixes for ${approval.environment} cannot be approved from this conversation.`);
+  if (rules.anyone !== true && !rules.conversations.includes(approval.conversationId)) return deny(`Fixes for ${approval.environment} cannot be approved from this conversation.`);
   if (approval.approverId === undefined || approval.approverId === '') return deny('Teams did not say who you are (no Entra object id), so I cannot check that you may approve.');
   if (sameId(approval.approverId, approval.requesterId)) return deny('You requested this fix; a second person must approve it.');
-  if (!includesId(rules.approvers, approval.approverId)) return deny(`You are not on the list of people who may approve fixes in ${approval.environment}.`);
+  if (rules.anyone !== true && !includesId(rules.approvers, approval.approverId)) return deny(`You are not on the list of people who may approve fixes in ${approval.environment}.`);
   return { ok: true };
 }
 
@@ -88,4 +104,12 @@ function deny(reason: string): Decision {
 
 function capitalise(text: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/**
+ * The policy a bot runs with: the configured one; on the sandbox with none configured, the demo
+ * policy. Against Azure an absent policy stays deny-all.
+ */
+export function effectivePolicy(configured: RemediationPolicy, target: 'sandbox' | 'azure', environments: readonly string[]): RemediationPolicy {
+  return target === 'sandbox' && configured === DENY_ALL ? sandboxDemoPolicy(environments) : configured;
 }

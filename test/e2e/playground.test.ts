@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { openStore } from '../../src/store/index.js';
 import { REPO_ROOT } from '../support/cli.js';
 
 /**
@@ -49,6 +51,8 @@ describe.skipIf(!available)('Microsoft 365 Agents Playground + Playwright', () =
       bot: { appId: '', appType: 'MultiTenant' },
       logger: pino({ level: 'silent' }),
       progressIntervalInMs: 500,
+      // With a store the bot applies fixes (the sandbox's demo policy: anyone, production approved by a second person).
+      store: await openStore({ kind: 'file', directory: join(mkdtempSync(join(tmpdir(), 'apim-posture-test-')), 'data') }),
     });
     const port = await freePort();
     playgroundUrl = `http://localhost:${port}`;
@@ -110,8 +114,10 @@ describe.skipIf(!available)('Microsoft 365 Agents Playground + Playwright', () =
     const findingCard = page.locator('.ac-adaptiveCard', { has: page.locator('button', { hasText: /^Fix$/ }) }).first();
     const findingBefore = await findingCard.innerText();
     await fixButton.click();
-    const answer = page.locator('.ac-adaptiveCard', { hasText: 'Nothing was changed' }).last();
+    const answer = page.locator('.ac-adaptiveCard', { hasText: 'Nothing has been changed yet' }).last();
     await answer.waitFor({ timeout: 30_000 });
+    // Production: Apply would ask a second person; the confirmation says so before anything happens.
+    expect(await answer.innerText()).toContain('Apply (ask for approval)');
     expect(await answer.innerText()).toMatch(/PATCH|PUT/);
     // The finding card the Fix sat on is unchanged, its buttons still there.
     const findingAfterFix = page.locator('.ac-adaptiveCard', { hasText: firstLine(findingBefore) }).first();
@@ -127,6 +133,40 @@ describe.skipIf(!available)('Microsoft 365 Agents Playground + Playwright', () =
     await page.screenshot({ path: join(ARTIFACTS, '4-explain.png'), fullPage: true });
     await page.locator('.ac-adaptiveCard', { hasText: 'Findings are listed below' }).screenshot({ path: join(ARTIFACTS, '4-summary-still-kept.png') });
   }, 180_000);
+
+  it('fixes a finding in dev: Fix, Apply, verified; the next audit passes; Revert puts it back', async () => {
+    const composer = page.locator('div[role="textbox"][contenteditable="true"]').first();
+    const audit = async (): Promise<void> => {
+      await composer.click();
+      await page.keyboard.type('audit APIM-002 in dev');
+      await page.keyboard.press('Enter');
+    };
+    await audit();
+    const summary = page.locator('.ac-adaptiveCard', { hasText: 'Scope: dev' }).last();
+    await expect.poll(async () => summary.innerText(), { timeout: 60_000 }).toMatch(/score/);
+    await summary.locator('button', { hasText: /^Show findings$/ }).click();
+    const finding = page.locator('.ac-adaptiveCard', { hasText: 'APIM-002', has: page.locator('button', { hasText: /^Fix$/ }) }).last();
+    await finding.waitFor({ timeout: 30_000 });
+    await finding.locator('button', { hasText: /^Fix$/ }).first().click();
+    const confirmation = page.locator('.ac-adaptiveCard', { hasText: 'The change Apply makes' }).last();
+    await confirmation.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(ARTIFACTS, '5-confirmation.png'), fullPage: true });
+    await confirmation.locator('button', { hasText: /^Apply$/ }).click();
+    const verified = page.locator('.ac-adaptiveCard', { hasText: 'Verified: APIM-002 passes' }).last();
+    await verified.waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(ARTIFACTS, '6-verified.png'), fullPage: true });
+
+    // The next audit of the same rule finds nothing to fix.
+    await audit();
+    const again = page.locator('.ac-adaptiveCard', { hasText: 'Scope: dev' }).last();
+    await expect.poll(async () => again.innerText(), { timeout: 60_000 }).toMatch(/score/);
+    expect(await again.locator('button', { hasText: /^Show findings$/ }).count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, '7-audit-passes.png'), fullPage: true });
+
+    await verified.locator('button', { hasText: /^Revert$/ }).click();
+    await page.locator('.ac-adaptiveCard', { hasText: 'Reverted: the values from before the fix are back' }).last().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(ARTIFACTS, '8-reverted.png'), fullPage: true });
+  }, 240_000);
 });
 
 /** A card's first lines (banner and service name) that tell it apart from the other cards. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DENY_ALL, mayApprove, mayRequest, needsApproval, remediationPolicySchema, type RemediationPolicy } from '../../src/remediation/policy.js';
+import { DENY_ALL, effectivePolicy, mayApprove, mayRequest, needsApproval, remediationPolicySchema, sandboxDemoPolicy, type RemediationPolicy } from '../../src/remediation/policy.js';
 
 /** Deny by default: every refusal below is one guard; removing it makes its case pass when it must not. */
 const ALEX = '00000000-0000-0000-0000-000000000020';
@@ -90,5 +90,30 @@ describe('the configuration file', () => {
     const file = parseConfigFile({ remediation: { environments: { dev: { requesters: [ALEX], conversations: [CHANNEL] } } } }, 'test.json');
     expect(file.remediation?.environments['dev']?.requesters).toEqual([ALEX]);
     expect(() => parseConfigFile({ remediation: { environments: { dev: { requesters: ['everyone'] } } } }, 'test.json')).toThrow(/Entra object id/);
+  });
+});
+
+describe('the sandbox demo policy', () => {
+  const demo = sandboxDemoPolicy(['prod', 'dev']);
+  const someone = '00000000-0000-0000-0000-0000000000020';
+
+  it('lets anyone request in any conversation, but production still needs a different person', () => {
+    expect(mayRequest(demo, { environment: 'dev', userId: someone, conversationId: 'a:any', kind: 'guarded' })).toEqual({ ok: true });
+    expect(needsApproval(demo, 'prod')).toBe(true);
+    expect(mayApprove(demo, { environment: 'prod', approverId: someone, requesterId: someone, conversationId: 'a:any' })).toMatchObject({ ok: false, reason: expect.stringContaining('second person') as unknown });
+    expect(mayApprove(demo, { environment: 'prod', approverId: '00000000-0000-0000-0000-0000000000021', requesterId: someone, conversationId: 'a:any' })).toEqual({ ok: true });
+    expect(mayRequest(demo, { environment: 'dev', userId: undefined, conversationId: 'a:any', kind: 'safe' })).toMatchObject({ ok: false });
+    expect(mayRequest(demo, { environment: 'staging', userId: someone, conversationId: 'a:any', kind: 'safe' })).toMatchObject({ ok: false });
+  });
+
+  it('is used on the sandbox only, and only when nothing is configured', () => {
+    expect(effectivePolicy(DENY_ALL, 'azure', ['prod'])).toBe(DENY_ALL);
+    const configured = remediationPolicySchema.parse({ environments: { prod: { requesters: ['11111111-2222-3333-4444-555555555555'] } } });
+    expect(effectivePolicy(configured, 'sandbox', ['prod'])).toBe(configured);
+    expect(effectivePolicy(DENY_ALL, 'sandbox', ['prod']).environments['prod']?.anyone).toBe(true);
+  });
+
+  it('cannot be switched on from a configuration file', () => {
+    expect(remediationPolicySchema.safeParse({ environments: { prod: { anyone: true } } }).success).toBe(false);
   });
 });
