@@ -20,7 +20,7 @@ import type { Messenger } from './messenger.js';
 import type { FixFlow } from './fix-flow.js';
 import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
 import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from './posture-bot.js';
-import type { ButtonRefStore, ConversationStore } from '../store/index.js';
+import type { AuditLog, ButtonRefStore, ConversationStore } from '../store/index.js';
 import { RefStore, type RefLimits } from './refs.js';
 
 /**
@@ -77,6 +77,8 @@ export function createBotApp(options: {
   conversations?: ConversationStore;
   /** Guarded remediation; without it Fix shows the plan only. */
   fixFlow?: FixFlow;
+  /** The store's audit trail, for `history`. */
+  auditLog?: AuditLog;
 }): BotApp {
   const { settings, logger } = options;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -142,6 +144,7 @@ export function createBotApp(options: {
     sandbox: options.sandbox === true,
     ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
     ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
+    ...(options.auditLog === undefined ? {} : { auditLog: options.auditLog }),
   });
   const anonymous = settings.appId === '';
   const rejections = new RateLimiter(REJECTIONS_LOGGED_PER_MINUTE, 60_000);

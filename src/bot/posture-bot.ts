@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   explainCard,
   findingCardAgain,
+  historyCard,
   helpCard,
   messageCard,
   welcomeCard,
@@ -29,7 +30,8 @@ import { fixAnswer } from './fix-answer.js';
 import type { FixActor, FixFlow } from './fix-flow.js';
 import type { Card, Messenger } from './messenger.js';
 import type { ButtonRefs, CardButtons } from './bot-buttons.js';
-import type { ConversationStore, JsonObject } from '../store/index.js';
+import type { AuditLog, ConversationStore, JsonObject } from '../store/index.js';
+import { historyModel } from './history.js';
 import type { RetainedAudit } from './retained-audits.js';
 
 /** Buttons of a report stay usable for a day; older cards answer "run the audit again". */
@@ -72,6 +74,8 @@ export interface PostureBotOptions {
   readonly conversations?: ConversationStore;
   /** Guarded remediation (confirm, approve, apply, verify, revert); without it Fix shows the plan only. */
   readonly fixFlow?: FixFlow;
+  /** The store's audit trail, for `history`. */
+  readonly auditLog?: AuditLog;
 }
 
 /**
@@ -146,6 +150,16 @@ export class PostureBot extends ActivityHandler {
         await this.reply(
           context,
           rule === undefined ? messageCard(`There is no rule ${command.ruleId}. Rules are APIM-001 … APIM-040; say "rules" to list them.`, { tone: 'refusal' }) : explainCard(rule),
+        );
+        return;
+      }
+      case 'history': {
+        const { auditLog } = this.options;
+        await this.reply(
+          context,
+          auditLog === undefined
+            ? messageCard('History needs the bot’s store, and this bot runs without one.', { tone: 'info' })
+            : historyCard(historyModel(await auditLog.read(), command.service)),
         );
         return;
       }

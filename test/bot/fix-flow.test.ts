@@ -77,7 +77,7 @@ function bot(options: { production?: boolean; flow?: Partial<FixFlowOptions> } =
     ...options.flow,
   });
   const runner = sandboxRunner(target, config, { lastReports: store.lastReports });
-  return { bot: inProcessBot({ runner, config, buttons: new DurableButtonRefs(store.buttonRefs, REF_TTL_IN_MS), fixFlow: flow }), flow };
+  return { bot: inProcessBot({ runner, config, buttons: new DurableButtonRefs(store.buttonRefs, REF_TTL_IN_MS), fixFlow: flow, auditLog: store.auditLog }), flow };
 }
 
 const person = (aadObjectId: string | undefined, name: string): Partial<Activity> => ({ from: { id: `29:${name}`, name, ...(aadObjectId === undefined ? {} : { aadObjectId }) } });
@@ -174,6 +174,15 @@ describe('guarded remediation in the conversation', () => {
       expect(kinds).toContain(kind);
     }
     expect(await store.auditLog.verify()).toMatchObject({ ok: true });
+
+    // `history` tells the story from the trail, newest first, for the service named.
+    const history = fullText((await instance.turn(CHAT, { text: 'history apim-payments-legacy', ...person(ALEX, 'Alex') })).sent[0]);
+    expect(history).toContain('Fixes, reverts and exemptions on apim-payments-legacy');
+    expect(history.indexOf('Revert verified')).toBeGreaterThanOrEqual(0);
+    expect(history.indexOf('Revert verified')).toBeLessThan(history.indexOf('Fix verified'));
+    expect(history).toContain(`APIM-024 on apim-payments-legacy by ${SAM}`);
+    const elsewhere = fullText((await instance.turn(CHAT, { text: 'history apim-basic-dev', ...person(ALEX, 'Alex') })).sent[0]);
+    expect(elsewhere).not.toContain('apim-payments-legacy');
   }, 90_000);
 
   it('someone not on the list gets the plan and why, with no Apply button', async () => {

@@ -8,7 +8,7 @@ import { MemoryButtonRefs, type ButtonRefs } from '../../src/bot/bot-buttons.js'
 import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from '../../src/bot/posture-bot.js';
 import { RefStore, type RefLimits } from '../../src/bot/refs.js';
 import type { AppConfig } from '../../src/config.js';
-import type { ConversationStore } from '../../src/store/index.js';
+import type { AuditLog, ConversationStore } from '../../src/store/index.js';
 import type { FixFlow } from '../../src/bot/fix-flow.js';
 
 /**
@@ -68,6 +68,7 @@ export function inProcessBot(options: {
   buttons?: ButtonRefs;
   conversations?: ConversationStore;
   fixFlow?: FixFlow;
+  auditLog?: AuditLog;
 }): InProcessBot {
   const refs = new RefStore<StoredRef>(Date.now, options.refLimits ?? {}, storedRefBytes);
   const waiters = new Map<string, ((card: Card) => void)[]>();
@@ -96,6 +97,7 @@ export function inProcessBot(options: {
     sandbox: options.sandbox ?? false,
     ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
     ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
+    ...(options.auditLog === undefined ? {} : { auditLog: options.auditLog }),
   });
   const adapter = new InProcessAdapter();
   let incoming = 0;
