@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import restify from 'restify';
 import { pino, type Logger } from 'pino';
+import { createApiManagementClient } from './azure/clients.js';
 import { connectTarget, type ConnectedTarget } from './azure/connect.js';
 import { QuotaGate } from './azure/quota-gate.js';
 import { createBotApp, type BotSettings } from './bot/app.js';
@@ -11,6 +12,7 @@ import { AuditRunner } from './bot/audit-runner.js';
 import { botLimitsFromEnv, DEFAULT_BOT_LIMITS, shareRetainedBytes, type BotLimits } from './bot/bot-limits.js';
 import { RetainedAudits } from './bot/retained-audits.js';
 import { loadConfig, type AppConfig } from './config.js';
+import { reconcileInBackground } from './remediation/reconcile-at-start.js';
 import { openStore, storeConfigFromEnv, type Store } from './store/index.js';
 import { createRequire } from 'node:module';
 
@@ -110,6 +112,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = server.address();
   const url = `http://${options.host}:${address.port}`;
   if (store !== undefined) logger.info({ backend: store.backend, location: store.location }, 'store open');
+  // Fixes a killed process left half-recorded are closed from a fresh read of Azure (src/remediation/reconcile.ts).
+  const reconciler =
+    store === undefined ? undefined : reconcileInBackground({ auditLog: store.auditLog, leases: store.leases, client: (subscription) => createApiManagementClient(target.target, subscription) }, logger);
   logger.info({ url, target: target.target.label, authentication: options.bot.appId === '' ? 'anonymous (local)' : options.bot.appType }, 'bot listening');
 
   return {
@@ -122,6 +127,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
       });
       if (purge !== undefined) clearInterval(purge);
+      await reconciler?.stop();
       await runner.drain(10_000);
       await target.close();
     },

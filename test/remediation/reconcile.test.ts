@@ -11,8 +11,8 @@ import { fixLeaseName } from '../../src/remediation/fix-lease.js';
 import { reconcileOpenFixes, type ReconcileDependencies } from '../../src/remediation/reconcile.js';
 import { sendFix } from '../../src/remediation/send-fix.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { openStore, type AuditEntry, type AuditLog, type AuditRecord, type Store } from '../../src/store/index.js';
-import { ALEX, applyDependencies, CHAT, confirmedFinding, SERVICE, SUBSCRIPTION } from '../support/remediation.js';
+import { openStore, type AuditRecord, type Store } from '../../src/store/index.js';
+import { ALEX, applyDependencies, CHAT, confirmedFinding, Died, dyingLog, SERVICE, SUBSCRIPTION } from '../support/remediation.js';
 
 /**
  * Reconciliation against the sandbox: a fix whose process died somewhere between recording its
@@ -39,8 +39,6 @@ afterEach(async () => {
   await sandbox.close();
 });
 
-class Died extends Error {}
-
 const deps = (overrides: Partial<ApplyDependencies> = {}) => applyDependencies(target, config, store, overrides);
 const reconcileDeps = (overrides: Partial<ReconcileDependencies> = {}): ReconcileDependencies => ({
   auditLog: store.auditLog,
@@ -49,20 +47,6 @@ const reconcileDeps = (overrides: Partial<ReconcileDependencies> = {}): Reconcil
   ...overrides,
 });
 const writes = () => sandbox.requests.filter((entry) => entry.method === 'PATCH' || entry.method === 'PUT').length;
-
-/** An audit log that dies at a chosen record: after writing `fix.sending`, or instead of writing the first record after it. */
-function dyingLog(log: AuditLog, when: 'after-intent' | 'before-outcome'): AuditLog {
-  return {
-    read: (options) => log.read(options),
-    verify: () => log.verify(),
-    async append(entry: AuditEntry): Promise<AuditRecord> {
-      if (entry.kind !== 'fix.sending') throw new Died('killed before this record was written');
-      const record = await log.append(entry);
-      if (when === 'after-intent') throw new Died('killed right after the intent was written');
-      return record;
-    },
-  };
-}
 
 /** Runs applyFinding for APIM-001 on the seeded service until the simulated death; returns the intent's sequence number. */
 async function dieWhileApplying(overrides: Partial<ApplyDependencies>): Promise<number> {

@@ -8,7 +8,7 @@ import type { Finding } from '../../src/remediation/finding-fix.js';
 import { remediationPolicySchema } from '../../src/remediation/policy.js';
 import { rereadFinding, type RereadContext } from '../../src/remediation/reread.js';
 import { SEED_SUBSCRIPTIONS } from '../../src/sandbox/seed.js';
-import type { Store } from '../../src/store/index.js';
+import type { AuditEntry, AuditLog, AuditRecord, Store } from '../../src/store/index.js';
 
 /** The seeded service most remediation tests fix, and the people of their policy. */
 export const SUBSCRIPTION = SEED_SUBSCRIPTIONS.paymentsProd.subscriptionId;
@@ -48,3 +48,21 @@ export async function confirmedFinding(target: AzureTarget, reread: RereadContex
   if (read.fix.state !== 'plans') throw new Error(`${ruleId} has no plan on the sandbox`);
   return { finding, fixes: [...read.fix.fixes] };
 }
+
+/** A simulated crash of the process applying a fix. */
+export class Died extends Error {}
+
+/** An audit log that dies at a chosen record: after writing `fix.sending`, or instead of writing the first record after it. */
+export function dyingLog(log: AuditLog, when: 'after-intent' | 'before-outcome'): AuditLog {
+  return {
+    read: (options) => log.read(options),
+    verify: () => log.verify(),
+    async append(entry: AuditEntry): Promise<AuditRecord> {
+      if (entry.kind !== 'fix.sending') throw new Died('killed before this record was written');
+      const record = await log.append(entry);
+      if (when === 'after-intent') throw new Died('killed right after the intent was written');
+      return record;
+    },
+  };
+}
+
