@@ -64,8 +64,12 @@ type RequestState =
   | { readonly path: string; readonly result: ReconcileResult; readonly reason: string }
   | { readonly path: string; readonly result: 'running'; readonly reason: string };
 
-/** Provisioning states after which the resource no longer changes on its own. */
-const SETTLED_STATES = new Set(['succeeded', 'failed', 'canceled', 'cancelled']);
+/**
+ * Provisioning states after which the resource no longer changes on its own. APIM documents
+ * Created/Activating/Succeeded/Updating/Failed/Stopped/Terminating/TerminationFailed/Deleted; the
+ * others (Updating above all: a service update takes up to 45 minutes) mean a change is still landing.
+ */
+const SETTLED_STATES = new Set(['succeeded', 'failed', 'canceled', 'cancelled', 'stopped', 'terminationfailed', 'deleted']);
 
 /**
  * Closes every open fix it can: one `fix.reconciled` per intent, under the service's fix lease so a
