@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import restify from 'restify';
 import { pino, type Logger } from 'pino';
+import { createApiManagementClient } from './azure/clients.js';
 import { connectTarget, type ConnectedTarget } from './azure/connect.js';
 import { QuotaGate } from './azure/quota-gate.js';
 import { createBotApp, type BotSettings } from './bot/app.js';
@@ -10,10 +11,10 @@ import { listen, parsePort, PortInUseError } from './http/ports.js';
 import { AuditRunner } from './bot/audit-runner.js';
 import { FixFlow } from './bot/fix-flow.js';
 import { effectivePolicy, type RemediationPolicy } from './remediation/policy.js';
-import { createApiManagementClient } from './azure/clients.js';
 import { botLimitsFromEnv, DEFAULT_BOT_LIMITS, shareRetainedBytes, type BotLimits } from './bot/bot-limits.js';
 import { RetainedAudits } from './bot/retained-audits.js';
 import { loadConfig, type AppConfig } from './config.js';
+import { reconcileInBackground } from './remediation/reconcile-at-start.js';
 import { openStore, storeConfigFromEnv, type Store } from './store/index.js';
 import { createRequire } from 'node:module';
 
@@ -140,6 +141,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const url = `http://${options.host}:${address.port}`;
   if (store !== undefined) logger.info({ backend: store.backend, location: store.location }, 'store open');
   logger.info({ fixes: fixFlow === undefined ? 'plans only (no store)' : describePolicy(remediation) }, 'remediation');
+  // Fixes a killed process left half-recorded are closed from a fresh read of Azure (src/remediation/reconcile.ts).
+  const reconciler =
+    store === undefined ? undefined : reconcileInBackground({ auditLog: store.auditLog, leases: store.leases, client: (subscription) => createApiManagementClient(target.target, subscription) }, logger);
   logger.info({ url, target: target.target.label, authentication: options.bot.appId === '' ? 'anonymous (local)' : options.bot.appType }, 'bot listening');
 
   return {
@@ -152,6 +156,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
       });
       if (purge !== undefined) clearInterval(purge);
+      await reconciler?.stop();
       await Promise.all([runner.drain(10_000), fixFlow?.drain(10_000)]);
       await target.close();
     },

@@ -5,7 +5,7 @@ import type { FixRequest } from '../contracts/fix-plan.js';
 import type { AuditLog, JsonValue, LeaseStore } from '../store/index.js';
 import type { CombinedFix } from './combine-plans.js';
 import type { Finding } from './finding-fix.js';
-import { FIX_LEASE_TTL_MS, fixLeaseName } from './fix-lease.js';
+import { FIX_LEASE, fixLeaseName, keepRenewing, type LeaseTiming } from './fix-lease.js';
 import { mayApprove, mayRequest, needsApproval, type RemediationPolicy } from './policy.js';
 import { rereadFinding, serviceIdParts, withFreshEtags, type RereadContext } from './reread.js';
 import { sendFix, type SendFixOptions, type SendOutcome } from './send-fix.js';
@@ -31,6 +31,8 @@ export interface ApplyDependencies {
   readonly leases: LeaseStore;
   readonly reread: RereadContext;
   readonly send?: SendFixOptions;
+  /** How long the service's lease lasts without renewal, and how often it is renewed; default {@link FIX_LEASE}. */
+  readonly lease?: LeaseTiming;
 }
 
 export type ApplyResult =
@@ -55,7 +57,6 @@ export interface RevertStep {
   readonly sent: FixRequest['body'];
   readonly snapshot: Snapshot;
 }
-
 
 /**
  * Applies a confirmed fix: authorize again (a card is not a permission), hold the service's lease,
@@ -83,11 +84,14 @@ export async function applyFinding(deps: ApplyDependencies, request: ApplyReques
   }
   const subscription = serviceIdParts(finding.serviceId)?.subscription;
   if (subscription === undefined) return { state: 'refused', reason: 'The finding does not name an API Management service.' };
-  const lease = await deps.leases.acquire(fixLeaseName(finding.serviceId), FIX_LEASE_TTL_MS);
+  const timing = deps.lease ?? FIX_LEASE;
+  const lease = await deps.leases.acquire(fixLeaseName(finding.serviceId), timing.ttlInMs);
   if (lease === undefined) return { state: 'refused', reason: `Another fix on ${finding.serviceName} is in progress; try again when it has finished.` };
+  const renewal = keepRenewing(deps.leases, lease, timing);
   try {
     return await applyUnderLease(deps, request, subscription, actor);
   } finally {
+    await renewal.stop();
     await deps.leases.release(lease);
   }
 }
@@ -112,24 +116,31 @@ async function applyUnderLease(deps: ApplyDependencies, request: ApplyRequest, s
   }
   const guarded = await withFreshEtags(client, fresh);
   // The intent is durable before anything is sent: a crash after this line is reconciled, never lost.
-  await deps.auditLog.append({
+  const intent = await deps.auditLog.append({
     kind: 'fix.sending',
     actor,
     subject: finding.serviceId,
-    details: { ruleId: finding.ruleId, ...(request.approverId === undefined ? {} : { approvedBy: request.approverId }), requests: guarded.map((fix) => ({ method: fix.request.method, path: fix.request.path, body: fix.request.body as JsonValue })), before: revert.map((step) => (step.snapshot.ok ? (step.snapshot.body as JsonValue) : null)) },
+    details: {
+      ruleId: finding.ruleId,
+      ...(request.approverId === undefined ? {} : { approvedBy: request.approverId }),
+      requests: guarded.map((fix) => ({ method: fix.request.method, path: fix.request.path, apiVersion: fix.request.apiVersion, body: fix.request.body as JsonValue })),
+      before: revert.map((step) => (step.snapshot.ok ? (step.snapshot.body as JsonValue) : null)),
+    },
   });
+  // Every later record of this fix names its intent, so reconciliation finds the ones never closed.
+  const operation = intent.seq;
   const outcomes: SendOutcome[] = [];
   for (const fix of guarded) {
     const outcome = await sendFix(client, fix.request, deps.send);
     outcomes.push(outcome);
-    await deps.auditLog.append({ kind: `fix.${outcome.outcome}`, actor, subject: fix.request.path, details: { ruleId: finding.ruleId, status: outcome.status, ...('requestId' in outcome && outcome.requestId !== undefined ? { requestId: outcome.requestId } : {}), ...('message' in outcome ? { message: outcome.message } : {}) } });
+    await deps.auditLog.append({ kind: `fix.${outcome.outcome}`, actor, subject: fix.request.path, details: { operation, ruleId: finding.ruleId, status: outcome.status, ...('requestId' in outcome && outcome.requestId !== undefined ? { requestId: outcome.requestId } : {}), ...('message' in outcome ? { message: outcome.message } : {}) } });
     if (outcome.outcome !== 'succeeded') {
       return { state: 'failed', outcomes, reason: outcome.message };
     }
   }
   const after = await rereadFinding(deps.target, finding, deps.reread);
   const verified = after.fix.state === 'passes';
-  await deps.auditLog.append({ kind: verified ? 'fix.verified' : 'fix.not-verified', actor: 'system', subject: finding.serviceId, details: { ruleId: finding.ruleId, state: after.fix.state } });
+  await deps.auditLog.append({ kind: verified ? 'fix.verified' : 'fix.not-verified', actor: 'system', subject: finding.serviceId, details: { operation, ruleId: finding.ruleId, state: after.fix.state } });
   if (verified) return { state: 'verified', outcomes, revert };
   return { state: 'notVerified', outcomes, revert, reason: after.fix.state === 'plans' ? `${finding.ruleId} still fails on the fresh read.` : `the fresh read says: ${after.fix.reason}` };
 }

@@ -6,7 +6,7 @@ import { mayApprove, mayRequest, needsApproval } from './policy.js';
 import { serviceIdParts, withFreshEtag } from './reread.js';
 import { sendFix, type SendOutcome } from './send-fix.js';
 import { stillAsFixed } from './snapshot.js';
-import { FIX_LEASE_TTL_MS, fixLeaseName } from './fix-lease.js';
+import { FIX_LEASE, fixLeaseName, keepRenewing } from './fix-lease.js';
 
 export interface RevertRequest {
   readonly finding: Finding;
@@ -54,11 +54,14 @@ export async function revertFix(deps: ApplyDependencies, request: RevertRequest)
   if (notRevertable !== undefined && !notRevertable.snapshot.ok) return refuse(`This fix cannot be reverted: ${notRevertable.snapshot.reason}.`);
   const subscription = serviceIdParts(finding.serviceId)?.subscription;
   if (subscription === undefined) return { state: 'refused', reason: 'The finding does not name an API Management service.' };
-  const lease = await deps.leases.acquire(fixLeaseName(finding.serviceId), FIX_LEASE_TTL_MS);
+  const timing = deps.lease ?? FIX_LEASE;
+  const lease = await deps.leases.acquire(fixLeaseName(finding.serviceId), timing.ttlInMs);
   if (lease === undefined) return { state: 'refused', reason: `Another change to ${finding.serviceName} is in progress; try again when it has finished.` };
+  const renewal = keepRenewing(deps.leases, lease, timing);
   try {
     return await revertUnderLease(deps, request, subscription, actor);
   } finally {
+    await renewal.stop();
     await deps.leases.release(lease);
   }
 }

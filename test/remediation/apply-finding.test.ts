@@ -5,26 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiManagementClient } from '../../src/azure/clients.js';
 import { sandboxTarget, type AzureTarget } from '../../src/azure/target.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
-import { isOpenFailure } from '../../src/contracts/results.js';
 import { applyFinding, type ApplyDependencies } from '../../src/remediation/apply-finding.js';
-import type { Finding } from '../../src/remediation/finding-fix.js';
-import { remediationPolicySchema } from '../../src/remediation/policy.js';
-import { rereadFinding } from '../../src/remediation/reread.js';
+import { fixLeaseName } from '../../src/remediation/fix-lease.js';
 import { sendFix } from '../../src/remediation/send-fix.js';
 import { SEED_SUBSCRIPTIONS } from '../../src/sandbox/seed.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { ALEX, applyDependencies, CHAT, confirmedFinding, SAM, SERVICE, SUBSCRIPTION } from '../support/remediation.js';
 
 /**
  * Applying a confirmed fix against the sandbox, counting the writes it receives: refusals and a
  * change since the confirmation send nothing; the happy path sends, verifies and leaves an audit
  * trail whose chain verifies.
  */
-const SUBSCRIPTION = SEED_SUBSCRIPTIONS.paymentsProd.subscriptionId;
-const SERVICE = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments-prod/providers/Microsoft.ApiManagement/service/apim-payments-legacy`;
-const ALEX = '00000000-0000-0000-0000-000000000020';
-const SAM = '11111111-2222-3333-4444-555555555555';
-const CHAT = 'a:on-call';
 let sandbox: Sandbox;
 let target: AzureTarget;
 let config: AppConfig;
@@ -41,36 +34,13 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const policy = remediationPolicySchema.parse({
-  environments: {
-    prod: { requesters: [ALEX], approvers: [SAM], kinds: ['safe', 'guarded'], conversations: [CHAT] },
-    dev: { requesters: [ALEX], kinds: ['safe', 'guarded'], conversations: [CHAT] },
-  },
-});
-
-function deps(): ApplyDependencies {
-  return {
-    target,
-    client: (subscription) => createApiManagementClient(target, subscription),
-    policy,
-    auditLog: store.auditLog,
-    leases: store.leases,
-    reread: { audit: config.audit, now: new Date(), version: 'test' },
-    send: { pollIntervalInMs: 1 },
-  };
+function deps(overrides: Partial<ApplyDependencies> = {}): ApplyDependencies {
+  return applyDependencies(target, config, store, overrides);
 }
 
 const writes = () => sandbox.requests.filter((entry) => entry.method === 'PATCH' || entry.method === 'PUT').length;
 
-async function confirmed(ruleId: string, serviceId = SERVICE) {
-  const serviceName = serviceId.split('/').at(-1) ?? '';
-  const probe = await rereadFinding(target, { serviceId, serviceName, ruleId, resourceIds: [] }, deps().reread);
-  const resourceIds = probe.report.results.filter((result) => result.ruleId === ruleId && isOpenFailure(result)).map((result) => result.resourceId);
-  const finding: Finding = { serviceId, serviceName, ruleId, resourceIds };
-  const read = await rereadFinding(target, finding, deps().reread);
-  if (read.fix.state !== 'plans') throw new Error(`${ruleId} has no plan on the sandbox`);
-  return { finding, fixes: read.fix.fixes };
-}
+const confirmed = (ruleId: string, serviceId = SERVICE) => confirmedFinding(target, deps().reread, ruleId, serviceId);
 
 describe('applyFinding', () => {
   it.each([
@@ -110,8 +80,12 @@ describe('applyFinding', () => {
     expect(result.outcomes.every((outcome) => outcome.outcome === 'succeeded')).toBe(true);
     expect(result.revert.length).toBe(fixes.length);
     for (const step of result.revert) expect(step.snapshot).toMatchObject({ ok: true, body: { properties: { protocols: expect.arrayContaining(['http']) as unknown } } });
-    const kinds = (await store.auditLog.read()).slice(logBefore).map((record) => record.kind);
-    expect(kinds).toEqual(['fix.sending', ...fixes.map(() => 'fix.succeeded'), 'fix.verified']);
+    const records = (await store.auditLog.read()).slice(logBefore);
+    expect(records.map((record) => record.kind)).toEqual(['fix.sending', ...fixes.map(() => 'fix.succeeded'), 'fix.verified']);
+    // Every later record names its intent, and the intent says which api-version to re-read with (reconcile.ts).
+    const [intent, ...later] = records;
+    for (const record of later) expect(record.details['operation']).toBe(intent?.seq);
+    expect(intent?.details['requests']).toEqual(fixes.map((fix) => expect.objectContaining({ path: fix.request.path, apiVersion: fix.request.apiVersion }) as unknown));
     expect(await store.auditLog.verify()).toMatchObject({ ok: true });
   }, 30_000);
 
@@ -119,6 +93,21 @@ describe('applyFinding', () => {
     const { finding, fixes } = await confirmed('APIM-001');
     const result = await applyFinding(deps(), { finding, environment: 'prod', requesterId: ALEX, approverId: SAM, conversationId: CHAT, confirmed: fixes });
     expect(result.state).toBe('verified');
+  }, 30_000);
+
+  it('renews the service lease while a long update runs, and releases it at the end', async () => {
+    const dev = `/subscriptions/${SEED_SUBSCRIPTIONS.sharedDev.subscriptionId}/resourceGroups/rg-shared-dev/providers/Microsoft.ApiManagement/service/apim-basic-dev`;
+    const { finding, fixes } = await confirmed('APIM-002', dev);
+    sandbox.requests.length = 0;
+    // The update outlasts the lease's TTL several times over: only renewal keeps others out.
+    const applying = applyFinding(deps({ lease: { ttlInMs: 150, renewEveryInMs: 40 }, send: { pollIntervalInMs: 700 } }), { finding, environment: 'dev', requesterId: ALEX, conversationId: CHAT, confirmed: fixes });
+    while (!sandbox.requests.some((entry) => entry.method === 'PATCH')) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await store.leases.acquire(fixLeaseName(dev), 60_000)).toBeUndefined();
+    expect((await applying).state).toBe('verified');
+    const after = await store.leases.acquire(fixLeaseName(dev), 60_000);
+    expect(after).toBeDefined();
+    if (after !== undefined) await store.leases.release(after);
   }, 30_000);
 
   it('two Apply clicks at once send one fix: the second waits for the lease or finds nothing left to do', async () => {
