@@ -15,12 +15,14 @@ export type Command =
   | { readonly kind: 'explain'; readonly ruleId: string }
   | { readonly kind: 'rules' }
   | { readonly kind: 'last' }
+  | { readonly kind: 'exemptions' }
   | { readonly kind: 'help'; readonly unknown?: string; readonly suggestion?: string };
 
 const AUDIT_VERBS = new Set(['audit', 'check', 'scan', 'assess']);
 const FILLER = new Set(['apim', 'api', 'management', 'in', 'for', 'on', 'of', 'the', 'env', 'environment', 'please', 'services', 'service']);
 const QUESTION_WORDS = new Set(['how', 'what', "what's", 'whats', 'fix', 'remediate', 'tell', 'describe', 'show', 'details', 'info', 'about']);
-const COMMAND_WORDS = ['audit apim in prod', 'explain APIM-001', 'rules', 'last', 'help'];
+const COMMAND_WORDS = ['audit apim in prod', 'explain APIM-001', 'rules', 'last', 'exemptions', 'help'];
+const EXEMPTION_PHRASES = new Set(['exemptions', 'exemption', 'list exemptions', 'show exemptions', 'accepted risks', 'risks accepted']);
 
 /**
  * Reads a message ("audit apim in prod high and above", "check apim in production rule APIM-004",
@@ -34,6 +36,7 @@ export function parseCommand(text: string, knownEnvironments: readonly string[])
   const [verb, ...rest] = words;
   if (verb === 'rules' || clean === 'list rules') return { kind: 'rules' };
   if (verb === 'last' || clean === 'last report' || clean === 'show last') return { kind: 'last' };
+  if (EXEMPTION_PHRASES.has(clean)) return { kind: 'exemptions' };
   if (verb === 'explain' || verb === 'why') {
     const id = rest.find((word) => /^(apim-?)?\d{1,3}$/i.test(word));
     return id === undefined ? { kind: 'help', unknown: clean, suggestion: 'explain APIM-001' } : { kind: 'explain', ruleId: normaliseRuleId(id) };

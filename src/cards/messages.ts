@@ -69,6 +69,7 @@ export const HELP_COMMANDS: readonly { readonly command: string; readonly what: 
   { command: 'explain APIM-001', what: 'what a rule checks, why it matters, how to fix it' },
   { command: 'rules', what: 'list every rule with its severity' },
   { command: 'last', what: 'show the last audit again' },
+  { command: 'exemptions', what: 'the accepted risks: from the configuration and accepted in Teams, with their expiry' },
 ];
 
 /** The three commands a first-time user is offered as buttons. */

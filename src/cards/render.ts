@@ -11,6 +11,8 @@ export { withSandboxBanner } from './banner.js';
 export { filterWords, summaryCard, type SummaryOptions } from './summary.js';
 export { findingCardAgain, serviceFindingCards, DEFAULT_PAGE_SIZE, type FindingsOptions, type FindingsPage } from './findings.js';
 export { explainCard } from './explain-card.js';
+export { acceptRiskCard, type AcceptRiskForm } from './accept-risk-card.js';
+export { exemptionsCard } from './exemptions-card.js';
 export { fixAnswerCard, type FixAnswerModel, type FixChange, type FixRequestShown } from './fix-answer-card.js';
 export {
   FIRST_COMMANDS,
@@ -32,6 +34,7 @@ export {
   CARD_VERBS,
   parseCardAction,
   type AdaptiveCard,
+  type AcceptRiskSubmission,
   type AuditFilters,
   type CardAction,
   type CardOrigin,
