@@ -6,6 +6,7 @@ import { parseDate } from './audit-command.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { readStoredExemptions } from './stored-exemptions.js';
+import { withoutControlCharacters } from '../util/control-characters.js';
 
 export const EXEMPTIONS_USAGE = `Usage: apim-posture exemptions [--format table|json|csv] [--config <file>] [--as-of <date>]
 
@@ -56,5 +57,5 @@ function tableRow(exemption: ListedExemption): string {
 
 /** The store is input: nothing it holds may move the cursor, colour the terminal or break a row. */
 function terminalText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  return withoutControlCharacters(text);
 }

@@ -3,6 +3,7 @@ import { serviceIdParts } from '../remediation/reread.js';
 import { findRule } from '../rules/index.js';
 import { callerKeySchema } from '../store/records.js';
 import type { AuditLog, ExemptionRecord, ExemptionStore } from '../store/index.js';
+import { hasControlCharacters, withoutControlCharacters } from '../util/control-characters.js';
 import { DEFAULT_MAX_EXEMPTION_DAYS, MAX_REASON_LENGTH, MAX_TICKET_LENGTH } from './limits.js';
 
 /** Entra object ids as Teams sends them in `from.aadObjectId`. */
@@ -185,7 +186,7 @@ function checkTicket(raw: string | undefined): { ok: true; value: string | undef
   if (value.length > MAX_TICKET_LENGTH) return refuse(`The ticket link is ${value.length} characters long; keep it to ${MAX_TICKET_LENGTH}.`);
   let url: URL | undefined;
   try {
-    url = /[\s\u0000-\u001f\u007f]/.test(value) ? undefined : new URL(value);
+    url = /\s/.test(value) || hasControlCharacters(value) ? undefined : new URL(value);
   } catch {
     url = undefined;
   }
@@ -210,13 +211,8 @@ function addDays(date: Date, days: number): Date {
 
 /** Echoes what the person sent, bounded and on one line, for a refusal. */
 function printable(value: unknown): string {
-  const text = typeof value === 'string' ? value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim() : '';
+  const text = typeof value === 'string' ? withoutControlCharacters(value).trim() : '';
   return text === '' ? '(none)' : `"${text.length > 80 ? `${text.slice(0, 79)}…` : text}"`;
-}
-
-/** C0 and C1 controls (terminal escapes) and the bidirectional overrides that make text read other than it is. */
-function hasControlCharacters(text: string): boolean {
-  return /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text);
 }
 
 function refuse(reason: string): { ok: false; reason: string } {

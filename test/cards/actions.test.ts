@@ -55,7 +55,7 @@ describe('templates in cards/', () => {
         if (typeof node['type'] === 'string' && node['type'].startsWith('Action.')) {
           actions += 1;
           expect(node['type']).toBe('Action.Execute');
-          expect(node['verb']).toMatch(/^(showFindings|filter|fix|explain|deepAudit|command)$/);
+          expect(node['verb']).toMatch(/^(showFindings|filter|fix|explain|deepAudit|command|acceptRisk)$/);
         }
       });
       actionsPerTemplate.set(name, actions);
