@@ -53,6 +53,11 @@ describe('audit applies the exemptions granted in Teams', () => {
     expect(runCliBinary(['audit', '--estate', ESTATE, '--rules', 'APIM-004', '--as-of', '2026-12-03', '--fail-on', 'high'], { env: { APIM_POSTURE_DATA: join(dir, 'none') } }).code).toBe(1);
   });
 
+  it('plan makes no plan for a finding exempted in Teams, as for a configured exemption', () => {
+    const run = runCliBinary(['plan', 'APIM-004', '--service', 'apim-payments-weu', '--estate', ESTATE, '--as-of', '2026-12-03'], { env });
+    expect(run.stdout).toContain('APIM-004 fails on apim-payments-weu but is exempted until 2027-01-31 (Front Door with WAF in front); no plan is made.');
+  });
+
   it('shows the finding again, marked, once the exemption expired', () => {
     const { results } = auditJson(['--as-of', '2027-02-01'], env);
     expect(apim004(results)?.exemption).toMatchObject({ expires: '2027-01-31', expired: true });
