@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { isAzureArmEndpoint, notAzureEndpointMessage } from './azure/endpoints.js';
 import { auditConfigShape, ConfigError, describeZodIssue, toAuditConfig, type AuditConfig } from './engine/audit-config.js';
+import { DEFAULT_MAX_EXEMPTION_DAYS, MAX_EXEMPTION_DAYS } from './exemptions/limits.js';
 import { DEFAULT_ENVIRONMENTS, environmentsSchema, type Environments } from './inventory/scope.js';
 import { DENY_ALL, remediationPolicySchema, type RemediationPolicy } from './remediation/policy.js';
 
@@ -26,6 +27,8 @@ export interface AppConfig {
   readonly target: TargetConfig;
   /** Who may apply which fixes where; nobody anywhere unless configured. */
   readonly remediation: RemediationPolicy;
+  /** "Accept risk" in Teams: how many days ahead an exemption may expire at most. */
+  readonly acceptRisk: { readonly maxDays: number };
   /** Where the configuration came from, for messages. */
   readonly source: string;
 }
@@ -35,6 +38,7 @@ const configFileSchema = z.strictObject({
   ...auditConfigShape,
   environments: environmentsSchema.optional(),
   remediation: remediationPolicySchema.optional(),
+  acceptRisk: z.strictObject({ maxDays: z.number().int().min(1).max(MAX_EXEMPTION_DAYS).default(DEFAULT_MAX_EXEMPTION_DAYS) }).optional(),
   azure: z
     .strictObject({
       target: z.enum(['azure', 'sandbox']).default('azure'),
@@ -65,6 +69,7 @@ export async function loadConfig(path: string | undefined, env: Readonly<Record<
     environments: parsed.environments ?? DEFAULT_ENVIRONMENTS,
     target: resolveTarget(parsed, env),
     remediation: parsed.remediation ?? DENY_ALL,
+    acceptRisk: { maxDays: parsed.acceptRisk?.maxDays ?? DEFAULT_MAX_EXEMPTION_DAYS },
     source: file ?? 'built-in defaults',
   };
 }

@@ -14,7 +14,9 @@ import { RetainedAudits, type AuditAsked, type RetainedAudit } from './retained-
 import type { Report } from '../engine/report.js';
 import { isObject } from '../estate/fields.js';
 import type { Estate } from '../estate/model.js';
-import type { JsonValue, LastReportStore } from '../store/index.js';
+import type { ExemptionRecord, ExemptionStore, JsonValue, LastReportStore } from '../store/index.js';
+import type { Exemption } from '../engine/exemptions.js';
+import { exemptionsInForce } from '../exemptions/in-force.js';
 import { suggestedAudits } from './suggested-audits.js';
 
 export interface AuditJob {
@@ -64,6 +66,8 @@ export interface AuditRunnerOptions {
   readonly retained?: RetainedAudits;
   /** The durable copy of each conversation's latest audit: buttons and "last" survive a restart and work on every instance. */
   readonly lastReports?: LastReportStore;
+  /** Exemptions granted in Teams ("Accept risk"): every audit applies them after the configured ones. */
+  readonly exemptions?: ExemptionStore;
 }
 
 interface ProgressState {
@@ -156,6 +160,28 @@ export class AuditRunner {
     }
   }
 
+  /** The exemptions audits apply: configured, and granted in Teams (rejects when the store cannot be read). */
+  async exemptions(): Promise<{ readonly configured: readonly Exemption[]; readonly stored: readonly ExemptionRecord[] }> {
+    return { configured: this.options.audit.exemptions, stored: (await this.options.exemptions?.list()) ?? [] };
+  }
+
+  /**
+   * The audit configuration with the exemptions granted in Teams added after the configured ones.
+   * Read per audit, so an exemption granted a minute ago applies on every instance. When the store
+   * does not answer, the audit still runs with the configured ones: it then shows findings someone
+   * accepted, which is noisy but never hides one nobody did.
+   */
+  private async auditConfig(logger: Logger): Promise<AuditConfig> {
+    const { audit } = this.options;
+    if (this.options.exemptions === undefined) return audit;
+    try {
+      return { ...audit, exemptions: exemptionsInForce(audit.exemptions, await this.options.exemptions.list()) };
+    } catch (error) {
+      logger.warn({ err: error }, 'could not read the exemptions granted in Teams; this audit applies the configured ones only');
+      return audit;
+    }
+  }
+
   /** Audits running now (queued ones not counted). */
   get active(): number {
     return this.scheduler.running;
@@ -203,7 +229,7 @@ export class AuditRunner {
         rules: job.rules,
         deep: job.deep,
         now: options.now(),
-        audit: options.audit,
+        audit: await this.auditConfig(job.logger),
         keep: 'findings',
         version: options.version,
         gate: options.gate,

@@ -17,12 +17,14 @@ export type Command =
   | { readonly kind: 'last' }
   /** What fixes, reverts and exemptions did, from the audit trail; for one service when named. */
   | { readonly kind: 'history'; readonly service?: string }
+  | { readonly kind: 'exemptions' }
   | { readonly kind: 'help'; readonly unknown?: string; readonly suggestion?: string };
 
 const AUDIT_VERBS = new Set(['audit', 'check', 'scan', 'assess']);
 const FILLER = new Set(['apim', 'api', 'management', 'in', 'for', 'on', 'of', 'the', 'env', 'environment', 'please', 'services', 'service']);
 const QUESTION_WORDS = new Set(['how', 'what', "what's", 'whats', 'fix', 'remediate', 'tell', 'describe', 'show', 'details', 'info', 'about']);
-const COMMAND_WORDS = ['audit apim in prod', 'explain APIM-001', 'rules', 'last', 'history', 'help'];
+const COMMAND_WORDS = ['audit apim in prod', 'explain APIM-001', 'rules', 'last', 'history', 'exemptions', 'help'];
+const EXEMPTION_PHRASES = new Set(['exemptions', 'exemption', 'list exemptions', 'show exemptions', 'accepted risks', 'risks accepted']);
 
 /**
  * Reads a message ("audit apim in prod high and above", "check apim in production rule APIM-004",
@@ -40,6 +42,7 @@ export function parseCommand(text: string, knownEnvironments: readonly string[])
     const service = rest.find((word) => !FILLER.has(word) && /^[a-z][a-z0-9-]{0,49}$/.test(word));
     return { kind: 'history', ...(service === undefined ? {} : { service }) };
   }
+  if (EXEMPTION_PHRASES.has(clean)) return { kind: 'exemptions' };
   if (verb === 'explain' || verb === 'why') {
     const id = rest.find((word) => /^(apim-?)?\d{1,3}$/i.test(word));
     return id === undefined ? { kind: 'help', unknown: clean, suggestion: 'explain APIM-001' } : { kind: 'explain', ruleId: normaliseRuleId(id) };

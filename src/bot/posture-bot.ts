@@ -1,6 +1,7 @@
 import { ActivityHandler, CardFactory, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
 import type { Logger } from 'pino';
 import {
+  exemptionsCard,
   explainCard,
   findingCardAgain,
   historyCard,
@@ -25,6 +26,7 @@ import type { AnyRule, Severity } from '../rules/types.js';
 import { ALL_RULES, findRule } from '../rules/index.js';
 import { initialProgressCard, type AuditRunner } from './audit-runner.js';
 import { parseCommand, type Command } from './commands.js';
+import { listExemptions } from '../exemptions/in-force.js';
 import { suggestedAudits } from './suggested-audits.js';
 import { fixAnswer } from './fix-answer.js';
 import type { FixActor, FixFlow } from './fix-flow.js';
@@ -163,6 +165,11 @@ export class PostureBot extends ActivityHandler {
         );
         return;
       }
+      case 'exemptions': {
+        const { configured, stored } = await runner.exemptions();
+        await this.reply(context, exemptionsCard(listExemptions(configured, stored, this.options.now())));
+        return;
+      }
       case 'last': {
         const audit = await runner.last(conversationId);
         await this.reply(
@@ -296,6 +303,8 @@ export class PostureBot extends ActivityHandler {
       await this.reply(context, explanation);
       return { card: again };
     }
+    // The Accept risk form (src/cards/accept-risk-card.ts, src/exemptions/accept-risk.ts) is not wired to a finding yet.
+    if (action.verb === 'acceptRisk') return { card: messageCard('Accepting a risk from a card is not available yet.', { tone: 'info' }) };
     const clicked = await this.resolve(conversationId, action.data.ref);
     if (clicked === undefined) return { card: expired };
     const { stored, audit } = clicked;

@@ -70,6 +70,7 @@ export const HELP_COMMANDS: readonly { readonly command: string; readonly what: 
   { command: 'rules', what: 'list every rule with its severity' },
   { command: 'last', what: 'show the last audit again' },
   { command: 'history apim-payments-prod-weu', what: 'fixes, reverts and accepted risks on a service, from the audit trail' },
+  { command: 'exemptions', what: 'the accepted risks: from the configuration and accepted in Teams, with their expiry' },
 ];
 
 /** The three commands a first-time user is offered as buttons. */

@@ -13,6 +13,8 @@ export { findingCardAgain, serviceFindingCards, DEFAULT_PAGE_SIZE, type Findings
 export { explainCard } from './explain-card.js';
 export { historyCard, type HistoryModel, type HistoryRow } from './history-card.js';
 export { fixStatusCard, type FixFlowButton, type FixStage, type FixStatusModel } from './fix-status-card.js';
+export { acceptRiskCard, type AcceptRiskForm } from './accept-risk-card.js';
+export { exemptionsCard } from './exemptions-card.js';
 export { fixAnswerCard, type FixAnswerModel, type FixChange, type FixRequestShown } from './fix-answer-card.js';
 export {
   FIRST_COMMANDS,
@@ -34,6 +36,7 @@ export {
   CARD_VERBS,
   parseCardAction,
   type AdaptiveCard,
+  type AcceptRiskSubmission,
   type AuditFilters,
   type CardAction,
   type CardOrigin,

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Report } from '../engine/report.js';
+import { MAX_REASON_LENGTH, MAX_TICKET_LENGTH } from '../exemptions/limits.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
 
 /** An expanded Adaptive Card 1.5, ready to attach (`application/vnd.microsoft.card.adaptive`). */
@@ -73,9 +75,18 @@ export type CardAction =
   /** A suggested command, run as if the clicker had typed it; `card` names a static card to show again. */
   | { readonly verb: 'command'; readonly data: { readonly text: string; readonly card?: StaticCard } }
   /** Remediation: Apply / Cancel a confirmed fix, Approve / Reject it (production), Revert it. One single-use ref each. */
-  | { [V in RemediationVerb]: { readonly verb: V; readonly data: { readonly ref: string } } }[RemediationVerb];
+  | { [V in RemediationVerb]: { readonly verb: V; readonly data: { readonly ref: string } } }[RemediationVerb]
+  /** The Accept risk form: `ref` names the finding; the rest is what the person entered, checked again by acceptRisk. */
+  | { readonly verb: 'acceptRisk'; readonly data: AcceptRiskSubmission };
 
 export type RemediationVerb = 'apply' | 'cancelFix' | 'approve' | 'reject' | 'revert';
+
+export interface AcceptRiskSubmission {
+  readonly ref: string;
+  readonly reason: string;
+  readonly expires: string;
+  readonly ticket?: string;
+}
 
 /** Cards the bot can render again from nothing (no report behind them). */
 export type StaticCard = 'help' | 'welcome';
@@ -84,10 +95,27 @@ const STATIC_CARDS: readonly string[] = ['help', 'welcome'];
 const MAX_COMMAND = 200;
 
 export type CardVerb = CardAction['verb'];
-export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command', 'apply', 'cancelFix', 'approve', 'reject', 'revert'];
+export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command', 'apply', 'cancelFix', 'approve', 'reject', 'revert', 'acceptRisk'];
 
 const MAX_REF = 256;
 const RULE_ID = /^[A-Z][A-Z0-9]*-\d{3,4}$/;
+
+/**
+ * What the Accept risk form submits (its `ref` plus the values of its inputs `reason`, `expires`,
+ * `ticket`). Only the shape and an upper bound on size are checked here, generously, so that the
+ * person is told exactly what is wrong (acceptRisk: length, dates, https) rather than "I do not
+ * recognise that button". An input left empty arrives as "" or not at all.
+ */
+const acceptRiskSubmissionSchema = z.strictObject({
+  ref: z.string().min(1).max(MAX_REF),
+  reason: z.string().max(4 * MAX_REASON_LENGTH).default(''),
+  expires: z.string().max(40).default(''),
+  ticket: z
+    .string()
+    .max(4 * MAX_TICKET_LENGTH)
+    .optional()
+    .transform((ticket) => (ticket === undefined || ticket.trim() === '' ? undefined : ticket)),
+});
 
 /**
  * Validates the `verb` and `data` of an `adaptiveCard/action` invoke. Card data comes from the client
@@ -128,6 +156,12 @@ export function parseCardAction(verb: unknown, data: unknown): CardAction | unde
     }
     case 'filter':
       return validRef && validSeverity && only('ref', 'minSeverity') ? { verb, data: { ref, minSeverity: severity as Severity } } : undefined;
+    case 'acceptRisk': {
+      const parsed = acceptRiskSubmissionSchema.safeParse(data);
+      if (!parsed.success) return undefined;
+      const { ref: formRef, reason, expires, ticket } = parsed.data;
+      return { verb, data: { ref: formRef, reason, expires, ...(ticket === undefined ? {} : { ticket }) } };
+    }
     case 'showFindings': {
       const page = fields['page'];
       if (!validRef || !only('ref', 'page', 'minSeverity') || typeof page !== 'number' || !Number.isInteger(page) || page < 1) return undefined;

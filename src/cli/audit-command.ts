@@ -21,6 +21,7 @@ import { ALL_RULES } from '../rules/index.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
 import { UsageError } from './errors.js';
 import { writeFileAtomic, type CliIo } from './io.js';
+import { withStoredExemptions } from './stored-exemptions.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'csv'] as const;
 /** Characters per write of a streamed report. */
@@ -99,7 +100,8 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
     ...(values.severity === undefined ? {} : { minSeverity: parseSeverity(values.severity) }),
     ...(values.category === undefined ? {} : { categories: splitList(values.category) }),
   });
-  const config = await loadConfig(values.config, io.env);
+  // Exemptions granted in Teams count as well, when the bot's store is here to read.
+  const config = await withStoredExemptions(await loadConfig(values.config, io.env), io);
   // Table and SARIF show findings only (the verbose table also lists not-applicable reasons);
   // everything else is still counted and scored.
   const keep = format === 'json' || format === 'csv' || values.verbose ? 'all' : 'findings';

@@ -9,6 +9,7 @@ import { StoreError } from '../store/errors.js';
 import { runAudit } from './audit-command.js';
 import { runAuditLog } from './audit-log-command.js';
 import { UsageError } from './errors.js';
+import { runExemptions } from './exemptions-command.js';
 import type { CliIo } from './io.js';
 import { runExplain, runRules } from './rules-command.js';
 
@@ -25,6 +26,7 @@ Commands:
                           the same as plan (applying fixes is not available yet)
   sandbox                 run the local Azure emulator (ARM + Resource Graph) on its own
   audit-log [verify]      the bot's audit trail of fixes, and whether its hash chain holds
+  exemptions              the exemptions audits apply: configured and granted in Teams
 
 Run \`apim-posture audit --help\` and \`apim-posture plan --help\` for their options.
 Exit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or input error · 3 internal error.`;
@@ -58,6 +60,8 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
       }
       case 'audit-log':
         return await runAuditLog(rest, io);
+      case 'exemptions':
+        return await runExemptions(rest, io);
       case 'sandbox': {
         const { runSandboxCommand } = await import('./sandbox-command.js');
         return await runSandboxCommand(rest, io, io.abortSignal === undefined ? {} : { signal: io.abortSignal });
@@ -73,7 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
         io.stdout(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; commands are audit, rules, explain, plan, fix, sandbox, audit-log (see --help)`);
+        throw new UsageError(`unknown command "${command}"; commands are audit, rules, explain, plan, fix, sandbox, audit-log, exemptions (see --help)`);
     }
   } catch (error) {
     if (io.abortSignal?.aborted === true) {

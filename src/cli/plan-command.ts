@@ -16,6 +16,7 @@ import { closestNames } from '../util/closest-word.js';
 import { estateArmEndpoint, parseDate } from './audit-command.js';
 import { UsageError } from './errors.js';
 import { writeFileAtomic, type CliIo } from './io.js';
+import { withStoredExemptions } from './stored-exemptions.js';
 import { runLiveAudit } from './live-audit.js';
 
 export const PLAN_USAGE = `Usage: apim-posture plan <rule-id> (--service <name> | <name>)… [--estate <file> | --env <name> | --subscription <id>…] [options]
@@ -85,7 +86,8 @@ export async function runPlan(command: 'plan' | 'fix', args: readonly string[], 
   const live = values.env !== undefined || values.subscription !== undefined;
   if (live && values.estate !== undefined) throw new UsageError(`${command} takes either --estate or a live scope (--env, --subscription), not both`);
   const now = values['as-of'] === undefined ? io.now() : parseDate(values['as-of']);
-  const config = await loadConfig(values.config, io.env);
+  // As for audit: an exemption granted in Teams means no plan, like a configured one.
+  const config = await withStoredExemptions(await loadConfig(values.config, io.env), io);
   const auditOptions = { rules: [rule], now, ruleOptions: config.audit.ruleOptions, exemptions: config.audit.exemptions, version, keep: 'all' as const };
 
   let estate: Estate;

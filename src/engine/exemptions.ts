@@ -61,8 +61,13 @@ function compile(exemption: Exemption): CompiledExemption {
   return {
     exemption,
     pattern: new RegExp(`^${source}$`, 'i'),
-    expiresAt: Date.parse(`${exemption.expires}T00:00:00Z`) + 24 * 60 * 60 * 1000,
+    expiresAt: exemptionEndsAt(exemption.expires),
   };
+}
+
+/** When an exemption stops hiding its finding: the end of its expiry day, UTC (milliseconds since the epoch). */
+export function exemptionEndsAt(expires: string): number {
+  return Date.parse(`${expires}T00:00:00Z`) + 24 * 60 * 60 * 1000;
 }
 
 /** A pattern may name the resource id, the service id, or the service's name. */
