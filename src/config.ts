@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isAzureArmEndpoint, notAzureEndpointMessage } from './azure/endpoints.js';
 import { auditConfigShape, ConfigError, describeZodIssue, toAuditConfig, type AuditConfig } from './engine/audit-config.js';
 import { DEFAULT_ENVIRONMENTS, environmentsSchema, type Environments } from './inventory/scope.js';
+import { DEFAULT_OWNER_TAGS } from './digest/snapshot.js';
 import { DENY_ALL, remediationPolicySchema, type RemediationPolicy } from './remediation/policy.js';
 
 /** Where audits read from: the local sandbox (default) or Azure. */
@@ -26,15 +27,32 @@ export interface AppConfig {
   readonly target: TargetConfig;
   /** Who may apply which fixes where; nobody anywhere unless configured. */
   readonly remediation: RemediationPolicy;
+  /** The weekly digest: owner tags read at each audit, SLA days per severity. */
+  readonly digest: DigestConfig;
   /** Where the configuration came from, for messages. */
   readonly source: string;
 }
+
+export interface DigestConfig {
+  /** Tag names that give a service's owner, first found wins; default `owner`, `team`. */
+  readonly ownerTags: readonly string[];
+  /** Overrides of the SLA days per severity; null: never overdue. */
+  readonly slaDays: Readonly<Partial<Record<'critical' | 'high' | 'medium' | 'low', number | null>>>;
+}
+
+const slaDay = z.number().int('must be a whole number of days').min(0).max(3650).nullable();
 
 const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
   ...auditConfigShape,
   environments: environmentsSchema.optional(),
   remediation: remediationPolicySchema.optional(),
+  digest: z
+    .strictObject({
+      ownerTags: z.array(z.string().trim().min(1).max(512)).min(1).optional(),
+      slaDays: z.strictObject({ critical: slaDay, high: slaDay, medium: slaDay, low: slaDay }).partial().optional(),
+    })
+    .optional(),
   azure: z
     .strictObject({
       target: z.enum(['azure', 'sandbox']).default('azure'),
@@ -65,6 +83,7 @@ export async function loadConfig(path: string | undefined, env: Readonly<Record<
     environments: parsed.environments ?? DEFAULT_ENVIRONMENTS,
     target: resolveTarget(parsed, env),
     remediation: parsed.remediation ?? DENY_ALL,
+    digest: { ownerTags: parsed.digest?.ownerTags ?? DEFAULT_OWNER_TAGS, slaDays: parsed.digest?.slaDays ?? {} },
     source: file ?? 'built-in defaults',
   };
 }

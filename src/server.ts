@@ -58,7 +58,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.progressIntervalInMs === undefined ? {} : { progressIntervalInMs: options.progressIntervalInMs }),
     fairUse: limits.fairUse,
     retained: new RetainedAudits({ maxBytes: memory.audits }),
-    ...(options.store === undefined ? {} : { lastReports: options.store.lastReports }),
+    ...(options.store === undefined ? {} : { lastReports: options.store.lastReports, history: options.store.history }),
+    ownerTags: options.config.digest.ownerTags,
   });
   const app = createBotApp({
     settings: options.bot,

@@ -65,8 +65,13 @@ function compile(exemption: Exemption): CompiledExemption {
   };
 }
 
+/** Whether an exemption covers a rule on a resource, as the matcher decides it (the digest asks without a result). */
+export function exemptionCovers(exemption: Exemption, finding: Pick<RuleResult, 'ruleId' | 'resourceId' | 'serviceId'>): boolean {
+  return appliesTo(compile(exemption), finding);
+}
+
 /** A pattern may name the resource id, the service id, or the service's name. */
-function appliesTo(compiled: CompiledExemption, result: RuleResult): boolean {
+function appliesTo(compiled: CompiledExemption, result: Pick<RuleResult, 'ruleId' | 'resourceId' | 'serviceId'>): boolean {
   const { exemption, pattern } = compiled;
   if (exemption.ruleId !== '*' && exemption.ruleId !== result.ruleId) return false;
   const serviceName = result.serviceId.split('/').pop() ?? '';

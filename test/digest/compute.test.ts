@@ -35,14 +35,16 @@ describe('digestFigures', () => {
   });
 
   it('lists open findings past their SLA, oldest first, with the default and configured SLAs', () => {
-    expect(figures.overdue.map((f) => [f.key, f.ageInDays, f.slaDays])).toEqual([[tls.key, 60, 7]]);
+    expect(figures.overdue.map((f) => [f.key, f.openDays, f.slaDays])).toEqual([[tls.key, 60, 7]]);
     const strict = digestFigures(history, { now: new Date('2026-11-30T09:00:00Z'), slaDays: { high: 7, medium: 14 } });
     expect(strict.overdue.map((f) => f.key)).toEqual([tls.key, identity.key, http.key]);
   });
 
   it('gives the score trend per period, oldest first, with gaps for weeks without an audit', () => {
     expect(figures.score).toBe(55);
-    expect(figures.trend).toEqual([undefined, undefined, undefined, 60, 70, 65, 66, 55]);
+    expect(figures.trend.map((week) => week.score)).toEqual([null, null, null, 60, 70, 65, 66, 55]);
+    expect(figures.trend.map((week) => week.week)).toEqual(['2026-W42', '2026-W43', '2026-W44', '2026-W45', '2026-W46', '2026-W47', '2026-W48', '2026-W49']);
+    expect(figures.previousScore).toBe(66);
   });
 
   it('ranks services by their most severe open findings', () => {
@@ -62,8 +64,8 @@ describe('digestFigures', () => {
 
   it('with no history says nothing rather than inventing figures', () => {
     const empty = digestFigures([], { now: new Date('2026-11-30T09:00:00Z') });
-    expect(empty.score).toBeUndefined();
-    expect(empty.trend.every((score) => score === undefined)).toBe(true);
+    expect(empty.score).toBeNull();
+    expect(empty.trend.every((week) => week.score === null)).toBe(true);
     expect([empty.added, empty.reopened, empty.resolved, empty.overdue, empty.worstServices]).toEqual([[], [], [], [], []]);
   });
 });
