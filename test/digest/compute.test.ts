@@ -126,6 +126,11 @@ describe('digestFigures: exemptions, owners, SLA and weeks', () => {
       ['apim-a', 'team-a'],
       ['apim-b', null],
     ]);
+    const unownedMost = digestFigures([{ at: '2026-11-30T08:00:00Z', score: 50, findings: [a3, b24, b4], services: owned }], { now: new Date('2026-11-30T09:00:00Z') });
+    expect(unownedMost.owners.map((owner) => [owner.owner, owner.open])).toEqual([
+      ['team-a', 1],
+      [null, 2],
+    ]);
     const child = figures.added.find((f) => f.ruleId === 'APIM-024');
     expect(child).toMatchObject({ service: 'apim-b', serviceId: SERVICE_B.toLowerCase(), resourceId: `${SERVICE_B}/apis/orders`.toLowerCase(), openDays: 14 });
   });
