@@ -56,6 +56,10 @@ Options:
   --verbose              table: also list passing services, not-checked and not-applicable reasons
   --no-color             table: never colour (NO_COLOR is honoured too)
 
+An audit of a whole environment (--env, every rule, no --service, --subscription or --as-of)
+records its posture for \`apim-posture digest\` when a store is set up (APIM_POSTURE_DATA, or the
+.apim-posture/data directory when it exists); a store failure is only a warning.
+
 Exit codes: 0 nothing fails at or above --fail-on · 1 something does · 2 usage or input error
 (including a scope or estate with no APIM service) · 3 internal error.`;
 
