@@ -4,6 +4,7 @@ import { isAzureArmEndpoint, notAzureEndpointMessage } from './azure/endpoints.j
 import { auditConfigShape, ConfigError, describeZodIssue, toAuditConfig, type AuditConfig } from './engine/audit-config.js';
 import { DEFAULT_MAX_EXEMPTION_DAYS, MAX_EXEMPTION_DAYS } from './exemptions/limits.js';
 import { DEFAULT_ENVIRONMENTS, environmentsSchema, type Environments } from './inventory/scope.js';
+import { DEFAULT_OWNER_TAGS } from './digest/snapshot.js';
 import { DENY_ALL, remediationPolicySchema, type RemediationPolicy } from './remediation/policy.js';
 
 /** Where audits read from: the local sandbox (default) or Azure. */
@@ -29,9 +30,20 @@ export interface AppConfig {
   readonly remediation: RemediationPolicy;
   /** "Accept risk" in Teams: how many days ahead an exemption may expire at most. */
   readonly acceptRisk: { readonly maxDays: number };
+  /** The weekly digest: owner tags read at each audit, SLA days per severity. */
+  readonly digest: DigestConfig;
   /** Where the configuration came from, for messages. */
   readonly source: string;
 }
+
+export interface DigestConfig {
+  /** Tag names that give a service's owner, first found wins; default `owner`, `team`. */
+  readonly ownerTags: readonly string[];
+  /** Overrides of the SLA days per severity; null: never overdue. */
+  readonly slaDays: Readonly<Partial<Record<'critical' | 'high' | 'medium' | 'low', number | null>>>;
+}
+
+const slaDay = z.number().int('must be a whole number of days').min(0).max(3650).nullable();
 
 const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -39,6 +51,12 @@ const configFileSchema = z.strictObject({
   environments: environmentsSchema.optional(),
   remediation: remediationPolicySchema.optional(),
   acceptRisk: z.strictObject({ maxDays: z.number().int().min(1).max(MAX_EXEMPTION_DAYS).default(DEFAULT_MAX_EXEMPTION_DAYS) }).optional(),
+  digest: z
+    .strictObject({
+      ownerTags: z.array(z.string().trim().min(1).max(512)).min(1).optional(),
+      slaDays: z.strictObject({ critical: slaDay, high: slaDay, medium: slaDay, low: slaDay }).partial().optional(),
+    })
+    .optional(),
   azure: z
     .strictObject({
       target: z.enum(['azure', 'sandbox']).default('azure'),
@@ -70,6 +88,7 @@ export async function loadConfig(path: string | undefined, env: Readonly<Record<
     target: resolveTarget(parsed, env),
     remediation: parsed.remediation ?? DENY_ALL,
     acceptRisk: { maxDays: parsed.acceptRisk?.maxDays ?? DEFAULT_MAX_EXEMPTION_DAYS },
+    digest: { ownerTags: parsed.digest?.ownerTags ?? DEFAULT_OWNER_TAGS, slaDays: parsed.digest?.slaDays ?? {} },
     source: file ?? 'built-in defaults',
   };
 }

@@ -64,7 +64,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.progressIntervalInMs === undefined ? {} : { progressIntervalInMs: options.progressIntervalInMs }),
     fairUse: limits.fairUse,
     retained: new RetainedAudits({ maxBytes: memory.audits }),
-    ...(options.store === undefined ? {} : { lastReports: options.store.lastReports, exemptions: options.store.exemptions }),
+    ...(options.store === undefined ? {} : { lastReports: options.store.lastReports, exemptions: options.store.exemptions, history: options.store.history }),
+    ownerTags: options.config.digest.ownerTags,
   });
   const store = options.store;
   const remediation = effectivePolicy(options.config.remediation, options.config.target.kind, Object.keys(options.config.environments));

@@ -14,9 +14,10 @@ import { RetainedAudits, type AuditAsked, type RetainedAudit } from './retained-
 import type { Report } from '../engine/report.js';
 import { isObject } from '../estate/fields.js';
 import type { Estate } from '../estate/model.js';
-import type { ExemptionRecord, ExemptionStore, JsonValue, LastReportStore } from '../store/index.js';
+import type { ExemptionRecord, ExemptionStore, JsonValue, LastReportStore, PostureHistory } from '../store/index.js';
 import type { Exemption } from '../engine/exemptions.js';
 import { exemptionsInForce } from '../exemptions/in-force.js';
+import { recordPosture, wholeEnvironment } from '../digest/record.js';
 import { suggestedAudits } from './suggested-audits.js';
 
 export interface AuditJob {
@@ -68,6 +69,10 @@ export interface AuditRunnerOptions {
   readonly lastReports?: LastReportStore;
   /** Exemptions granted in Teams ("Accept risk"): every audit applies them after the configured ones. */
   readonly exemptions?: ExemptionStore;
+  /** Where each audit of a whole environment records its posture snapshot, for the weekly digest. */
+  readonly history?: PostureHistory;
+  /** Tag names that give a service's owner in those snapshots; default `owner`, `team`. */
+  readonly ownerTags?: readonly string[];
 }
 
 interface ProgressState {
@@ -242,6 +247,21 @@ export class AuditRunner {
       await edits;
       await job.messenger.update(job.progressActivityId, await job.renderResult(audit));
       job.logger.info({ scope: job.scope.name, services: result.report.summary.services, score: result.report.summary.score }, 'audit finished');
+      const environment = wholeEnvironment(job.scope, job.rules);
+      if (options.history !== undefined && environment !== undefined) {
+        // After the card: the person waits for the result, not for the history write; a failure is only logged.
+        await recordPosture({
+          history: options.history,
+          environment,
+          report: result.report,
+          estate: result.estate,
+          at: new Date(result.report.generatedAt),
+          ...(options.ownerTags === undefined ? {} : { ownerTags: options.ownerTags }),
+          warn: (message) => {
+            job.logger.warn({ scope: job.scope.name }, message);
+          },
+        });
+      }
     } catch (error) {
       await edits;
       if (error instanceof ScopeError) {

@@ -5,6 +5,7 @@ import { loadConfig, type AppConfig } from '../config.js';
 import { ARM_ENDPOINT } from '../azure/target.js';
 import type { Estate } from '../estate/model.js';
 import { planFindings } from '../remediation/finding-plans.js';
+import { wholeEnvironment } from '../digest/record.js';
 import { auditEstate } from '../engine/audit.js';
 import { resolveScope } from '../inventory/scope.js';
 import type { Report } from '../engine/report.js';
@@ -55,6 +56,10 @@ Options:
   --as-of <date>         evaluate as of this date (certificate expiry, exemptions)
   --verbose              table: also list passing services, not-checked and not-applicable reasons
   --no-color             table: never colour (NO_COLOR is honoured too)
+
+An audit of a whole environment (--env, every rule, no --service, --subscription or --as-of)
+records its posture for \`apim-posture digest\` when a store is set up (APIM_POSTURE_DATA, or the
+.apim-posture/data directory when it exists); a store failure is only a warning.
 
 Exit codes: 0 nothing fails at or above --fail-on · 1 something does · 2 usage or input error
 (including a scope or estate with no APIM service) · 3 internal error.`;
@@ -107,6 +112,8 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
   const keep = format === 'json' || format === 'csv' || values.verbose ? 'all' : 'findings';
 
   let audited: { report: Report; estate: Estate; armEndpoint: string };
+  /** Recorded for the digest: a live audit of a whole environment, now (not --as-of), of a target someone chose. */
+  let postureOf: string | undefined;
   if (values.estate === undefined) {
     const scope = resolveScope(
       {
@@ -116,6 +123,8 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
       },
       config.environments,
     );
+    const chosenTarget = config.target.kind === 'azure' || !config.target.byDefault;
+    postureOf = values['as-of'] === undefined && values.subscription === undefined && chosenTarget ? wholeEnvironment(scope, rules) : undefined;
     const color = io.stderrIsTty && !values['no-color'] && io.env['NO_COLOR'] === undefined;
     // Loaded only for live audits: the Azure SDK and the sandbox cost an offline audit its start-up time.
     const { runLiveAudit } = await import('./live-audit.js');
@@ -153,6 +162,10 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
   else {
     await writeFileAtomic(values.output, text);
     io.stderr(`apim-posture: wrote ${format} report to ${values.output}\n`);
+  }
+  if (postureOf !== undefined) {
+    const { recordAuditPosture } = await import('./record-posture.js');
+    await recordAuditPosture({ environment: postureOf, report, estate: audited.estate, at: now, ownerTags: config.digest.ownerTags }, io);
   }
   return exitCode(report, failOn);
 }

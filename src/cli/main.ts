@@ -27,8 +27,10 @@ Commands:
   sandbox                 run the local Azure emulator (ARM + Resource Graph) on its own
   audit-log [verify]      the bot's audit trail of fixes, and whether its hash chain holds
   exemptions              the exemptions audits apply: configured and granted in Teams
+  digest --env <name>     the weekly digest from posture history: new, overdue, owners, trend
+                          (--format markdown|json, --since <date>)
 
-Run \`apim-posture audit --help\` and \`apim-posture plan --help\` for their options.
+Run \`apim-posture audit --help\`, \`apim-posture plan --help\` and \`apim-posture digest --help\` for their options.
 Exit codes: 0 ok · 1 findings at or above --fail-on · 2 usage or input error · 3 internal error.`;
 
 /** Exit code of a bug in apim-posture itself, apart from usage and input errors (2). */
@@ -40,7 +42,7 @@ const INPUT_ERRORS = [UsageError, EstateInputError, ConfigError, RuleOptionsErro
  * The same, told by name: their modules load the Azure SDK or the sandbox, which commands load only
  * when they need them (an offline audit starts without either).
  */
-const INPUT_ERROR_NAMES = new Set(['TargetEndpointError']);
+const INPUT_ERROR_NAMES = new Set(['TargetEndpointError', 'NoHistoryError']);
 
 export async function runCli(argv: readonly string[], io: CliIo, version: string): Promise<number> {
   const [command, ...rest] = argv;
@@ -62,6 +64,10 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
         return await runAuditLog(rest, io);
       case 'exemptions':
         return await runExemptions(rest, io);
+      case 'digest': {
+        const { runDigest } = await import('./digest-command.js');
+        return await runDigest(rest, io);
+      }
       case 'sandbox': {
         const { runSandboxCommand } = await import('./sandbox-command.js');
         return await runSandboxCommand(rest, io, io.abortSignal === undefined ? {} : { signal: io.abortSignal });
@@ -77,7 +83,7 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
         io.stdout(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; commands are audit, rules, explain, plan, fix, sandbox, audit-log, exemptions (see --help)`);
+        throw new UsageError(`unknown command "${command}"; commands are audit, rules, explain, plan, fix, sandbox, audit-log, exemptions, digest (see --help)`);
     }
   } catch (error) {
     if (io.abortSignal?.aborted === true) {

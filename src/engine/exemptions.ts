@@ -70,8 +70,13 @@ export function exemptionEndsAt(expires: string): number {
   return Date.parse(`${expires}T00:00:00Z`) + 24 * 60 * 60 * 1000;
 }
 
+/** Whether an exemption covers a rule on a resource, as the matcher decides it (the digest asks without a result). */
+export function exemptionCovers(exemption: Exemption, finding: Pick<RuleResult, 'ruleId' | 'resourceId' | 'serviceId'>): boolean {
+  return appliesTo(compile(exemption), finding);
+}
+
 /** A pattern may name the resource id, the service id, or the service's name. */
-function appliesTo(compiled: CompiledExemption, result: RuleResult): boolean {
+function appliesTo(compiled: CompiledExemption, result: Pick<RuleResult, 'ruleId' | 'resourceId' | 'serviceId'>): boolean {
   const { exemption, pattern } = compiled;
   if (exemption.ruleId !== '*' && exemption.ruleId !== result.ruleId) return false;
   const serviceName = result.serviceId.split('/').pop() ?? '';

@@ -61,6 +61,15 @@ export function storeConfigFromEnv(rawEnv: Readonly<Record<string, string | unde
   return { kind: 'azure', prefix, tableUrl: serviceUrl(tableUrl, 'APIM_POSTURE_STORAGE_TABLE_URL'), blobUrl: serviceUrl(blobUrl, 'APIM_POSTURE_STORAGE_BLOB_URL') };
 }
 
+/**
+ * Whether the environment names a store (any APIM_POSTURE_STORE, APIM_POSTURE_DATA or
+ * APIM_POSTURE_STORAGE_* variable, not empty). The CLI records posture only into a store that is
+ * configured or already exists, so a plain audit leaves no data directory behind.
+ */
+export function isStoreConfigured(rawEnv: Readonly<Record<string, string | undefined>>): boolean {
+  return Object.entries(rawEnv).some(([name, value]) => (name === 'APIM_POSTURE_STORE' || name === 'APIM_POSTURE_DATA' || name.startsWith('APIM_POSTURE_STORAGE_')) && value !== undefined && value.trim() !== '');
+}
+
 function serviceUrl(value: string, name: string): string {
   let url: URL;
   try {

@@ -6,7 +6,7 @@
  *
  * and call `store.ping()` from /healthz. docs/storage.md describes the configuration.
  */
-export { DEFAULT_DATA_DIRECTORY, DEFAULT_STORAGE_PREFIX, storeConfigFromEnv, type StoreConfig } from './config.js';
+export { DEFAULT_DATA_DIRECTORY, DEFAULT_STORAGE_PREFIX, isStoreConfigured, storeConfigFromEnv, type StoreConfig } from './config.js';
 export type * from './contracts.js';
 export { StoreConfigError, StoreCorruptError, StoreError, StoreLimitError, StoreUnavailableError } from './errors.js';
 export type { JsonObject, JsonValue } from './json.js';

@@ -50,6 +50,16 @@ export const findingKeySchema = z.strictObject({
   key: z.string().min(1).max(2048),
   severity: z.enum(SEVERITIES as [string, ...string[]]).transform((value) => value as (typeof SEVERITIES)[number]),
   firstSeen: isoTime,
+  /** Failing but covered by an active exemption: not open. Absent (older records too) means open. */
+  exempted: z.literal(true).optional(),
+});
+
+/** A service the audit covered, so a digest names it and its owner (from tags) without the report. */
+export const snapshotServiceSchema = z.strictObject({
+  /** The resource id, lower case, as finding keys carry it. */
+  id: z.string().min(1).max(2048),
+  name: callerKeySchema,
+  owner: callerKeySchema.optional(),
 });
 
 export const postureSnapshotInputSchema = z.strictObject({
@@ -58,6 +68,8 @@ export const postureSnapshotInputSchema = z.strictObject({
   at: isoTime.refine((value) => Date.parse(value) >= 0 && Date.parse(value) < 10 ** 15, 'must be a time from 1970 onwards'),
   score: z.number().min(0).max(100),
   findings: z.array(findingKeySchema).max(100_000),
+  /** Every service audited; absent in records written before services were kept. */
+  services: z.array(snapshotServiceSchema).max(100_000).optional(),
 });
 
 export const postureSnapshotSchema = z.strictObject({ id: z.string().min(1), ...postureSnapshotInputSchema.shape });
