@@ -100,9 +100,10 @@ describe('applyFinding', () => {
     const { finding, fixes } = await confirmed('APIM-002', dev);
     sandbox.requests.length = 0;
     // The update outlasts the lease's TTL several times over: only renewal keeps others out.
-    const applying = applyFinding(deps({ lease: { ttlInMs: 150, renewEveryInMs: 40 }, send: { pollIntervalInMs: 700 } }), { finding, environment: 'dev', requesterId: ALEX, conversationId: CHAT, confirmed: fixes });
+    // Margins for a loaded machine: a renewal through the file store may take a few hundred milliseconds.
+    const applying = applyFinding(deps({ lease: { ttlInMs: 1_000, renewEveryInMs: 150 }, send: { pollIntervalInMs: 3_000 } }), { finding, environment: 'dev', requesterId: ALEX, conversationId: CHAT, confirmed: fixes });
     while (!sandbox.requests.some((entry) => entry.method === 'PATCH')) await new Promise((resolve) => setTimeout(resolve, 10));
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await store.leases.acquire(fixLeaseName(dev), 60_000)).toBeUndefined();
     expect((await applying).state).toBe('verified');
     const after = await store.leases.acquire(fixLeaseName(dev), 60_000);
