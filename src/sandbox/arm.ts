@@ -1,6 +1,7 @@
 import { locationKey } from './arg-rows.js';
 import { ASSESSMENT_TYPE, type ArmRoute, type EntityInfo, routeArm, type ServiceRef, WORKSPACE_TIERS } from './arm-routes.js';
 import { isRecord, json, notFound, type Reply, SandboxHttpError, type SandboxRequest } from './http.js';
+import { type Caller, callerOf } from './caller.js';
 import { type LroOptions, Operations } from './lro.js';
 import { applyServicePatch, changes, validateServicePatch } from './service-patch.js';
 import { normalizeId, propertiesOf, type SandboxState, type StoredResource } from './state.js';
@@ -111,14 +112,22 @@ export class ArmEndpoint {
     const next = applyServicePatch(stored.resource, patch);
     // Real APIM answers a PATCH that changes nothing with 200 at once, even in LRO mode.
     if (!changes(stored.resource, next)) return withEtag(200, stored);
-    if (this.options.lro.mode === 'sync') return withEtag(200, this.state.put(touched(next, 'Succeeded')));
+    const caller = callerOf(request.token, request.headers);
+    if (this.options.lro.mode === 'sync') {
+      const saved = this.state.put(touched(next, 'Succeeded', caller));
+      this.recordWrite(ref.id, 'Update', stored.resource, saved.resource, caller);
+      return withEtag(200, saved);
+    }
 
-    this.state.put(touched(stored.resource, 'Updating', false), { keepEtag: true });
+    this.state.put(touched(stored.resource, 'Updating'), { keepEtag: true });
     const location = locationKey(stored.resource['location']) ?? 'westeurope';
     const operationId = this.operations.start(key, location, () => {
-      // Applied to the resource as it is when the operation ends, like the platform would.
+      // Applied to the resource as it is when the operation ends, like the platform would. The
+      // change recorded is from the resource as the PATCH found it: "Updating" is transient.
       const current = this.state.get(ref.id);
-      if (current !== undefined) this.state.put(touched(applyServicePatch(current.resource, patch), 'Succeeded'));
+      if (current === undefined) return;
+      const saved = this.state.put(touched(applyServicePatch(current.resource, patch), 'Succeeded', caller));
+      this.recordWrite(ref.id, 'Update', stored.resource, saved.resource, caller);
     });
     const apiVersion = request.query.get('api-version') ?? '2024-05-01';
     const url = `${this.options.baseUrl()}${ref.id}/operationresults/${operationId}?api-version=${encodeURIComponent(apiVersion)}&asyncResponse`;
@@ -151,10 +160,13 @@ export class ArmEndpoint {
     const existing = this.state.get(path);
     const ifMatch = request.headers['if-match'];
     if (entity.ifMatchRequired.some((method) => method === request.method) && (ifMatch === undefined || ifMatch.trim() === '')) throw missingIfMatch(entity);
+    const caller = callerOf(request.token, request.headers);
     if (request.method === 'PATCH') {
       if (existing === undefined) throw notFound(`${entity.label} not found.`);
       checkIfMatch(ifMatch, existing.etag);
-      return withEtag(200, this.state.put({ ...existing.resource, properties: { ...propertiesOf(existing.resource), ...structuredClone(properties) } }));
+      const saved = this.state.put({ ...existing.resource, properties: { ...propertiesOf(existing.resource), ...structuredClone(properties) } });
+      this.recordWrite(path, 'Update', existing.resource, saved.resource, caller);
+      return withEtag(200, saved);
     }
     if (existing !== undefined) checkIfMatch(ifMatch, existing.etag);
     const created: JsonObject = {
@@ -163,7 +175,16 @@ export class ArmEndpoint {
       name: existing?.resource['name'] ?? path.split('/').pop() ?? '',
       properties: structuredClone(properties),
     };
-    return withEtag(existing === undefined ? 201 : 200, this.state.put(created));
+    const saved = this.state.put(created);
+    this.recordWrite(path, existing === undefined ? 'Create' : 'Update', existing?.resource, saved.resource, caller);
+    return withEtag(existing === undefined ? 201 : 200, saved);
+  }
+
+  /** A write in ARG's change history, named by the resource's type: `…/service/apis/write`. */
+  private recordWrite(id: string, changeType: 'Create' | 'Update', before: JsonObject | undefined, after: JsonObject, caller: Caller): void {
+    const type = typeof after['type'] === 'string' ? after['type'] : 'Microsoft.ApiManagement/service';
+    const targetResourceId = typeof after['id'] === 'string' ? after['id'] : id;
+    this.state.recordChange({ targetResourceId, targetResourceType: type, changeType, before, after, caller, operation: `${type}/write` });
   }
 
   // ── lookups that fail the ARM way ───────────────────────────────────────────────────────────
@@ -308,12 +329,13 @@ function withEtag(status: number, stored: StoredResource): Reply {
   return json(status, stored.resource, { ETag: `"${stored.etag}"` });
 }
 
-/** A copy with a new provisioning state and, when the content changed, a modification stamp. */
-function touched(resource: JsonObject, provisioningState: string, modified = true): JsonObject {
+/** A copy with a new provisioning state and, when someone changed the content, their modification stamp. */
+function touched(resource: JsonObject, provisioningState: string, modifiedBy?: Caller): JsonObject {
   const next: JsonObject = { ...resource, properties: { ...propertiesOf(resource), provisioningState } };
   const systemData = resource['systemData'];
-  if (modified && isRecord(systemData)) {
-    next['systemData'] = { ...systemData, lastModifiedBy: 'sandbox@contoso.com', lastModifiedByType: 'User', lastModifiedAt: new Date().toISOString() };
+  if (modifiedBy !== undefined && isRecord(systemData)) {
+    const lastModifiedByType = modifiedBy.changedByType === 'User' ? 'User' : 'Application';
+    next['systemData'] = { ...systemData, lastModifiedBy: modifiedBy.changedBy, lastModifiedByType, lastModifiedAt: new Date().toISOString() };
   }
   return next;
 }
