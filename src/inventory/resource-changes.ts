@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { RuleResult } from '../contracts/results.js';
 import { queryArgPages } from './arg-pages.js';
 import { literal } from './query-text.js';
 import type { InventorySources } from './sources.js';
@@ -200,64 +199,4 @@ export function parseChangeRow(row: unknown): ResourceChange | undefined {
     operation: changeAttributes.operation,
     properties,
   };
-}
-
-// ── the cause of a finding ────────────────────────────────────────────────────────────────────
-
-export interface ChangeCause {
-  readonly change: ResourceChange;
-  /** The changed properties the rule reads; empty when the change is only the latest on the resource. */
-  readonly touched: readonly PropertyChange[];
-}
-
-/**
- * The change that most likely caused a finding: the latest change to one of the properties the
- * rule reads (`paths`, as rules write evidence paths), else the latest change to the resource at
- * all. `changes` should be the resource's own; undefined when there is none.
- */
-export function causeOf(paths: readonly string[], changes: readonly ResourceChange[]): ChangeCause | undefined {
-  const wanted = paths.map(evidenceMatcher);
-  const newestFirst = [...changes].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-  for (const change of newestFirst) {
-    const touched = change.properties.filter((property) => wanted.some((matches) => matches(property.path)));
-    if (touched.length > 0) return { change, touched };
-  }
-  const latest = newestFirst[0];
-  return latest === undefined ? undefined : { change: latest, touched: [] };
-}
-
-/** {@link causeOf} for a rule result: its resource's changes, else its service's, against its evidence paths. */
-export function causeOfResult(result: Pick<RuleResult, 'resourceId' | 'serviceId' | 'evidence'>, changes: readonly ResourceChange[]): ChangeCause | undefined {
-  const of = (id: string): ResourceChange[] => changes.filter((change) => change.resourceId.toLowerCase() === id.toLowerCase());
-  const own = of(result.resourceId);
-  const paths = result.evidence.map((item) => item.path);
-  return causeOf(paths, own.length > 0 || result.resourceId.toLowerCase() === result.serviceId.toLowerCase() ? own : of(result.serviceId));
-}
-
-/**
- * Whether a changed property is one an evidence path names, or lies below or above it. Evidence
- * paths may carry a `<where>: ` prefix naming a child, bracketed keys (`customProperties['a.b']`)
- * and `[*]` for any array element; change paths use dots and `[n]`. Compared case-insensitively.
- */
-function evidenceMatcher(evidencePath: string): (changePath: string) => boolean {
-  const evidence = normalizePath(evidencePath.includes(': ') ? evidencePath.slice(evidencePath.lastIndexOf(': ') + 2) : evidencePath);
-  const pattern = evidence
-    .split('[*]')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('\\[\\d+\\]');
-  const atOrBelow = new RegExp(`^${pattern}(?:$|[.[])`);
-  return (changePath) => {
-    const change = normalizePath(changePath);
-    if (atOrBelow.test(change)) return true;
-    // A change to a whole object or array the rule reads part of.
-    const general = change.replace(/\[\d+\]/g, '[*]');
-    return evidence.startsWith(`${general}.`) || evidence.startsWith(`${general}[`);
-  };
-}
-
-function normalizePath(path: string): string {
-  return path
-    .trim()
-    .replace(/\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]/g, (_, single: string | undefined, double: string | undefined) => `.${single ?? double ?? ''}`)
-    .toLowerCase();
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { causeOf, causeOfResult, MAX_PROPERTIES_PER_CHANGE, parseChangeRow, type ResourceChange } from '../../src/inventory/resource-changes.js';
+import { causeOf, causeOfFinding, causeOfResult, describeCause } from '../../src/inventory/change-cause.js';
+import { MAX_PROPERTIES_PER_CHANGE, parseChangeRow, type ResourceChange } from '../../src/inventory/resource-changes.js';
 
 /** Picking the change behind a finding, and reading change rows that may be malformed. */
 
@@ -57,6 +58,29 @@ describe('causeOf', () => {
     expect(causeOfResult(result, [onService, onApi])).toMatchObject({ change: { changedBy: 'dave' }, touched: [{ path: 'properties.subscriptionRequired' }] });
     // No history for the child (ARG may not track child resources): the service's latest change.
     expect(causeOfResult(result, [onService])?.change.changedBy).toBe('erin');
+    // Without a service to fall back to, there is none; another resource's changes never count.
+    expect(causeOfFinding({ resourceId: API, paths: ['properties.subscriptionRequired'] }, [onService])).toBeUndefined();
+    expect(causeOfFinding({ resourceId: SERVICE, serviceId: SERVICE, paths: ['tags'] }, [onApi])).toBeUndefined();
+  });
+});
+
+describe('describeCause', () => {
+  it('says who changed which property from what to what, in which client and when', () => {
+    const cause = causeOf([`properties.customProperties['${TLS10}']`], [change('2026-12-01T10:07:00.000Z', 'alice@contoso.example', [`properties.customProperties.${TLS10}`, 'properties.customProperties.other'])]);
+    if (cause === undefined) throw new Error('no cause');
+    expect(describeCause(cause)).toBe(`alice@contoso.example changed properties.customProperties.${TLS10} from "a" to "b" in Azure Portal on 2026-12-01 10:07 UTC.`);
+    const two = { ...cause, touched: [...cause.touched, { path: 'properties.x', before: null, after: 'y'.repeat(200) }] };
+    expect(describeCause(two)).toContain('(and 1 other property) in Azure Portal');
+  });
+
+  it('says when the change did not touch what the rule reads, and leaves out an unknown client or name', () => {
+    const latest: ResourceChange = { ...change('2026-12-02T08:00:00.000Z', 'x', ['tags.note']), changedBy: undefined, clientType: 'Unknown' };
+    const cause = causeOf(['properties.publicNetworkAccess'], [latest]);
+    if (cause === undefined) throw new Error('no cause');
+    expect(describeCause(cause)).toBe('The latest change to it was by Someone Azure did not name on 2026-12-02 08:00 UTC; it did not touch the properties this rule reads.');
+    const valued = causeOf(['tags.note'], [{ ...latest, properties: [{ path: 'tags.note', before: null, after: 'z'.repeat(200) }] }]);
+    if (valued === undefined) throw new Error('no cause');
+    expect(describeCause(valued)).toMatch(/from absent to "z{79}…" on/);
   });
 });
 

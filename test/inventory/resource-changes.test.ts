@@ -8,12 +8,14 @@ import { auditEstate } from '../../src/engine/audit.js';
 import { normalizeEstate } from '../../src/estate/normalize.js';
 import { azureSources } from '../../src/inventory/azure-sources.js';
 import { collectInventory } from '../../src/inventory/collect.js';
-import { causeOfResult, changeQuery, changesFor, type ResourceChange } from '../../src/inventory/resource-changes.js';
+import { causeOfResult, describeCause } from '../../src/inventory/change-cause.js';
+import { changeQuery, changesFor, type ResourceChange } from '../../src/inventory/resource-changes.js';
 import { resolveScope } from '../../src/inventory/scope.js';
 import { findRule } from '../../src/rules/index.js';
 import { sandboxUserCredential } from '../../src/sandbox/caller.js';
 import { SEED_SUBSCRIPTIONS } from '../../src/sandbox/seed.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
+import { AzureContract, ContractRecorder } from '../support/azure-contract.js';
 
 /**
  * "Who changed it" end to end: writes through the real ApiManagementClient as named users, the
@@ -28,13 +30,19 @@ const TLS10 = 'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.T
 const ALICE = 'alice@contoso.example';
 
 let sandbox: Sandbox | undefined;
+// Every request and reply, the change-history queries included, is held to the vendored Azure REST specs.
+const contract = new AzureContract();
+let recorder: ContractRecorder | undefined;
 afterEach(async () => {
   await sandbox?.close();
   sandbox = undefined;
+  recorder?.assertClean();
+  recorder = undefined;
 });
 
 async function setUp(options: SandboxOptions = {}) {
-  const box = await startSandbox({ argQuota: false, ...options });
+  recorder = new ContractRecorder(contract);
+  const box = await startSandbox({ argQuota: false, ...options, onExchange: recorder.observe });
   sandbox = box;
   const sources = azureSources(sandboxTarget({ endpoint: box.url, ca: box.caPem }), { gate: new QuotaGate() });
   const apim = (credential: TokenCredential) => new ApiManagementClient(credential, PAYMENTS, { endpoint: box.url, credentialScopes: [ARM_SCOPE], tlsOptions: { ca: box.caPem } });
@@ -141,5 +149,7 @@ describe('changesFor through the real ResourceGraphClient', () => {
     const cause = causeOfResult(result, changes);
     expect(cause?.change.changedBy).toBe(ALICE);
     expect(cause?.touched).toEqual([{ path: `properties.customProperties.${TLS10}`, before: 'False', after: 'True' }]);
+    if (cause === undefined) throw new Error('no cause');
+    expect(describeCause(cause)).toMatch(new RegExp(`^alice@contoso\\.example changed properties\\.customProperties\\.${TLS10.replaceAll('.', '\\.')} from "False" to "True" in Azure Portal on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\.$`));
   });
 });
