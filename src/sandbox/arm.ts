@@ -87,6 +87,7 @@ export class ArmEndpoint {
           return withEtag(200, stored);
         }
         if ((method === 'PATCH' || method === 'PUT') && route.entity.writable) return this.writeChild(route.service, route.scope, route.path, route.entity, request);
+        if (method === 'DELETE' && route.entity.deletable) return this.deleteChild(route.service, route.scope, route.path, route.entity, request);
         throw methodNotAllowed(method);
       case 'resource': {
         onlyGet(method);
@@ -159,7 +160,7 @@ export class ArmEndpoint {
     if (!isRecord(properties)) throw new SandboxHttpError(400, 'ValidationError', "'properties' must be an object.");
     const existing = this.state.get(path);
     const ifMatch = request.headers['if-match'];
-    if (entity.ifMatchRequired.some((method) => method === request.method) && (ifMatch === undefined || ifMatch.trim() === '')) throw missingIfMatch(entity);
+    if (entity.ifMatchRequired.some((method) => method === request.method) && (ifMatch === undefined || ifMatch.trim() === '')) throw missingIfMatch(entity, request.method);
     const caller = callerOf(request.token, request.headers);
     if (request.method === 'PATCH') {
       if (existing === undefined) throw notFound(`${entity.label} not found.`);
@@ -180,11 +181,29 @@ export class ArmEndpoint {
     return withEtag(existing === undefined ? 201 : 200, saved);
   }
 
-  /** A write in ARG's change history, named by the resource's type: `…/service/apis/write`. */
-  private recordWrite(id: string, changeType: 'Create' | 'Update', before: JsonObject | undefined, after: JsonObject, caller: Caller): void {
-    const type = typeof after['type'] === 'string' ? after['type'] : 'Microsoft.ApiManagement/service';
-    const targetResourceId = typeof after['id'] === 'string' ? after['id'] : id;
-    this.state.recordChange({ targetResourceId, targetResourceType: type, changeType, before, after, caller, operation: `${type}/write` });
+  /**
+   * DELETE of an entity: 200 when it existed, 204 when it did not (ARM's convention for deletes;
+   * for APIM unverified). Everything under it goes too, as with the platform's cascading deletes.
+   */
+  private deleteChild(ref: ServiceRef, scope: string, path: string, entity: EntityInfo, request: SandboxRequest): Reply {
+    this.requireScope(ref, scope);
+    const ifMatch = request.headers['if-match'];
+    if (entity.ifMatchRequired.includes('DELETE') && (ifMatch === undefined || ifMatch.trim() === '')) throw missingIfMatch(entity, 'DELETE');
+    const existing = this.state.get(path);
+    if (existing === undefined) return { status: 204 };
+    checkIfMatch(ifMatch, existing.etag);
+    this.state.delete(path);
+    this.recordWrite(path, 'Delete', existing.resource, undefined, callerOf(request.token, request.headers));
+    return { status: 200 };
+  }
+
+  /** A write in ARG's change history, named by the resource's type: `…/service/apis/write`, `…/delete`. */
+  private recordWrite(id: string, changeType: 'Create' | 'Update' | 'Delete', before: JsonObject | undefined, after: JsonObject | undefined, caller: Caller): void {
+    const resource = after ?? before ?? {};
+    const type = typeof resource['type'] === 'string' ? resource['type'] : 'Microsoft.ApiManagement/service';
+    const targetResourceId = typeof resource['id'] === 'string' ? resource['id'] : id;
+    const operation = `${type}/${changeType === 'Delete' ? 'delete' : 'write'}`;
+    this.state.recordChange({ targetResourceId, targetResourceType: type, changeType, before, after, caller, operation });
   }
 
   // ── lookups that fail the ARM way ───────────────────────────────────────────────────────────
@@ -317,11 +336,12 @@ function checkIfMatch(header: string | undefined, etag: string): void {
  * "InvalidRequest" is the sandbox's choice (unverified against Azure). What matters to the product is
  * that the write is refused, not applied.
  */
-function missingIfMatch(entity: EntityInfo): SandboxHttpError {
+function missingIfMatch(entity: EntityInfo, method: string): SandboxHttpError {
+  const deleting = method === 'DELETE';
   return new SandboxHttpError(
     400,
     'InvalidRequest',
-    `The If-Match header is required to update a ${entity.label}: send the ETag of the entity as read (a GET returns it in the ETag header), or "*" to overwrite unconditionally.`,
+    `The If-Match header is required to ${deleting ? 'delete' : 'update'} a ${entity.label}: send the ETag of the entity as read (a GET returns it in the ETag header), or "*" to ${deleting ? 'delete' : 'overwrite'} unconditionally.`,
   );
 }
 

@@ -64,6 +64,31 @@ describe('sandbox change history', () => {
     expect(Date.parse(update?.changeTime ?? '')).toBeGreaterThan(Date.parse(create?.changeTime ?? ''));
   });
 
+  it('deletes an entity with If-Match (and what is under it), records a Delete, and answers 204 for one that is gone', async () => {
+    const box = await start();
+    const product = `${legacyId}/products/starter`;
+    const refused = await raw(box, 'DELETE', url(product), { headers: BEARER });
+    expect(refused).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('If-Match header is required to delete a Product') as unknown } } });
+    expect((await raw(box, 'DELETE', url(product), { headers: { ...BEARER, 'if-match': '"stale"' } })).status).toBe(412);
+    expect(box.state.changes.size).toBe(0);
+
+    expect((await raw(box, 'DELETE', url(product), { headers: { ...BEARER, 'if-match': '*' } })).status).toBe(200);
+    expect((await raw(box, 'GET', url(product), { headers: BEARER })).status).toBe(404);
+    expect((await raw(box, 'GET', url(`${product}/policies/policy`), { headers: BEARER })).status).toBe(404);
+    expect((await raw(box, 'DELETE', url(product), { headers: { ...BEARER, 'if-match': '*' } })).status).toBe(204);
+
+    const recorded = await rows(box);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]?.properties).toMatchObject({ targetResourceId: product, changeType: 'Delete', changeAttributes: { operation: 'Microsoft.ApiManagement/service/products/delete', newResourceSnapshotId: null } });
+    expect(Object.values(recorded[0]?.properties.changes ?? {}).every((change) => change['propertyChangeType'] === 'Remove' && change['newValue'] === null)).toBe(true);
+    // A diagnostic setting is deleted without If-Match (DiagnosticSettings_Delete takes none).
+    const setting = `${legacyId.replace('apim-payments-legacy', 'apim-payments-prod-weu')}/providers/Microsoft.Insights/diagnosticSettings/send-to-law`;
+    expect((await raw(box, 'DELETE', `${setting}?api-version=2021-05-01-preview`, { headers: BEARER })).status).toBe(200);
+    expect((await rows(box))[0]?.properties.changeAttributes['operation']).toBe('Microsoft.Insights/diagnosticSettings/delete');
+    // Entities the sandbox does not delete (named values, among others) answer 405.
+    expect((await raw(box, 'DELETE', url(`${legacyId}/namedValues/ledger-key`), { headers: { ...BEARER, 'if-match': '*' } })).status).toBe(405);
+  });
+
   it('names the caller from the token and the client from the token or the User-Agent', async () => {
     const box = await start();
     const patch = (headers: Record<string, string>, note: string) => raw(box, 'PATCH', url(legacyId), { headers, body: { tags: { note } } });
