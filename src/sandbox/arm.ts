@@ -1,7 +1,7 @@
 import { locationKey } from './arg-rows.js';
 import { ASSESSMENT_TYPE, type ArmRoute, type EntityInfo, routeArm, type ServiceRef, WORKSPACE_TIERS } from './arm-routes.js';
-import { isRecord, json, notFound, type Reply, SandboxHttpError, type SandboxRequest } from './http.js';
 import { type Caller, callerOf } from './caller.js';
+import { isRecord, json, notFound, type Reply, SandboxHttpError, type SandboxRequest } from './http.js';
 import { type LroOptions, Operations } from './lro.js';
 import { applyServicePatch, changes, validateServicePatch } from './service-patch.js';
 import { normalizeId, propertiesOf, type SandboxState, type StoredResource } from './state.js';

@@ -93,6 +93,8 @@ describe('sandbox change history', () => {
     const box = await start();
     const patch = (headers: Record<string, string>, note: string) => raw(box, 'PATCH', url(legacyId), { headers, body: { tags: { note } } });
     await patch({ authorization: `Bearer ${sandboxUserToken({ upn: 'alice@contoso.example' })}` }, 'portal');
+    // The service's systemData names the same person.
+    expect((await raw(box, 'GET', url(legacyId), { headers: BEARER })).body).toMatchObject({ systemData: { lastModifiedBy: 'alice@contoso.example', lastModifiedByType: 'User' } });
     await patch({ ...BEARER, 'user-agent': 'AZURECLI/2.67.0 (MSI) azsdk-python-core/1.31.0' }, 'cli');
     await patch({ ...BEARER, 'user-agent': 'azsdk-js-arm-apimanagement/9.1.0 core-rest-pipeline/1.18.0' }, 'sdk');
     // A token whose claims carry control characters names nobody by them.
@@ -108,9 +110,7 @@ describe('sandbox change history', () => {
     expect(who[1]).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), 'AppId', 'Azure CLI']);
     expect(who[2]).toEqual([who[1]?.[0], 'AppId', 'Unknown']);
     expect(who[3]?.[0]).not.toContain('eve');
-    // The service's systemData names the same person.
-    const service = await raw(box, 'GET', url(legacyId), { headers: BEARER });
-    expect(service.body).toMatchObject({ systemData: { lastModifiedByType: 'Application' } });
+    expect((await raw(box, 'GET', url(legacyId), { headers: BEARER })).body).toMatchObject({ systemData: { lastModifiedBy: who[3]?.[0], lastModifiedByType: 'Application' } });
   });
 
   it('records a long-running service PATCH once, when it completes, from the resource as the PATCH found it', async () => {
