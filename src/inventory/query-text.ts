@@ -14,6 +14,9 @@
  *     <clause> := <field> =~ '<value>' | <field> in~ ('<value>', …)
  *     <field>  := type | name | id | subscriptionId | resourceGroup | location
  *               | tags['<key>'] | properties.targetResourceUri
+ *
+ * The change-history query (`resourcechanges`, with `extend` and a time filter) is built in
+ * resource-changes.ts from the same `literal`.
  */
 
 /** A value a person could not be allowed to put into a query. */

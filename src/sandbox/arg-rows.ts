@@ -7,11 +7,19 @@ import type { JsonObject } from './types.js';
  * lower-cased `type`, a location *key* ("westeurope", where ARM GET says "West Europe") and a
  * lower-cased resource group. Only tracked top-level resources are in `resources`: APIM child
  * resources (apis, products, …) and extension resources are not in ARG at all, which is why the
- * product reads them through ARM.
+ * product reads them through ARM. `resourcechanges` is the sandbox's change log (change-log.ts).
  */
 
 export function deriveRows(state: SandboxState, table: ArgTableName): JsonObject[] {
-  return table === 'resources' ? resourceRows(state) : containerRows(state);
+  switch (table) {
+    case 'resources':
+      return resourceRows(state);
+    case 'resourcecontainers':
+      return containerRows(state);
+    case 'resourcechanges':
+      // Rows are never changed once recorded, so the log's own objects can be served.
+      return [...state.changes.all()];
+  }
 }
 
 function resourceRows(state: SandboxState): JsonObject[] {

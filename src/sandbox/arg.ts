@@ -195,9 +195,10 @@ const STRING_COLUMNS = new Set(['id', 'name', 'type', 'tenantId', 'kind', 'locat
 
 /** `resultFormat: "table"`: `{ columns: [{ name, type }], rows: [[…]] }`. */
 function asTable(query: ParsedQuery, page: readonly JsonObject[]): JsonObject {
-  const columns = query.project.filter((column) => TABLE_COLUMNS[query.table].includes(column));
+  const extended = new Map(query.extend.map((extension) => [extension.name, extension.fn === 'todatetime' ? 'datetime' : 'string']));
+  const columns = query.project.filter((column) => TABLE_COLUMNS[query.table].includes(column) || extended.has(column));
   return {
-    columns: columns.map((name) => ({ name, type: STRING_COLUMNS.has(name) ? 'string' : 'object' })),
+    columns: columns.map((name) => ({ name, type: extended.get(name) ?? (STRING_COLUMNS.has(name) ? 'string' : 'object') })),
     rows: page.map((row) => columns.map((column) => row[column] ?? null)),
   };
 }

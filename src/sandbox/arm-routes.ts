@@ -48,9 +48,12 @@ export interface EntityInfo {
    * The writes ARM refuses without an `If-Match` header. REST spec 2024-05-01: Api_Update,
    * Backend_Update, Product_Update, TenantAccess_Update and PortalConfig_Update (PATCH) take
    * `IfMatchRequiredParameter`, as do TenantAccess_Create and PortalConfig_CreateOrUpdate (PUT);
-   * the other PUTs take the optional one.
+   * the other PUTs take the optional one. Api_Delete, Backend_Delete and Product_Delete require it
+   * too (not in the vendored spec extract: unverified here).
    */
-  readonly ifMatchRequired: readonly ('PATCH' | 'PUT')[];
+  readonly ifMatchRequired: readonly ('PATCH' | 'PUT' | 'DELETE')[];
+  /** Whether DELETE is accepted: entities with a delete operation, so a test can remove one and see the change recorded. */
+  readonly deletable: boolean;
 }
 
 interface ChildPattern {
@@ -80,15 +83,15 @@ const APIM = 'Microsoft.ApiManagement/service';
 
 /** Child collections under a service; an item is the collection pattern plus one name. */
 const CHILD_COLLECTIONS: readonly ChildPattern[] = [
-  child('apis', `${APIM}/apis`, 'Api', true, ['PATCH']),
+  child('apis', `${APIM}/apis`, 'Api', true, ['PATCH', 'DELETE']),
   child('apis/*/operations', `${APIM}/apis/operations`, 'Operation', false),
   child('apis/*/policies', `${APIM}/apis/policies`, 'Policy', false),
   child('apis/*/operations/*/policies', `${APIM}/apis/operations/policies`, 'Policy', false),
   // GraphQL resolvers and their policies (2024-05-01: apis/{api}/resolvers/{resolver}/policies).
   child('apis/*/resolvers', `${APIM}/apis/resolvers`, 'Resolver', false),
   child('apis/*/resolvers/*/policies', `${APIM}/apis/resolvers/policies`, 'Policy', false),
-  child('backends', `${APIM}/backends`, 'Backend', true, ['PATCH']),
-  child('products', `${APIM}/products`, 'Product', true, ['PATCH']),
+  child('backends', `${APIM}/backends`, 'Backend', true, ['PATCH', 'DELETE']),
+  child('products', `${APIM}/products`, 'Product', true, ['PATCH', 'DELETE']),
   child('products/*/policies', `${APIM}/products/policies`, 'Policy', false),
   child('namedvalues', `${APIM}/namedValues`, 'NamedValue', false),
   child('subscriptions', `${APIM}/subscriptions`, 'Subscription', false),
@@ -118,7 +121,7 @@ export const WORKSPACE_TIERS: ReadonlySet<string> = new Set(['premium', 'basicv2
 
 /** Extension resources on a service: `{serviceId}/providers/{namespace}/{type}`. */
 const EXTENSIONS: readonly ChildPattern[] = [
-  child('providers/microsoft.insights/diagnosticsettings', 'Microsoft.Insights/diagnosticSettings', 'DiagnosticSetting', true),
+  child('providers/microsoft.insights/diagnosticsettings', 'Microsoft.Insights/diagnosticSettings', 'DiagnosticSetting', true, [], true),
   child('providers/microsoft.security/apicollections', 'Microsoft.Security/apiCollections', 'ApiCollection', true),
 ];
 
@@ -164,8 +167,9 @@ export function routeArm(segments: readonly string[]): ArmRoute {
   return { kind: 'unknown', subscriptionId };
 }
 
-function child(path: string, type: string, label: string, writable: boolean, ifMatchRequired: readonly ('PATCH' | 'PUT')[] = []): ChildPattern {
-  return { pattern: path.split('/'), entity: { type, label, writable, ifMatchRequired }, paged: !UNPAGED.has(path) };
+/** An entity whose If-Match list names DELETE (or `deletable` is set) can be deleted. */
+function child(path: string, type: string, label: string, writable: boolean, ifMatchRequired: readonly ('PATCH' | 'PUT' | 'DELETE')[] = [], deletable = ifMatchRequired.includes('DELETE')): ChildPattern {
+  return { pattern: path.split('/'), entity: { type, label, writable, ifMatchRequired, deletable }, paged: !UNPAGED.has(path) };
 }
 
 function matches(segments: readonly string[], pattern: readonly string[]): boolean {

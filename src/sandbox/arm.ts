@@ -1,5 +1,6 @@
 import { locationKey } from './arg-rows.js';
 import { ASSESSMENT_TYPE, type ArmRoute, type EntityInfo, routeArm, type ServiceRef, WORKSPACE_TIERS } from './arm-routes.js';
+import { type Caller, callerOf } from './caller.js';
 import { isRecord, json, notFound, type Reply, SandboxHttpError, type SandboxRequest } from './http.js';
 import { type LroOptions, Operations } from './lro.js';
 import { applyServicePatch, changes, validateServicePatch } from './service-patch.js';
@@ -86,6 +87,7 @@ export class ArmEndpoint {
           return withEtag(200, stored);
         }
         if ((method === 'PATCH' || method === 'PUT') && route.entity.writable) return this.writeChild(route.service, route.scope, route.path, route.entity, request);
+        if (method === 'DELETE' && route.entity.deletable) return this.deleteChild(route.service, route.scope, route.path, route.entity, request);
         throw methodNotAllowed(method);
       case 'resource': {
         onlyGet(method);
@@ -111,14 +113,22 @@ export class ArmEndpoint {
     const next = applyServicePatch(stored.resource, patch);
     // Real APIM answers a PATCH that changes nothing with 200 at once, even in LRO mode.
     if (!changes(stored.resource, next)) return withEtag(200, stored);
-    if (this.options.lro.mode === 'sync') return withEtag(200, this.state.put(touched(next, 'Succeeded')));
+    const caller = callerOf(request.token, request.headers);
+    if (this.options.lro.mode === 'sync') {
+      const saved = this.state.put(touched(next, 'Succeeded', caller));
+      this.recordWrite(ref.id, 'Update', stored.resource, saved.resource, caller);
+      return withEtag(200, saved);
+    }
 
-    this.state.put(touched(stored.resource, 'Updating', false), { keepEtag: true });
+    this.state.put(touched(stored.resource, 'Updating'), { keepEtag: true });
     const location = locationKey(stored.resource['location']) ?? 'westeurope';
     const operationId = this.operations.start(key, location, () => {
-      // Applied to the resource as it is when the operation ends, like the platform would.
+      // Applied to the resource as it is when the operation ends, like the platform would. The
+      // change recorded is from the resource as the PATCH found it: "Updating" is transient.
       const current = this.state.get(ref.id);
-      if (current !== undefined) this.state.put(touched(applyServicePatch(current.resource, patch), 'Succeeded'));
+      if (current === undefined) return;
+      const saved = this.state.put(touched(applyServicePatch(current.resource, patch), 'Succeeded', caller));
+      this.recordWrite(ref.id, 'Update', stored.resource, saved.resource, caller);
     });
     const apiVersion = request.query.get('api-version') ?? '2024-05-01';
     const url = `${this.options.baseUrl()}${ref.id}/operationresults/${operationId}?api-version=${encodeURIComponent(apiVersion)}&asyncResponse`;
@@ -150,11 +160,14 @@ export class ArmEndpoint {
     if (!isRecord(properties)) throw new SandboxHttpError(400, 'ValidationError', "'properties' must be an object.");
     const existing = this.state.get(path);
     const ifMatch = request.headers['if-match'];
-    if (entity.ifMatchRequired.some((method) => method === request.method) && (ifMatch === undefined || ifMatch.trim() === '')) throw missingIfMatch(entity);
+    if (entity.ifMatchRequired.some((method) => method === request.method) && (ifMatch === undefined || ifMatch.trim() === '')) throw missingIfMatch(entity, request.method);
+    const caller = callerOf(request.token, request.headers);
     if (request.method === 'PATCH') {
       if (existing === undefined) throw notFound(`${entity.label} not found.`);
       checkIfMatch(ifMatch, existing.etag);
-      return withEtag(200, this.state.put({ ...existing.resource, properties: { ...propertiesOf(existing.resource), ...structuredClone(properties) } }));
+      const saved = this.state.put({ ...existing.resource, properties: { ...propertiesOf(existing.resource), ...structuredClone(properties) } });
+      this.recordWrite(path, 'Update', existing.resource, saved.resource, caller);
+      return withEtag(200, saved);
     }
     if (existing !== undefined) checkIfMatch(ifMatch, existing.etag);
     const created: JsonObject = {
@@ -163,7 +176,34 @@ export class ArmEndpoint {
       name: existing?.resource['name'] ?? path.split('/').pop() ?? '',
       properties: structuredClone(properties),
     };
-    return withEtag(existing === undefined ? 201 : 200, this.state.put(created));
+    const saved = this.state.put(created);
+    this.recordWrite(path, existing === undefined ? 'Create' : 'Update', existing?.resource, saved.resource, caller);
+    return withEtag(existing === undefined ? 201 : 200, saved);
+  }
+
+  /**
+   * DELETE of an entity: 200 when it existed, 204 when it did not (ARM's convention for deletes;
+   * for APIM unverified). Everything under it goes too, as with the platform's cascading deletes.
+   */
+  private deleteChild(ref: ServiceRef, scope: string, path: string, entity: EntityInfo, request: SandboxRequest): Reply {
+    this.requireScope(ref, scope);
+    const ifMatch = request.headers['if-match'];
+    if (entity.ifMatchRequired.includes('DELETE') && (ifMatch === undefined || ifMatch.trim() === '')) throw missingIfMatch(entity, 'DELETE');
+    const existing = this.state.get(path);
+    if (existing === undefined) return { status: 204 };
+    checkIfMatch(ifMatch, existing.etag);
+    this.state.delete(path);
+    this.recordWrite(path, 'Delete', existing.resource, undefined, callerOf(request.token, request.headers));
+    return { status: 200 };
+  }
+
+  /** A write in ARG's change history, named by the resource's type: `…/service/apis/write`, `…/delete`. */
+  private recordWrite(id: string, changeType: 'Create' | 'Update' | 'Delete', before: JsonObject | undefined, after: JsonObject | undefined, caller: Caller): void {
+    const resource = after ?? before ?? {};
+    const type = typeof resource['type'] === 'string' ? resource['type'] : 'Microsoft.ApiManagement/service';
+    const targetResourceId = typeof resource['id'] === 'string' ? resource['id'] : id;
+    const operation = `${type}/${changeType === 'Delete' ? 'delete' : 'write'}`;
+    this.state.recordChange({ targetResourceId, targetResourceType: type, changeType, before, after, caller, operation });
   }
 
   // ── lookups that fail the ARM way ───────────────────────────────────────────────────────────
@@ -296,11 +336,12 @@ function checkIfMatch(header: string | undefined, etag: string): void {
  * "InvalidRequest" is the sandbox's choice (unverified against Azure). What matters to the product is
  * that the write is refused, not applied.
  */
-function missingIfMatch(entity: EntityInfo): SandboxHttpError {
+function missingIfMatch(entity: EntityInfo, method: string): SandboxHttpError {
+  const deleting = method === 'DELETE';
   return new SandboxHttpError(
     400,
     'InvalidRequest',
-    `The If-Match header is required to update a ${entity.label}: send the ETag of the entity as read (a GET returns it in the ETag header), or "*" to overwrite unconditionally.`,
+    `The If-Match header is required to ${deleting ? 'delete' : 'update'} a ${entity.label}: send the ETag of the entity as read (a GET returns it in the ETag header), or "*" to ${deleting ? 'delete' : 'overwrite'} unconditionally.`,
   );
 }
 
@@ -308,12 +349,13 @@ function withEtag(status: number, stored: StoredResource): Reply {
   return json(status, stored.resource, { ETag: `"${stored.etag}"` });
 }
 
-/** A copy with a new provisioning state and, when the content changed, a modification stamp. */
-function touched(resource: JsonObject, provisioningState: string, modified = true): JsonObject {
+/** A copy with a new provisioning state and, when someone changed the content, their modification stamp. */
+function touched(resource: JsonObject, provisioningState: string, modifiedBy?: Caller): JsonObject {
   const next: JsonObject = { ...resource, properties: { ...propertiesOf(resource), provisioningState } };
   const systemData = resource['systemData'];
-  if (modified && isRecord(systemData)) {
-    next['systemData'] = { ...systemData, lastModifiedBy: 'sandbox@contoso.com', lastModifiedByType: 'User', lastModifiedAt: new Date().toISOString() };
+  if (modifiedBy !== undefined && isRecord(systemData)) {
+    const lastModifiedByType = modifiedBy.changedByType === 'User' ? 'User' : 'Application';
+    next['systemData'] = { ...systemData, lastModifiedBy: modifiedBy.changedBy, lastModifiedByType, lastModifiedAt: new Date().toISOString() };
   }
   return next;
 }

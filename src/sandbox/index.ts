@@ -1,4 +1,5 @@
 /** The sandbox's public surface: start it, seed it, scale it (the `apim-posture sandbox` command is in src/cli). */
+export { CLIENT_APPS, type ClientApp, type SandboxUser, sandboxUserCredential, sandboxUserToken } from './caller.js';
 export type { FaultRule } from './faults.js';
 export type { LroOptions } from './lro.js';
 export { scaleEstate, type ScaleOptions } from './scale.js';

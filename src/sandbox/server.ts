@@ -47,6 +47,8 @@ export interface SandboxOptions {
   readonly pageSize?: number;
   /** Log entries kept (oldest dropped first), so a long-running sandbox does not grow. Default 10 000. */
   readonly requestLogLimit?: number;
+  /** Rows of the `resourcechanges` change history kept (oldest dropped first). Default 10 000. */
+  readonly changeLogLimit?: number;
   /**
    * Sees every request with the reply it got, before the reply is written: tests hold both to
    * Azure's published REST contract with it (test/support/azure-contract.ts). Off by default; it
@@ -101,7 +103,7 @@ const ARG_PATH = '/providers/microsoft.resourcegraph/resources';
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const certificate = await createCertificate();
-  const state = new SandboxState(options.data ?? seedEstate());
+  const state = new SandboxState(options.data ?? seedEstate(), options.changeLogLimit === undefined ? {} : { changeLimit: options.changeLogLimit });
   const faults = new Faults(options.faults);
   const requests: RequestLogEntry[] = [];
   const logLimit = options.requestLogLimit ?? 10_000;

@@ -1,3 +1,4 @@
+import { ChangeLog, type ChangeInput } from './change-log.js';
 import { isRecord } from './http.js';
 import type { JsonObject, SandboxData, SandboxManagementGroup, SandboxSubscription } from './types.js';
 
@@ -36,7 +37,11 @@ export class SandboxState {
   private readonly resourceGroups = new Map<string, Map<string, { readonly name: string; readonly location: unknown }>>();
   private etagCounter = 0x0010_0000;
 
-  constructor(data: SandboxData) {
+  /** Every successful write, as ARG's `resourcechanges` rows (newest `changeLimit` kept). */
+  readonly changes: ChangeLog;
+
+  constructor(data: SandboxData, options: { readonly changeLimit?: number; readonly now?: () => number } = {}) {
+    this.changes = new ChangeLog(Math.max(1, options.changeLimit ?? 10_000), options.now);
     // A private copy: tests and the seed may keep using the objects they passed in. The data is
     // JSON by contract, and a JSON round trip copies it faster than structuredClone.
     const copy = JSON.parse(JSON.stringify(data)) as SandboxData;
@@ -143,6 +148,11 @@ export class SandboxState {
     this.noteResourceGroup(id, resource['location']);
     this.version += 1;
     return { resource: stored, etag };
+  }
+
+  /** Records a write in the change history; ARG sees it at once, as the version moves. */
+  recordChange(input: ChangeInput): void {
+    if (this.changes.record(input, this.tenantId) !== undefined) this.version += 1;
   }
 
   /** Removes a resource and everything under it. Returns whether it existed. */
