@@ -10,6 +10,7 @@ import { readJsonBody } from './http/json-body.js';
 import { listen, parsePort, PortInUseError } from './http/ports.js';
 import { AuditRunner } from './bot/audit-runner.js';
 import { FixFlow } from './bot/fix-flow.js';
+import { RiskFlow } from './bot/risk-flow.js';
 import { effectivePolicy, type RemediationPolicy } from './remediation/policy.js';
 import { botLimitsFromEnv, DEFAULT_BOT_LIMITS, shareRetainedBytes, type BotLimits } from './bot/bot-limits.js';
 import { RetainedAudits } from './bot/retained-audits.js';
@@ -100,7 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sandbox: options.config.target.kind === 'sandbox',
     ...(options.store === undefined ? {} : { buttonStore: options.store.buttonRefs, conversations: options.store.conversations }),
     ...(fixFlow === undefined ? {} : { fixFlow }),
-    ...(store === undefined ? {} : { auditLog: store.auditLog }),
+    ...(store === undefined ? {} : { auditLog: store.auditLog, riskFlow: new RiskFlow({ policy: remediation, exemptions: store.exemptions, auditLog: store.auditLog, now: () => new Date(), maxDays: options.config.acceptRisk.maxDays }) }),
   });
   // Expired buttons are deleted now and then, so the store does not grow with every card ever sent.
   const purge = options.store === undefined ? undefined : setInterval(() => void purgeButtons(options.store, logger), PURGE_EVERY_MS);

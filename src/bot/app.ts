@@ -18,6 +18,7 @@ import { routeLibraryConsole } from './library-console.js';
 import type { AuditRunner } from './audit-runner.js';
 import type { Messenger } from './messenger.js';
 import type { FixFlow } from './fix-flow.js';
+import type { RiskFlow } from './risk-flow.js';
 import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
 import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from './posture-bot.js';
 import type { AuditLog, ButtonRefStore, ConversationStore } from '../store/index.js';
@@ -79,6 +80,8 @@ export function createBotApp(options: {
   fixFlow?: FixFlow;
   /** The store's audit trail, for `history`. */
   auditLog?: AuditLog;
+  /** Accept risk on a finding. */
+  riskFlow?: RiskFlow;
 }): BotApp {
   const { settings, logger } = options;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -145,6 +148,7 @@ export function createBotApp(options: {
     ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
     ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
     ...(options.auditLog === undefined ? {} : { auditLog: options.auditLog }),
+    ...(options.riskFlow === undefined ? {} : { riskFlow: options.riskFlow }),
   });
   const anonymous = settings.appId === '';
   const rejections = new RateLimiter(REJECTIONS_LOGGED_PER_MINUTE, 60_000);

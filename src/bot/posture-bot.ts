@@ -30,6 +30,7 @@ import { listExemptions } from '../exemptions/in-force.js';
 import { suggestedAudits } from './suggested-audits.js';
 import { fixAnswer } from './fix-answer.js';
 import type { FixActor, FixFlow } from './fix-flow.js';
+import type { RiskFlow } from './risk-flow.js';
 import type { Card, Messenger } from './messenger.js';
 import type { ButtonRefs, CardButtons } from './bot-buttons.js';
 import type { AuditLog, ConversationStore, JsonObject } from '../store/index.js';
@@ -78,6 +79,8 @@ export interface PostureBotOptions {
   readonly fixFlow?: FixFlow;
   /** The store's audit trail, for `history`. */
   readonly auditLog?: AuditLog;
+  /** Accept risk on a finding (needs the store); without it the form is refused. */
+  readonly riskFlow?: RiskFlow;
 }
 
 /**
@@ -303,11 +306,22 @@ export class PostureBot extends ActivityHandler {
       await this.reply(context, explanation);
       return { card: again };
     }
-    // The Accept risk form (src/cards/accept-risk-card.ts, src/exemptions/accept-risk.ts) is not wired to a finding yet.
-    if (action.verb === 'acceptRisk') return { card: messageCard('Accepting a risk from a card is not available yet.', { tone: 'info' }) };
     const clicked = await this.resolve(conversationId, action.data.ref);
     if (clicked === undefined) return { card: expired };
     const { stored, audit } = clicked;
+    if (action.verb === 'riskForm' || action.verb === 'acceptRisk') {
+      const { riskFlow } = this.options;
+      if (stored.kind !== 'fix') return { card: messageCard('That button does not point at a finding.', { tone: 'refusal' }) };
+      if (riskFlow === undefined) return { card: messageCard('Accepting risks needs the bot’s store, and this bot runs without one.', { tone: 'refusal' }) };
+      const finding = { ref: action.data.ref, serviceId: stored.serviceId, serviceName: stored.serviceName, ruleId: stored.ruleId, environment: audit.asked?.scope.environment };
+      if (action.verb === 'acceptRisk') {
+        // The answer replaces the form: what was accepted, or why not.
+        return { card: (await riskFlow.accept(actorOf(context), finding, action.data)).card };
+      }
+      // The form arrives below the finding card, which comes back as it was.
+      await this.reply(context, riskFlow.form(actorOf(context), finding));
+      return { card: (await this.cardAgain(conversationId, stored, audit, { ruleId: stored.ruleId })) ?? messageCard('The form is below.', { tone: 'info' }) };
+    }
     if (action.verb === 'fix') {
       if (stored.kind !== 'fix') return { card: messageCard('That button does not point at a finding.', { tone: 'refusal' }) };
       const { fixFlow } = this.options;

@@ -190,7 +190,8 @@ export function serviceFindingCards(report: Report, options: FindingsOptions): F
 /** A group's display data that does not depend on the detail level (the Fix ref is asked for once). */
 interface PreparedGroup {
   readonly group: FindingGroup;
-  readonly fixRef: string | undefined;
+  /** The open finding's ref (Fix when fixable, Accept risk always); undefined when nothing is open. */
+  readonly findingRef: string | undefined;
   /** The most severe findings show their details; the rest fold them behind a toggle so a card stays short. */
   readonly expanded: boolean;
 }
@@ -203,7 +204,7 @@ function serviceCards(
   cardRef: string,
   pager: PagerModel,
 ): AdaptiveCard[] {
-  const prepared = groups.map((group, index): PreparedGroup => ({ group, fixRef: fixRefFor(context, service, group, origin), expanded: index < EXPANDED_FINDINGS }));
+  const prepared = groups.map((group, index): PreparedGroup => ({ group, findingRef: findingRefFor(context, service, group, origin), expanded: index < EXPANDED_FINDINGS }));
   const render = (chunk: readonly PreparedGroup[], level: number, part: string, cardPager: PagerModel, note: boolean): AdaptiveCard =>
     expand('service-findings', serviceModel(context, service, chunk, level, part, cardPager, note, cardRef));
   const fits = (card: AdaptiveCard): boolean => cardBytes(card) <= context.budget;
@@ -236,8 +237,12 @@ function serviceCards(
   );
 }
 
-function fixRefFor(context: Context, service: ServiceReport, group: FindingGroup, origin: CardOrigin): string | undefined {
-  if (group.open.length === 0 || (group.fix !== 'safe' && group.fix !== 'guarded')) return undefined;
+/**
+ * The ref of an open finding: Fix uses it when the rule has an automatic fix, Accept risk always.
+ * One meaning, so both buttons share one ref.
+ */
+function findingRefFor(context: Context, service: ServiceReport, group: FindingGroup, origin: CardOrigin): string | undefined {
+  if (group.open.length === 0) return undefined;
   return checkRef(
     context.refFor('fix', {
       report: context.report,
@@ -303,7 +308,7 @@ function serviceCounts(service: ServiceReport): object[] {
 }
 
 function findingModel(context: Context, prepared: PreparedGroup, detail: Detail, cardRef: string, index: number): object {
-  const { group, fixRef, expanded } = prepared;
+  const { group, findingRef, expanded } = prepared;
   const shown = [...group.open, ...group.errors, ...group.exempted];
   const items = shown.slice(0, detail.items).map((result) => itemModel(result, group.onChildren, detail));
   const rest = shown.length - items.length;
@@ -323,8 +328,9 @@ function findingModel(context: Context, prepared: PreparedGroup, detail: Detail,
     more: rest > 0 ? `… and ${rest} more${group.onChildren ? ` ${group.childLabel}` : ''}` : '',
     hasRecommendation: recommendation !== '',
     recommendation,
-    hasFix: fixRef !== undefined,
-    fixRef: fixRef ?? '',
+    hasFix: findingRef !== undefined && (group.fix === 'safe' || group.fix === 'guarded'),
+    hasRisk: findingRef !== undefined,
+    fixRef: findingRef ?? '',
     cardRef,
     detailsId: `details-${index}`,
     expanded,

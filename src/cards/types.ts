@@ -76,10 +76,14 @@ export type CardAction =
   | { readonly verb: 'command'; readonly data: { readonly text: string; readonly card?: StaticCard } }
   /** Remediation: Apply / Cancel a confirmed fix, Approve / Reject it (production), Revert it. One single-use ref each. */
   | { [V in RemediationVerb]: { readonly verb: V; readonly data: { readonly ref: string } } }[RemediationVerb]
+  | { readonly verb: RiskFormVerb; readonly data: { readonly ref: string } }
   /** The Accept risk form: `ref` names the finding; the rest is what the person entered, checked again by acceptRisk. */
   | { readonly verb: 'acceptRisk'; readonly data: AcceptRiskSubmission };
 
 export type RemediationVerb = 'apply' | 'cancelFix' | 'approve' | 'reject' | 'revert';
+
+/** Opens the Accept risk form for the finding a ref names. */
+export type RiskFormVerb = 'riskForm';
 
 export interface AcceptRiskSubmission {
   readonly ref: string;
@@ -95,7 +99,7 @@ const STATIC_CARDS: readonly string[] = ['help', 'welcome'];
 const MAX_COMMAND = 200;
 
 export type CardVerb = CardAction['verb'];
-export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command', 'apply', 'cancelFix', 'approve', 'reject', 'revert', 'acceptRisk'];
+export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command', 'apply', 'cancelFix', 'approve', 'reject', 'revert', 'riskForm', 'acceptRisk'];
 
 const MAX_REF = 256;
 const RULE_ID = /^[A-Z][A-Z0-9]*-\d{3,4}$/;
@@ -138,6 +142,7 @@ export function parseCardAction(verb: unknown, data: unknown): CardAction | unde
     case 'approve':
     case 'reject':
     case 'revert':
+    case 'riskForm':
       return validRef && only('ref') ? { verb, data: { ref } } : undefined;
     case 'explain': {
       const ruleId = fields['ruleId'];

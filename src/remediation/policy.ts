@@ -78,6 +78,19 @@ export function mayRequest(policy: RemediationPolicy, request: FixRequester): De
   return { ok: true };
 }
 
+/**
+ * May this person accept a finding's risk here? The same people and conversations as fixes (an
+ * exemption hides a finding as surely as a fix removes it), whatever fix kinds are enabled.
+ */
+export function mayAcceptRisk(policy: RemediationPolicy, request: Omit<FixRequester, 'kind'>): Decision {
+  const rules = Object.hasOwn(policy.environments, request.environment) ? policy.environments[request.environment] : undefined;
+  if (rules === undefined) return deny(`Accepting risks is not enabled for ${request.environment}: the configuration names nobody who may do it there.`);
+  if (rules.anyone !== true && !rules.conversations.includes(request.conversationId)) return deny(`Risks in ${request.environment} cannot be accepted from this conversation.`);
+  if (request.userId === undefined || request.userId === '') return deny('Teams did not say who you are (no Entra object id), so I cannot check that you may accept risks.');
+  if (rules.anyone !== true && !includesId(rules.requesters, request.userId)) return deny(`You are not on the list of people who may accept risks in ${request.environment}.`);
+  return { ok: true };
+}
+
 /** May this person approve a fix someone else requested? The requester never approves their own. */
 export function mayApprove(policy: RemediationPolicy, approval: { readonly environment: string; readonly approverId: string | undefined; readonly requesterId: string; readonly conversationId: string }): Decision {
   const rules = Object.hasOwn(policy.environments, approval.environment) ? policy.environments[approval.environment] : undefined;

@@ -10,6 +10,7 @@ import { RefStore, type RefLimits } from '../../src/bot/refs.js';
 import type { AppConfig } from '../../src/config.js';
 import type { AuditLog, ConversationStore } from '../../src/store/index.js';
 import type { FixFlow } from '../../src/bot/fix-flow.js';
+import type { RiskFlow } from '../../src/bot/risk-flow.js';
 
 /**
  * PostureBot without HTTP: turns go through botbuilder's TurnContext on an adapter that answers
@@ -69,6 +70,7 @@ export function inProcessBot(options: {
   conversations?: ConversationStore;
   fixFlow?: FixFlow;
   auditLog?: AuditLog;
+  riskFlow?: RiskFlow;
 }): InProcessBot {
   const refs = new RefStore<StoredRef>(Date.now, options.refLimits ?? {}, storedRefBytes);
   const waiters = new Map<string, ((card: Card) => void)[]>();
@@ -98,6 +100,7 @@ export function inProcessBot(options: {
     ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
     ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
     ...(options.auditLog === undefined ? {} : { auditLog: options.auditLog }),
+    ...(options.riskFlow === undefined ? {} : { riskFlow: options.riskFlow }),
   });
   const adapter = new InProcessAdapter();
   let incoming = 0;
