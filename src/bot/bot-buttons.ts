@@ -66,6 +66,7 @@ const origin = z.union([
 ]);
 const storedRefSchema = z.union([
   z.strictObject({ kind: z.literal('report'), auditId: id, origin }),
+  z.strictObject({ kind: z.literal('fixAll'), auditId: id, origin, serviceId: id, serviceName: id }),
   z.strictObject({ kind: z.literal('fix'), auditId: id, origin, serviceId: id, serviceName: id, ruleId: z.string().regex(/^[A-Z][A-Z0-9]*-\d{3,4}$/), resourceIds: z.array(id).max(10_000) }),
 ]);
 

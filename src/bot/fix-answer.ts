@@ -1,6 +1,6 @@
 import { fixAnswerCard, messageCard, type RefPayloads } from '../cards/render.js';
 import type { Estate } from '../estate/model.js';
-import { planFinding } from '../remediation/finding-fix.js';
+import { planFindings, type Finding } from '../remediation/finding-fix.js';
 import { headersAndBody, planView, shellQuote } from '../remediation/plan-text.js';
 import { findRule } from '../rules/index.js';
 import type { Card } from './messenger.js';
@@ -10,6 +10,8 @@ export interface FixAnswerOptions {
   readonly armEndpoint?: string;
   /** Why there is no Apply button: the remediation policy's refusal, in one line. */
   readonly notApplied?: string;
+  /** Other findings on the same service fixed by the same requests ("Fix all safe"). */
+  readonly also?: readonly Finding[];
   /** Apply / Cancel refs: the card is a confirmation (the estate is a fresh read). */
   readonly confirm?: { readonly applyRef: string; readonly cancelRef: string; readonly approvalNeeded: boolean };
 }
@@ -21,9 +23,10 @@ export interface FixAnswerOptions {
  */
 export function fixAnswer(payload: Omit<RefPayloads['fix'], 'origin'>, estate: Estate, now: Date, ruleOptions: Readonly<Record<string, unknown>>, options: FixAnswerOptions = {}): Card {
   const rule = findRule(payload.ruleId);
-  const planned = planFinding(payload, estate, payload.report, now, ruleOptions);
+  const also = options.also ?? [];
+  const planned = planFindings([payload, ...also], estate, payload.report, now, ruleOptions);
   if (rule === undefined || planned.state === 'gone') return messageCard('That finding is no longer in the audited estate. Run the audit again.', { tone: 'refusal' });
-  if (planned.state === 'passes') return messageCard(`${rule.meta.id} passes on ${payload.serviceName} in this audit; there is nothing to fix.`, { tone: 'success' });
+  if (planned.state === 'passes') return messageCard(`${also.length === 0 ? rule.meta.id : 'Every finding'} passes on ${payload.serviceName} in this audit; there is nothing to fix.`, { tone: 'success' });
   if (planned.state === 'unplanned') return messageCard(planned.reason, { tone: planned.reason.includes('cannot be planned') ? 'refusal' : 'info' });
   const fixes = planned.fixes;
   // Every output renders plans through plan-text: credentials redacted, URL on the target's ARM
@@ -38,6 +41,7 @@ export function fixAnswer(payload: Omit<RefPayloads['fix'], 'origin'>, estate: E
   ];
   return fixAnswerCard({
     rule: { id: rule.meta.id, title: rule.meta.title, failureTitle: rule.meta.failureTitle, severity: rule.meta.severity },
+    ...(also.length === 0 ? {} : { together: [payload, ...also].flatMap((one) => findRule(one.ruleId)?.meta ?? []) }),
     serviceName: payload.serviceName,
     changes: views.flatMap((view) => view.changes),
     requests: views.map((view) => ({

@@ -21,6 +21,8 @@ export interface FixMeaning {
   readonly conversationId: string;
   readonly environment: string;
   readonly finding: Finding;
+  /** Other findings on the service fixed by the same requests ("Fix all safe"). */
+  readonly also?: readonly Finding[];
   readonly change: FixChange;
   /** The key the refs are bound to (`from.aadObjectId`, else the channel account id). */
   readonly requesterKey: string;
@@ -52,11 +54,13 @@ const change = z.union([
     operation: z.number().int().min(0).optional(),
   }),
 ]);
+const finding = z.strictObject({ serviceId: id, serviceName: id, ruleId: z.string().regex(/^[A-Z][A-Z0-9]*-\d{3,4}$/), resourceIds: z.array(id).max(10_000) });
 const meaningSchema = z.strictObject({
   step: z.enum(['confirm', 'approval', 'revert']),
   conversationId: z.string().min(1).max(400),
   environment: z.string().min(1).max(64),
-  finding: z.strictObject({ serviceId: id, serviceName: id, ruleId: z.string().regex(/^[A-Z][A-Z0-9]*-\d{3,4}$/), resourceIds: z.array(id).max(10_000) }),
+  finding,
+  also: z.array(finding).max(40).optional(),
   change,
   requesterKey: z.string().min(1).max(400),
   requesterId: z.string().min(1).max(100).optional(),

@@ -3,9 +3,10 @@ import { fixStatusCard, messageCard, type FixFlowButton, type FixStage } from '.
 import type { Report } from '../engine/report.js';
 import type { Estate } from '../estate/model.js';
 import { applyFinding, type ApplyDependencies, type ApplyResult, type RevertStep } from '../remediation/apply-finding.js';
-import { planFinding, type Finding } from '../remediation/finding-fix.js';
+import { planFindings, type Finding } from '../remediation/finding-fix.js';
 import { mayApprove, mayRequest, needsApproval, type RemediationPolicy } from '../remediation/policy.js';
 import { rereadFinding } from '../remediation/reread.js';
+import { findRule } from '../rules/index.js';
 import { revertFix, type RevertResult } from '../remediation/revert-fix.js';
 import type { ButtonRefStore, RefLookup } from '../store/index.js';
 import { fixAnswer } from './fix-answer.js';
@@ -65,12 +66,19 @@ export class FixFlow {
   constructor(private readonly options: FixFlowOptions) {}
 
   /** The Fix button: a confirmation when this person may apply here, else the plan and why not. */
-  async confirm(actor: FixActor, input: { readonly finding: Finding; readonly environment: string | undefined; readonly report: Report; readonly estate: Estate }): Promise<Card> {
-    const { finding, environment } = input;
+  async confirm(actor: FixActor, input: { readonly finding: Finding; readonly also?: readonly Finding[]; readonly environment: string | undefined; readonly report: Report; readonly estate: Estate }): Promise<Card> {
+    const { environment } = input;
+    // Fix all: only the findings whose fix kind the policy allows here go into the one change.
+    const rules = environment !== undefined && Object.hasOwn(this.options.policy.environments, environment) ? this.options.policy.environments[environment] : undefined;
+    const allowed = new Set<string>(rules?.kinds ?? []);
+    const offered = [input.finding, ...(input.also ?? [])];
+    const kept = input.also === undefined || input.also.length === 0 ? offered : offered.filter((one) => allowed.has(findRule(one.ruleId)?.meta.fix ?? ''));
+    const [finding = input.finding, ...also] = kept;
+    const together = also.length === 0 ? {} : { also };
     const now = this.options.now();
     const planOnly = (estate: Estate, report: Report, notApplied?: string): Card =>
-      fixAnswer({ ...finding, report }, estate, now, this.options.ruleOptions, { ...this.endpoint(), ...(notApplied === undefined ? {} : { notApplied }) });
-    const audited = planFinding(finding, input.estate, input.report, now, this.options.ruleOptions);
+      fixAnswer({ ...finding, report }, estate, now, this.options.ruleOptions, { ...this.endpoint(), ...together, ...(notApplied === undefined ? {} : { notApplied }) });
+    const audited = planFindings([finding, ...also], input.estate, input.report, now, this.options.ruleOptions);
     if (audited.state !== 'plans') return planOnly(input.estate, input.report);
     if (environment === undefined) return planOnly(input.estate, input.report, 'Apply is offered on audits of an environment ("audit apim in prod"): the environment decides who may apply and approve.');
     const decision = mayRequest(this.options.policy, { environment, userId: actor.aadObjectId, conversationId: actor.conversationId, kind: kindOf(audited.fixes) });
@@ -79,7 +87,7 @@ export class FixFlow {
     const deps = this.options.dependencies();
     let read;
     try {
-      read = await rereadFinding(deps.target, finding, deps.reread);
+      read = await rereadFinding(deps.target, finding, deps.reread, also);
     } catch (error) {
       this.options.logger.warn({ err: error, serviceId: finding.serviceId }, 'fix: re-read before the confirmation failed');
       return messageCard(`I could not read ${finding.serviceName} again to confirm the fix: ${errorText(error)}`, { tone: 'error' });
@@ -92,6 +100,7 @@ export class FixFlow {
       conversationId: actor.conversationId,
       environment,
       finding,
+      ...together,
       change: { action: 'fix', confirmed: read.fix.fixes.map((fix) => ({ kind: fix.kind, request: fix.request, changes: fix.changes })) },
       requesterKey: actor.key,
       ...(actor.aadObjectId === undefined ? {} : { requesterId: actor.aadObjectId }),
@@ -101,6 +110,7 @@ export class FixFlow {
     const ref = await this.issue(meaning, actor.conversationId, actor.key, this.options.confirmTtlInMs ?? 15 * MINUTE);
     return fixAnswer({ ...finding, report: read.report }, read.estate, now, this.options.ruleOptions, {
       ...this.endpoint(),
+      ...together,
       confirm: { applyRef: ref, cancelRef: ref, approvalNeeded: needsApproval(this.options.policy, environment) },
     });
   }
@@ -224,7 +234,7 @@ export class FixFlow {
     const who = { requesterId: meaning.requesterId, conversationId: meaning.conversationId, ...(approver?.aadObjectId === undefined ? {} : { approverId: approver.aadObjectId }) };
     const facts = people(meaning, approver);
     if (meaning.change.action === 'fix') {
-      const result = await applyFinding(deps, { finding: meaning.finding, environment: meaning.environment, confirmed: meaning.change.confirmed, ...who });
+      const result = await applyFinding(deps, { finding: meaning.finding, ...(meaning.also === undefined ? {} : { also: meaning.also }), environment: meaning.environment, confirmed: meaning.change.confirmed, ...who });
       return this.applied(meaning, result, facts);
     }
     const { change } = meaning;
@@ -250,7 +260,8 @@ export class FixFlow {
       case 'notVerified': {
         const revertable = result.revert.every((step) => step.snapshot.ok);
         const buttons = revertable ? [await this.revertButton(meaning, result.revert, changes)] : [];
-        const status = result.state === 'verified' ? `Verified: ${meaning.finding.ruleId} passes on a fresh read of ${meaning.finding.serviceName}.` : `Applied, but not verified: ${result.reason}`;
+        const rules = [meaning.finding, ...(meaning.also ?? [])].map((one) => one.ruleId).join(', ');
+        const status = result.state === 'verified' ? `Verified: ${rules} ${meaning.also === undefined || meaning.also.length === 0 ? 'passes' : 'pass'} on a fresh read of ${meaning.finding.serviceName}.` : `Applied, but not verified: ${result.reason}`;
         const notRevertable = result.revert.find((step) => !step.snapshot.ok);
         return statusCard(meaning, result.state === 'verified' ? 'done' : 'partly', status, {
           facts: [...facts, { title: 'Applied', value: this.options.now().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' }, ...requestIds(result.outcomes)],
@@ -270,6 +281,7 @@ export class FixFlow {
       conversationId: meaning.conversationId,
       environment: meaning.environment,
       finding: meaning.finding,
+      ...(meaning.also === undefined ? {} : { also: meaning.also }),
       change: { action: 'revert', kind: kindOf(confirmed) === 'guarded' ? 'guarded' : 'safe', steps, changes: changes.map((change) => ({ path: change.path, before: change.after, after: change.before })) },
       requesterKey: meaning.requesterKey,
       ...(meaning.requesterId === undefined ? {} : { requesterId: meaning.requesterId }),
@@ -337,8 +349,9 @@ function statusCard(
 ): Card {
   const { finding } = meaning;
   const verb = meaning.change.action === 'fix' ? 'Fix' : 'Revert';
+  const what = meaning.also === undefined || meaning.also.length === 0 ? finding.ruleId : [finding, ...meaning.also].map((one) => one.ruleId).join(', ');
   const changes = extra.changes ?? (meaning.change.action === 'fix' ? meaning.change.confirmed.flatMap((fix) => fix.changes) : meaning.change.changes);
-  return fixStatusCard({ title: `${verb} ${finding.ruleId} on ${finding.serviceName}`, stage, status, ...extra, changes, changeHeading: extra.changeHeading ?? (verb === 'Fix' ? 'Change' : 'Put back') });
+  return fixStatusCard({ title: `${verb} ${what} on ${finding.serviceName}`, stage, status, ...extra, changes, changeHeading: extra.changeHeading ?? (verb === 'Fix' ? 'Change' : 'Put back') });
 }
 
 /** Why a button's ref was not usable, in one line. */

@@ -29,6 +29,9 @@ import { parseCommand, type Command } from './commands.js';
 import { listExemptions } from '../exemptions/in-force.js';
 import { suggestedAudits } from './suggested-audits.js';
 import { fixAnswer } from './fix-answer.js';
+import { isOpenFailure } from '../contracts/results.js';
+import type { Report } from '../engine/report.js';
+import type { Finding } from '../remediation/finding-fix.js';
 import type { FixActor, FixFlow } from './fix-flow.js';
 import type { RiskFlow } from './risk-flow.js';
 import type { Card, Messenger } from './messenger.js';
@@ -49,6 +52,7 @@ export const REF_TTL_IN_MS = 24 * 60 * 60 * 1000;
  */
 export type StoredRef =
   | { readonly kind: 'report'; readonly auditId: string; readonly origin: CardOrigin }
+  | { readonly kind: 'fixAll'; readonly auditId: string; readonly origin: CardOrigin; readonly serviceId: string; readonly serviceName: string }
   | ({ readonly kind: 'fix'; readonly auditId: string } & Omit<RefPayloads['fix'], 'report'>);
 
 /**
@@ -57,8 +61,10 @@ export type StoredRef =
  */
 export function storedRefBytes(ref: StoredRef): number {
   const origin = ref.origin.view === 'findings' ? ref.origin.serviceId.length + 32 : 16;
-  const chars = ref.kind === 'report' ? ref.auditId.length : ref.auditId.length + ref.serviceId.length + ref.serviceName.length + ref.ruleId.length + ref.resourceIds.reduce((n, id) => n + id.length, 0);
-  return 2 * (chars + origin) + (ref.kind === 'report' ? 0 : 32 * ref.resourceIds.length);
+  if (ref.kind === 'report') return 2 * (ref.auditId.length + origin);
+  if (ref.kind === 'fixAll') return 2 * (ref.auditId.length + ref.serviceId.length + ref.serviceName.length + origin);
+  const chars = ref.auditId.length + ref.serviceId.length + ref.serviceName.length + ref.ruleId.length + ref.resourceIds.reduce((n, id) => n + id.length, 0);
+  return 2 * (chars + origin) + 32 * ref.resourceIds.length;
 }
 
 export interface PostureBotOptions {
@@ -322,6 +328,20 @@ export class PostureBot extends ActivityHandler {
       await this.reply(context, riskFlow.form(actorOf(context), finding));
       return { card: (await this.cardAgain(conversationId, stored, audit, { ruleId: stored.ruleId })) ?? messageCard('The form is below.', { tone: 'info' }) };
     }
+    if (action.verb === 'fixAll') {
+      const { fixFlow } = this.options;
+      if (stored.kind !== 'fixAll') return { card: messageCard('That button does not point at a service.', { tone: 'refusal' }) };
+      const findings = fixableFindings(audit.report, stored.serviceId, stored.serviceName);
+      const [first, ...also] = findings;
+      if (first === undefined) return { card: messageCard(`No open finding on ${stored.serviceName} has an automatic fix in this audit.`, { tone: 'info' }) };
+      await this.reply(
+        context,
+        fixFlow === undefined
+          ? fixAnswer({ ...first, report: audit.report }, audit.estate, this.options.now(), this.options.audit.ruleOptions, { armEndpoint: this.options.runner.armEndpoint, also })
+          : await fixFlow.confirm(actorOf(context), { finding: first, also, environment: audit.asked?.scope.environment, report: audit.report, estate: audit.estate }),
+      );
+      return { card: (await this.cardAgain(conversationId, stored, audit, 'pager')) ?? messageCard('The fix is below.', { tone: 'info' }) };
+    }
     if (action.verb === 'fix') {
       if (stored.kind !== 'fix') return { card: messageCard('That button does not point at a finding.', { tone: 'refusal' }) };
       const { fixFlow } = this.options;
@@ -392,6 +412,10 @@ export class PostureBot extends ActivityHandler {
   private refFor(buttons: CardButtons, audit: RetainedAudit): RefFor {
     return (kind, payload) => {
       if (kind === 'report') return buttons.refFor({ kind: 'report', auditId: audit.id, origin: payload.origin });
+      if (kind === 'fixAll') {
+        const all = payload as RefPayloads['fixAll'];
+        return buttons.refFor({ kind: 'fixAll', auditId: audit.id, origin: all.origin, serviceId: all.serviceId, serviceName: all.serviceName });
+      }
       const fix = payload as RefPayloads['fix'];
       return buttons.refFor({ kind: 'fix', auditId: audit.id, origin: fix.origin, serviceId: fix.serviceId, serviceName: fix.serviceName, ruleId: fix.ruleId, resourceIds: fix.resourceIds });
     };
@@ -413,6 +437,17 @@ export class PostureBot extends ActivityHandler {
       update: (activityId, card) => messenger.update(activityId, this.decorate(card)),
     };
   }
+}
+
+/** The open findings of a service whose rule has an automatic fix, one per rule: what "Fix all" offers. */
+function fixableFindings(report: Report, serviceId: string, serviceName: string): Finding[] {
+  const byRule = new Map<string, string[]>();
+  for (const result of report.results) {
+    const kind = findRule(result.ruleId)?.meta.fix;
+    if (result.serviceId.toLowerCase() !== serviceId.toLowerCase() || !isOpenFailure(result) || (kind !== 'safe' && kind !== 'guarded')) continue;
+    byRule.set(result.ruleId, [...(byRule.get(result.ruleId) ?? []), result.resourceId]);
+  }
+  return [...byRule].map(([ruleId, resourceIds]) => ({ serviceId, serviceName, ruleId, resourceIds }));
 }
 
 /** Who clicked: the Entra object id the remediation policy lists, and the key refs are bound to. */

@@ -205,8 +205,9 @@ function serviceCards(
   pager: PagerModel,
 ): AdaptiveCard[] {
   const prepared = groups.map((group, index): PreparedGroup => ({ group, findingRef: findingRefFor(context, service, group, origin), expanded: index < EXPANDED_FINDINGS }));
+  const fixAll = fixAllModel(context, service, groups, origin);
   const render = (chunk: readonly PreparedGroup[], level: number, part: string, cardPager: PagerModel, note: boolean): AdaptiveCard =>
-    expand('service-findings', serviceModel(context, service, chunk, level, part, cardPager, note, cardRef));
+    expand('service-findings', { ...serviceModel(context, service, chunk, level, part, cardPager, note, cardRef), fixAll });
   const fits = (card: AdaptiveCard): boolean => cardBytes(card) <= context.budget;
 
   for (let level = 0; level < DETAIL.length; level += 1) {
@@ -235,6 +236,17 @@ function serviceCards(
   return chunks.map((chunk, index) =>
     render(chunk, SPLIT_LEVEL, `  (part ${index + 1} of ${chunks.length})`, index === chunks.length - 1 ? pager : NO_PAGER, true),
   );
+}
+
+/**
+ * "Fix all (n)" on a service with two or more open findings that have an automatic fix: one
+ * confirmation, and one request where they change the same object. Which fix kinds go in is the
+ * remediation policy's decision, made when the button is clicked.
+ */
+function fixAllModel(context: Context, service: ServiceReport, groups: readonly FindingGroup[], origin: CardOrigin): { show: boolean; title: string; ref: string } {
+  const fixable = groups.filter((group) => group.open.length > 0 && (group.fix === 'safe' || group.fix === 'guarded')).length;
+  if (fixable < 2) return { show: false, title: '', ref: '' };
+  return { show: true, title: `Fix all (${fixable})`, ref: checkRef(context.refFor('fixAll', { report: context.report, origin, serviceId: service.id, serviceName: service.name })) };
 }
 
 /**

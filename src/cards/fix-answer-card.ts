@@ -1,5 +1,5 @@
 import { formatValue, shortenPath } from '../output/values.js';
-import type { RuleMeta } from '../rules/types.js';
+import { SEVERITIES, type RuleMeta, type Severity } from '../rules/types.js';
 import { wholeLines } from './code-lines.js';
 import { cardBytes, CARD_BUDGET_BYTES, firstThatFits } from './templates.js';
 import { clip, SEVERITY_COLOR, SEVERITY_LABEL } from './text.js';
@@ -29,6 +29,8 @@ export interface FixAnswerModel {
   /** The rule of the finding being fixed; the card names the finding by its failure title. */
   readonly rule: Pick<RuleMeta, 'id' | 'title' | 'severity' | 'failureTitle'>;
   readonly serviceName: string;
+  /** Several findings fixed together ("Fix all safe"): the card names them all; `rule` is the first. */
+  readonly together?: readonly Pick<RuleMeta, 'id' | 'severity' | 'failureTitle'>[];
   /** What is changed, as people read it: "apim-payments-weu (payments-prod / rg-payments)"; default the service name. */
   readonly resource?: string;
   readonly scopeName?: string;
@@ -136,7 +138,9 @@ function fixModel(model: FixAnswerModel, limits: Limits, shown: Shown): object {
   const changes = model.changes.slice(0, limits.maxChanges).map((change) => ({
     text: clip(`${shortenPath(change.path)}: ${formatValue(change.before)} → ${formatValue(change.after)}`, limits.changeWidth),
   }));
-  const title = `Fix ${model.rule.id} on ${clip(model.serviceName, 80)}${model.scopeName === undefined ? '' : ` (${clip(model.scopeName, 40)})`}`;
+  const together = model.together !== undefined && model.together.length > 1 ? model.together : undefined;
+  const severity = together === undefined ? model.rule.severity : worstSeverity(together.map((one) => one.severity));
+  const title = `Fix ${together === undefined ? model.rule.id : `${together.length} findings`} on ${clip(model.serviceName, 80)}${model.scopeName === undefined ? '' : ` (${clip(model.scopeName, 40)})`}`;
   const wholeAt = model.wholePlanCommand === undefined ? 'the plan command prints it whole' : `\`${model.wholePlanCommand}\` prints it whole`;
   const details = listed.map((request, index) => {
     const heading = listed.length > 1 ? `${request.method} ${request.url}` : 'Request headers and body';
@@ -173,10 +177,10 @@ function fixModel(model: FixAnswerModel, limits: Limits, shown: Shown): object {
             { title: 'Cancel', verb: 'cancelFix', style: 'default', data: { ref: confirm.cancelRef } },
           ],
     title,
-    badge: `● ${SEVERITY_LABEL[model.rule.severity]}`,
-    badgeColor: SEVERITY_COLOR[model.rule.severity],
+    badge: `● ${SEVERITY_LABEL[severity]}`,
+    badgeColor: SEVERITY_COLOR[severity],
     ruleId: model.rule.id,
-    ruleTitle: clip(model.rule.failureTitle, 160),
+    ruleTitle: together === undefined ? clip(model.rule.failureTitle, 160) : clip(together.map((one) => `${one.id} ${one.failureTitle}`).join(' · '), 600),
     resource: clip(model.resource ?? model.serviceName, 300),
     changeHeading: confirm === undefined ? 'The change it would make:' : 'The change Apply makes (read just now):',
     changes: changes.length > 0 ? changes : [{ text: 'No property change is known for this finding.' }],
@@ -193,4 +197,8 @@ function fixModel(model: FixAnswerModel, limits: Limits, shown: Shown): object {
     hasNote: model.note !== undefined && model.note !== '',
     note: clip(model.note ?? '', 800),
   };
+}
+
+function worstSeverity(severities: readonly Severity[]): Severity {
+  return SEVERITIES.find((severity) => severities.includes(severity)) ?? severities[0] ?? 'low';
 }

@@ -45,6 +45,8 @@ export type CardOrigin =
 export interface RefPayloads {
   /** A rendered report and the card the ref sits on: "Show findings", paging, filters, Explain, Deep audit. */
   readonly report: { readonly report: Report; readonly origin: CardOrigin };
+  /** "Fix all safe" on a service card: every open finding of the service whose fix is safe. */
+  readonly fixAll: { readonly report: Report; readonly origin: CardOrigin; readonly serviceId: string; readonly serviceName: string };
   /** One Fix button: the open failures of one rule on one service (the service or its children). */
   readonly fix: {
     readonly report: Report;
@@ -77,6 +79,7 @@ export type CardAction =
   /** Remediation: Apply / Cancel a confirmed fix, Approve / Reject it (production), Revert it. One single-use ref each. */
   | { [V in RemediationVerb]: { readonly verb: V; readonly data: { readonly ref: string } } }[RemediationVerb]
   | { readonly verb: RiskFormVerb; readonly data: { readonly ref: string } }
+  | { readonly verb: 'fixAll'; readonly data: { readonly ref: string } }
   /** The Accept risk form: `ref` names the finding; the rest is what the person entered, checked again by acceptRisk. */
   | { readonly verb: 'acceptRisk'; readonly data: AcceptRiskSubmission };
 
@@ -99,7 +102,7 @@ const STATIC_CARDS: readonly string[] = ['help', 'welcome'];
 const MAX_COMMAND = 200;
 
 export type CardVerb = CardAction['verb'];
-export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command', 'apply', 'cancelFix', 'approve', 'reject', 'revert', 'riskForm', 'acceptRisk'];
+export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command', 'apply', 'cancelFix', 'approve', 'reject', 'revert', 'riskForm', 'fixAll', 'acceptRisk'];
 
 const MAX_REF = 256;
 const RULE_ID = /^[A-Z][A-Z0-9]*-\d{3,4}$/;
@@ -143,6 +146,7 @@ export function parseCardAction(verb: unknown, data: unknown): CardAction | unde
     case 'reject':
     case 'revert':
     case 'riskForm':
+    case 'fixAll':
       return validRef && only('ref') ? { verb, data: { ref } } : undefined;
     case 'explain': {
       const ruleId = fields['ruleId'];

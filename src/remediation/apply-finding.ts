@@ -13,6 +13,8 @@ import { snapshotOf, type Snapshot } from './snapshot.js';
 
 export interface ApplyRequest {
   readonly finding: Finding;
+  /** Other findings on the same service fixed by the same requests ("Fix all"); `finding` labels the records. */
+  readonly also?: readonly Finding[];
   readonly environment: string;
   /** `from.aadObjectId` of the person who clicked Apply. */
   readonly requesterId: string | undefined;
@@ -99,9 +101,10 @@ export async function applyFinding(deps: ApplyDependencies, request: ApplyReques
 async function applyUnderLease(deps: ApplyDependencies, request: ApplyRequest, subscription: string, actor: string): Promise<ApplyResult> {
   const { finding } = request;
   const client = deps.client(subscription);
-  const read = await rereadFinding(deps.target, finding, deps.reread);
+  const also = request.also ?? [];
+  const read = await rereadFinding(deps.target, finding, deps.reread, also);
   if (read.fix.state !== 'plans') {
-    const reason = read.fix.state === 'passes' ? `${finding.ruleId} already passes on ${finding.serviceName}; nothing was sent.` : read.fix.reason;
+    const reason = read.fix.state === 'passes' ? `${also.length === 0 ? finding.ruleId : 'Every finding'} already passes on ${finding.serviceName}; nothing was sent.` : read.fix.reason;
     return { state: 'changed', fresh: undefined, reason };
   }
   const fresh = read.fix.fixes;
@@ -122,6 +125,7 @@ async function applyUnderLease(deps: ApplyDependencies, request: ApplyRequest, s
     subject: finding.serviceId,
     details: {
       ruleId: finding.ruleId,
+      ...(also.length === 0 ? {} : { ruleIds: [...new Set([finding, ...also].map((one) => one.ruleId))] }),
       ...(request.approverId === undefined ? {} : { approvedBy: request.approverId }),
       requests: guarded.map((fix) => ({ method: fix.request.method, path: fix.request.path, apiVersion: fix.request.apiVersion, body: fix.request.body as JsonValue })),
       before: revert.map((step) => (step.snapshot.ok ? (step.snapshot.body as JsonValue) : null)),
@@ -138,11 +142,11 @@ async function applyUnderLease(deps: ApplyDependencies, request: ApplyRequest, s
       return { state: 'failed', outcomes, reason: outcome.message };
     }
   }
-  const after = await rereadFinding(deps.target, finding, deps.reread);
+  const after = await rereadFinding(deps.target, finding, deps.reread, also);
   const verified = after.fix.state === 'passes';
   await deps.auditLog.append({ kind: verified ? 'fix.verified' : 'fix.not-verified', actor: 'system', subject: finding.serviceId, details: { operation, ruleId: finding.ruleId, state: after.fix.state } });
   if (verified) return { state: 'verified', outcomes, revert };
-  return { state: 'notVerified', outcomes, revert, reason: after.fix.state === 'plans' ? `${finding.ruleId} still fails on the fresh read.` : `the fresh read says: ${after.fix.reason}` };
+  return { state: 'notVerified', outcomes, revert, reason: after.fix.state === 'plans' ? `${also.length === 0 ? finding.ruleId : 'a finding'} still fails on the fresh read.` : `the fresh read says: ${after.fix.reason}` };
 }
 
 /**

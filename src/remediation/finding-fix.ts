@@ -31,6 +31,38 @@ export type FindingFix =
  * audit that showed the finding; remediation plans again from a fresh read of the same service.
  */
 export function planFinding(finding: Finding, estate: Estate, report: Report, now: Date, ruleOptions: Readonly<Record<string, unknown>>): FindingFix {
+  return planFindings([finding], estate, report, now, ruleOptions);
+}
+
+/**
+ * Several findings on one service fixed together ("Fix all"): every plan of every finding, merged
+ * per resource, so findings that change one object (the customProperties map of APIM-001 and
+ * APIM-002) go out as one request carrying all their changes. Findings that pass by now are left
+ * out; when none is left to plan, the first reason why is the answer.
+ */
+export function planFindings(findings: readonly Finding[], estate: Estate, report: Report, now: Date, ruleOptions: Readonly<Record<string, unknown>>): FindingFix {
+  const plans: FixPlan[] = [];
+  let firstReason: FindingFix | undefined;
+  for (const finding of findings) {
+    const planned = plansOf(finding, estate, report, now, ruleOptions);
+    if (planned.state === 'gone') return planned;
+    if (planned.state === 'plans') plans.push(...planned.plans);
+    else if (planned.state === 'unplanned') firstReason ??= planned;
+  }
+  if (plans.length === 0) return firstReason ?? { state: 'passes' };
+  try {
+    return { state: 'plans', fixes: combinePlans(plans) };
+  } catch (error) {
+    const service = findings[0]?.serviceName ?? 'the service';
+    const rules = [...new Set(findings.map((finding) => finding.ruleId))].join(', ');
+    if (error instanceof CombinePlansError) return { state: 'unplanned', reason: `${rules} on ${service} cannot be planned as one change: ${error.message}` };
+    throw error;
+  }
+}
+
+type FindingPlans = { readonly state: 'plans'; readonly plans: readonly FixPlan[] } | Exclude<FindingFix, { readonly state: 'plans' }>;
+
+function plansOf(finding: Finding, estate: Estate, report: Report, now: Date, ruleOptions: Readonly<Record<string, unknown>>): FindingPlans {
   const rule = findRule(finding.ruleId);
   const serviceKey = finding.serviceId.toLowerCase();
   const service = estate.services.find((candidate) => candidate.id.toLowerCase() === serviceKey);
@@ -51,10 +83,5 @@ export function planFinding(finding: Finding, estate: Estate, report: Report, no
     if (plan !== undefined) plans.push(plan);
   }
   if (plans.length === 0) return { state: 'unplanned', reason: `${rule.meta.id} on ${finding.serviceName} has no automatic fix; "explain ${rule.meta.id}" says how to fix it by hand.` };
-  try {
-    return { state: 'plans', fixes: combinePlans(plans) };
-  } catch (error) {
-    if (error instanceof CombinePlansError) return { state: 'unplanned', reason: `${rule.meta.id} on ${finding.serviceName} cannot be planned as one change: ${error.message}` };
-    throw error;
-  }
+  return { state: 'plans', plans };
 }

@@ -10,7 +10,7 @@ import { resolveScope } from '../inventory/scope.js';
 import { findRule } from '../rules/index.js';
 import { ifMatchValue, requiresIfMatch } from '../rules/shared/fix-plans.js';
 import type { CombinedFix } from './combine-plans.js';
-import { planFinding, type Finding, type FindingFix } from './finding-fix.js';
+import { planFindings, type Finding, type FindingFix } from './finding-fix.js';
 
 export interface RereadContext {
   readonly audit: AuditConfig;
@@ -37,18 +37,19 @@ export function serviceIdParts(serviceId: string): { readonly subscription: stri
 
 /**
  * Reads the finding's service again, with every child resource its rule needs, and plans the fix
- * from that read: remediation never sends a request planned from an audit that may be hours old.
+ * from that read (with `also`, the other findings on the service fixed in the same requests): remediation never sends a request planned from an audit that may be hours old.
  * Also the verification after a fix: `passes` means the rule now passes on every resource.
  */
-export async function rereadFinding(target: AzureTarget, finding: Finding, context: RereadContext): Promise<Reread> {
-  const rule = findRule(finding.ruleId);
+export async function rereadFinding(target: AzureTarget, finding: Finding, context: RereadContext, also: readonly Finding[] = []): Promise<Reread> {
+  const findings = [finding, ...also.filter((other) => other.serviceId.toLowerCase() === finding.serviceId.toLowerCase())];
+  const rules = [...new Set(findings.map((one) => one.ruleId))].map((ruleId) => findRule(ruleId));
   const parts = serviceIdParts(finding.serviceId);
-  if (rule === undefined || parts === undefined) throw new Error(`cannot re-read ${finding.ruleId} on ${finding.serviceId}: not a rule and an API Management service id`);
+  if (rules.some((rule) => rule === undefined) || parts === undefined) throw new Error(`cannot re-read ${finding.ruleId} on ${finding.serviceId}: not a rule and an API Management service id`);
   const { subscription, name } = parts;
   const scope = resolveScope({ subscriptions: [subscription], services: [name] }, {});
   const result = await auditLive(target, {
     scope,
-    rules: [rule],
+    rules: rules.filter((rule) => rule !== undefined),
     deep: true,
     now: context.now,
     audit: context.audit,
@@ -57,7 +58,7 @@ export async function rereadFinding(target: AzureTarget, finding: Finding, conte
     ...(context.gate === undefined ? {} : { gate: context.gate }),
     ...(context.abortSignal === undefined ? {} : { abortSignal: context.abortSignal }),
   });
-  return { fix: planFinding(finding, result.estate, result.report, context.now, context.audit.ruleOptions), estate: result.estate, report: result.report };
+  return { fix: planFindings(findings, result.estate, result.report, context.now, context.audit.ruleOptions), estate: result.estate, report: result.report };
 }
 
 /**

@@ -233,6 +233,29 @@ describe('guarded remediation in the conversation', () => {
     expect(writes()).toBe(before);
   }, 90_000);
 
+  it('Fix all on a service with protocol and cipher findings: one confirmation, one request, both pass', async () => {
+    const { bot: instance } = bot({ production: false });
+    const result = instance.nextResult(CHAT);
+    await instance.turn(CHAT, { text: 'audit apim-payments-legacy in prod APIM-001 APIM-002', ...person(ALEX, 'Alex') });
+    const summary = await result;
+    const shown = await instance.turn(CHAT, { ...click('showFindings', { ref: refOf(summary, 'showFindings'), page: 1 }), ...person(ALEX, 'Alex') });
+    const serviceCard = shown.sent.find((card) => executeActions(card).some((action) => action.verb === 'fixAll'));
+    expect(executeActions(serviceCard).find((action) => action.verb === 'fixAll')?.title).toBe('Fix all (2)');
+    const answer = await instance.turn(CHAT, { ...click('fixAll', { ref: refOf(serviceCard ?? {}, 'fixAll') }, 'activity-service'), ...person(ALEX, 'Alex') });
+    const confirmationCard = answer.sent[0] ?? {};
+    expect(fullText(confirmationCard)).toContain('Fix 2 findings on apim-payments-legacy');
+    const before = sandbox.requests.length;
+    const verified = instance.nextEdit(CHAT, (json) => json.includes('Verified') || json.includes('did not apply') || json.includes('Nothing was sent'));
+    await clickAs(instance, person(ALEX, 'Alex'), 'apply', refOf(confirmationCard, 'apply'));
+    expect(fullText(await verified)).toContain('Verified: APIM-001, APIM-002 pass on a fresh read of apim-payments-legacy');
+    const sent = sandbox.requests.slice(before).filter((entry) => entry.method === 'PATCH' || entry.method === 'PUT');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.path.toLowerCase()).toContain('/service/apim-payments-legacy');
+    expect((await store.auditLog.read()).at(-1)).toMatchObject({ kind: 'fix.verified' });
+    const intent = (await store.auditLog.read()).findLast((record) => record.kind === 'fix.sending');
+    expect(intent?.details['ruleIds']).toEqual(['APIM-001', 'APIM-002']);
+  }, 90_000);
+
   it('an expired confirmation sends nothing', async () => {
     const { bot: instance } = bot({ production: false, flow: { confirmTtlInMs: 1 } });
     const card = await confirmation(instance, 'APIM-024');
