@@ -145,7 +145,8 @@ describe.skipIf(!available)('Microsoft 365 Agents Playground + Playwright', () =
     const summary = page.locator('.ac-adaptiveCard', { hasText: 'Scope: dev' }).last();
     await expect.poll(async () => summary.innerText(), { timeout: 60_000 }).toMatch(/score/);
     await summary.locator('button', { hasText: /^Show findings$/ }).click();
-    const finding = page.locator('.ac-adaptiveCard', { hasText: 'APIM-002', has: page.locator('button', { hasText: /^Fix$/ }) }).last();
+    // The dev service's card: the prod cards of the first test carry APIM-002 findings too.
+    const finding = page.locator('.ac-adaptiveCard', { hasText: 'apim-basic-dev', has: page.locator('button', { hasText: /^Fix$/ }) }).filter({ hasText: 'APIM-002' }).last();
     await finding.waitFor({ timeout: 30_000 });
     await finding.locator('button', { hasText: /^Fix$/ }).first().click();
     const confirmation = page.locator('.ac-adaptiveCard', { hasText: 'The change Apply makes' }).last();
