@@ -216,7 +216,7 @@ export class FixFlow {
       const detail = `Azure says ${status}, ${Math.max(1, Math.round(elapsedInMs / MINUTE))} min so far. API Management service updates take 15–45 minutes; this card changes when it ends.`;
       void clicked.messenger.update(clicked.activityId, working(detail)).catch((error: unknown) => { this.options.logger.warn({ err: error }, 'fix: progress edit failed'); });
     };
-    const job = this.run(meaning, approver, onPoll)
+    const job = this.run(meaning, approver, onPoll, clicked)
       .catch((error: unknown): Card => {
         this.options.logger.error({ err: error, serviceId: meaning.finding.serviceId, ruleId: meaning.finding.ruleId }, 'fix: stopped with an error');
         return statusCard(meaning, 'failed', `Stopped with an error on my side: ${errorText(error)}`, { facts, detail: 'It has been logged. Audit the service again to see what it holds now.' });
@@ -228,13 +228,13 @@ export class FixFlow {
     return { card: working(), forEveryone: true };
   }
 
-  private async run(meaning: FixMeaning, approver: FixActor | undefined, onPoll: (status: string, elapsedInMs: number) => void): Promise<Card> {
+  private async run(meaning: FixMeaning, approver: FixActor | undefined, onPoll: (status: string, elapsedInMs: number) => void, card: ClickedCard): Promise<Card> {
     const base = this.options.dependencies();
     const deps: ApplyDependencies = { ...base, send: { ...base.send, onPoll } };
     const who = { requesterId: meaning.requesterId, conversationId: meaning.conversationId, ...(approver?.aadObjectId === undefined ? {} : { approverId: approver.aadObjectId }) };
     const facts = people(meaning, approver);
     if (meaning.change.action === 'fix') {
-      const result = await applyFinding(deps, { finding: meaning.finding, ...(meaning.also === undefined ? {} : { also: meaning.also }), environment: meaning.environment, confirmed: meaning.change.confirmed, ...who });
+      const result = await applyFinding(deps, { finding: meaning.finding, ...(meaning.also === undefined ? {} : { also: meaning.also }), environment: meaning.environment, confirmed: meaning.change.confirmed, card: { conversationId: meaning.conversationId, activityId: card.activityId }, ...who });
       return this.applied(meaning, result, facts);
     }
     const { change } = meaning;

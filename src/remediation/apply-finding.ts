@@ -23,6 +23,8 @@ export interface ApplyRequest {
   readonly confirmed: readonly ConfirmedFix[];
   /** Set when a second person approved (production). */
   readonly approverId?: string;
+  /** The card that shows this fix, kept with the intent so a restart can still tell it how it ended. */
+  readonly card?: { readonly conversationId: string; readonly activityId: string };
 }
 
 export interface ApplyDependencies {
@@ -127,6 +129,7 @@ async function applyUnderLease(deps: ApplyDependencies, request: ApplyRequest, s
       ruleId: finding.ruleId,
       ...(also.length === 0 ? {} : { ruleIds: [...new Set([finding, ...also].map((one) => one.ruleId))] }),
       ...(request.approverId === undefined ? {} : { approvedBy: request.approverId }),
+      ...(request.card === undefined || request.card.activityId === '' ? {} : { card: { conversationId: request.card.conversationId, activityId: request.card.activityId } }),
       requests: guarded.map((fix) => ({ method: fix.request.method, path: fix.request.path, apiVersion: fix.request.apiVersion, body: fix.request.body as JsonValue })),
       before: revert.map((step) => (step.snapshot.ok ? (step.snapshot.body as JsonValue) : null)),
     },

@@ -22,6 +22,8 @@ export interface ReconcileDependencies {
   readonly leases: LeaseStore;
   readonly client: (subscriptionId: string) => ArmJsonClient;
   readonly abortSignal?: AbortSignalLike;
+  /** Told about each fix closed here (after its record is written), e.g. to edit the fix's card. */
+  readonly onClosed?: (closed: ClosedOperation) => Promise<void>;
 }
 
 export interface ClosedOperation {
@@ -30,6 +32,8 @@ export interface ClosedOperation {
   readonly serviceId: string;
   readonly result: ReconcileResult;
   readonly detail: string;
+  /** The card that showed the fix, when the intent recorded one. */
+  readonly card?: { readonly conversationId: string; readonly activityId: string };
 }
 
 export interface OpenOperation {
@@ -109,12 +113,24 @@ export async function reconcileOpenFixes(deps: ReconcileDependencies): Promise<R
         ...(intent.subject === undefined ? {} : { subject: intent.subject }),
         details: { operation: intent.seq, ...(outcome.ruleId === undefined ? {} : { ruleId: outcome.ruleId }), result: outcome.result, detail: outcome.detail, requests: outcome.requests },
       });
-      closed.push({ operation: intent.seq, serviceId, result: outcome.result, detail: outcome.detail });
+      const card = cardOf(intent.details['card']);
+      const done: ClosedOperation = { operation: intent.seq, serviceId, result: outcome.result, detail: outcome.detail, ...(card === undefined ? {} : { card }) };
+      closed.push(done);
+      // The record is written; telling the card is a courtesy that must not undo or repeat it.
+      await deps.onClosed?.(done).catch(() => undefined);
     } finally {
       await deps.leases.release(lease);
     }
   }
   return { closed, leftOpen };
+}
+
+/** The card location an intent recorded, if it is two short strings. */
+function cardOf(value: unknown): ClosedOperation['card'] {
+  if (!isObject(value)) return undefined;
+  const { conversationId, activityId } = value;
+  const short = (text: unknown): text is string => typeof text === 'string' && text !== '' && text.length <= 400;
+  return short(conversationId) && short(activityId) ? { conversationId, activityId } : undefined;
 }
 
 /** `fix.sending` records after `afterSeq` that no later record closes. */

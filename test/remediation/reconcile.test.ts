@@ -49,9 +49,9 @@ const reconcileDeps = (overrides: Partial<ReconcileDependencies> = {}): Reconcil
 const writes = () => sandbox.requests.filter((entry) => entry.method === 'PATCH' || entry.method === 'PUT').length;
 
 /** Runs applyFinding for APIM-001 on the seeded service until the simulated death; returns the intent's sequence number. */
-async function dieWhileApplying(overrides: Partial<ApplyDependencies>): Promise<number> {
+async function dieWhileApplying(overrides: Partial<ApplyDependencies>, card?: { conversationId: string; activityId: string }): Promise<number> {
   const { finding, fixes } = await confirmedFinding(target, deps().reread, 'APIM-001');
-  await expect(applyFinding(deps(overrides), { finding, environment: 'dev', requesterId: ALEX, conversationId: CHAT, confirmed: fixes })).rejects.toThrow(Died);
+  await expect(applyFinding(deps(overrides), { finding, environment: 'dev', requesterId: ALEX, conversationId: CHAT, confirmed: fixes, ...(card === undefined ? {} : { card }) })).rejects.toThrow(Died);
   const intent = (await store.auditLog.read()).findLast((record) => record.kind === 'fix.sending');
   if (intent === undefined) throw new Error('no fix.sending was recorded');
   return intent.seq;
@@ -75,6 +75,21 @@ describe('reconcileOpenFixes', () => {
       details: { operation, ruleId: 'APIM-001', result: 'applied', requests: [{ path: SERVICE, result: 'applied' }] },
     });
     expect(await store.auditLog.verify()).toMatchObject({ ok: true });
+  }, 30_000);
+
+  it('tells whoever keeps the fix card how the fix ended, with the card the intent recorded', async () => {
+    const card = { conversationId: CHAT, activityId: 'activity-fix-card' };
+    const operation = await dieWhileApplying({ auditLog: dyingLog(store.auditLog, 'before-outcome') }, card);
+    const told: unknown[] = [];
+    await reconcileOpenFixes(
+      reconcileDeps({
+        onClosed: (closed) => {
+          told.push(closed);
+          return Promise.resolve();
+        },
+      }),
+    );
+    expect(told).toEqual([expect.objectContaining({ operation, result: 'applied', card })]);
   }, 30_000);
 
   it('closes a fix whose process died right after recording the intent as not applied: the values from before are still there', async () => {
