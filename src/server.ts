@@ -9,7 +9,7 @@ import { checkStartupPolicy } from './bot/startup-policy.js';
 import { readJsonBody } from './http/json-body.js';
 import { listen, parsePort, PortInUseError } from './http/ports.js';
 import { AuditRunner } from './bot/audit-runner.js';
-import { FixFlow } from './bot/fix-flow.js';
+import { FixFlow, reconciledCard } from './bot/fix-flow.js';
 import { RiskFlow } from './bot/risk-flow.js';
 import { effectivePolicy, type RemediationPolicy } from './remediation/policy.js';
 import { botLimitsFromEnv, DEFAULT_BOT_LIMITS, shareRetainedBytes, type BotLimits } from './bot/bot-limits.js';
@@ -145,7 +145,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   logger.info({ fixes: fixFlow === undefined ? 'plans only (no store)' : describePolicy(remediation) }, 'remediation');
   // Fixes a killed process left half-recorded are closed from a fresh read of Azure (src/remediation/reconcile.ts).
   const reconciler =
-    store === undefined ? undefined : reconcileInBackground({ auditLog: store.auditLog, leases: store.leases, client: (subscription) => createApiManagementClient(target.target, subscription) }, logger);
+    store === undefined
+      ? undefined
+      : reconcileInBackground(
+          {
+            auditLog: store.auditLog,
+            leases: store.leases,
+            client: (subscription) => createApiManagementClient(target.target, subscription),
+            // The fix's card said "Applying" when the process stopped; it now says how the fix ended.
+            onClosed: async (closed) => {
+              if (closed.card !== undefined) await app.updateCard(closed.card.conversationId, closed.card.activityId, reconciledCard(closed));
+            },
+          },
+          logger,
+        );
   logger.info({ url, target: target.target.label, authentication: options.bot.appId === '' ? 'anonymous (local)' : options.bot.appType }, 'bot listening');
 
   return {

@@ -16,7 +16,7 @@ import { RateLimiter } from '../util/rate-limited.js';
 import { checkActivity, isAllowedServiceUrl } from './activity-shape.js';
 import { routeLibraryConsole } from './library-console.js';
 import type { AuditRunner } from './audit-runner.js';
-import type { Messenger } from './messenger.js';
+import type { Card, Messenger } from './messenger.js';
 import type { FixFlow } from './fix-flow.js';
 import type { RiskFlow } from './risk-flow.js';
 import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
@@ -57,6 +57,11 @@ export interface BotResponse {
 
 export interface BotApp {
   handle(request: BotRequest): Promise<BotResponse>;
+  /**
+   * Replaces a card the bot posted earlier, found through the stored conversation reference (after a
+   * restart, with no turn to answer in). False when the conversation is unknown or the edit failed.
+   */
+  updateCard(conversationId: string, activityId: string, card: Card): Promise<boolean>;
 }
 
 /** Rejected requests logged per minute; anyone can send them, so the rest are only counted. */
@@ -166,6 +171,25 @@ export function createBotApp(options: {
   };
 
   return {
+    async updateCard(conversationId, activityId, card) {
+      const record = await options.conversations?.get(conversationId).catch(() => undefined);
+      if (record === undefined) return false;
+      // Storage is input too: the bot's credentials only ever go to a connector host.
+      const serviceUrl = record.reference['serviceUrl'];
+      if (typeof serviceUrl !== 'string' || !isAllowedServiceUrl(serviceUrl, { anonymous, ...(settings.extraConnectorHosts === undefined ? {} : { extraHosts: settings.extraConnectorHosts }) })) {
+        logger.warn({ conversationId }, 'a stored conversation reference names no allowed connector; the card was not updated');
+        return false;
+      }
+      try {
+        await adapter.continueConversationAsync(settings.appId, record.reference, async (turn) => {
+          await turn.updateActivity({ id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(bot.decorate(card))] });
+        });
+        return true;
+      } catch (error) {
+        logger.warn({ err: error, conversationId }, 'could not update a card after the turn');
+        return false;
+      }
+    },
     // What CloudAdapter.process does, minus its console.error of every rejected request and its
     // 500 with the error text: bad input is a 400, failed authentication a 401, and both go to
     // the structured log, rate-limited.

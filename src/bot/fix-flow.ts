@@ -380,3 +380,14 @@ function actorId(actor: FixActor): string {
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] ?? 'unknown error' : 'unknown error';
 }
+
+/**
+ * The card of a fix whose bot stopped while it ran, as the reconciliation after the restart found
+ * it: applied, not applied, or unknown, in the re-read's words.
+ */
+export function reconciledCard(closed: { readonly serviceId: string; readonly result: 'applied' | 'not-applied' | 'unknown'; readonly detail: string }): Card {
+  const service = closed.serviceId.split('/').at(-1) ?? closed.serviceId;
+  const stage: FixStage = closed.result === 'applied' ? 'done' : closed.result === 'not-applied' ? 'stopped' : 'partly';
+  const status = closed.result === 'applied' ? 'Applied (found after a restart of the bot).' : closed.result === 'not-applied' ? 'Not applied (found after a restart of the bot).' : 'Unknown whether it was applied (after a restart of the bot).';
+  return fixStatusCard({ title: `Fix on ${service}`, stage, status, detail: `${closed.detail} Audit the service to check the rule; "history ${service}" shows the trail.` });
+}

@@ -425,8 +425,8 @@ export class PostureBot extends ActivityHandler {
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.decorate(card))] });
   }
 
-  /** Every card leaves through here (replies, invoke answers, progress and results). */
-  private decorate(card: Card): Card {
+  /** Every card leaves through here (replies, invoke answers, progress and results, later edits). */
+  decorate(card: Card): Card {
     return this.options.sandbox === true ? withSandboxBanner(card) : card;
   }
 

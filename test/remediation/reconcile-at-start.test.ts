@@ -12,6 +12,7 @@ import { reconcileInBackground, type ReconcileLogger } from '../../src/remediati
 import { startSandbox } from '../../src/sandbox/server.js';
 import { startServer } from '../../src/server.js';
 import { openStore, type AuditLog, type Store } from '../../src/store/index.js';
+import { startFakeConnector } from '../support/bot-harness.js';
 import { ALEX, applyDependencies, CHAT, confirmedFinding, Died, dyingLog, SERVICE } from '../support/remediation.js';
 
 /**
@@ -100,7 +101,7 @@ describe('the bot server', () => {
       const target = sandboxTarget({ endpoint: sandbox.url, ca: sandbox.caPem });
       const deps = applyDependencies(target, config, store, { auditLog: dyingLog(store.auditLog, 'after-intent') });
       const { finding, fixes } = await confirmedFinding(target, deps.reread, 'APIM-001');
-      await expect(applyFinding(deps, { finding, environment: 'dev', requesterId: ALEX, conversationId: CHAT, confirmed: fixes })).rejects.toThrow(Died);
+      await expect(applyFinding(deps, { finding, environment: 'dev', requesterId: ALEX, conversationId: CHAT, confirmed: fixes, card: { conversationId: CHAT, activityId: 'activity-fix-card' } })).rejects.toThrow(Died);
       operation = (await store.auditLog.read()).find((record) => record.kind === 'fix.sending')?.seq;
     } finally {
       await sandbox.close();
@@ -115,8 +116,14 @@ describe('the bot server', () => {
         },
       }),
     );
+    // The conversation the fix card is in, as the bot kept it; its connector is a local fake.
+    const connector = await startFakeConnector();
+    await store.conversations.put(CHAT, { serviceUrl: connector.serviceUrl, channelId: 'msteams', conversation: { id: CHAT }, bot: { id: '28:bot' }, user: { id: '29:alex' } });
     const server = await startServer({ port: 0, host: '127.0.0.1', config, bot: { appId: '', appType: 'MultiTenant' }, logger, store });
     try {
+      // The card that said "Applying" when the process died now says how the fix ended.
+      const edit = await connector.waitFor((call) => call.method === 'PUT' && call.activityId === 'activity-fix-card', 20_000);
+      expect(JSON.stringify(edit.body)).toContain('Not applied (found after a restart of the bot)');
       const reconciled = async () => (await store.auditLog.read()).find((record) => record.kind === 'fix.reconciled');
       for (let tries = 0; tries < 300 && (await reconciled()) === undefined; tries++) await wait(50);
       expect((await reconciled())?.details).toMatchObject({ operation, result: 'not-applied' });
@@ -124,6 +131,7 @@ describe('the bot server', () => {
       expect(logged).toContain('open fixes: 1 reconciled, 0 left open');
     } finally {
       await server.close();
+      await connector.close();
     }
   }, 60_000);
 });
