@@ -18,6 +18,7 @@ const KINDS: Readonly<Record<string, readonly [string, HistoryRow['tone']]>> = {
   'fix.verified': ['Fix verified', 'good'],
   'fix.not-verified': ['Fix not verified', 'bad'],
   'fix.reconciled': ['Fix reconciled after a restart', 'neutral'],
+  'revert.reconciled': ['Revert reconciled after a restart', 'neutral'],
   'revert.approval-requested': ['Revert awaiting approval', 'neutral'],
   'revert.approved': ['Revert approved', 'neutral'],
   'revert.rejected': ['Revert rejected', 'neutral'],

@@ -52,7 +52,9 @@ export interface ReconcileSummary {
  * Records that end a fix: the verification, a refusal or failure that stopped it, or a reconciliation.
  * `fix.unknown` does not: an operation still running when the sender stopped waiting is settled by a re-read.
  */
-const CLOSING_KINDS = new Set(['fix.verified', 'fix.not-verified', 'fix.failed', 'fix.conflict', 'fix.reconciled']);
+/** Intents: a fix, or the revert of one; each is closed by the same kinds under its own prefix. */
+const INTENT_KINDS = new Set(['fix.sending', 'revert.sending']);
+const CLOSING_KINDS = new Set(['fix', 'revert'].flatMap((prefix) => ['verified', 'not-verified', 'failed', 'conflict', 'reconciled'].map((end) => `${prefix}.${end}`)));
 
 const PAGE = 1000;
 
@@ -108,7 +110,7 @@ export async function reconcileOpenFixes(deps: ReconcileDependencies): Promise<R
         continue;
       }
       await deps.auditLog.append({
-        kind: 'fix.reconciled',
+        kind: intent.kind === 'revert.sending' ? 'revert.reconciled' : 'fix.reconciled',
         actor: 'system',
         ...(intent.subject === undefined ? {} : { subject: intent.subject }),
         details: { operation: intent.seq, ...(outcome.ruleId === undefined ? {} : { ruleId: outcome.ruleId }), result: outcome.result, detail: outcome.detail, requests: outcome.requests },
@@ -140,7 +142,7 @@ async function openIntents(log: AuditLog, afterSeq: number): Promise<AuditRecord
   for (let after = afterSeq; ; ) {
     const page = await log.read({ afterSeq: after, limit: PAGE });
     for (const record of page) {
-      if (record.kind === 'fix.sending') intents.set(record.seq, record);
+      if (INTENT_KINDS.has(record.kind)) intents.set(record.seq, record);
       const operation = record.details['operation'];
       if (CLOSING_KINDS.has(record.kind) && typeof operation === 'number') closedSeqs.add(operation);
     }

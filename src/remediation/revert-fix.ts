@@ -81,13 +81,21 @@ async function revertUnderLease(deps: ApplyDependencies, request: RevertRequest,
     }
     requests.push(await withFreshEtag(client, { method: step.method, path: step.path, apiVersion: step.apiVersion, body: step.snapshot.body }));
   }
-  const link = request.operation === undefined ? {} : { operation: request.operation };
-  await deps.auditLog.append({
+  // The intent, durable before anything is sent: reconciliation closes it after a crash, like a fix's.
+  // Its "before" is what the fix set, which the revert replaces.
+  const intent = await deps.auditLog.append({
     kind: 'revert.sending',
     actor,
     subject: finding.serviceId,
-    details: { ruleId: finding.ruleId, ...link, ...(request.approverId === undefined ? {} : { approvedBy: request.approverId }), requests: requests.map((sent) => ({ method: sent.method, path: sent.path, body: sent.body as never })) },
+    details: {
+      ruleId: finding.ruleId,
+      ...(request.operation === undefined ? {} : { fixOperation: request.operation }),
+      ...(request.approverId === undefined ? {} : { approvedBy: request.approverId }),
+      requests: requests.map((sent) => ({ method: sent.method, path: sent.path, apiVersion: sent.apiVersion, body: sent.body as never })),
+      before: request.steps.map((step) => step.sent as never),
+    },
   });
+  const link = { operation: intent.seq };
   const outcomes: SendOutcome[] = [];
   for (const sent of requests) {
     const outcome = await sendFix(client, sent, deps.send);

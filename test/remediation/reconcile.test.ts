@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getArmJson } from '../../src/azure/arm-raw.js';
+import { getArmJson, getArmResource } from '../../src/azure/arm-raw.js';
 import { createApiManagementClient } from '../../src/azure/clients.js';
 import { sandboxTarget, type AzureTarget } from '../../src/azure/target.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
@@ -90,6 +90,24 @@ describe('reconcileOpenFixes', () => {
       }),
     );
     expect(told).toEqual([expect.objectContaining({ operation, result: 'applied', card })]);
+  }, 30_000);
+
+  it('closes an interrupted revert too, as revert.reconciled, from what the resource holds', async () => {
+    const client = createApiManagementClient(target, SUBSCRIPTION);
+    const { body: current } = await getArmResource(client, SERVICE, { apiVersion: '2024-05-01' });
+    const map = (current as { properties: { customProperties: Record<string, string> } }).properties.customProperties;
+    // A revert that meant to put this map back, killed after recording its intent; the map is what it set.
+    const intent = await store.auditLog.append({
+      kind: 'revert.sending',
+      actor: ALEX,
+      subject: SERVICE,
+      details: { ruleId: 'APIM-001', requests: [{ method: 'PATCH', path: SERVICE, apiVersion: '2024-05-01', body: { properties: { customProperties: map } } }], before: [{ properties: { customProperties: {} } }] },
+    });
+    const summary = await reconcileOpenFixes(reconcileDeps());
+    expect(summary.closed).toEqual([expect.objectContaining({ operation: intent.seq, result: 'applied' })]);
+    const records = (await store.auditLog.read()).filter((record) => record.details['operation'] === intent.seq);
+    expect(records.map((record) => record.kind)).toEqual(['revert.reconciled']);
+    expect((await reconcileOpenFixes(reconcileDeps())).closed).toEqual([]);
   }, 30_000);
 
   it('closes a fix whose process died right after recording the intent as not applied: the values from before are still there', async () => {
