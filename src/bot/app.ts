@@ -19,8 +19,8 @@ import type { AuditRunner } from './audit-runner.js';
 import type { Messenger } from './messenger.js';
 import type { FixFlow } from './fix-flow.js';
 import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
-import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from './posture-bot.js';
-import type { AuditLog, ButtonRefStore, ConversationStore } from '../store/index.js';
+import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type PostureBotOptions, type StoredRef } from './posture-bot.js';
+import type { AuditLog, ButtonRefStore, ConversationStore, SubscriptionStore } from '../store/index.js';
 import { RefStore, type RefLimits } from './refs.js';
 
 /**
@@ -79,6 +79,10 @@ export function createBotApp(options: {
   fixFlow?: FixFlow;
   /** The store's audit trail, for `history`. */
   auditLog?: AuditLog;
+  /** Subscriptions from chat ("subscribe digest prod"). */
+  subscriptions?: SubscriptionStore;
+  /** Where `digest now` reads posture history. */
+  digest?: PostureBotOptions['digest'];
 }): BotApp {
   const { settings, logger } = options;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -145,6 +149,8 @@ export function createBotApp(options: {
     ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
     ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
     ...(options.auditLog === undefined ? {} : { auditLog: options.auditLog }),
+    ...(options.subscriptions === undefined ? {} : { subscriptions: options.subscriptions }),
+    ...(options.digest === undefined ? {} : { digest: options.digest }),
   });
   const anonymous = settings.appId === '';
   const rejections = new RateLimiter(REJECTIONS_LOGGED_PER_MINUTE, 60_000);

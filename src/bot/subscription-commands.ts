@@ -34,7 +34,7 @@ export type SubscriptionCommand =
 export const DIGEST_DEFAULTS = { cadence: 'weekly', day: 'monday', time: '09:00', timeZone: 'UTC' } as const;
 export const DEFAULT_ALERT_SEVERITY: Severity = 'high';
 
-const FILLER = new Set(['to', 'the', 'in', 'for', 'on', 'at', 'every', 'each', 'apim', 'env', 'environment', 'of', 'and', 'above', 'or', 'higher', 'up', 'only', '+', 'please']);
+const FILLER = new Set(['to', 'from', 'the', 'in', 'for', 'on', 'at', 'every', 'each', 'apim', 'env', 'environment', 'of', 'and', 'above', 'or', 'higher', 'up', 'only', '+', 'please']);
 const DAY_WORDS: ReadonlyMap<string, Weekday> = new Map(WEEKDAYS.flatMap((day) => [[day, day] as const, [day.slice(0, 3), day] as const, [`${day}s`, day] as const]));
 const SUBSCRIPTION_PHRASES = new Set(['subscriptions', 'list subscriptions', 'show subscriptions', 'my subscriptions']);
 /** Words of an environment or a zone: what a configured name or an IANA zone can be made of. */
@@ -46,9 +46,13 @@ const SUBSCRIBE_DIGEST_EXAMPLE = 'subscribe digest prod weekly Monday 09:00 Euro
 /** The subscription command in `words` (lower case, mentions gone), or undefined when it is not one. */
 export function parseSubscriptionCommand(clean: string): SubscriptionCommand | undefined {
   if (SUBSCRIPTION_PHRASES.has(clean)) return { kind: 'subscriptions' };
-  const [verb, topicWord, ...rest] = clean.split(' ');
-  if (verb === 'digest') return parseDigestNow([topicWord, ...rest].filter((word): word is string => word !== undefined));
+  const [verb, ...words] = clean.split(' ');
+  if (verb === 'digest') return parseDigestNow(words);
   if (verb !== 'subscribe' && verb !== 'unsubscribe') return undefined;
+  // "subscribe to the digest for prod": the topic is the first word that is not filler.
+  const at = words.findIndex((word) => !FILLER.has(word));
+  const topicWord = at < 0 ? undefined : words[at];
+  const rest = at < 0 ? [] : words.slice(at + 1);
   const topic = topicOf(topicWord);
   if (topic === undefined) {
     return invalid(`Say what to ${verb} to: "${verb} digest prod" or "${verb} alerts prod".`.replace('unsubscribe to', 'unsubscribe from'));
