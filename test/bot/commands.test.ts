@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, type Command } from '../../src/bot/commands.js';
+import { canonicalTimeZone } from '../../src/bot/subscription-commands.js';
 
 const ENVIRONMENTS = ['prod', 'dev', 'test', 'sandbox'];
 
@@ -63,5 +64,21 @@ const CASES: [string, Command][] = [
 describe('parseCommand', () => {
   it.each(CASES)('%j', (text, expected) => {
     expect(parseCommand(text, ENVIRONMENTS)).toEqual(expected);
+  });
+});
+
+describe('canonicalTimeZone', () => {
+  it.each([
+    ['europe/berlin', 'Europe/Berlin'],
+    ['UTC', 'UTC'],
+    ['gmt', 'UTC'],
+    ['America/Argentina/Buenos_Aires', 'America/Buenos_Aires'],
+    ['+01:00', undefined],
+    ['Europe/Atlantis', undefined],
+    ['Europe', undefined],
+    // A legacy one-word name Intl knows: refused, so offsets (which newer Node accepts) are refused the same way.
+    ['Japan', undefined],
+  ])('%s → %s', (name, expected) => {
+    expect(canonicalTimeZone(name)).toBe(expected);
   });
 });

@@ -109,6 +109,14 @@ describe('digest card', () => {
     expect(text).not.toMatch(/--\w/);
   });
 
+  it('offers Explain only for rule ids, whatever the stored history says', () => {
+    const base = digest(0);
+    const stored = { ...base.added[0], key: 'x|y', ruleId: '${evil}', severity: 'high' as const, resourceId: service(1), serviceId: service(1), service: 'apim-1', owner: null, firstSeen: NOW.toISOString(), openDays: 0 };
+    const card = digestCard({ ...base, added: [stored] });
+    expect(fullText(card)).toContain('apim-1:');
+    expect(executeActions(card).filter((action) => action.verb === 'explain')).toEqual([]);
+  });
+
   it('says when a late digest was due', () => {
     const card = digestCard(digest(1), { late: { missedAt: '2026-12-07T08:00:00Z', timeZone: 'Europe/Berlin' } });
     expect(fullText(card)).toContain('Late: missed at 2026-12-07 09:00 Europe/Berlin');
