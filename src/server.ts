@@ -101,7 +101,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sandbox: options.config.target.kind === 'sandbox',
     ...(options.store === undefined ? {} : { buttonStore: options.store.buttonRefs, conversations: options.store.conversations }),
     ...(fixFlow === undefined ? {} : { fixFlow }),
-    ...(store === undefined ? {} : { auditLog: store.auditLog, riskFlow: new RiskFlow({ policy: remediation, exemptions: store.exemptions, auditLog: store.auditLog, now: () => new Date(), maxDays: options.config.acceptRisk.maxDays }) }),
+    ...(store === undefined
+      ? {}
+      : {
+          auditLog: store.auditLog,
+          riskFlow: new RiskFlow({ policy: remediation, exemptions: store.exemptions, auditLog: store.auditLog, now: () => new Date(), maxDays: options.config.acceptRisk.maxDays }),
+          subscriptions: store.subscriptions,
+          digest: { store, slaDays: options.config.digest.slaDays },
+        }),
   });
   // Expired buttons are deleted now and then, so the store does not grow with every card ever sent.
   const purge = options.store === undefined ? undefined : setInterval(() => void purgeButtons(options.store, logger), PURGE_EVERY_MS);

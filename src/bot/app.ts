@@ -20,8 +20,8 @@ import type { Card, Messenger } from './messenger.js';
 import type { FixFlow } from './fix-flow.js';
 import type { RiskFlow } from './risk-flow.js';
 import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
-import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from './posture-bot.js';
-import type { AuditLog, ButtonRefStore, ConversationStore } from '../store/index.js';
+import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type PostureBotOptions, type StoredRef } from './posture-bot.js';
+import type { AuditLog, ButtonRefStore, ConversationStore, SubscriptionStore } from '../store/index.js';
 import { RefStore, type RefLimits } from './refs.js';
 
 /**
@@ -87,6 +87,10 @@ export function createBotApp(options: {
   auditLog?: AuditLog;
   /** Accept risk on a finding. */
   riskFlow?: RiskFlow;
+  /** Subscriptions from chat ("subscribe digest prod"). */
+  subscriptions?: SubscriptionStore;
+  /** Where `digest now` reads posture history. */
+  digest?: PostureBotOptions['digest'];
 }): BotApp {
   const { settings, logger } = options;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -154,6 +158,8 @@ export function createBotApp(options: {
     ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
     ...(options.auditLog === undefined ? {} : { auditLog: options.auditLog }),
     ...(options.riskFlow === undefined ? {} : { riskFlow: options.riskFlow }),
+    ...(options.subscriptions === undefined ? {} : { subscriptions: options.subscriptions }),
+    ...(options.digest === undefined ? {} : { digest: options.digest }),
   });
   const anonymous = settings.appId === '';
   const rejections = new RateLimiter(REJECTIONS_LOGGED_PER_MINUTE, 60_000);

@@ -1,6 +1,7 @@
 import { normaliseRuleId } from '../engine/select-rules.js';
 import { closestWord } from '../util/closest-word.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
+import { parseSubscriptionCommand, type SubscriptionCommand } from './subscription-commands.js';
 
 /** What a chat message asks for. Parsing is pure: no botbuilder, no I/O. */
 export type Command =
@@ -18,12 +19,14 @@ export type Command =
   /** What fixes, reverts and exemptions did, from the audit trail; for one service when named. */
   | { readonly kind: 'history'; readonly service?: string }
   | { readonly kind: 'exemptions' }
+  /** Subscribe, unsubscribe, list subscriptions, preview the digest; or why such a command was refused. */
+  | SubscriptionCommand
   | { readonly kind: 'help'; readonly unknown?: string; readonly suggestion?: string };
 
 const AUDIT_VERBS = new Set(['audit', 'check', 'scan', 'assess']);
 const FILLER = new Set(['apim', 'api', 'management', 'in', 'for', 'on', 'of', 'the', 'env', 'environment', 'please', 'services', 'service']);
 const QUESTION_WORDS = new Set(['how', 'what', "what's", 'whats', 'fix', 'remediate', 'tell', 'describe', 'show', 'details', 'info', 'about']);
-const COMMAND_WORDS = ['audit apim in prod', 'explain APIM-001', 'rules', 'last', 'history', 'exemptions', 'help'];
+const COMMAND_WORDS = ['audit apim in prod', 'explain APIM-001', 'rules', 'last', 'history', 'exemptions', 'subscribe digest prod', 'unsubscribe digest prod', 'subscriptions', 'digest now', 'help'];
 const EXEMPTION_PHRASES = new Set(['exemptions', 'exemption', 'list exemptions', 'show exemptions', 'accepted risks', 'risks accepted']);
 
 /**
@@ -43,6 +46,8 @@ export function parseCommand(text: string, knownEnvironments: readonly string[])
     return { kind: 'history', ...(service === undefined ? {} : { service }) };
   }
   if (EXEMPTION_PHRASES.has(clean)) return { kind: 'exemptions' };
+  const subscription = parseSubscriptionCommand(clean);
+  if (subscription !== undefined) return subscription;
   if (verb === 'explain' || verb === 'why') {
     const id = rest.find((word) => /^(apim-?)?\d{1,3}$/i.test(word));
     return id === undefined ? { kind: 'help', unknown: clean, suggestion: 'explain APIM-001' } : { kind: 'explain', ruleId: normaliseRuleId(id) };

@@ -36,7 +36,8 @@ import type { FixActor, FixFlow } from './fix-flow.js';
 import type { RiskFlow } from './risk-flow.js';
 import type { Card, Messenger } from './messenger.js';
 import type { ButtonRefs, CardButtons } from './bot-buttons.js';
-import type { AuditLog, ConversationStore, JsonObject } from '../store/index.js';
+import type { AuditLog, ConversationStore, JsonObject, SubscriptionStore } from '../store/index.js';
+import { subscriptionAnswer, type SubscriptionServices } from './subscription-answers.js';
 import { historyModel } from './history.js';
 import type { RetainedAudit } from './retained-audits.js';
 
@@ -87,6 +88,10 @@ export interface PostureBotOptions {
   readonly auditLog?: AuditLog;
   /** Accept risk on a finding (needs the store); without it the form is refused. */
   readonly riskFlow?: RiskFlow;
+  /** Which conversations get the digest and alerts: "subscribe digest prod", "subscriptions". */
+  readonly subscriptions?: SubscriptionStore;
+  /** Where `digest now` reads posture history, with the configured SLA days. */
+  readonly digest?: SubscriptionServices['digest'];
 }
 
 /**
@@ -187,6 +192,28 @@ export class PostureBot extends ActivityHandler {
             ? messageCard('No audit results are kept for this conversation (none has run yet, or they expired). Try "audit apim in prod".', { tone: 'info' })
             : await this.summary(conversationId, audit),
         );
+        return;
+      }
+      case 'subscribe':
+      case 'unsubscribe':
+      case 'subscriptions':
+      case 'digest':
+      case 'invalid': {
+        const { from } = context.activity;
+        const asker = {
+          conversationId,
+          userId: from.aadObjectId !== undefined && from.aadObjectId !== '' ? from.aadObjectId : from.id,
+          reference: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as JsonObject,
+        };
+        const { subscriptions, conversations, digest } = this.options;
+        const services: SubscriptionServices = {
+          environments: this.options.environments,
+          now: this.options.now,
+          ...(subscriptions === undefined ? {} : { subscriptions }),
+          ...(conversations === undefined ? {} : { conversations }),
+          ...(digest === undefined ? {} : { digest: { configuredExemptions: this.options.audit.exemptions, ...digest } }),
+        };
+        await this.reply(context, await subscriptionAnswer(command, asker, services));
         return;
       }
       case 'audit': {

@@ -71,6 +71,10 @@ export const HELP_COMMANDS: readonly { readonly command: string; readonly what: 
   { command: 'last', what: 'show the last audit again' },
   { command: 'history apim-payments-prod-weu', what: 'fixes, reverts and accepted risks on a service, from the audit trail' },
   { command: 'exemptions', what: 'the accepted risks: from the configuration and accepted in Teams, with their expiry' },
+  { command: 'subscribe digest prod weekly Monday 09:00 Europe/Berlin', what: 'post the digest here (defaults: weekly, Monday, 09:00, UTC)' },
+  { command: 'subscribe alerts prod high', what: 'post new findings of this severity and above here' },
+  { command: 'subscriptions', what: 'what this conversation is subscribed to; "unsubscribe digest prod" stops one' },
+  { command: 'digest now prod', what: 'preview the digest: score trend, new, overdue, owners, expiring exemptions' },
 ];
 
 /** The three commands a first-time user is offered as buttons. */

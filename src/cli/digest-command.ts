@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import type { SnapshotLike } from '../digest/compute.js';
-import { buildDigest } from '../digest/digest.js';
+import { loadDigest } from '../digest/load.js';
 import { digestMarkdown } from '../digest/markdown.js';
 import { resolveScope } from '../inventory/scope.js';
-import type { AuditRecord, Store } from '../store/contracts.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { existingStore } from './posture-store.js';
@@ -29,13 +27,6 @@ Options:
   --config <file>   environments, exemptions and digest settings (JSON; see README)`;
 
 const FORMATS = ['markdown', 'json'] as const;
-/** Reopened findings are recognised this far back before the period and the trend. */
-const LOOKBACK_MS = 182 * 24 * 60 * 60 * 1000;
-const TREND_MS = 8 * 7 * 24 * 60 * 60 * 1000;
-/** Snapshots read at most, newest first: a bound on memory when audits run every few minutes. */
-const MAX_SNAPSHOTS = 5_000;
-const PAGE = 500;
-
 /** No posture history to digest: told as one line, exit 2. Named, as this module loads on demand. */
 export class NoHistoryError extends Error {
   override readonly name = 'NoHistoryError';
@@ -76,49 +67,12 @@ export async function runDigest(args: readonly string[], io: CliIo): Promise<num
   if (store === undefined) {
     throw new NoHistoryError(`no posture history for ${environment}: no store is set up; set APIM_POSTURE_DATA (or APIM_POSTURE_STORE=azure with APIM_POSTURE_STORAGE_*) and ${runAudit}`);
   }
-  const horizon = Math.min(since.getTime(), now.getTime() - TREND_MS) - LOOKBACK_MS;
-  const snapshots = await snapshotsSince(store, environment, horizon);
-  if (!snapshots.some((snapshot) => Date.parse(snapshot.at) <= now.getTime())) {
+  const digest = await loadDigest(store, environment, { now, since, configuredExemptions: config.audit.exemptions, slaDays: config.digest.slaDays });
+  if (digest === undefined) {
     throw new NoHistoryError(`no posture history for ${environment}${values['as-of'] === undefined ? '' : ` before ${now.toISOString()}`} in ${store.location}; ${runAudit}`);
   }
-  const digest = buildDigest({
-    environment,
-    snapshots,
-    auditRecords: await auditRecordsAfter(store, since),
-    exemptions: [...(await store.exemptions.list()).map((record) => ({ exemption: record.exemption, source: 'store' as const })), ...config.audit.exemptions.map((exemption) => ({ exemption, source: 'config' as const }))],
-    now,
-    since,
-    slaDays: config.digest.slaDays,
-  });
   io.stdout(format === 'json' ? `${JSON.stringify(digest, null, 2)}\n` : digestMarkdown(digest, { ownerTags: config.digest.ownerTags }));
   return 0;
-}
-
-/** The environment's snapshots back to `horizon` (newest first in the store), at most {@link MAX_SNAPSHOTS}. */
-async function snapshotsSince(store: Store, environment: string, horizon: number): Promise<SnapshotLike[]> {
-  const snapshots: SnapshotLike[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.history.list(environment, { limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
-    for (const snapshot of page.items) {
-      if (Date.parse(snapshot.at) < horizon || snapshots.length >= MAX_SNAPSHOTS) return snapshots;
-      snapshots.push(snapshot);
-    }
-    cursor = page.next;
-  } while (cursor !== undefined);
-  return snapshots;
-}
-
-/** Audit-log records after `since`; the log is read in sequence order, which is time order. */
-async function auditRecordsAfter(store: Store, since: Date): Promise<AuditRecord[]> {
-  const records: AuditRecord[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.auditLog.read({ afterSeq: after, limit: PAGE });
-    records.push(...page.filter((record) => Date.parse(record.at) > since.getTime()));
-    const last = page.at(-1);
-    if (page.length < PAGE || last === undefined) return records;
-    after = last.seq;
-  }
 }
 
 function parseTime(value: string, option: string): Date {

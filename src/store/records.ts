@@ -100,11 +100,28 @@ export const conversationRecordSchema = z.strictObject({
 
 export const subscriptionSchema = z.strictObject({
   conversationId: callerKeySchema,
-  /** What is sent: `weekly-digest`. */
+  /** What is sent: `weekly-digest` (the digest, whatever its cadence) or `alerts`. */
   topic: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be lower case letters, digits and dashes'),
   environment: callerKeySchema.optional(),
   createdBy: callerKeySchema,
   createdAt: isoTime,
+  // The fields below came with subscribing from chat; records written before them still read
+  // (absent: weekly, Monday, 09:00, UTC, high, enabled).
+  /** How often the digest goes out. */
+  cadence: z.enum(['daily', 'weekly']).optional(),
+  /** The day of a weekly digest, lower case English. */
+  day: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).optional(),
+  /** Local time of day, `HH:MM` (24 hours). */
+  time: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+    .optional(),
+  /** IANA time zone of `day` and `time`, such as Europe/Berlin. */
+  timeZone: z.string().min(1).max(64).regex(/^[A-Za-z0-9_+\-/]+$/, 'must be an IANA time zone name').optional(),
+  /** Alerts: the lowest severity that is sent. */
+  minSeverity: z.enum(SEVERITIES as [string, ...string[]]).transform((value) => value as (typeof SEVERITIES)[number]).optional(),
+  /** False while paused; absent means enabled. */
+  enabled: z.boolean().optional(),
 });
 
 export const storedReportSchema = z.strictObject({

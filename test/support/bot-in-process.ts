@@ -5,10 +5,10 @@ import { QuotaGate } from '../../src/azure/quota-gate.js';
 import type { AzureTarget } from '../../src/azure/target.js';
 import type { Card, Messenger } from '../../src/bot/messenger.js';
 import { MemoryButtonRefs, type ButtonRefs } from '../../src/bot/bot-buttons.js';
-import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from '../../src/bot/posture-bot.js';
+import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type PostureBotOptions, type StoredRef } from '../../src/bot/posture-bot.js';
 import { RefStore, type RefLimits } from '../../src/bot/refs.js';
 import type { AppConfig } from '../../src/config.js';
-import type { AuditLog, ConversationStore } from '../../src/store/index.js';
+import type { AuditLog, ConversationStore, SubscriptionStore } from '../../src/store/index.js';
 import type { FixFlow } from '../../src/bot/fix-flow.js';
 import type { RiskFlow } from '../../src/bot/risk-flow.js';
 
@@ -71,6 +71,8 @@ export function inProcessBot(options: {
   fixFlow?: FixFlow;
   auditLog?: AuditLog;
   riskFlow?: RiskFlow;
+  subscriptions?: SubscriptionStore;
+  digest?: PostureBotOptions['digest'];
 }): InProcessBot {
   const refs = new RefStore<StoredRef>(Date.now, options.refLimits ?? {}, storedRefBytes);
   const waiters = new Map<string, ((card: Card) => void)[]>();
@@ -101,6 +103,8 @@ export function inProcessBot(options: {
     ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
     ...(options.auditLog === undefined ? {} : { auditLog: options.auditLog }),
     ...(options.riskFlow === undefined ? {} : { riskFlow: options.riskFlow }),
+    ...(options.subscriptions === undefined ? {} : { subscriptions: options.subscriptions }),
+    ...(options.digest === undefined ? {} : { digest: options.digest }),
   });
   const adapter = new InProcessAdapter();
   let incoming = 0;
