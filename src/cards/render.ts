@@ -12,6 +12,7 @@ export { filterWords, summaryCard, type SummaryOptions } from './summary.js';
 export { findingCardAgain, serviceFindingCards, DEFAULT_PAGE_SIZE, type FindingsOptions, type FindingsPage } from './findings.js';
 export { explainCard } from './explain-card.js';
 export { digestCard, DIGEST_CHART_TYPE, type DigestCardOptions } from './digest-card.js';
+export { alertCard, type AlertModel, type AlertRow } from './alert-card.js';
 export { historyCard, type HistoryModel, type HistoryRow } from './history-card.js';
 export { fixStatusCard, type FixFlowButton, type FixStage, type FixStatusModel } from './fix-status-card.js';
 export { acceptRiskCard, type AcceptRiskForm } from './accept-risk-card.js';

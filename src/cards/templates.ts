@@ -4,9 +4,9 @@ import { neutraliseBindings } from './text.js';
 import type { AdaptiveCard } from './types.js';
 
 /** The JSON templates in the top-level cards/ folder. */
-export type TemplateName = 'summary' | 'service-findings' | 'progress' | 'explain' | 'help' | 'rules' | 'message' | 'fix-answer' | 'fix-status' | 'history' | 'welcome' | 'exemptions' | 'accept-risk' | 'digest';
+export type TemplateName = 'summary' | 'service-findings' | 'progress' | 'explain' | 'help' | 'rules' | 'message' | 'fix-answer' | 'fix-status' | 'history' | 'alert' | 'welcome' | 'exemptions' | 'accept-risk' | 'digest';
 
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['summary', 'service-findings', 'progress', 'explain', 'help', 'rules', 'message', 'fix-answer', 'fix-status', 'history', 'welcome', 'exemptions', 'accept-risk', 'digest'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['summary', 'service-findings', 'progress', 'explain', 'help', 'rules', 'message', 'fix-answer', 'fix-status', 'history', 'alert', 'welcome', 'exemptions', 'accept-risk', 'digest'];
 
 /**
  * Teams counts a bot message as its payload encoded in UTF-16. 28 KB is the smallest limit any
