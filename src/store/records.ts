@@ -98,14 +98,36 @@ export const conversationRecordSchema = z.strictObject({
   updatedAt: isoTime,
 });
 
+/** Days a weekly schedule may name, as cron spells them. */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
 export const subscriptionSchema = z.strictObject({
   conversationId: callerKeySchema,
-  /** What is sent: `weekly-digest`. */
+  /** What is sent: `digest` (weekly) or `alerts` (scheduled audits). */
   topic: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be lower case letters, digits and dashes'),
   environment: callerKeySchema.optional(),
   createdBy: callerKeySchema,
   createdAt: isoTime,
+  // The weekly schedule (src/digest/schedule.ts); absent fields take its defaults (Monday 09:00 UTC).
+  dayOfWeek: z.enum(WEEKDAYS).optional(),
+  /** Local wall-clock time, HH:MM (24 hours). */
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 hours)').optional(),
+  /** An IANA time zone such as Europe/Berlin. */
+  timeZone: z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
+  /** False once sending is impossible (the bot was removed, the channel deleted); absent means enabled. */
+  enabled: z.boolean().optional(),
+  disabledAt: isoTime.optional(),
+  disabledReason: z.string().max(200).optional(),
 });
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const storedReportSchema = z.strictObject({
   conversationId: callerKeySchema,
