@@ -59,9 +59,9 @@ async function subscribe(overrides: Partial<Subscription> = {}): Promise<void> {
 
 const minutes = (n: number): number => n * 60 * 1000;
 
-/** Ticks once a minute from `from` to `to` inclusive. */
-async function tickEveryMinute(scheduler: DigestScheduler, from: string, to: string): Promise<void> {
-  for (let time = Date.parse(from); time <= Date.parse(to); time += minutes(1)) {
+/** Ticks every `step` minutes (default one, as start() does) from `from` to `to` inclusive. */
+async function tickEveryMinute(scheduler: DigestScheduler, from: string, to: string, step = 1): Promise<void> {
+  for (let time = Date.parse(from); time <= Date.parse(to); time += minutes(step)) {
     clock = new Date(time);
     await scheduler.tick(clock);
   }
@@ -82,9 +82,10 @@ describe('DigestScheduler', () => {
     await subscribe({ createdAt: '2026-03-23T07:00:00Z' });
     const sent: Sent[] = [];
     const { scheduler } = await instance(sent);
-    // Clocks go forward on Sunday 29 March; every minute from the Sunday before to the Monday after is ticked.
+    // Clocks go forward on Sunday 29 March: ticks through the change day (every 10 minutes), then each minute around Monday 09:00.
     await tickEveryMinute(scheduler, '2026-03-23T07:50:00Z', '2026-03-23T08:10:00Z');
-    await tickEveryMinute(scheduler, '2026-03-29T00:00:00Z', '2026-03-30T07:10:00Z');
+    await tickEveryMinute(scheduler, '2026-03-29T00:00:00Z', '2026-03-30T06:40:00Z', 10);
+    await tickEveryMinute(scheduler, '2026-03-30T06:50:00Z', '2026-03-30T07:10:00Z');
     expect(sent.map((send) => [send.at, send.details.scheduledFor.toISOString(), send.details.late])).toEqual([
       ['2026-03-23T08:00:00.000Z', '2026-03-23T08:00:00.000Z', false],
       ['2026-03-30T07:00:00.000Z', '2026-03-30T07:00:00.000Z', false],
@@ -97,7 +98,8 @@ describe('DigestScheduler', () => {
     const { scheduler } = await instance(sent);
     // Clocks go back on Sunday 25 October: the hour from 00:00 to 01:00 UTC is 02:00–03:00 local twice.
     await tickEveryMinute(scheduler, '2026-10-19T06:50:00Z', '2026-10-19T07:10:00Z');
-    await tickEveryMinute(scheduler, '2026-10-25T00:00:00Z', '2026-10-26T08:10:00Z');
+    await tickEveryMinute(scheduler, '2026-10-25T00:00:00Z', '2026-10-26T06:50:00Z', 10);
+    await tickEveryMinute(scheduler, '2026-10-26T06:51:00Z', '2026-10-26T08:10:00Z');
     expect(sent.map((send) => [send.at, send.details.scheduledFor.toISOString(), send.details.late])).toEqual([
       ['2026-10-19T07:00:00.000Z', '2026-10-19T07:00:00.000Z', false],
       ['2026-10-26T08:00:00.000Z', '2026-10-26T08:00:00.000Z', false],
@@ -206,6 +208,18 @@ describe('DigestScheduler', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('does not send to a gone conversation again from an instance that listed subscriptions before it was disabled', async () => {
+    await subscribe();
+    const sent: Sent[] = [];
+    const stale = await (await open()).subscriptions.list('digest');
+    await (await instance(sent, () => Promise.resolve('gone'))).scheduler.tick(clock);
+    const other = await instance(sent);
+    vi.spyOn(other.store.subscriptions, 'list').mockResolvedValue(stale);
+    clock = new Date('2026-12-14T08:01:00Z');
+    expect((await other.scheduler.tick(clock)).skipped).toHaveLength(1);
+    expect(sent).toHaveLength(1);
+  });
+
   it('waits out the lease after a failed send on every instance, then retries late', async () => {
     await subscribe();
     const sent: Sent[] = [];
@@ -229,10 +243,13 @@ describe('DigestScheduler', () => {
     await subscribe({ conversationId: 'broken' });
     await subscribe({ conversationId: 'fine' });
     const sent: Sent[] = [];
-    const { scheduler } = await instance(sent, (subscription) => (subscription.conversationId === 'broken' ? Promise.reject(new Error('connector down')) : Promise.resolve('sent')));
+    const { scheduler, logger } = await instance(sent, (subscription) => (subscription.conversationId === 'broken' ? Promise.reject(new Error('connector down')) : Promise.resolve('sent')));
     const report = await scheduler.tick(clock);
-    expect(report.failed).toEqual([expect.stringContaining('broken')]);
-    expect(report.sent).toEqual([expect.stringContaining('fine')]);
+    expect(report.failed).toEqual(['digest:broken:prod:2026-12-14T08:00:00.000Z']);
+    expect(report.sent).toEqual(['digest:fine:prod:2026-12-14T08:00:00.000Z']);
+    // Logged as the send's fault, not the store's.
+    expect(logger.warn).toHaveBeenCalledWith({ err: new Error('connector down'), key: 'digest:broken:prod:2026-12-14T08:00:00.000Z' }, 'digest send threw');
+    expect(logger.error).not.toHaveBeenCalled();
   });
 
   it('lists alert audits due per environment until one is marked done', async () => {
