@@ -16,6 +16,8 @@ import { RetainedAudits } from './bot/retained-audits.js';
 import { loadConfig, type AppConfig } from './config.js';
 import { reconcileInBackground } from './remediation/reconcile-at-start.js';
 import { openStore, storeConfigFromEnv, type Store } from './store/index.js';
+import { DigestScheduler } from './digest/digest-scheduler.js';
+import { digestSender } from './bot/digest-delivery.js';
 import { createRequire } from 'node:module';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -102,6 +104,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(fixFlow === undefined ? {} : { fixFlow }),
     ...(store === undefined ? {} : { auditLog: store.auditLog }),
   });
+  // Weekly digests need the store: its leases and idempotency keys make them once per period across instances.
+  const digests =
+    store === undefined
+      ? undefined
+      : new DigestScheduler({
+          subscriptions: store.subscriptions,
+          leases: store.leases,
+          idempotency: store.idempotency,
+          send: digestSender({ conversations: store.conversations, sendProactive: (reference, card) => app.sendProactive(reference, card) }),
+          logger,
+        });
   // Expired buttons are deleted now and then, so the store does not grow with every card ever sent.
   const purge = options.store === undefined ? undefined : setInterval(() => void purgeButtons(options.store, logger), PURGE_EVERY_MS);
   purge?.unref();
@@ -145,6 +158,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Fixes a killed process left half-recorded are closed from a fresh read of Azure (src/remediation/reconcile.ts).
   const reconciler =
     store === undefined ? undefined : reconcileInBackground({ auditLog: store.auditLog, leases: store.leases, client: (subscription) => createApiManagementClient(target.target, subscription) }, logger);
+  digests?.start();
   logger.info({ url, target: target.target.label, authentication: options.bot.appId === '' ? 'anonymous (local)' : options.bot.appType }, 'bot listening');
 
   return {
@@ -157,6 +171,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
       });
       if (purge !== undefined) clearInterval(purge);
+      await digests?.stop();
       await reconciler?.stop();
       await Promise.all([runner.drain(10_000), fixFlow?.drain(10_000)]);
       await target.close();

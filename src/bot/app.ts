@@ -16,12 +16,14 @@ import { RateLimiter } from '../util/rate-limited.js';
 import { checkActivity, isAllowedServiceUrl } from './activity-shape.js';
 import { routeLibraryConsole } from './library-console.js';
 import type { AuditRunner } from './audit-runner.js';
-import type { Messenger } from './messenger.js';
+import type { Card, Messenger } from './messenger.js';
 import type { FixFlow } from './fix-flow.js';
 import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
 import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from './posture-bot.js';
-import type { AuditLog, ButtonRefStore, ConversationStore } from '../store/index.js';
+import type { AuditLog, ButtonRefStore, ConversationStore, JsonObject } from '../store/index.js';
 import { RefStore, type RefLimits } from './refs.js';
+import type { SendOutcome } from '../digest/digest-scheduler.js';
+import { sendProactive } from './proactive.js';
 
 /**
  * Bot Framework settings. With an app id, every request to /api/messages must carry a valid Bot
@@ -56,6 +58,8 @@ export interface BotResponse {
 
 export interface BotApp {
   handle(request: BotRequest): Promise<BotResponse>;
+  /** Posts a card to a stored conversation reference (the weekly digest); `gone` when the bot or the conversation is no longer there. */
+  sendProactive(reference: JsonObject, card: Card): Promise<SendOutcome>;
 }
 
 /** Rejected requests logged per minute; anyone can send them, so the rest are only counted. */
@@ -161,7 +165,9 @@ export function createBotApp(options: {
     logger.warn({ line, ...(allowed.suppressedBefore > 0 ? { suppressedBefore: allowed.suppressedBefore } : {}) }, 'botbuilder console output');
   };
 
+  const connectors = { anonymous, ...(settings.extraConnectorHosts === undefined ? {} : { extraHosts: settings.extraConnectorHosts }) };
   return {
+    sendProactive: (reference, card) => sendProactive(adapter, settings.appId, reference, card, connectors),
     // What CloudAdapter.process does, minus its console.error of every rejected request and its
     // 500 with the error text: bad input is a 400, failed authentication a 401, and both go to
     // the structured log, rate-limited.
