@@ -23,9 +23,7 @@ export function digestSender(options: {
 export function digestPlaceholderCard(environment: string | undefined, details: { readonly scheduledFor: Date; readonly late: boolean; readonly resumed: boolean }): Card {
   const scope = environment === undefined ? 'all environments' : environment;
   const when = details.scheduledFor.toISOString().slice(0, 16).replace('T', ' ');
-  const notes = [
-    details.late ? `late: it was due ${when} UTC` : '',
-    details.resumed ? 'an earlier attempt was interrupted, so this may be a repeat' : '',
-  ].filter((note) => note !== '');
-  return messageCard(`Weekly posture digest for ${scope}, scheduled ${when} UTC${notes.length === 0 ? '' : ` (${notes.join('; ')})`}.`, { tone: 'info' });
+  const timing = details.late ? `late: it was due ${when} UTC` : `scheduled ${when} UTC`;
+  const repeat = details.resumed ? ' (an earlier attempt was interrupted, so this may be a repeat)' : '';
+  return messageCard(`Weekly posture digest for ${scope}, ${timing}${repeat}.`, { tone: 'info' });
 }

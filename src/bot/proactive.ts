@@ -22,21 +22,29 @@ export async function sendProactive(
     // Nothing to retry: the stored reference can never work.
     return 'gone';
   }
+  // The send's own failure is caught inside the turn: escaping it, the adapter's onTurnError would
+  // post an apology to the conversation (and, if that went through, hide the failure).
+  let failure: { readonly error: unknown } | undefined;
   try {
     await adapter.continueConversationAsync(appId, reference, async (turn) => {
-      await turn.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+      try {
+        await turn.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+      } catch (error) {
+        failure = { error };
+      }
     });
-    return 'sent';
   } catch (error) {
-    return outcomeOfSendError(error);
+    failure = { error };
   }
+  return failure === undefined ? 'sent' : outcomeOfSendError(failure.error);
 }
 
 /**
  * `gone` for the connector's 403 (the bot was removed from the team or chat) and 404 (the
  * conversation or channel was deleted): retrying cannot help. Anything else (throttling, 5xx, the
- * network) is `failed` and retried later. The status is read from the error's `statusCode`, as the
- * Azure SDK RestError the connector client throws carries it (unverified against live Teams).
+ * network) is `failed` and retried later. The status is the `statusCode` of the error botbuilder's
+ * connector client throws (test/bot/server-digests.test.ts checks it against a local connector;
+ * live Teams' answers are unverified).
  */
 export function outcomeOfSendError(error: unknown): 'gone' | 'failed' {
   const status = typeof error === 'object' && error !== null ? (error as { statusCode?: unknown }).statusCode : undefined;

@@ -70,7 +70,7 @@ describe('digestSender', () => {
     const text = (details: { late: boolean; resumed: boolean }, environment?: string): string =>
       JSON.stringify(digestPlaceholderCard(environment, { scheduledFor: new Date('2026-12-14T08:00:00Z'), ...details }));
     expect(text({ late: false, resumed: false }, 'prod')).toContain('Weekly posture digest for prod, scheduled 2026-12-14 08:00 UTC.');
-    expect(text({ late: true, resumed: false }, 'prod')).toContain('late: it was due 2026-12-14 08:00 UTC');
+    expect(text({ late: true, resumed: false }, 'prod')).toContain('Weekly posture digest for prod, late: it was due 2026-12-14 08:00 UTC.');
     expect(text({ late: false, resumed: true })).toMatch(/all environments.*may be a repeat/);
   });
 });
