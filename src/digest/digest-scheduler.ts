@@ -54,6 +54,8 @@ export interface DigestSchedulerOptions {
   readonly now?: () => Date;
   /** How long one instance owns a subscription's send; also the back-off after a failure. Default 15 minutes. */
   readonly leaseTtlInMs?: number;
+  /** A send still running after this counts as failed, so one hung conversation cannot stall every later tick. Default 5 minutes; keep it well under `leaseTtlInMs`. */
+  readonly sendTimeoutInMs?: number;
   /** How often `start()` ticks. Default one minute. */
   readonly tickEveryMs?: number;
   /** Slot length of scheduled alert audits. Default 60 minutes. */
@@ -70,6 +72,7 @@ export interface TickReport {
 }
 
 export const DEFAULT_LEASE_TTL_MS = 15 * 60 * 1000;
+const DEFAULT_SEND_TIMEOUT_MS = 5 * 60 * 1000;
 const DEFAULT_TICK_MS = 60 * 1000;
 
 export class DigestScheduler {
@@ -89,6 +92,9 @@ export class DigestScheduler {
   async tick(now: Date = this.now()): Promise<TickReport> {
     const report: TickReport = { sent: [], gone: [], failed: [], skipped: [] };
     const due = dueDigests(await this.options.subscriptions.list(DIGEST_TOPIC), now);
+    // Keys of periods no longer current are never asked about again.
+    const current = new Set(due.map((period) => period.key));
+    for (const key of this.knownDone) if (!current.has(key)) this.knownDone.delete(key);
     for (const period of due) {
       if (this.knownDone.has(period.key)) {
         report.skipped.push(period.key);
@@ -131,11 +137,25 @@ export class DigestScheduler {
   }
 
   private async sendOnce(period: DuePeriod, resumed: boolean): Promise<SendOutcome> {
+    const timeoutInMs = this.options.sendTimeoutInMs ?? DEFAULT_SEND_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('timeout');
+      }, timeoutInMs);
+      timer.unref();
+    });
     try {
-      return await this.options.send(period.subscription, { late: period.late, scheduledFor: period.scheduledFor, resumed });
+      const outcome = await Promise.race([this.options.send(period.subscription, { late: period.late, scheduledFor: period.scheduledFor, resumed }), timedOut]);
+      if (outcome !== 'timeout') return outcome;
+      // It may still arrive; the retry after the lease is then a repeat (at-least-once).
+      this.options.logger.warn({ key: period.key, timeoutInMs }, 'digest send did not finish in time');
+      return 'failed';
     } catch (error) {
       this.options.logger.warn({ err: error, key: period.key }, 'digest send threw');
       return 'failed';
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -24,9 +24,10 @@ function silentLogger() {
 }
 
 /** A scheduler over its own store handle (as a separate process would have), recording what it sends. */
-async function instance(sent: Sent[], outcome: (subscription: Subscription) => Promise<SendOutcome> = () => Promise.resolve('sent'), logger = silentLogger()) {
+async function instance(sent: Sent[], outcome: (subscription: Subscription) => Promise<SendOutcome> = () => Promise.resolve('sent'), logger = silentLogger(), sendTimeoutInMs?: number) {
   const store = await open();
   const scheduler = new DigestScheduler({
+    ...(sendTimeoutInMs === undefined ? {} : { sendTimeoutInMs }),
     subscriptions: store.subscriptions,
     leases: store.leases,
     idempotency: store.idempotency,
@@ -250,6 +251,16 @@ describe('DigestScheduler', () => {
     // Logged as the send's fault, not the store's.
     expect(logger.warn).toHaveBeenCalledWith({ err: new Error('connector down'), key: 'digest:broken:prod:2026-12-14T08:00:00.000Z' }, 'digest send threw');
     expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('counts a send that hangs past the timeout as failed, so the tick goes on with the others', async () => {
+    await subscribe({ conversationId: 'hung' });
+    await subscribe({ conversationId: 'fine' });
+    const sent: Sent[] = [];
+    const { scheduler } = await instance(sent, (subscription) => (subscription.conversationId === 'hung' ? new Promise<SendOutcome>(() => undefined) : Promise.resolve('sent')), silentLogger(), 50);
+    const report = await scheduler.tick(clock);
+    expect(report.failed).toEqual(['digest:hung:prod:2026-12-14T08:00:00.000Z']);
+    expect(report.sent).toEqual(['digest:fine:prod:2026-12-14T08:00:00.000Z']);
   });
 
   it('lists alert audits due per environment until one is marked done', async () => {
