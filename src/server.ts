@@ -17,6 +17,10 @@ import { RetainedAudits } from './bot/retained-audits.js';
 import { loadConfig, type AppConfig } from './config.js';
 import { reconcileInBackground } from './remediation/reconcile-at-start.js';
 import { openStore, storeConfigFromEnv, type Store } from './store/index.js';
+import { DigestScheduler } from './digest/digest-scheduler.js';
+import { digestSender } from './bot/digest-delivery.js';
+import { runDueAlerts } from './digest/alert-runner.js';
+import { renderDigestCard } from './digest/render-card.js';
 import { createRequire } from 'node:module';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -110,6 +114,48 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           digest: { store, slaDays: options.config.digest.slaDays },
         }),
   });
+  // Weekly digests need the store: its leases and idempotency keys make them once per period across instances.
+  const digests =
+    store === undefined
+      ? undefined
+      : new DigestScheduler({
+          subscriptions: store.subscriptions,
+          leases: store.leases,
+          idempotency: store.idempotency,
+          send: digestSender({
+            conversations: store.conversations,
+            sendProactive: (reference, card) => app.sendProactive(reference, card),
+            render: (subscription, details) =>
+              renderDigestCard(store, subscription.environment ?? 'prod', new Date(), {
+                configuredExemptions: options.config.audit.exemptions,
+                slaDays: options.config.digest.slaDays,
+                ...(details.late ? { late: { missedAt: details.scheduledFor.toISOString(), ...(subscription.timeZone === undefined ? {} : { timeZone: subscription.timeZone }) } } : {}),
+              }),
+          }),
+          logger,
+        });
+  // Alerts between digests: a scheduled audit per subscribed environment, paced by the shared quota gate.
+  const alertTimer =
+    store === undefined || digests === undefined
+      ? undefined
+      : setInterval(() => {
+          void runDueAlerts(
+            {
+              alerts: { target: target.target, gate, audit: options.config.audit, environments: options.config.environments, history: store.history, exemptions: store.exemptions, version, now: () => new Date(), ownerTags: options.config.digest.ownerTags, warn: (message) => { logger.warn(message); } },
+              leases: store.leases,
+              idempotency: store.idempotency,
+              due: (now) => digests.dueAlertAudits(now),
+              markDone: (key) => digests.markAlertAuditDone(key),
+              send: async (subscription, card) => {
+                const record = await store.conversations.get(subscription.conversationId);
+                return record === undefined ? 'gone' : app.sendProactive(record.reference, card);
+              },
+              logger,
+            },
+            new Date(),
+          ).catch((error: unknown) => { logger.warn({ err: error }, 'alerts run failed'); });
+        }, ALERT_TICK_MS);
+  alertTimer?.unref();
   // Expired buttons are deleted now and then, so the store does not grow with every card ever sent.
   const purge = options.store === undefined ? undefined : setInterval(() => void purgeButtons(options.store, logger), PURGE_EVERY_MS);
   purge?.unref();
@@ -143,6 +189,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (error) {
     // Nothing may outlive a failed start: the in-process sandbox holds a socket of its own.
     if (purge !== undefined) clearInterval(purge);
+    if (alertTimer !== undefined) clearInterval(alertTimer);
     await target.close();
     throw error;
   }
@@ -166,6 +213,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           },
           logger,
         );
+  digests?.start();
   logger.info({ url, target: target.target.label, authentication: options.bot.appId === '' ? 'anonymous (local)' : options.bot.appType }, 'bot listening');
 
   return {
@@ -178,6 +226,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
       });
       if (purge !== undefined) clearInterval(purge);
+      if (alertTimer !== undefined) clearInterval(alertTimer);
+      await digests?.stop();
       await reconciler?.stop();
       await Promise.all([runner.drain(10_000), fixFlow?.drain(10_000)]);
       await target.close();
@@ -218,6 +268,9 @@ async function purgeButtons(store: Store | undefined, logger: Logger): Promise<v
     logger.warn({ err: error }, 'could not delete expired buttons');
   }
 }
+
+/** How often due alert audits are looked for (each environment's own interval decides when one runs). */
+const ALERT_TICK_MS = 60_000;
 
 /** How long /healthz waits for the store before calling it unreachable. */
 const HEALTH_PING_MS = 3_000;

@@ -21,8 +21,10 @@ import type { FixFlow } from './fix-flow.js';
 import type { RiskFlow } from './risk-flow.js';
 import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
 import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type PostureBotOptions, type StoredRef } from './posture-bot.js';
-import type { AuditLog, ButtonRefStore, ConversationStore, SubscriptionStore } from '../store/index.js';
+import type { AuditLog, ButtonRefStore, ConversationStore, JsonObject, SubscriptionStore } from '../store/index.js';
 import { RefStore, type RefLimits } from './refs.js';
+import type { SendOutcome } from '../digest/digest-scheduler.js';
+import { sendProactive } from './proactive.js';
 
 /**
  * Bot Framework settings. With an app id, every request to /api/messages must carry a valid Bot
@@ -62,6 +64,8 @@ export interface BotApp {
    * restart, with no turn to answer in). False when the conversation is unknown or the edit failed.
    */
   updateCard(conversationId: string, activityId: string, card: Card): Promise<boolean>;
+  /** Posts a card to a stored conversation reference (the weekly digest); `gone` when the bot or the conversation is no longer there. */
+  sendProactive(reference: JsonObject, card: Card): Promise<SendOutcome>;
 }
 
 /** Rejected requests logged per minute; anyone can send them, so the rest are only counted. */
@@ -176,6 +180,7 @@ export function createBotApp(options: {
     logger.warn({ line, ...(allowed.suppressedBefore > 0 ? { suppressedBefore: allowed.suppressedBefore } : {}) }, 'botbuilder console output');
   };
 
+  const connectors = { anonymous, ...(settings.extraConnectorHosts === undefined ? {} : { extraHosts: settings.extraConnectorHosts }) };
   return {
     async updateCard(conversationId, activityId, card) {
       const record = await options.conversations?.get(conversationId).catch(() => undefined);
@@ -196,6 +201,7 @@ export function createBotApp(options: {
         return false;
       }
     },
+    sendProactive: (reference, card) => sendProactive(adapter, settings.appId, reference, card, connectors),
     // What CloudAdapter.process does, minus its console.error of every rejected request and its
     // 500 with the error text: bad input is a 400, failed authentication a 401, and both go to
     // the structured log, rate-limited.

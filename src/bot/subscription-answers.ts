@@ -1,3 +1,4 @@
+import { ALERTS_TOPIC, DIGEST_TOPIC } from '../digest/schedule.js';
 import { messageCard } from '../cards/render.js';
 import type { DigestStore } from '../digest/load.js';
 import { renderDigestCard } from '../digest/render-card.js';
@@ -8,9 +9,6 @@ import type { DigestInput } from '../digest/digest.js';
 import type { Card } from './messenger.js';
 import type { SubscriptionCommand, SubscriptionTopicWord } from './subscription-commands.js';
 
-/** Store topics, as the scheduler reads them (`subscriptions.list(DIGEST_TOPIC)`). */
-export const DIGEST_TOPIC = 'weekly-digest';
-export const ALERTS_TOPIC = 'alerts';
 const TOPICS: Readonly<Record<SubscriptionTopicWord, string>> = { digest: DIGEST_TOPIC, alerts: ALERTS_TOPIC };
 
 /** What the subscription commands need; without a store, they say so in one line. */

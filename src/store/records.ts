@@ -117,12 +117,23 @@ export const subscriptionSchema = z.strictObject({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
     .optional(),
   /** IANA time zone of `day` and `time`, such as Europe/Berlin. */
-  timeZone: z.string().min(1).max(64).regex(/^[A-Za-z0-9_+\-/]+$/, 'must be an IANA time zone name').optional(),
+  timeZone: z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
   /** Alerts: the lowest severity that is sent. */
   minSeverity: z.enum(SEVERITIES as [string, ...string[]]).transform((value) => value as (typeof SEVERITIES)[number]).optional(),
-  /** False while paused; absent means enabled. */
+  /** False once sending is impossible (the bot was removed, the channel deleted); absent means enabled. */
   enabled: z.boolean().optional(),
+  disabledAt: isoTime.optional(),
+  disabledReason: z.string().max(200).optional(),
 });
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const storedReportSchema = z.strictObject({
   conversationId: callerKeySchema,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTarget, type ConnectedTarget } from '../../src/azure/connect.js';
 import type { AuditRunner } from '../../src/bot/audit-runner.js';
-import { DIGEST_TOPIC } from '../../src/bot/subscription-answers.js';
+import { DIGEST_TOPIC } from '../../src/digest/schedule.js';
 import { DIGEST_CHART_TYPE } from '../../src/cards/render.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { openStore, type Store } from '../../src/store/index.js';

@@ -7,6 +7,7 @@ import { QuotaGate } from '../../src/azure/quota-gate.js';
 import { ARM_SCOPE, sandboxTarget } from '../../src/azure/target.js';
 import { alertCard } from '../../src/cards/render.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
+import { runDueAlerts } from '../../src/digest/alert-runner.js';
 import { checkForAlerts, forSeverity, worsened, type AlertDependencies } from '../../src/digest/alerts.js';
 import { sandboxUserCredential } from '../../src/sandbox/caller.js';
 import { SEED_SUBSCRIPTIONS } from '../../src/sandbox/seed.js';
@@ -86,4 +87,48 @@ describe('worsened and forSeverity', () => {
     const row = (severity: 'critical' | 'high' | 'medium' | 'low') => ({ ruleId: 'APIM-001', severity, title: 't', resourceId: 'r', serviceId: 's', serviceName: 'n' });
     expect(forSeverity([row('critical'), row('high'), row('medium'), row('low')], 'high').map((one) => one.severity)).toEqual(['critical', 'high']);
   });
+});
+
+describe('runDueAlerts', () => {
+  it('audits each due environment once and sends each subscription its alert once, at its severity', async () => {
+    const sent: { conversationId: string; text: string }[] = [];
+    const done = new Set<string>();
+    let slot = 0;
+    const subscription = (conversationId: string, minSeverity: 'critical' | 'low') => ({ conversationId, topic: 'alerts', environment: 'prod', minSeverity, createdBy: 'u', createdAt: '2026-01-01T00:00:00.000Z' });
+    const options = {
+      alerts: deps,
+      leases: store.leases,
+      idempotency: store.idempotency,
+      due: () => Promise.resolve(done.has(`slot-${slot}`) ? [] : [{ environment: 'prod', slotStart: new Date(), key: `slot-${slot}`, subscriptions: [subscription('a:critical-only', 'critical'), subscription('a:everything', 'low')] }]),
+      markDone: (key: string) => {
+        const fresh = !done.has(key);
+        done.add(key);
+        return Promise.resolve(fresh);
+      },
+      send: (target: { conversationId: string }, card: object) => {
+        sent.push({ conversationId: target.conversationId, text: fullText(card) });
+        return Promise.resolve('sent' as const);
+      },
+      logger: { info: () => undefined, warn: () => undefined },
+    };
+    const client = new ApiManagementClient(sandboxUserCredential({ upn: 'bob@contoso.example' }), PAYMENTS, { endpoint: sandbox.url, credentialScopes: [ARM_SCOPE], tlsOptions: { ca: sandbox.caPem } });
+    const setFlags = async (flags: Record<string, string>) => {
+      const current = await client.apiManagementService.get(RG, GOLD);
+      await client.apiManagementService.beginUpdateAndWait(RG, GOLD, { customProperties: { ...current.customProperties, ...flags } }, { updateIntervalInMs: 5 });
+    };
+    // Alice's TLS 1.0 is turned off again: the baseline has no APIM-001 finding on the service.
+    await setFlags({ [TLS10]: 'False' });
+    await runDueAlerts(options, new Date());
+    expect(sent).toEqual([]);
+    slot += 1;
+    // Bob turns TLS 1.1 on: APIM-001 is critical, so both subscriptions hear of it.
+    await setFlags({ 'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11': 'True' });
+    expect(await runDueAlerts(options, new Date())).toBe(2);
+    expect(sent.map((one) => one.conversationId).sort()).toEqual(['a:critical-only', 'a:everything']);
+    expect(sent[0]?.text).toContain('bob@contoso.example changed');
+    // The same slot again: nothing (the slot is done); a new slot with nothing new: nothing.
+    expect(await runDueAlerts(options, new Date())).toBe(0);
+    slot += 1;
+    expect(await runDueAlerts(options, new Date())).toBe(0);
+  }, 60_000);
 });
