@@ -21,6 +21,7 @@ import { DigestScheduler } from './digest/digest-scheduler.js';
 import { digestSender } from './bot/digest-delivery.js';
 import { runDueAlerts } from './digest/alert-runner.js';
 import { renderDigestCard } from './digest/render-card.js';
+import { changeCauses } from './digest/causes.js';
 import { createRequire } from 'node:module';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -111,7 +112,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           auditLog: store.auditLog,
           riskFlow: new RiskFlow({ policy: remediation, exemptions: store.exemptions, auditLog: store.auditLog, now: () => new Date(), maxDays: options.config.acceptRisk.maxDays }),
           subscriptions: store.subscriptions,
-          digest: { store, slaDays: options.config.digest.slaDays },
+          digest: { store, configuredExemptions: options.config.audit.exemptions, slaDays: options.config.digest.slaDays, causesFor: changeCauses(target.target, gate, () => new Date()) },
         }),
   });
   // Weekly digests need the store: its leases and idempotency keys make them once per period across instances.
@@ -129,6 +130,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
               renderDigestCard(store, subscription.environment ?? 'prod', new Date(), {
                 configuredExemptions: options.config.audit.exemptions,
                 slaDays: options.config.digest.slaDays,
+                causesFor: changeCauses(target.target, gate, () => new Date()),
                 ...(details.late ? { late: { missedAt: details.scheduledFor.toISOString(), ...(subscription.timeZone === undefined ? {} : { timeZone: subscription.timeZone }) } } : {}),
               }),
           }),

@@ -1,7 +1,7 @@
 import { ALERTS_TOPIC, DIGEST_TOPIC } from '../digest/schedule.js';
 import { messageCard } from '../cards/render.js';
 import type { DigestStore } from '../digest/load.js';
-import { renderDigestCard } from '../digest/render-card.js';
+import { renderDigestCard, type RenderDigestCardOptions } from '../digest/render-card.js';
 import type { Exemption } from '../engine/exemptions.js';
 import { resolveScope, ScopeError, type Environments } from '../inventory/scope.js';
 import type { ConversationStore, JsonObject, Subscription, SubscriptionStore } from '../store/index.js';
@@ -18,7 +18,13 @@ export interface SubscriptionServices {
   readonly subscriptions?: SubscriptionStore;
   readonly conversations?: ConversationStore;
   /** Where the digest is read from; the configured exemptions and SLA days go with it. */
-  readonly digest?: { readonly store: DigestStore; readonly configuredExemptions?: readonly Exemption[]; readonly slaDays?: DigestInput['slaDays'] };
+  readonly digest?: {
+    readonly store: DigestStore;
+    readonly configuredExemptions?: readonly Exemption[];
+    readonly slaDays?: DigestInput['slaDays'];
+    /** Who changed it, for new and reopened findings (Resource Graph's change history). */
+    readonly causesFor?: RenderDigestCardOptions['causesFor'];
+  };
 }
 
 /** Who asked, where: the conversation and its reference (kept for proactive messages), the user. */
@@ -82,6 +88,7 @@ async function digestNow(asked: string | undefined, asker: Asker, services: Subs
   const card = await renderDigestCard(digest.store, resolved.environment, services.now(), {
     ...(digest.configuredExemptions === undefined ? {} : { configuredExemptions: digest.configuredExemptions }),
     ...(digest.slaDays === undefined ? {} : { slaDays: digest.slaDays }),
+    ...(digest.causesFor === undefined ? {} : { causesFor: digest.causesFor }),
   });
   return card ?? messageCard(`No posture history for ${resolved.environment} yet: run "audit apim in ${resolved.environment}" first.`, { tone: 'info', commands: [`audit apim in ${resolved.environment}`] });
 }

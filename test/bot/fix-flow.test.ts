@@ -18,6 +18,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { executeActions, fullText } from '../cards/support.js';
 import { click, inProcessBot, sandboxRunner, type InProcessBot } from '../support/bot-in-process.js';
+import { applyDependencies } from '../support/remediation.js';
 
 /**
  * Guarded remediation in the conversation, against the sandbox, counting the writes it receives:
@@ -60,15 +61,7 @@ function bot(options: { production?: boolean; flow?: Partial<FixFlowOptions> } =
   const remediation = policy(options.production ?? true);
   const flow = new FixFlow({
     policy: remediation,
-    dependencies: () => ({
-      target,
-      client: (subscription) => createApiManagementClient(target, subscription),
-      policy: remediation,
-      auditLog: store.auditLog,
-      leases: store.leases,
-      reread: { audit: config.audit, now: new Date(), version: 'test' },
-      send: { pollIntervalInMs: 1 },
-    }),
+    dependencies: () => applyDependencies(target, config, store, { policy: remediation }),
     refs: store.buttonRefs,
     logger: pino({ level: 'silent' }),
     now: () => new Date(),

@@ -8,6 +8,7 @@ import { ARM_SCOPE, sandboxTarget } from '../../src/azure/target.js';
 import { alertCard } from '../../src/cards/render.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { runDueAlerts } from '../../src/digest/alert-runner.js';
+import { changeCauses } from '../../src/digest/causes.js';
 import { checkForAlerts, forSeverity, worsened, type AlertDependencies } from '../../src/digest/alerts.js';
 import { sandboxUserCredential } from '../../src/sandbox/caller.js';
 import { SEED_SUBSCRIPTIONS } from '../../src/sandbox/seed.js';
@@ -131,4 +132,16 @@ describe('runDueAlerts', () => {
     slot += 1;
     expect(await runDueAlerts(options, new Date())).toBe(0);
   }, 60_000);
+});
+
+describe('changeCauses (who changed it, for the digest)', () => {
+  it('names the latest change to a finding\'s resource from the change history', async () => {
+    const goldId = `/subscriptions/${PAYMENTS}/resourceGroups/${RG}/providers/Microsoft.ApiManagement/service/${GOLD}`;
+    const finding = { key: `APIM-001|${goldId.toLowerCase()}`, ruleId: 'APIM-001', severity: 'critical' as const, resourceId: goldId, serviceId: goldId, service: GOLD, owner: null, firstSeen: new Date().toISOString(), openDays: 0 };
+    const quiet = { ...finding, key: 'other', resourceId: `${goldId}-never-changed`, serviceId: `${goldId}-never-changed` };
+    const causes = await changeCauses(deps.target, deps.gate, () => new Date())([finding, quiet]);
+    // Bob's TLS 1.1 change (the runDueAlerts test) is the latest on the service.
+    expect(causes.get(finding.key)).toMatch(/bob@contoso\.example/);
+    expect(causes.has('other')).toBe(false);
+  }, 30_000);
 });
