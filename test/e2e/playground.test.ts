@@ -168,6 +168,24 @@ describe.skipIf(!available)('Microsoft 365 Agents Playground + Playwright', () =
     await page.locator('.ac-adaptiveCard', { hasText: 'Reverted: the values from before the fix are back' }).last().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(ARTIFACTS, '8-reverted.png'), fullPage: true });
   }, 240_000);
+
+  it('subscribes this chat to the prod digest and shows it now, from the history the prod audit recorded', async () => {
+    const composer = page.locator('div[role="textbox"][contenteditable="true"]').first();
+    const say = async (text: string): Promise<void> => {
+      await composer.click();
+      await page.keyboard.type(text);
+      await page.keyboard.press('Enter');
+    };
+    await say('subscribe digest prod');
+    await page.locator('.ac-adaptiveCard', { hasText: 'Subscribed: the weekly digest of prod' }).last().waitFor({ timeout: 30_000 });
+    await say('digest now');
+    const digest = page.locator('.ac-adaptiveCard', { hasText: 'APIM posture digest: prod' }).last();
+    await digest.waitFor({ timeout: 30_000 });
+    // The score the first test's audit recorded, and the way back to an audit.
+    await expect.poll(async () => digest.innerText(), { timeout: 10_000 }).toMatch(/\d+\/100|score/i);
+    expect(await digest.locator('button', { hasText: /^Audit now$/ }).count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, '9-digest-now.png'), fullPage: true });
+  }, 120_000);
 });
 
 /** A card's first lines (banner and service name) that tell it apart from the other cards. */
