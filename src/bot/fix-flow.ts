@@ -139,9 +139,9 @@ export class FixFlow {
   }
 
   private async onConfirm(actor: FixActor, verb: 'apply' | 'cancelFix', ref: string, clicked: ClickedCard): Promise<FixAnswer> {
-    const used = await this.options.refs.consume(ref, { conversationId: actor.conversationId, userId: actor.key });
-    const meaning = used.ok ? parseFixMeaning(used.ref.meaning) : undefined;
-    if (!used.ok || meaning?.step !== 'confirm') return { card: refusedRef(used, 'confirm') };
+    const used = await this.use(ref, actor, 'confirm');
+    if (!used.ok) return { card: used.refusal };
+    const { meaning } = used;
     const { auditLog } = this.options.dependencies();
     if (verb === 'cancelFix') {
       await auditLog.append({ kind: 'fix.cancelled', actor: actorId(actor), subject: meaning.finding.serviceId, details: { ruleId: meaning.finding.ruleId } });
@@ -151,10 +151,23 @@ export class FixFlow {
   }
 
   private async onRevert(actor: FixActor, ref: string, clicked: ClickedCard): Promise<FixAnswer> {
-    const used = await this.options.refs.consume(ref, { conversationId: actor.conversationId, userId: actor.key });
-    const meaning = used.ok ? parseFixMeaning(used.ref.meaning) : undefined;
-    if (!used.ok || meaning?.step !== 'revert') return { card: refusedRef(used, 'revert') };
-    return this.applyOrAsk(actor, meaning, clicked);
+    const used = await this.use(ref, actor, 'revert');
+    if (!used.ok) return { card: used.refusal };
+    return this.applyOrAsk(actor, used.meaning, clicked);
+  }
+
+  /**
+   * Uses a person-bound ref of one step: looked up and checked first, consumed only when it is that
+   * step's, so a ref of another step (an open approval request) pressed on the wrong verb is not burnt.
+   */
+  private async use(ref: string, actor: FixActor, step: 'confirm' | 'revert'): Promise<{ ok: true; meaning: FixMeaning } | { ok: false; refusal: Card }> {
+    const context = { conversationId: actor.conversationId, userId: actor.key };
+    const found = await this.options.refs.resolve(ref, context);
+    const meaning = found.ok ? parseFixMeaning(found.ref.meaning) : undefined;
+    if (!found.ok || meaning?.step !== step) return { ok: false, refusal: refusedRef(found, step) };
+    // The first use wins, across clicks and instances.
+    const used = await this.options.refs.consume(ref, context);
+    return used.ok ? { ok: true, meaning } : { ok: false, refusal: refusedRef(used, step) };
   }
 
   /** Production waits for a second person; elsewhere the change runs now. */

@@ -132,6 +132,9 @@ describe('guarded remediation in the conversation', () => {
     expect(fullText(waiting)).toContain('Waiting for a second person to approve this fix (prod)');
     expect(fullText(await clickAs(instance, person(ALEX, 'Alex'), 'apply', apply))).toContain('already been used');
     const approval = refOf(waiting, 'approve');
+    // The approval ref pressed as Apply or Revert (a forged card) is refused and not used up.
+    expect(fullText(await clickAs(instance, person(EVE, 'Eve'), 'apply', approval))).toContain('does not belong to this step');
+    expect(fullText(await clickAs(instance, person(EVE, 'Eve'), 'revert', approval))).toContain('does not belong to this step');
     expect(fullText(await clickAs(instance, person(ALEX, 'Alex'), 'approve', approval))).toContain('a second person must approve it');
     expect(fullText(await clickAs(instance, person(EVE, 'Eve'), 'approve', approval))).toContain('not on the list of people who may approve');
     expect(fullText(await clickAs(instance, person(SAM, 'Sam'), 'approve', approval, OTHER_CHAT))).toContain('another conversation');
