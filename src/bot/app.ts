@@ -6,6 +6,7 @@ import {
   TurnContext,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type ConversationReference,
   type InvokeResponse,
 } from 'botbuilder';
 import { AuthenticationError, type ServiceClientCredentialsFactory } from 'botframework-connector';
@@ -125,15 +126,28 @@ export function createBotApp(options: {
     await context.sendActivity('Something went wrong on my side; it has been logged. Please try again.');
   };
 
+  /**
+   * Runs `logic` in a turn of a known conversation, after the original turn. A failure is caught
+   * inside the turn and thrown to the caller: left to the adapter, it would reach onTurnError,
+   * which posts an apology into the conversation for a failed card edit nobody asked for.
+   */
+  const inTurn = async <T>(reference: Partial<ConversationReference>, logic: (turn: TurnContext) => Promise<T>): Promise<T> => {
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+    await adapter.continueConversationAsync(settings.appId, reference, async (turn) => {
+      try {
+        outcome = { ok: true, value: await logic(turn) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+    });
+    if (outcome === undefined) throw new Error('the conversation turn did not run');
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  };
+
   const messengerFor = (context: TurnContext): Messenger => {
     const reference = TurnContext.getConversationReference(context.activity);
-    const withContext = async <T>(logic: (turn: TurnContext) => Promise<T>): Promise<T> => {
-      let result: T | undefined;
-      await adapter.continueConversationAsync(settings.appId, reference, async (turn) => {
-        result = await logic(turn);
-      });
-      return result as T;
-    };
+    const withContext = <T>(logic: (turn: TurnContext) => Promise<T>): Promise<T> => inTurn(reference, logic);
     return {
       send: (card) => withContext(async (turn) => (await turn.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id),
       update: async (activityId, card) => {
@@ -192,7 +206,7 @@ export function createBotApp(options: {
         return false;
       }
       try {
-        await adapter.continueConversationAsync(settings.appId, record.reference, async (turn) => {
+        await inTurn(record.reference, async (turn) => {
           await turn.updateActivity({ id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(bot.decorate(card))] });
         });
         return true;

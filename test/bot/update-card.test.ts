@@ -1,4 +1,6 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -51,5 +53,31 @@ describe('BotApp.updateCard', () => {
     expect(await app.updateCard('a:tampered', 'activity-2', messageCard('x'))).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(connector.calls.length).toBe(before);
+  });
+});
+
+describe('a card edit that fails after the turn', () => {
+  it('returns false and posts no apology into the conversation', async () => {
+    // A connector that refuses every edit (500) and would accept a new message.
+    const calls: { method: string; url: string }[] = [];
+    const failing = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        calls.push({ method: request.method ?? '', url: request.url ?? '' });
+        response.writeHead(request.method === 'PUT' ? 500 : 200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(request.method === 'PUT' ? { error: { code: 'ServiceError', message: 'Unavailable' } } : { id: 'activity-x' }));
+      });
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/`;
+      await store.conversations.put('a:failing', reference(url, 'a:failing'));
+      expect(await app.updateCard('a:failing', 'activity-3', messageCard('The fix landed.', { tone: 'success' }))).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(calls.some((call) => call.method === 'PUT')).toBe(true);
+      expect(calls.filter((call) => call.method === 'POST')).toEqual([]);
+    } finally {
+      await new Promise((resolve) => failing.close(resolve));
+    }
   });
 });
