@@ -96,25 +96,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           armEndpoint: target.target.endpoint,
           ...(options.progressIntervalInMs === undefined ? {} : { progressIntervalInMs: options.progressIntervalInMs }),
         });
-  const app = createBotApp({
-    settings: options.bot,
-    runner,
-    environments: options.config.environments,
-    audit: options.config.audit,
-    logger,
-    refLimits: { maxBytes: memory.refs },
-    sandbox: options.config.target.kind === 'sandbox',
-    ...(options.store === undefined ? {} : { buttonStore: options.store.buttonRefs, conversations: options.store.conversations }),
-    ...(fixFlow === undefined ? {} : { fixFlow }),
-    ...(store === undefined
+  const app = createBotApp(
+    {
+      settings: options.bot,
+      runner,
+      environments: options.config.environments,
+      audit: options.config.audit,
+      logger,
+      refLimits: { maxBytes: memory.refs },
+      sandbox: options.config.target.kind === 'sandbox',
+      ...(store === undefined ? {} : { buttonStore: store.buttonRefs }),
+    },
+    store === undefined || fixFlow === undefined
       ? {}
       : {
+          conversations: store.conversations,
+          fixFlow,
           auditLog: store.auditLog,
           riskFlow: new RiskFlow({ policy: remediation, exemptions: store.exemptions, auditLog: store.auditLog, now: () => new Date(), maxDays: options.config.acceptRisk.maxDays }),
           subscriptions: store.subscriptions,
           digest: { store, configuredExemptions: options.config.audit.exemptions, slaDays: options.config.digest.slaDays, causesFor: changeCauses(target.target, gate, () => new Date()) },
-        }),
-  });
+        },
+  );
   // Weekly digests need the store: its leases and idempotency keys make them once per period across instances.
   const digests =
     store === undefined

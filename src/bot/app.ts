@@ -18,11 +18,9 @@ import { checkActivity, isAllowedServiceUrl } from './activity-shape.js';
 import { routeLibraryConsole } from './library-console.js';
 import type { AuditRunner } from './audit-runner.js';
 import type { Card, Messenger } from './messenger.js';
-import type { FixFlow } from './fix-flow.js';
-import type { RiskFlow } from './risk-flow.js';
 import { DurableButtonRefs, MemoryButtonRefs } from './bot-buttons.js';
-import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type PostureBotOptions, type StoredRef } from './posture-bot.js';
-import type { AuditLog, ButtonRefStore, ConversationStore, JsonObject, SubscriptionStore } from '../store/index.js';
+import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef, type StoreFeatures } from './posture-bot.js';
+import type { ButtonRefStore, JsonObject } from '../store/index.js';
 import { RefStore, type RefLimits } from './refs.js';
 import type { SendOutcome } from '../digest/digest-scheduler.js';
 import { sendProactive } from './proactive.js';
@@ -72,31 +70,23 @@ export interface BotApp {
 /** Rejected requests logged per minute; anyone can send them, so the rest are only counted. */
 const REJECTIONS_LOGGED_PER_MINUTE = 20;
 
-export function createBotApp(options: {
-  settings: BotSettings;
-  runner: AuditRunner;
-  environments: Environments;
-  audit: AuditConfig;
-  logger: Logger;
-  /** Count and size caps of button refs; defaults in refs.ts. */
-  refLimits?: Partial<RefLimits>;
-  /** The target is the local sandbox: cards say so. */
-  sandbox?: boolean;
-  /** The store's button references; without one, buttons live in memory. */
-  buttonStore?: ButtonRefStore;
-  /** The store's conversation references, for proactive messages after a restart. */
-  conversations?: ConversationStore;
-  /** Guarded remediation; without it Fix shows the plan only. */
-  fixFlow?: FixFlow;
-  /** The store's audit trail, for `history`. */
-  auditLog?: AuditLog;
-  /** Accept risk on a finding. */
-  riskFlow?: RiskFlow;
-  /** Subscriptions from chat ("subscribe digest prod"). */
-  subscriptions?: SubscriptionStore;
-  /** Where `digest now` reads posture history. */
-  digest?: PostureBotOptions['digest'];
-}): BotApp {
+export function createBotApp(
+  options: {
+    settings: BotSettings;
+    runner: AuditRunner;
+    environments: Environments;
+    audit: AuditConfig;
+    logger: Logger;
+    /** Count and size caps of button refs; defaults in refs.ts. */
+    refLimits?: Partial<RefLimits>;
+    /** The target is the local sandbox: cards say so. */
+    sandbox?: boolean;
+    /** The store's button references; without one, buttons live in memory. */
+    buttonStore?: ButtonRefStore;
+  },
+  /** What needs the durable store (conversation references, fixes, history, subscriptions, digests). */
+  features: StoreFeatures = {},
+): BotApp {
   const { settings, logger } = options;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: settings.appId,
@@ -172,12 +162,7 @@ export function createBotApp(options: {
     now: () => new Date(),
     messengerFor,
     sandbox: options.sandbox === true,
-    ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
-    ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
-    ...(options.auditLog === undefined ? {} : { auditLog: options.auditLog }),
-    ...(options.riskFlow === undefined ? {} : { riskFlow: options.riskFlow }),
-    ...(options.subscriptions === undefined ? {} : { subscriptions: options.subscriptions }),
-    ...(options.digest === undefined ? {} : { digest: options.digest }),
+    ...features,
   });
   const anonymous = settings.appId === '';
   const rejections = new RateLimiter(REJECTIONS_LOGGED_PER_MINUTE, 60_000);
@@ -197,7 +182,7 @@ export function createBotApp(options: {
   const connectors = { anonymous, ...(settings.extraConnectorHosts === undefined ? {} : { extraHosts: settings.extraConnectorHosts }) };
   return {
     async updateCard(conversationId, activityId, card) {
-      const record = await options.conversations?.get(conversationId).catch(() => undefined);
+      const record = await features.conversations?.get(conversationId).catch(() => undefined);
       if (record === undefined) return false;
       // Storage is input too: the bot's credentials only ever go to a connector host.
       const serviceUrl = record.reference['serviceUrl'];

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const config = await loadConfig(undefined, {});
   // The runner is never used here; its target points nowhere.
   const runner = sandboxRunner(sandboxTarget({ endpoint: 'https://127.0.0.1:9', ca: '' }), config);
-  app = createBotApp({ settings: { appId: '', appType: 'MultiTenant' }, runner, environments: config.environments, audit: config.audit, logger: pino({ level: 'silent' }), conversations: store.conversations });
+  app = createBotApp({ settings: { appId: '', appType: 'MultiTenant' }, runner, environments: config.environments, audit: config.audit, logger: pino({ level: 'silent' }) }, { conversations: store.conversations });
 });
 
 afterAll(async () => {

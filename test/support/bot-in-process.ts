@@ -5,12 +5,9 @@ import { QuotaGate } from '../../src/azure/quota-gate.js';
 import type { AzureTarget } from '../../src/azure/target.js';
 import type { Card, Messenger } from '../../src/bot/messenger.js';
 import { MemoryButtonRefs, type ButtonRefs } from '../../src/bot/bot-buttons.js';
-import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type PostureBotOptions, type StoredRef } from '../../src/bot/posture-bot.js';
+import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef, type StoreFeatures } from '../../src/bot/posture-bot.js';
 import { RefStore, type RefLimits } from '../../src/bot/refs.js';
 import type { AppConfig } from '../../src/config.js';
-import type { AuditLog, ConversationStore, SubscriptionStore } from '../../src/store/index.js';
-import type { FixFlow } from '../../src/bot/fix-flow.js';
-import type { RiskFlow } from '../../src/bot/risk-flow.js';
 
 /**
  * PostureBot without HTTP: turns go through botbuilder's TurnContext on an adapter that answers
@@ -60,28 +57,25 @@ class InProcessAdapter extends BotAdapter {
   }
 }
 
-export function inProcessBot(options: {
-  runner: AuditRunner;
-  config: AppConfig;
-  refLimits?: Partial<RefLimits>;
-  keepEdits?: boolean;
-  sandbox?: boolean;
-  buttons?: ButtonRefs;
-  conversations?: ConversationStore;
-  fixFlow?: FixFlow;
-  auditLog?: AuditLog;
-  riskFlow?: RiskFlow;
-  subscriptions?: SubscriptionStore;
-  digest?: PostureBotOptions['digest'];
-}): InProcessBot {
-  const refs = new RefStore<StoredRef>(Date.now, options.refLimits ?? {}, storedRefBytes);
+export function inProcessBot(
+  options: {
+    runner: AuditRunner;
+    config: AppConfig;
+    refLimits?: Partial<RefLimits>;
+    keepEdits?: boolean;
+    sandbox?: boolean;
+    buttons?: ButtonRefs;
+  } & StoreFeatures,
+): InProcessBot {
+  const { runner, config, refLimits, keepEdits, sandbox, buttons, ...features } = options;
+  const refs = new RefStore<StoredRef>(Date.now, refLimits ?? {}, storedRefBytes);
   const waiters = new Map<string, ((card: Card) => void)[]>();
   const edits = new Map<string, Card[]>();
   const editWaiters = new Map<string, { matches: (json: string) => boolean; resolve: (card: Card) => void }[]>();
   const messengerFor = (conversationId: string): Messenger => ({
     send: () => Promise.resolve(undefined),
     update: (_activityId, card) => {
-      if (options.keepEdits ?? true) edits.set(conversationId, [...(edits.get(conversationId) ?? []), card]);
+      if (keepEdits ?? true) edits.set(conversationId, [...(edits.get(conversationId) ?? []), card]);
       const text = JSON.stringify(card);
       if (text.includes('score') || text.includes('did not finish')) waiters.get(conversationId)?.shift()?.(card);
       const pending = editWaiters.get(conversationId) ?? [];
@@ -91,20 +85,15 @@ export function inProcessBot(options: {
     },
   });
   const bot = new PostureBot({
-    runner: options.runner,
-    buttons: options.buttons ?? new MemoryButtonRefs(refs, REF_TTL_IN_MS),
-    environments: options.config.environments,
-    audit: options.config.audit,
+    runner,
+    buttons: buttons ?? new MemoryButtonRefs(refs, REF_TTL_IN_MS),
+    environments: config.environments,
+    audit: config.audit,
     logger: pino({ level: 'silent' }),
     now: () => new Date(),
     messengerFor: (context) => messengerFor(context.activity.conversation.id),
-    sandbox: options.sandbox ?? false,
-    ...(options.conversations === undefined ? {} : { conversations: options.conversations }),
-    ...(options.fixFlow === undefined ? {} : { fixFlow: options.fixFlow }),
-    ...(options.auditLog === undefined ? {} : { auditLog: options.auditLog }),
-    ...(options.riskFlow === undefined ? {} : { riskFlow: options.riskFlow }),
-    ...(options.subscriptions === undefined ? {} : { subscriptions: options.subscriptions }),
-    ...(options.digest === undefined ? {} : { digest: options.digest }),
+    sandbox: sandbox ?? false,
+    ...features,
   });
   const adapter = new InProcessAdapter();
   let incoming = 0;
