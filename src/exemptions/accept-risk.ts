@@ -2,7 +2,7 @@ import { normaliseRuleId } from '../engine/select-rules.js';
 import { serviceIdParts } from '../remediation/reread.js';
 import { findRule } from '../rules/index.js';
 import { callerKeySchema } from '../store/records.js';
-import type { AuditLog, ExemptionRecord, ExemptionStore } from '../store/index.js';
+import type { AuditLog, ExemptionRecord, ExemptionStore, JsonObject } from '../store/index.js';
 import { hasControlCharacters, withoutControlCharacters } from '../util/control-characters.js';
 import { DEFAULT_MAX_EXEMPTION_DAYS, MAX_REASON_LENGTH, MAX_TICKET_LENGTH } from './limits.js';
 
@@ -65,15 +65,7 @@ export async function acceptRisk(deps: ExemptionDependencies, input: AcceptRiskI
       kind: 'exemption.added',
       actor,
       subject: exemption.resource,
-      details: {
-        exemptionId: record.id,
-        ruleId: exemption.ruleId,
-        resource: exemption.resource,
-        reason: exemption.reason,
-        expires: exemption.expires,
-        ...(exemption.ticket === undefined ? {} : { ticket: exemption.ticket }),
-        conversationId: input.conversationId,
-      },
+      details: { ...trailDetails(record, input.conversationId), ...(exemption.ticket === undefined ? {} : { ticket: exemption.ticket }) },
     });
   } catch (error) {
     // An exemption nobody can trace must not hide a finding: without its audit record it goes.
@@ -98,18 +90,23 @@ export async function revokeExemption(deps: Pick<ExemptionDependencies, 'exempti
     kind: 'exemption.removed',
     actor,
     subject: exemption.resource,
-    details: {
-      exemptionId: record.id,
-      ruleId: exemption.ruleId,
-      resource: exemption.resource,
-      reason: exemption.reason,
-      expires: exemption.expires,
-      createdBy: record.createdBy,
-      conversationId: input.conversationId,
-    },
+    details: { ...trailDetails(record, input.conversationId), createdBy: record.createdBy },
   });
   await deps.exemptions.remove(record.id);
   return { ok: true, record };
+}
+
+/** What the audit trail says about an exemption when it is added or removed. */
+function trailDetails(record: ExemptionRecord, conversationId: string): JsonObject {
+  const { exemption } = record;
+  return {
+    exemptionId: record.id,
+    ruleId: exemption.ruleId,
+    resource: exemption.resource,
+    reason: exemption.reason,
+    expires: exemption.expires,
+    conversationId,
+  };
 }
 
 type Checked = { readonly ok: true; readonly actor: string; readonly exemption: ExemptionRecord['exemption'] } | { readonly ok: false; readonly reason: string };
