@@ -4,7 +4,7 @@ import type { Report } from '../engine/report.js';
 import type { Estate } from '../estate/model.js';
 import { applyFinding, type ApplyDependencies, type ApplyResult, type RevertStep } from '../remediation/apply-finding.js';
 import { planFindings, type Finding } from '../remediation/finding-fix.js';
-import { mayApprove, mayRequest, needsApproval, type RemediationPolicy } from '../remediation/policy.js';
+import { mayApprove, mayRequest, needsApproval, rulesFor, type RemediationPolicy } from '../remediation/policy.js';
 import { rereadFinding } from '../remediation/reread.js';
 import { findRule } from '../rules/index.js';
 import { revertFix, type RevertResult } from '../remediation/revert-fix.js';
@@ -69,8 +69,7 @@ export class FixFlow {
   async confirm(actor: FixActor, input: { readonly finding: Finding; readonly also?: readonly Finding[]; readonly environment: string | undefined; readonly report: Report; readonly estate: Estate }): Promise<Card> {
     const { environment } = input;
     // Fix all: only the findings whose fix kind the policy allows here go into the one change.
-    const rules = environment !== undefined && Object.hasOwn(this.options.policy.environments, environment) ? this.options.policy.environments[environment] : undefined;
-    const allowed = new Set<string>(rules?.kinds ?? []);
+    const allowed = new Set<string>((environment === undefined ? undefined : rulesFor(this.options.policy, environment))?.kinds ?? []);
     const offered = [input.finding, ...(input.also ?? [])];
     const kept = input.also === undefined || input.also.length === 0 ? offered : offered.filter((one) => allowed.has(findRule(one.ruleId)?.meta.fix ?? ''));
     const [finding = input.finding, ...also] = kept;

@@ -62,13 +62,13 @@ const PRODUCTION_NAMES = new Set(['prod', 'production', 'prd', 'live']);
 
 /** Whether a fix in this environment waits for a second person. */
 export function needsApproval(policy: RemediationPolicy, environment: string): boolean {
-  const rules = policy.environments[environment];
+  const rules = rulesFor(policy, environment);
   return rules?.production ?? PRODUCTION_NAMES.has(environment);
 }
 
 /** May this person ask for this fix here? Checked again on every click, never trusted from a card. */
 export function mayRequest(policy: RemediationPolicy, request: FixRequester): Decision {
-  const rules = Object.hasOwn(policy.environments, request.environment) ? policy.environments[request.environment] : undefined;
+  const rules = rulesFor(policy, request.environment);
   if (rules === undefined) return deny(`Fixes are not enabled for ${request.environment}: the configuration names nobody who may apply them there.`);
   if (request.kind === 'manual') return deny('This finding is fixed by hand; there is nothing to apply.');
   if (!rules.kinds.includes(request.kind)) return deny(`${capitalise(request.kind)} fixes are not enabled for ${request.environment} (allowed: ${rules.kinds.join(', ') || 'none'}).`);
@@ -83,7 +83,7 @@ export function mayRequest(policy: RemediationPolicy, request: FixRequester): De
  * exemption hides a finding as surely as a fix removes it), whatever fix kinds are enabled.
  */
 export function mayAcceptRisk(policy: RemediationPolicy, request: Omit<FixRequester, 'kind'>): Decision {
-  const rules = Object.hasOwn(policy.environments, request.environment) ? policy.environments[request.environment] : undefined;
+  const rules = rulesFor(policy, request.environment);
   if (rules === undefined) return deny(`Accepting risks is not enabled for ${request.environment}: the configuration names nobody who may do it there.`);
   if (rules.anyone !== true && !rules.conversations.includes(request.conversationId)) return deny(`Risks in ${request.environment} cannot be accepted from this conversation.`);
   if (request.userId === undefined || request.userId === '') return deny('Teams did not say who you are (no Entra object id), so I cannot check that you may accept risks.');
@@ -93,13 +93,18 @@ export function mayAcceptRisk(policy: RemediationPolicy, request: Omit<FixReques
 
 /** May this person approve a fix someone else requested? The requester never approves their own. */
 export function mayApprove(policy: RemediationPolicy, approval: { readonly environment: string; readonly approverId: string | undefined; readonly requesterId: string; readonly conversationId: string }): Decision {
-  const rules = Object.hasOwn(policy.environments, approval.environment) ? policy.environments[approval.environment] : undefined;
+  const rules = rulesFor(policy, approval.environment);
   if (rules === undefined) return deny(`Fixes are not enabled for ${approval.environment}.`);
   if (rules.anyone !== true && !rules.conversations.includes(approval.conversationId)) return deny(`Fixes for ${approval.environment} cannot be approved from this conversation.`);
   if (approval.approverId === undefined || approval.approverId === '') return deny('Teams did not say who you are (no Entra object id), so I cannot check that you may approve.');
   if (sameId(approval.approverId, approval.requesterId)) return deny('You requested this fix; a second person must approve it.');
   if (rules.anyone !== true && !includesId(rules.approvers, approval.approverId)) return deny(`You are not on the list of people who may approve fixes in ${approval.environment}.`);
   return { ok: true };
+}
+
+/** The policy of one environment; own keys only, so no environment name reaches Object.prototype. */
+export function rulesFor(policy: RemediationPolicy, environment: string): EnvironmentPolicy | undefined {
+  return Object.hasOwn(policy.environments, environment) ? policy.environments[environment] : undefined;
 }
 
 function includesId(ids: readonly string[], id: string): boolean {
