@@ -94,6 +94,9 @@ export interface PostureBotOptions {
   readonly digest?: SubscriptionServices['digest'];
 }
 
+/** What the bot can do only with the durable store; absent ones answer that the store is needed. */
+export type StoreFeatures = Pick<PostureBotOptions, 'conversations' | 'fixFlow' | 'auditLog' | 'riskFlow' | 'subscriptions' | 'digest'>;
+
 /**
  * The Teams conversation: commands in personal chat, group chats and channels (where the bot is
  * @mentioned), card buttons as Action.Execute invokes. Every audit echoes the scope it resolved, so
@@ -130,7 +133,7 @@ export class PostureBot extends ActivityHandler {
     const id = context.activity.conversation.id;
     if (conversations === undefined || this.remembered.has(id)) return;
     try {
-      await conversations.put(id, JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as JsonObject);
+      await conversations.put(id, referenceOf(context));
       if (this.remembered.size >= MAX_REMEMBERED) this.remembered.clear();
       this.remembered.add(id);
     } catch (error) {
@@ -199,12 +202,7 @@ export class PostureBot extends ActivityHandler {
       case 'subscriptions':
       case 'digest':
       case 'invalid': {
-        const { from } = context.activity;
-        const asker = {
-          conversationId,
-          userId: from.aadObjectId !== undefined && from.aadObjectId !== '' ? from.aadObjectId : from.id,
-          reference: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as JsonObject,
-        };
+        const asker = { conversationId, userId: actorOf(context).key, reference: referenceOf(context) };
         const { subscriptions, conversations, digest } = this.options;
         const services: SubscriptionServices = {
           environments: this.options.environments,
@@ -263,9 +261,7 @@ export class PostureBot extends ActivityHandler {
   private async startAudit(context: TurnContext, scope: ResolvedScope, rules: readonly AnyRule[], filters: AuditFilters, logger: Logger): Promise<void> {
     const { runner } = this.options;
     const conversationId = context.activity.conversation.id;
-    const { from } = context.activity;
-    const userId = from.aadObjectId !== undefined && from.aadObjectId !== '' ? from.aadObjectId : from.id;
-    const admission = runner.admit({ conversationId, userId, scope });
+    const admission = runner.admit({ conversationId, userId: actorOf(context).key, scope });
     if (!admission.ok) {
       await this.reply(context, admission.refusal);
       return;
@@ -475,6 +471,11 @@ function fixableFindings(report: Report, serviceId: string, serviceName: string)
     byRule.set(result.ruleId, [...(byRule.get(result.ruleId) ?? []), result.resourceId]);
   }
   return [...byRule].map(([ruleId, resourceIds]) => ({ serviceId, serviceName, ruleId, resourceIds }));
+}
+
+/** The conversation reference of a turn as plain JSON, as the store keeps it (for proactive messages). */
+function referenceOf(context: TurnContext): JsonObject {
+  return JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as JsonObject;
 }
 
 /** Who clicked: the Entra object id the remediation policy lists, and the key refs are bound to. */
