@@ -15,7 +15,6 @@ import {
   summaryCard,
   type AuditFilters,
   type CardAction,
-  type CardOrigin,
   type RefFor,
   type RefPayloads,
 } from '../cards/render.js';
@@ -35,38 +34,14 @@ import type { Finding } from '../remediation/finding-fix.js';
 import type { FixActor, FixFlow } from './fix-flow.js';
 import type { RiskFlow } from './risk-flow.js';
 import type { Card, Messenger } from './messenger.js';
-import type { ButtonRefs, CardButtons } from './bot-buttons.js';
+import type { ButtonRefs, CardButtons, StoredRef } from './bot-buttons.js';
 import type { AuditLog, ConversationStore, JsonObject, SubscriptionStore } from '../store/index.js';
 import { subscriptionAnswer, type SubscriptionServices } from './subscription-answers.js';
 import { historyModel } from './history.js';
 import type { RetainedAudit } from './retained-audits.js';
 
-/** Buttons of a report stay usable for a day; older cards answer "run the audit again". */
 /** Conversations remembered as already stored, before the set starts over (bounded memory). */
 const MAX_REMEMBERED = 10_000;
-
-export const REF_TTL_IN_MS = 24 * 60 * 60 * 1000;
-
-/**
- * What a button's opaque ref means: the kept audit it came from, by id, and for a Fix button the
- * finding. Never the report itself, so an evicted audit is really freed and its buttons expire.
- */
-export type StoredRef =
-  | { readonly kind: 'report'; readonly auditId: string; readonly origin: CardOrigin }
-  | { readonly kind: 'fixAll'; readonly auditId: string; readonly origin: CardOrigin; readonly serviceId: string; readonly serviceName: string }
-  | ({ readonly kind: 'fix'; readonly auditId: string } & Omit<RefPayloads['fix'], 'report'>);
-
-/**
- * Approximate heap bytes of a stored ref (for the ref store's size cap): its ids at two bytes a
- * character (they may outlive the report they came from) and a slot per resource id.
- */
-export function storedRefBytes(ref: StoredRef): number {
-  const origin = ref.origin.view === 'findings' ? ref.origin.serviceId.length + 32 : 16;
-  if (ref.kind === 'report') return 2 * (ref.auditId.length + origin);
-  if (ref.kind === 'fixAll') return 2 * (ref.auditId.length + ref.serviceId.length + ref.serviceName.length + origin);
-  const chars = ref.auditId.length + ref.serviceId.length + ref.serviceName.length + ref.ruleId.length + ref.resourceIds.reduce((n, id) => n + id.length, 0);
-  return 2 * (chars + origin) + 32 * ref.resourceIds.length;
-}
 
 export interface PostureBotOptions {
   readonly runner: AuditRunner;

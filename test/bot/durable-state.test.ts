@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectTarget, type ConnectedTarget } from '../../src/azure/connect.js';
 import { DurableButtonRefs } from '../../src/bot/bot-buttons.js';
 import type { Card } from '../../src/bot/messenger.js';
-import { REF_TTL_IN_MS } from '../../src/bot/posture-bot.js';
+import { REF_TTL_IN_MS } from '../../src/bot/bot-buttons.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/index.js';
 import { startAzurite, type Azurite } from '../store/azurite.js';

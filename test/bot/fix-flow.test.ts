@@ -9,7 +9,7 @@ import { sandboxTarget, type AzureTarget } from '../../src/azure/target.js';
 import { DurableButtonRefs } from '../../src/bot/bot-buttons.js';
 import { FixFlow, type FixFlowOptions } from '../../src/bot/fix-flow.js';
 import type { Card } from '../../src/bot/messenger.js';
-import { REF_TTL_IN_MS } from '../../src/bot/posture-bot.js';
+import { REF_TTL_IN_MS } from '../../src/bot/bot-buttons.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { remediationPolicySchema, type RemediationPolicy } from '../../src/remediation/policy.js';
 import { sendFix } from '../../src/remediation/send-fix.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxTarget, type AzureTarget } from '../../src/azure/target.js';
 import { DurableButtonRefs } from '../../src/bot/bot-buttons.js';
 import type { Card } from '../../src/bot/messenger.js';
-import { REF_TTL_IN_MS } from '../../src/bot/posture-bot.js';
+import { REF_TTL_IN_MS } from '../../src/bot/bot-buttons.js';
 import { RiskFlow } from '../../src/bot/risk-flow.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { remediationPolicySchema } from '../../src/remediation/policy.js';

@@ -4,8 +4,8 @@ import { AuditRunner, type AuditRunnerOptions } from '../../src/bot/audit-runner
 import { QuotaGate } from '../../src/azure/quota-gate.js';
 import type { AzureTarget } from '../../src/azure/target.js';
 import type { Card, Messenger } from '../../src/bot/messenger.js';
-import { MemoryButtonRefs, type ButtonRefs } from '../../src/bot/bot-buttons.js';
-import { PostureBot, REF_TTL_IN_MS, storedRefBytes, type StoredRef, type StoreFeatures } from '../../src/bot/posture-bot.js';
+import { MemoryButtonRefs, REF_TTL_IN_MS, storedRefBytes, type ButtonRefs, type StoredRef } from '../../src/bot/bot-buttons.js';
+import { PostureBot, type StoreFeatures } from '../../src/bot/posture-bot.js';
 import { RefStore, type RefLimits } from '../../src/bot/refs.js';
 import type { AppConfig } from '../../src/config.js';
 
