@@ -18,7 +18,7 @@ import { loadConfig, type AppConfig } from './config.js';
 import { reconcileInBackground } from './remediation/reconcile-at-start.js';
 import { openStore, storeConfigFromEnv, type Store } from './store/index.js';
 import { DigestScheduler } from './digest/digest-scheduler.js';
-import { digestSender } from './bot/digest-delivery.js';
+import { alertSender, digestSender } from './bot/digest-delivery.js';
 import { runDueAlerts } from './digest/alert-runner.js';
 import { renderDigestCard } from './digest/render-card.js';
 import { changeCauses } from './digest/causes.js';
@@ -129,12 +129,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           send: digestSender({
             conversations: store.conversations,
             sendProactive: (reference, card) => app.sendProactive(reference, card),
-            render: (subscription, details) =>
+            detached: app.detachedCard,
+            render: (subscription, details, rows) =>
               renderDigestCard(store, subscription.environment ?? 'prod', new Date(), {
                 configuredExemptions: options.config.audit.exemptions,
                 slaDays: options.config.digest.slaDays,
                 causesFor: changeCauses(target.target, gate, () => new Date()),
                 ...(details.late ? { late: { missedAt: details.scheduledFor.toISOString(), ...(subscription.timeZone === undefined ? {} : { timeZone: subscription.timeZone }) } } : {}),
+                buttons: rows,
               }),
           }),
           logger,
@@ -151,10 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
               idempotency: store.idempotency,
               due: (now) => digests.dueAlertAudits(now),
               markDone: (key) => digests.markAlertAuditDone(key),
-              send: async (subscription, card) => {
-                const record = await store.conversations.get(subscription.conversationId);
-                return record === undefined ? 'gone' : app.sendProactive(record.reference, card);
-              },
+              send: alertSender({ conversations: store.conversations, sendProactive: (reference, card) => app.sendProactive(reference, card), detached: app.detachedCard }),
               logger,
             },
             new Date(),

@@ -18,6 +18,8 @@ import { checkActivity, isAllowedServiceUrl } from './activity-shape.js';
 import { routeLibraryConsole } from './library-console.js';
 import type { AuditRunner } from './audit-runner.js';
 import type { Card, Messenger } from './messenger.js';
+import { detachedCard } from './detached-cards.js';
+import type { DetachedCards } from './digest-delivery.js';
 import { DurableButtonRefs, MemoryButtonRefs, REF_TTL_IN_MS, storedRefBytes, type StoredRef } from './bot-buttons.js';
 import { PostureBot, type StoreFeatures } from './posture-bot.js';
 import type { ButtonRefStore, JsonObject } from '../store/index.js';
@@ -65,6 +67,8 @@ export interface BotApp {
   updateCard(conversationId: string, activityId: string, card: Card): Promise<boolean>;
   /** Posts a card to a stored conversation reference (the weekly digest); `gone` when the bot or the conversation is no longer there. */
   sendProactive(reference: JsonObject, card: Card): Promise<SendOutcome>;
+  /** A digest or alert card with its buttons (Fix per finding, a kept copy of the card), before it is sent. */
+  detachedCard: DetachedCards;
 }
 
 /** Rejected requests logged per minute; anyone can send them, so the rest are only counted. */
@@ -149,13 +153,14 @@ export function createBotApp(
     };
   };
 
+  // Durable when the server has a store (restarts, several instances), else in memory.
+  const buttons =
+    options.buttonStore === undefined
+      ? new MemoryButtonRefs(new RefStore<StoredRef>(Date.now, options.refLimits, storedRefBytes), REF_TTL_IN_MS)
+      : new DurableButtonRefs(options.buttonStore, REF_TTL_IN_MS);
   const bot = new PostureBot({
     runner: options.runner,
-    // Durable when the server has a store (restarts, several instances), else in memory.
-    buttons:
-      options.buttonStore === undefined
-        ? new MemoryButtonRefs(new RefStore<StoredRef>(Date.now, options.refLimits, storedRefBytes), REF_TTL_IN_MS)
-        : new DurableButtonRefs(options.buttonStore, REF_TTL_IN_MS),
+    buttons,
     environments: options.environments,
     audit: options.audit,
     logger,
@@ -200,7 +205,9 @@ export function createBotApp(
         return false;
       }
     },
-    sendProactive: (reference, card) => sendProactive(adapter, settings.appId, reference, card, connectors),
+    // Decorated like every other card: a scheduled digest on the sandbox says so too.
+    sendProactive: (reference, card) => sendProactive(adapter, settings.appId, reference, bot.decorate(card), connectors),
+    detachedCard: (conversationId, environment, render) => detachedCard(buttons, conversationId, environment, render),
     // What CloudAdapter.process does, minus its console.error of every rejected request and its
     // 500 with the error text: bad input is a 400, failed authentication a 401, and both go to
     // the structured log, rate-limited.

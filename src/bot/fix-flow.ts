@@ -65,6 +65,22 @@ export class FixFlow {
 
   constructor(private readonly options: FixFlowOptions) {}
 
+  /**
+   * Fix on a digest or alert row: no audit is kept behind those cards, so the service is read now
+   * and the confirmation (or the plan and why not) is built from that read like any other Fix.
+   */
+  async confirmFresh(actor: FixActor, input: { readonly finding: Finding; readonly environment: string }): Promise<Card> {
+    const deps = this.options.dependencies();
+    let read;
+    try {
+      read = await rereadFinding(deps.target, input.finding, deps.reread);
+    } catch (error) {
+      this.options.logger.warn({ err: error, serviceId: input.finding.serviceId }, 'fix: reading the service for a digest or alert row failed');
+      return messageCard(`I could not read ${input.finding.serviceName} to plan the fix: ${errorText(error)}`, { tone: 'error' });
+    }
+    return this.confirm(actor, { finding: input.finding, environment: input.environment, report: read.report, estate: read.estate });
+  }
+
   /** The Fix button: a confirmation when this person may apply here, else the plan and why not. */
   async confirm(actor: FixActor, input: { readonly finding: Finding; readonly also?: readonly Finding[]; readonly environment: string | undefined; readonly report: Report; readonly estate: Estate }): Promise<Card> {
     const { environment } = input;

@@ -34,7 +34,8 @@ import type { Finding } from '../remediation/finding-fix.js';
 import type { FixActor, FixFlow } from './fix-flow.js';
 import type { RiskFlow } from './risk-flow.js';
 import type { Card, Messenger } from './messenger.js';
-import type { ButtonRefs, CardButtons, StoredRef } from './bot-buttons.js';
+import { isAuditRef, type AuditRef, type ButtonRefs, type CardButtons } from './bot-buttons.js';
+import { detachedCard, keptCardAgain, rowFinding } from './detached-cards.js';
 import type { AuditLog, ConversationStore, JsonObject, SubscriptionStore } from '../store/index.js';
 import { subscriptionAnswer, type SubscriptionServices } from './subscription-answers.js';
 import { historyModel } from './history.js';
@@ -182,6 +183,7 @@ export class PostureBot extends ActivityHandler {
         const services: SubscriptionServices = {
           environments: this.options.environments,
           now: this.options.now,
+          detached: (conversation, environment, render) => detachedCard(this.options.buttons, conversation, environment, render),
           ...(subscriptions === undefined ? {} : { subscriptions }),
           ...(conversations === undefined ? {} : { conversations }),
           ...(digest === undefined ? {} : { digest: { configuredExemptions: this.options.audit.exemptions, ...digest } }),
@@ -291,8 +293,10 @@ export class PostureBot extends ActivityHandler {
       const card = action.data.card;
       if (card === 'help') return { card: helpCard({ environments: Object.keys(this.options.environments) }) };
       if (card === 'welcome') return { card: welcomeCard({ environments: Object.keys(this.options.environments) }) };
-      return { card: messageCard(`You chose “${action.data.text}”.`, { tone: 'info' }) };
+      const kept = card === undefined ? undefined : await this.keptCard(conversationId, card);
+      return { card: kept ?? messageCard(`You chose “${action.data.text}”.`, { tone: 'info' }) };
     }
+    if (action.verb === 'rowFix') return this.rowFix(context, action.data);
     if (action.verb === 'apply' || action.verb === 'cancelFix' || action.verb === 'approve' || action.verb === 'reject' || action.verb === 'revert') {
       const { fixFlow } = this.options;
       if (fixFlow === undefined) return { card: messageCard('Applying fixes is not set up on this bot; nothing was changed.', { tone: 'refusal' }) };
@@ -303,6 +307,11 @@ export class PostureBot extends ActivityHandler {
     if (action.verb === 'explain') {
       const rule = findRule(action.data.ruleId);
       const explanation = rule === undefined ? messageCard(`There is no rule ${action.data.ruleId}.`, { tone: 'refusal' }) : explainCard(rule);
+      const kept = action.data.card === undefined ? undefined : await this.keptCard(conversationId, action.data.card);
+      if (kept !== undefined) {
+        await this.reply(context, explanation);
+        return { card: kept };
+      }
       const clicked = action.data.card === undefined ? undefined : await this.resolve(conversationId, action.data.card);
       const again = clicked === undefined ? undefined : await this.cardAgain(conversationId, clicked.stored, clicked.audit, { ruleId: action.data.ruleId });
       // Without the card it came from (an old or expired card) the explanation takes its place.
@@ -381,14 +390,40 @@ export class PostureBot extends ActivityHandler {
   }
 
   /** The stored ref and its kept audit, if both still exist for this conversation. */
-  private async resolve(conversationId: string, ref: string): Promise<{ stored: StoredRef; audit: RetainedAudit } | undefined> {
+  private async resolve(conversationId: string, ref: string): Promise<{ stored: AuditRef; audit: RetainedAudit } | undefined> {
     const stored = await this.options.buttons.resolve(conversationId, ref);
-    const audit = stored === undefined ? undefined : await this.options.runner.recall(conversationId, stored.auditId);
-    return stored === undefined || audit === undefined ? undefined : { stored, audit };
+    if (stored === undefined || !isAuditRef(stored)) return undefined;
+    const audit = await this.options.runner.recall(conversationId, stored.auditId);
+    return audit === undefined ? undefined : { stored, audit };
+  }
+
+  /** A digest's or alert's kept copy, if the ref names one of this conversation that has not expired. */
+  private async keptCard(conversationId: string, ref: string): Promise<Card | undefined> {
+    const stored = await this.options.buttons.resolve(conversationId, ref);
+    return stored?.kind === 'kept' ? keptCardAgain(stored, ref) : undefined;
+  }
+
+  /**
+   * Fix on a digest or alert row: the confirmation (or the plan and why not) arrives below, planned
+   * from a fresh read of the service, and the digest or alert comes back as it was.
+   */
+  private async rowFix(context: TurnContext, data: { readonly ref: string; readonly card?: string }): Promise<{ card: Card }> {
+    const conversationId = context.activity.conversation.id;
+    const stored = await this.options.buttons.resolve(conversationId, data.ref);
+    if (stored?.kind !== 'rowFix') return { card: messageCard('This button has expired or belongs to another conversation. Run the audit again for fresh results.', { tone: 'refusal' }) };
+    const { fixFlow } = this.options;
+    await this.reply(
+      context,
+      fixFlow === undefined
+        ? messageCard(`Applying fixes is not set up on this bot; audit ${stored.serviceName} to see the plan.`, { tone: 'info', commands: [`audit ${stored.serviceName}`] })
+        : await fixFlow.confirmFresh(actorOf(context), { finding: rowFinding(stored), environment: stored.environment }),
+    );
+    const kept = data.card === undefined ? undefined : await this.keptCard(conversationId, data.card);
+    return { card: kept ?? messageCard('The fix is below.', { tone: 'info' }) };
   }
 
   /** The card a ref sits on, rendered again as it was posted. */
-  private async cardAgain(conversationId: string, stored: StoredRef, audit: RetainedAudit, anchor: { readonly ruleId: string } | 'pager'): Promise<Card | undefined> {
+  private async cardAgain(conversationId: string, stored: AuditRef, audit: RetainedAudit, anchor: { readonly ruleId: string } | 'pager'): Promise<Card | undefined> {
     const { origin } = stored;
     if (origin.view === 'summary') return this.summary(conversationId, audit, origin.shownBelow);
     const buttons = this.options.buttons.card(conversationId);

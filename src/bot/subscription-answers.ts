@@ -1,5 +1,6 @@
 import { ALERTS_TOPIC, DIGEST_TOPIC } from '../digest/schedule.js';
-import { messageCard } from '../cards/render.js';
+import { messageCard, type RowButtons } from '../cards/render.js';
+import type { DetachedCards } from './digest-delivery.js';
 import type { DigestStore } from '../digest/load.js';
 import { renderDigestCard, type RenderDigestCardOptions } from '../digest/render-card.js';
 import type { Exemption } from '../engine/exemptions.js';
@@ -25,6 +26,8 @@ export interface SubscriptionServices {
     /** Who changed it, for new and reopened findings (Resource Graph's change history). */
     readonly causesFor?: RenderDigestCardOptions['causesFor'];
   };
+  /** Renders the digest card with its buttons (Fix per finding, a kept copy of the card) in this conversation. */
+  readonly detached?: DetachedCards;
 }
 
 /** Who asked, where: the conversation and its reference (kept for proactive messages), the user. */
@@ -85,11 +88,14 @@ async function digestNow(asked: string | undefined, asker: Asker, services: Subs
   const subscribed = asked === undefined ? (await services.subscriptions?.list(DIGEST_TOPIC))?.find((subscription) => subscription.conversationId === asker.conversationId)?.environment : undefined;
   const resolved = knownEnvironment(asked ?? subscribed ?? 'prod', services.environments);
   if (!resolved.ok) return resolved.refusal;
-  const card = await renderDigestCard(digest.store, resolved.environment, services.now(), {
-    ...(digest.configuredExemptions === undefined ? {} : { configuredExemptions: digest.configuredExemptions }),
-    ...(digest.slaDays === undefined ? {} : { slaDays: digest.slaDays }),
-    ...(digest.causesFor === undefined ? {} : { causesFor: digest.causesFor }),
-  });
+  const render = (rows?: RowButtons): Promise<Card | undefined> =>
+    renderDigestCard(digest.store, resolved.environment, services.now(), {
+      ...(digest.configuredExemptions === undefined ? {} : { configuredExemptions: digest.configuredExemptions }),
+      ...(digest.slaDays === undefined ? {} : { slaDays: digest.slaDays }),
+      ...(digest.causesFor === undefined ? {} : { causesFor: digest.causesFor }),
+      ...(rows === undefined ? {} : { buttons: rows }),
+    });
+  const card = services.detached === undefined ? await render() : await services.detached(asker.conversationId, resolved.environment, render);
   return card ?? messageCard(`No posture history for ${resolved.environment} yet: run "audit apim in ${resolved.environment}" first.`, { tone: 'info', commands: [`audit apim in ${resolved.environment}`] });
 }
 

@@ -4,19 +4,23 @@ import { SEVERITIES } from '../rules/types.js';
 import { plural } from '../util/text.js';
 import { CARD_BUDGET_BYTES, firstThatFits } from './templates.js';
 import { clip, type CardColor } from './text.js';
-import type { AdaptiveCard } from './types.js';
+import type { AdaptiveCard, RowButtons } from './types.js';
 
 export interface DigestCardOptions {
   /** The digest went out after its time (the bot was down): the card says when it was due. */
   readonly late?: { readonly missedAt: string; readonly timeZone?: string };
   /** Who changed it, per finding key: one sentence (src/inventory/change-cause.ts describeCause). */
   readonly causes?: ReadonlyMap<string, string>;
+  /** Fix per finding and the kept copy of the card; without them rows offer Explain only. */
+  readonly buttons?: RowButtons;
 }
 
 interface Row {
   readonly text: string;
   /** The rule to explain, or '' for rows without a rule. */
   readonly explain: string;
+  /** The ref of Fix for the row's finding, or '' when it has none. */
+  readonly fix?: string;
 }
 
 interface Section {
@@ -34,8 +38,9 @@ const CHART_TYPE = 'Chart.Line';
  * The digest as a Teams card: the score trend as a line chart (with a one-line trend as fallback
  * for hosts without charts), then what needs doing, most urgent first: new and reopened findings
  * (with who changed it, when known), findings past their SLA, the worst services, owners,
- * exemptions about to end, and the fixes of the period. Each finding can be explained; "Audit now"
- * runs a fresh audit of the environment. Pure; within the card budget at any digest size.
+ * exemptions about to end, and the fixes of the period. Each finding can be explained and, when its
+ * rule has an automatic fix, fixed; "Audit now" runs a fresh audit of the environment. Pure; within
+ * the card budget at any digest size.
  */
 export function digestCard(digest: Digest, options: DigestCardOptions = {}): AdaptiveCard {
   const sections = digestSections(digest, options);
@@ -47,6 +52,8 @@ export function digestCard(digest: Digest, options: DigestCardOptions = {}): Ada
 }
 
 function model(digest: Digest, sections: readonly Section[], options: DigestCardOptions, rowsPerSection: number, line: number): object {
+  // Buttons name the card's kept copy, so a click answers below it and the card stays.
+  const keptCard = options.buttons === undefined ? {} : { card: options.buttons.card };
   const week = digest.trend.at(-1)?.week ?? digest.period.until.slice(0, 10);
   const title = clip(`APIM posture digest: ${digest.environment}, ${week}`, 120);
   const points = digest.trend.flatMap((entry) => (entry.score === null ? [] : [{ x: entry.week, y: entry.score }]));
@@ -74,17 +81,26 @@ function model(digest: Digest, sections: readonly Section[], options: DigestCard
         return {
           title: `${section.title} (${section.rows.length})`,
           color: section.color,
-          rows: shown.map((row) => ({ text: clip(row.text, line), explain: row.explain })),
+          rows: shown.map((row) => ({
+            text: clip(row.text, line),
+            explain: row.explain,
+            explainData: { ruleId: row.explain, ...keptCard },
+            fix: row.fix ?? '',
+            fixData: { ref: row.fix ?? '', ...keptCard },
+            hasActions: row.explain !== '' || (row.fix ?? '') !== '',
+          })),
           more: hidden > 0 ? `and ${hidden} more` : '',
         };
       }),
     fixesLine: `Fixes this period: ${digest.fixes.applied} applied, ${digest.fixes.reverted} reverted.`,
-    auditCommand: clip(`audit apim in ${digest.environment}`, 200),
+    auditData: { text: clip(`audit apim in ${digest.environment}`, 200), ...keptCard },
+    lastData: { text: 'last', ...keptCard },
   };
 }
 
 /** The sections in order of urgency, every row (the model decides how many fit). */
 export function digestSections(digest: Digest, options: DigestCardOptions = {}): Section[] {
+  const row = (finding: DigestFinding, detail: string): Row => findingRow(finding, detail, options.buttons);
   const cause = (finding: DigestFinding): string => {
     const sentence = options.causes?.get(finding.key);
     return sentence === undefined ? '' : ` — ${sentence}`;
@@ -95,12 +111,12 @@ export function digestSections(digest: Digest, options: DigestCardOptions = {}):
       color: 'Attention',
       rows: [...digest.added.map((finding) => ({ finding, label: 'new' })), ...digest.reopened.map((finding) => ({ finding, label: 'reopened' }))]
         .sort((a, b) => SEVERITIES.indexOf(a.finding.severity) - SEVERITIES.indexOf(b.finding.severity))
-        .map(({ finding, label }) => findingRow(finding, `${label}${owner(finding)}${cause(finding)}`)),
+        .map(({ finding, label }) => row(finding, `${label}${owner(finding)}${cause(finding)}`)),
     },
     {
       title: 'Overdue by SLA',
       color: 'Warning',
-      rows: digest.overdue.map((finding: OverdueFinding) => findingRow(finding, `open ${plural(finding.openDays, 'day')} (SLA ${plural(finding.slaDays, 'day')})${owner(finding)}`)),
+      rows: digest.overdue.map((finding: OverdueFinding) => row(finding, `open ${plural(finding.openDays, 'day')} (SLA ${plural(finding.slaDays, 'day')})${owner(finding)}`)),
     },
     {
       title: 'Worst services',
@@ -131,9 +147,10 @@ export function digestSections(digest: Digest, options: DigestCardOptions = {}):
   ];
 }
 
-function findingRow(finding: DigestFinding, detail: string): Row {
+function findingRow(finding: DigestFinding, detail: string, buttons: RowButtons | undefined): Row {
   const child = finding.resourceId.toLowerCase() === finding.serviceId.toLowerCase() ? '' : ` (${finding.resourceId.slice(finding.serviceId.length + 1)})`;
-  return { text: `${finding.service}: ${finding.ruleId} ${finding.severity}${child}, ${detail}`, explain: /^[A-Z][A-Z0-9]*-\d{3,4}$/.test(finding.ruleId) ? finding.ruleId : '' };
+  const fix = buttons?.fix({ serviceId: finding.serviceId, serviceName: finding.service, ruleId: finding.ruleId, resourceId: finding.resourceId }) ?? '';
+  return { text: `${finding.service}: ${finding.ruleId} ${finding.severity}${child}, ${detail}`, explain: /^[A-Z][A-Z0-9]*-\d{3,4}$/.test(finding.ruleId) ? finding.ruleId : '', fix };
 }
 
 function owner(finding: DigestFinding): string {

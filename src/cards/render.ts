@@ -36,6 +36,7 @@ export {
 export { CARD_BUDGET_BYTES, cardBytes, CardRenderError, TEMPLATE_NAMES, type TemplateName } from './templates.js';
 export {
   CARD_VERBS,
+  isStaticCard,
   parseCardAction,
   type AdaptiveCard,
   type AcceptRiskSubmission,
@@ -47,5 +48,6 @@ export {
   type RefKind,
   type RefPayloads,
   type RemediationVerb,
+  type RowButtons,
   type StaticCard,
 } from './types.js';

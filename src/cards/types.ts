@@ -74,8 +74,13 @@ export type CardAction =
   | { readonly verb: 'fix'; readonly data: { readonly ref: string } }
   | { readonly verb: 'explain'; readonly data: { readonly ruleId: string; readonly card?: string } }
   | { readonly verb: 'deepAudit'; readonly data: { readonly ref: string } }
-  /** A suggested command, run as if the clicker had typed it; `card` names a static card to show again. */
-  | { readonly verb: 'command'; readonly data: { readonly text: string; readonly card?: StaticCard } }
+  /**
+   * A suggested command, run as if the clicker had typed it. `card` names a static card to show
+   * again, or is the ref of a kept copy of the card the button sits on (digests, alerts).
+   */
+  | { readonly verb: 'command'; readonly data: { readonly text: string; readonly card?: string } }
+  /** Fix on a digest or alert row: `ref` names the finding (no kept audit behind it), `card` the kept card. */
+  | { readonly verb: 'rowFix'; readonly data: { readonly ref: string; readonly card?: string } }
   /** Remediation: Apply / Cancel a confirmed fix, Approve / Reject it (production), Revert it. One single-use ref each. */
   | { [V in RemediationVerb]: { readonly verb: V; readonly data: { readonly ref: string } } }[RemediationVerb]
   | { readonly verb: RiskFormVerb; readonly data: { readonly ref: string } }
@@ -98,11 +103,27 @@ export interface AcceptRiskSubmission {
 /** Cards the bot can render again from nothing (no report behind them). */
 export type StaticCard = 'help' | 'welcome';
 const STATIC_CARDS: readonly string[] = ['help', 'welcome'];
+
+export function isStaticCard(card: string): card is StaticCard {
+  return STATIC_CARDS.includes(card);
+}
+
+/**
+ * The buttons of a card sent without a kept audit behind it (the weekly digest, an alert): Fix per
+ * finding, answered from a fresh read, and the ref of a kept copy of the card itself, so a click
+ * answers below and the clicked card comes back as it was.
+ */
+export interface RowButtons {
+  /** The ref of Fix for a finding; undefined when its rule has no automatic fix. */
+  fix(finding: { readonly serviceId: string; readonly serviceName: string; readonly ruleId: string; readonly resourceId: string }): string | undefined;
+  /** The ref of the card's kept copy. */
+  readonly card: string;
+}
 /** Longest command a button may carry; typed commands are short too. */
 const MAX_COMMAND = 200;
 
 export type CardVerb = CardAction['verb'];
-export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command', 'apply', 'cancelFix', 'approve', 'reject', 'revert', 'riskForm', 'fixAll', 'acceptRisk'];
+export const CARD_VERBS: readonly CardVerb[] = ['showFindings', 'filter', 'fix', 'explain', 'deepAudit', 'command', 'rowFix', 'apply', 'cancelFix', 'approve', 'reject', 'revert', 'riskForm', 'fixAll', 'acceptRisk'];
 
 const MAX_REF = 256;
 const RULE_ID = /^[A-Z][A-Z0-9]*-\d{3,4}$/;
@@ -150,18 +171,24 @@ export function parseCardAction(verb: unknown, data: unknown): CardAction | unde
       return validRef && only('ref') ? { verb, data: { ref } } : undefined;
     case 'explain': {
       const ruleId = fields['ruleId'];
-      const card = fields['card'];
       if (typeof ruleId !== 'string' || !RULE_ID.test(ruleId) || !only('ruleId', 'card')) return undefined;
-      if (card === undefined) return { verb, data: { ruleId } };
-      return typeof card === 'string' && card.length > 0 && card.length <= MAX_REF ? { verb, data: { ruleId, card } } : undefined;
+      const card = cardField(fields['card']);
+      if (card === false) return undefined;
+      return { verb, data: { ruleId, ...card } };
     }
     case 'command': {
       const text = fields['text'];
-      const card = fields['card'];
       // Printable text only: it is parsed like a typed message, never echoed as markup.
       if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_COMMAND || hasControlCharacters(text) || !only('text', 'card')) return undefined;
-      if (card === undefined) return { verb, data: { text } };
-      return typeof card === 'string' && STATIC_CARDS.includes(card) ? { verb, data: { text, card: card as StaticCard } } : undefined;
+      const card = cardField(fields['card']);
+      if (card === false) return undefined;
+      return { verb, data: { text, ...card } };
+    }
+    case 'rowFix': {
+      if (!validRef || !only('ref', 'card')) return undefined;
+      const card = cardField(fields['card']);
+      if (card === false) return undefined;
+      return { verb, data: { ref, ...card } };
     }
     case 'filter':
       return validRef && validSeverity && only('ref', 'minSeverity') ? { verb, data: { ref, minSeverity: severity as Severity } } : undefined;
@@ -180,6 +207,15 @@ export function parseCardAction(verb: unknown, data: unknown): CardAction | unde
     default:
       return undefined;
   }
+}
+
+/**
+ * The `card` of a button: absent or empty (a card rendered without a kept copy) is none; otherwise
+ * a static card's name or a ref-sized string. False: not a card field at all.
+ */
+function cardField(card: unknown): { card?: string } | false {
+  if (card === undefined || card === '') return {};
+  return typeof card === 'string' && card.length <= MAX_REF && !hasControlCharacters(card) ? { card } : false;
 }
 
 /** Checks a ref from the caller before it goes into a card. */

@@ -1,5 +1,4 @@
-import { alertCard } from '../cards/render.js';
-import type { AdaptiveCard } from '../cards/types.js';
+import type { AlertModel } from '../cards/render.js';
 import type { IdempotencyKeys, LeaseStore, Subscription } from '../store/index.js';
 import { checkForAlerts, forSeverity, type AlertDependencies } from './alerts.js';
 import type { AlertAuditDue } from './schedule.js';
@@ -11,8 +10,8 @@ export interface AlertRunnerOptions {
   /** The scheduler's due alert audits, and how it marks one done. */
   readonly due: (now: Date) => Promise<readonly AlertAuditDue[]>;
   readonly markDone: (key: string) => Promise<boolean>;
-  /** Posts a card to a subscription's conversation. */
-  readonly send: (subscription: Subscription, card: AdaptiveCard) => Promise<'sent' | 'gone' | 'failed'>;
+  /** Posts the alert card (rendered by the sender, with its buttons) to a subscription's conversation. */
+  readonly send: (subscription: Subscription, alert: AlertModel) => Promise<'sent' | 'gone' | 'failed'>;
   readonly logger: { info(details: object, message: string): void; warn(details: object, message: string): void };
 }
 
@@ -39,7 +38,7 @@ export async function runDueAlerts(options: AlertRunnerOptions, now: Date): Prom
         const rows = forSeverity(check.worse, subscription.minSeverity ?? 'high');
         if (rows.length === 0) continue;
         if (!(await options.idempotency.markDone(`alert:${subscription.conversationId}:${due.environment}:${check.at}`))) continue;
-        const outcome = await options.send(subscription, alertCard({ environment: due.environment, since: check.since, rows }));
+        const outcome = await options.send(subscription, { environment: due.environment, since: check.since, rows });
         if (outcome === 'sent') sent += 1;
         else options.logger.warn({ conversationId: subscription.conversationId, environment: due.environment, outcome }, 'alert not delivered');
       }

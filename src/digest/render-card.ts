@@ -4,6 +4,7 @@ import type { DigestFinding } from './compute.js';
 import { loadDigest, type DigestStore, type LoadDigestOptions } from './load.js';
 
 export interface RenderDigestCardOptions extends Omit<LoadDigestOptions, 'now'>, Omit<DigestCardOptions, 'causes'> {
+  // `buttons` (Fix per finding, the kept copy) come from the bot that sends the card.
   /**
    * Who changed it, for the new and reopened findings (finding key → one sentence, as
    * src/inventory/change-cause.ts describeCause writes it). Optional: it reads Azure's change
@@ -26,5 +27,9 @@ export async function renderDigestCard(store: DigestStore, environment: string, 
   if (digest === undefined) return undefined;
   const changed = [...digest.added, ...digest.reopened];
   const causes = options.causesFor === undefined || changed.length === 0 ? undefined : await options.causesFor(changed).catch(() => undefined);
-  return digestCard(digest, { ...(options.late === undefined ? {} : { late: options.late }), ...(causes === undefined ? {} : { causes }) });
+  return digestCard(digest, {
+    ...(options.late === undefined ? {} : { late: options.late }),
+    ...(causes === undefined ? {} : { causes }),
+    ...(options.buttons === undefined ? {} : { buttons: options.buttons }),
+  });
 }

@@ -121,14 +121,19 @@ describe('chat text', () => {
     for (const file of files) expect(readFileSync(file, 'utf8'), file.pathname).not.toMatch(/['"`][^'"`\n]*[\s(]--[a-z][a-z-]+/);
   });
 
-  it('command buttons carry printable, short text naming a static card, nothing else', () => {
+  it('command buttons carry printable, short text and a static card name or a ref-sized card, nothing else', () => {
     expect(parseCardAction('command', { text: 'audit apim in prod', card: 'help' })).toEqual({ verb: 'command', data: { text: 'audit apim in prod', card: 'help' } });
     expect(parseCardAction('command', { text: 'audit apim in prod' })).toEqual({ verb: 'command', data: { text: 'audit apim in prod' } });
+    // A card rendered without a kept copy carries an empty card field: no card, not a refusal.
+    expect(parseCardAction('command', { text: 'audit apim in prod', card: '' })).toEqual({ verb: 'command', data: { text: 'audit apim in prod' } });
+    expect(parseCardAction('command', { text: 'last', card: 'kept.b3' })).toEqual({ verb: 'command', data: { text: 'last', card: 'kept.b3' } });
     for (const data of [
       { text: 'audit\napim in prod' },
       { text: 'x'.repeat(201) },
       { text: '   ' },
-      { text: 'audit apim in prod', card: 'summary' },
+      { text: 'audit apim in prod', card: 'x'.repeat(257) },
+      { text: 'audit apim in prod', card: 'a\nb' },
+      { text: 'audit apim in prod', card: 42 },
       { text: 'audit apim in prod', ref: 'abc' },
       { text: 42 },
     ]) {

@@ -83,7 +83,7 @@ describe('subscriptions from chat', () => {
       if (node['type'] === DIGEST_CHART_TYPE) charts.push(node);
     });
     expect(charts).toHaveLength(1);
-    expect(executeActions(card)).toContainEqual({ title: 'Audit now', verb: 'command', data: { text: 'audit apim in dev' } });
+    expect(executeActions(card)).toContainEqual({ title: 'Audit now', verb: 'command', data: { text: 'audit apim in dev', card: expect.any(String) as string } });
 
     // Without an environment: the one this conversation is subscribed to.
     await say(chat, 'subscribe digest dev');

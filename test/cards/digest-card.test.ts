@@ -109,6 +109,31 @@ describe('digest card', () => {
     expect(text).not.toMatch(/--\w/);
   });
 
+  it('with buttons: Fix where the bot gives a ref, every button naming the kept card, valid and within budget at any size', () => {
+    const fixable = new Set<string>();
+    const buttons = {
+      card: 'kept.b0',
+      fix: (finding: { ruleId: string; resourceId: string }) => {
+        if (finding.ruleId.endsWith('1')) return undefined;
+        fixable.add(finding.resourceId);
+        return `fix-${fixable.size}`;
+      },
+    };
+    const card = digestCard(digest(3), { buttons });
+    const actions = executeActions(card);
+    const fixes = actions.filter((action) => action.verb === 'rowFix');
+    expect(fixes.length).toBeGreaterThan(0);
+    for (const fix of fixes) expect(fix.data).toEqual({ ref: expect.stringMatching(/^fix-\d+$/) as string, card: 'kept.b0' });
+    for (const action of actions) expect(action.data['card']).toBe('kept.b0');
+    // Without buttons (the CLI, tests): no Fix and no card field.
+    expect(executeActions(digestCard(digest(3))).some((action) => action.verb === 'rowFix' || 'card' in action.data)).toBe(false);
+    for (const count of [3, 300]) {
+      const rendered = digestCard(digest(count), { buttons });
+      expect(schemaErrors(withChartFallback(rendered))).toEqual([]);
+      expect(cardBytes(rendered)).toBeLessThanOrEqual(CARD_BUDGET_BYTES);
+    }
+  });
+
   it('offers Explain only for rule ids, whatever the stored history says', () => {
     const base = digest(0);
     const stored = { ...base.added[0], key: 'x|y', ruleId: '${evil}', severity: 'high' as const, resourceId: service(1), serviceId: service(1), service: 'apim-1', owner: null, firstSeen: NOW.toISOString(), openDays: 0 };

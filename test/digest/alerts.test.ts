@@ -5,7 +5,7 @@ import { ApiManagementClient } from '@azure/arm-apimanagement';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuotaGate } from '../../src/azure/quota-gate.js';
 import { ARM_SCOPE, sandboxTarget } from '../../src/azure/target.js';
-import { alertCard } from '../../src/cards/render.js';
+import { alertCard, type AlertModel } from '../../src/cards/render.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { runDueAlerts } from '../../src/digest/alert-runner.js';
 import { changeCauses } from '../../src/digest/causes.js';
@@ -106,8 +106,8 @@ describe('runDueAlerts', () => {
         done.add(key);
         return Promise.resolve(fresh);
       },
-      send: (target: { conversationId: string }, card: object) => {
-        sent.push({ conversationId: target.conversationId, text: fullText(card) });
+      send: (target: { conversationId: string }, alert: AlertModel) => {
+        sent.push({ conversationId: target.conversationId, text: fullText(alertCard(alert)) });
         return Promise.resolve('sent' as const);
       },
       logger: { info: () => undefined, warn: () => undefined },
