@@ -41,6 +41,8 @@ export interface DigestConfig {
   readonly ownerTags: readonly string[];
   /** Overrides of the SLA days per severity; null: never overdue. */
   readonly slaDays: Readonly<Partial<Record<'critical' | 'high' | 'medium' | 'low', number | null>>>;
+  /** Minutes between the scheduled audits of an environment with alert subscriptions; default 60. */
+  readonly alertIntervalMinutes?: number;
 }
 
 const slaDay = z.number().int('must be a whole number of days').min(0).max(3650).nullable();
@@ -55,6 +57,8 @@ const configFileSchema = z.strictObject({
     .strictObject({
       ownerTags: z.array(z.string().trim().min(1).max(512)).min(1).optional(),
       slaDays: z.strictObject({ critical: slaDay, high: slaDay, medium: slaDay, low: slaDay }).partial().optional(),
+      // Each alert check is a full audit of the environment: not more often than every 5 minutes.
+      alertIntervalMinutes: z.number().int('must be a whole number of minutes').min(5).max(24 * 60).optional(),
     })
     .optional(),
   azure: z
@@ -88,7 +92,11 @@ export async function loadConfig(path: string | undefined, env: Readonly<Record<
     target: resolveTarget(parsed, env),
     remediation: parsed.remediation ?? DENY_ALL,
     acceptRisk: { maxDays: parsed.acceptRisk?.maxDays ?? DEFAULT_MAX_EXEMPTION_DAYS },
-    digest: { ownerTags: parsed.digest?.ownerTags ?? DEFAULT_OWNER_TAGS, slaDays: parsed.digest?.slaDays ?? {} },
+    digest: {
+      ownerTags: parsed.digest?.ownerTags ?? DEFAULT_OWNER_TAGS,
+      slaDays: parsed.digest?.slaDays ?? {},
+      ...(parsed.digest?.alertIntervalMinutes === undefined ? {} : { alertIntervalMinutes: parsed.digest.alertIntervalMinutes }),
+    },
     source: file ?? 'built-in defaults',
   };
 }

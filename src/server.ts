@@ -38,6 +38,11 @@ export interface ServerOptions {
   readonly limits?: BotLimits;
   /** Durable state (src/store); `/healthz` reports whether it answers. */
   readonly store?: Store;
+  /**
+   * How often due alert audits are looked for, and the alert interval (instead of the configured
+   * minutes): tests shorten both.
+   */
+  readonly alertTiming?: { readonly checkEveryInMs: number; readonly intervalInMs: number };
 }
 
 export interface RunningServer {
@@ -126,6 +131,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           subscriptions: store.subscriptions,
           leases: store.leases,
           idempotency: store.idempotency,
+          alertIntervalInMs: options.alertTiming?.intervalInMs ?? (options.config.digest.alertIntervalMinutes ?? DEFAULT_ALERT_INTERVAL_MINUTES) * 60_000,
           send: digestSender({
             conversations: store.conversations,
             sendProactive: (reference, card) => app.sendProactive(reference, card),
@@ -158,7 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             },
             new Date(),
           ).catch((error: unknown) => { logger.warn({ err: error }, 'alerts run failed'); });
-        }, ALERT_TICK_MS);
+        }, options.alertTiming?.checkEveryInMs ?? ALERT_TICK_MS);
   alertTimer?.unref();
   // Expired buttons are deleted now and then, so the store does not grow with every card ever sent.
   const purge = options.store === undefined ? undefined : setInterval(() => void purgeButtons(options.store, logger), PURGE_EVERY_MS);
@@ -275,6 +281,8 @@ async function purgeButtons(store: Store | undefined, logger: Logger): Promise<v
 
 /** How often due alert audits are looked for (each environment's own interval decides when one runs). */
 const ALERT_TICK_MS = 60_000;
+/** Minutes between the alert audits of an environment, unless `digest.alertIntervalMinutes` says otherwise. */
+const DEFAULT_ALERT_INTERVAL_MINUTES = 60;
 
 /** How long /healthz waits for the store before calling it unreachable. */
 const HEALTH_PING_MS = 3_000;

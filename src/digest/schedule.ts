@@ -119,7 +119,7 @@ export const DEFAULT_ALERT_INTERVAL_MS = 60 * 60 * 1000;
  * one audit per environment per slot however many conversations subscribed to it.
  */
 export function dueAlertAudits(subscriptions: readonly Subscription[], now: Date, intervalInMs: number = DEFAULT_ALERT_INTERVAL_MS): AlertAuditDue[] {
-  if (!Number.isInteger(intervalInMs) || intervalInMs < 60_000) throw new RangeError('the alert interval must be a whole number of milliseconds, at least a minute');
+  if (!Number.isInteger(intervalInMs) || intervalInMs < 1_000) throw new RangeError('the alert interval must be a whole number of milliseconds, at least a second');
   const slotStart = new Date(Math.floor(now.getTime() / intervalInMs) * intervalInMs);
   const byEnvironment = new Map<string, Subscription[]>();
   for (const subscription of subscriptions) {

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { startServer } from '../../src/server.js';
+import { ApiManagementClient } from '@azure/arm-apimanagement';
+import { ARM_SCOPE } from '../../src/azure/target.js';
+import { sandboxUserCredential } from '../../src/sandbox/caller.js';
+import { SEED_SUBSCRIPTIONS } from '../../src/sandbox/seed.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
 /** A local connector answering every activity POST with `status`, recording the bodies. */
@@ -33,17 +37,18 @@ async function storeWithSubscription(serviceUrl: string): Promise<Store> {
   return store;
 }
 
-async function withServer(store: Store, check: () => Promise<void>): Promise<void> {
+async function withServer(store: Store, check: (server: RunningServer) => Promise<void>, alertTiming?: ServerOptions['alertTiming']): Promise<void> {
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     config: await loadConfig(undefined, {}),
     bot: { appId: '', appType: 'MultiTenant' },
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env['DEBUG_ALERTS'] === undefined ? 'silent' : 'debug' }),
     store,
+    ...(alertTiming === undefined ? {} : { alertTiming }),
   });
   try {
-    await check();
+    await check(server);
   } finally {
     await server.close();
   }
@@ -101,4 +106,52 @@ describe('the server sends due digests from the store', () => {
       connector.server.close();
     }
   }, 40_000);
+});
+
+describe('the server raises alerts between digests', () => {
+  it('audits a subscribed environment on its interval: the first check is a baseline, a sandbox PATCH raises one alert naming its author, with Fix', async () => {
+    const connector = await fakeConnector(200);
+    try {
+      const store = await openStore({ kind: 'file', directory: join(mkdtempSync(join(tmpdir(), 'apim-posture-test-')), 'data') });
+      await store.conversations.put('conversation-1', { serviceUrl: connector.url, conversation: { id: 'conversation-1' }, bot: { id: 'bot' }, channelId: 'msteams' });
+      await store.subscriptions.put({ conversationId: 'conversation-1', topic: 'alerts', environment: 'prod', minSeverity: 'high', createdBy: 'user-1', createdAt: '2020-01-01T00:00:00Z' });
+      await withServer(
+        store,
+        async (server) => {
+          // The baseline: one snapshot, nothing posted.
+          await vi.waitFor(async () => {
+            expect((await store.history.list('prod', { limit: 5 })).items.length).toBeGreaterThan(0);
+          }, 20_000);
+          expect(connector.posts).toEqual([]);
+          const { endpoint, ca } = server.target.target;
+          const bob = new ApiManagementClient(sandboxUserCredential({ upn: 'bob@contoso.example' }), SEED_SUBSCRIPTIONS.paymentsProd.subscriptionId, { endpoint, credentialScopes: [ARM_SCOPE], tlsOptions: { ca } });
+          const current = await bob.apiManagementService.get('rg-payments-prod', 'apim-payments-prod-weu');
+          await bob.apiManagementService.beginUpdateAndWait(
+            'rg-payments-prod',
+            'apim-payments-prod-weu',
+            { customProperties: { ...current.customProperties, 'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11': 'True' } },
+            { updateIntervalInMs: 5 },
+          );
+          await vi.waitFor(() => {
+            expect(connector.posts).toHaveLength(1);
+          }, 20_000);
+          // Later checks find nothing new: still one alert.
+          const snapshots = (await store.history.list('prod', { limit: 50 })).items.length;
+          await vi.waitFor(async () => {
+            expect((await store.history.list('prod', { limit: 50 })).items.length).toBeGreaterThan(snapshots);
+          }, 20_000);
+          expect(connector.posts).toHaveLength(1);
+        },
+        { checkEveryInMs: 200, intervalInMs: 1_500 },
+      );
+      const text = JSON.stringify(connector.posts[0]?.body);
+      expect(text).toContain('prod got worse');
+      expect(text).toContain('APIM-001');
+      expect(text).toContain('bob@contoso.example changed');
+      expect(text).toContain('"verb":"rowFix"');
+      expect(text).toContain('SANDBOX');
+    } finally {
+      connector.server.close();
+    }
+  }, 60_000);
 });

@@ -22,6 +22,12 @@ describe('digest configuration', () => {
     await expect(loadConfig(writeJson(dir, 'severity.json', { digest: { slaDays: { urgent: 1 } } }), {})).rejects.toThrow(/digest\.slaDays/);
     await expect(loadConfig(writeJson(dir, 'tags.json', { digest: { ownerTags: [] } }), {})).rejects.toThrow(/digest\.ownerTags/);
   });
+
+  it('reads the alert interval in whole minutes, no shorter than 5 (each check is an audit of the environment)', async () => {
+    expect((await loadConfig(writeJson(dir, 'alerts.json', { digest: { alertIntervalMinutes: 15 } }), {})).digest.alertIntervalMinutes).toBe(15);
+    await expect(loadConfig(writeJson(dir, 'often.json', { digest: { alertIntervalMinutes: 1 } }), {})).rejects.toThrow(/digest\.alertIntervalMinutes/);
+    await expect(loadConfig(writeJson(dir, 'part.json', { digest: { alertIntervalMinutes: 7.5 } }), {})).rejects.toThrow(/digest\.alertIntervalMinutes: must be a whole number of minutes/);
+  });
 });
 
 describe('postureSnapshotSchema', () => {
