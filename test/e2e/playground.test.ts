@@ -185,6 +185,18 @@ describe.skipIf(!available)('Microsoft 365 Agents Playground + Playwright', () =
     await expect.poll(async () => digest.innerText(), { timeout: 10_000 }).toMatch(/\d+\/100|score/i);
     expect(await digest.locator('button', { hasText: /^Audit now$/ }).count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, '9-digest-now.png'), fullPage: true });
+
+    // Explain on a finding answers below, and the digest stays (it comes back from its kept copy).
+    const digests = page.locator('.ac-adaptiveCard', { hasText: 'APIM posture digest: prod' });
+    const before = await digests.count();
+    const explain = digest.locator('button', { hasText: /^Explain APIM-\d{3}$/ }).first();
+    const ruleId = (await explain.innerText()).replace('Explain ', '').trim();
+    expect(await digest.locator('button', { hasText: /^Fix$/ }).count()).toBeGreaterThan(0);
+    await explain.click();
+    await page.locator('.ac-adaptiveCard', { hasText: 'Why it matters' }).filter({ hasText: ruleId }).last().waitFor({ timeout: 30_000 });
+    await expect.poll(async () => digests.count(), { timeout: 10_000 }).toBe(before);
+    expect(await digests.last().locator('button', { hasText: /^Audit now$/ }).count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, '10-digest-explained.png'), fullPage: true });
   }, 120_000);
 });
 
