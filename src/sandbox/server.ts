@@ -111,6 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let url = '';
 
   const arg = new ArgEndpoint(state, options.argQuota === false ? undefined : new ArgQuota(options.argQuota));
+  arg.warm();
   const arm = new ArmEndpoint(state, {
     pageSize: Math.max(1, options.pageSize ?? 100),
     lro: {
