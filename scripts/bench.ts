@@ -23,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { scaleEstate } from '../src/sandbox/scale.js';
 import { readRowFields } from './bench-baseline.js';
 import { runLiveBench } from './bench-live.js';
+import { ratio } from './bench-ratio.js';
 
 const NOW = new Date('2026-11-29T00:00:00Z');
 const FORMATS = ['table', 'json', 'csv', 'sarif'] as const;
@@ -152,7 +153,6 @@ function runFormats(count: number, dir: string): FormatRun {
 }
 
 const line = (cells: (string | number)[], width = 12) => cells.map((c, i) => String(c).padStart(i === 0 ? 9 : width)).join(' ');
-const ratio = (value: number, goal: number) => `${value.toFixed(2)} (goal ≤ ${goal}${value <= goal ? ', met' : ', missed'})`;
 const perService = (mb: number, services: number) => `${((mb * 1024) / services).toFixed(1)} KB`;
 
 function printEngine(rows: readonly EngineFigures[]): void {

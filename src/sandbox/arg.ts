@@ -34,6 +34,14 @@ export class ArgEndpoint {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Derives the tables before the first query: on a generated estate of 10,000 services that takes
+   * a few hundred milliseconds, which the first query would otherwise pay on top of the latency.
+   */
+  warm(): void {
+    for (const table of ['resources', 'resourcecontainers'] as const) this.tableRows(table);
+  }
+
   handle(request: SandboxRequest): Reply {
     const quotaHeaders = this.takeQuota(request.token);
     try {

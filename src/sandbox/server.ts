@@ -19,8 +19,8 @@ import type { SandboxData } from './types.js';
  * real SDK clients talk to unchanged (`endpoint: sandbox.url`, `tlsOptions: { ca: sandbox.caPem }`).
  * This module owns the socket and the order every request goes through:
  *
- *   read body → latency → bearer token (401) → api-version (400) → injected fault
- *   → ARG (quota) or ARM (read budget, routes) → reply → log
+ *   read body → bearer token (401) → api-version (400) → injected fault
+ *   → ARG (quota) or ARM (read budget, routes) → the rest of the latency → log → reply
  */
 
 export interface SandboxOptions {
@@ -111,6 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let url = '';
 
   const arg = new ArgEndpoint(state, options.argQuota === false ? undefined : new ArgQuota(options.argQuota));
+  arg.warm();
   const arm = new ArmEndpoint(state, {
     pageSize: Math.max(1, options.pageSize ?? 100),
     lro: {
@@ -194,9 +195,6 @@ async function serve(req: IncomingMessage, res: ServerResponse, context: ServeCo
   try {
     body = await readJsonBody(req);
     if (body !== undefined) Object.assign(entry, { body });
-    // Every reply waits, refusals included: a slow network is slow for everything.
-    const latencyMs = parsedUrl.pathname.toLowerCase() === ARG_PATH ? context.argLatencyMs : context.latencyMs;
-    if (latencyMs > 0) await delay(latencyMs);
     const token = bearerToken(headers['authorization']);
     const request: SandboxRequest = {
       // HEAD (the SDKs' getEntityTag) is a GET whose body is not sent.
@@ -214,18 +212,25 @@ async function serve(req: IncomingMessage, res: ServerResponse, context: ServeCo
   } catch (error) {
     reply = error instanceof SandboxHttpError ? error.toReply() : internalError(error);
   }
+  const text = reply.body === undefined || method === 'HEAD' ? '' : JSON.stringify(reply.body);
+
+  // The reply leaves the latency after the request arrived, refusals included: Azure's latency
+  // includes its own work, so the time this process took to build the reply (a 1,000-row ARG page
+  // takes a while) is part of it, not added on top. Throttling decisions are taken on arrival.
+  const latencyMs = parsedUrl.pathname.toLowerCase() === ARG_PATH ? context.argLatencyMs : context.latencyMs;
+  const remainingMs = latencyMs - (performance.now() - started);
+  if (remainingMs > 0) await delay(remainingMs);
 
   context.onExchange?.({ request: { method, path: parsedUrl.pathname, query: entry.query, headers, body }, response: reply });
   entry.status = reply.status;
   entry.durationMs = Math.round(performance.now() - started);
   context.requests.push(entry);
   if (context.requests.length > context.logLimit) context.requests.splice(0, context.requests.length - context.logLimit);
-  write(res, method === 'HEAD' ? { ...reply, body: undefined } : reply);
+  write(res, method === 'HEAD' ? { ...reply, body: undefined } : reply, text);
 }
 
-function write(res: ServerResponse, reply: Reply): void {
+function write(res: ServerResponse, reply: Reply, text: string): void {
   if (res.destroyed) return;
-  const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
   const requestId = randomUUID();
   res.writeHead(reply.status, {
     ...(reply.body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
