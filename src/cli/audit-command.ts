@@ -25,7 +25,7 @@ import { writeFileAtomic, type CliIo } from './io.js';
 import { withStoredExemptions } from './stored-exemptions.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'csv'] as const;
-/** Characters per write of a streamed report. */
+/** Characters per write of a streamed report to standard output. */
 const WRITE_BATCH = 1 << 20;
 type Format = (typeof FORMATS)[number];
 
@@ -148,17 +148,17 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
   }
 
   const { report } = audited;
-  // Written as it is produced, in batches of about a megabyte: a large report is longer than any one
-  // string may be, and fewer, larger writes keep the disk busy rather than the event loop.
-  const text = batched(await render(report, format, {
+  // Written as it is produced: a large report is longer than any one string may be. Standard output
+  // takes batches of about a megabyte; a file takes the bytes of each piece, buffered (writeFileAtomic).
+  const text = await render(report, format, {
     // JSON carries each open failure's fix plan, made from the estate the report was made from.
     plans: () => ({ fixPlans: planFindings(report.results, audited.estate, { rules, now, ruleOptions: config.audit.ruleOptions }), armEndpoint: audited.armEndpoint }),
     estatePath: values.estate,
     color: format === 'table' && io.stdoutIsTty && values.output === undefined && !values['no-color'] && io.env['NO_COLOR'] === undefined,
     verbose: values.verbose,
     compact: values.compact,
-  }), WRITE_BATCH);
-  if (values.output === undefined) for (const chunk of text) io.stdout(chunk);
+  });
+  if (values.output === undefined) for (const chunk of batched(text, WRITE_BATCH)) io.stdout(chunk);
   else {
     await writeFileAtomic(values.output, text);
     io.stderr(`apim-posture: wrote ${format} report to ${values.output}\n`);

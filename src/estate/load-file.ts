@@ -94,7 +94,7 @@ export function parseEstateText(bytes: Uint8Array, source: string): unknown[] {
   } catch (error) {
     throw new EstateInputError(`${source} is not valid JSON: ${describeJsonError(error, text)}`);
   }
-  checkNesting(text, source);
+  checkNesting(parsed, source);
   if (Array.isArray(parsed)) return parsed;
   // ARM list responses wrap resources in `value`, ARG responses in `data`; both are unambiguous.
   if (isObject(parsed) && Array.isArray(parsed['value'])) return parsed['value'];
@@ -104,26 +104,27 @@ export function parseEstateText(bytes: Uint8Array, source: string): unknown[] {
 }
 
 /**
- * Refuses JSON nested deeper than {@link MAX_ESTATE_NESTING}. Scans the (already valid) text with a
- * counter rather than walking the parsed value, so the check itself cannot overflow the stack.
+ * Refuses JSON nested deeper than {@link MAX_ESTATE_NESTING}. Walks the parsed value with a stack of
+ * its own rather than recursion, so the check itself cannot overflow the stack (JSON.parse does not
+ * recurse either). The walk visits each array and object once, and is far cheaper than scanning the
+ * text character by character, which cost a 35 MB estate more time than parsing it.
  */
-function checkNesting(text: string, source: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 0x5c) index += 1; // backslash: the next character is escaped
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) {
-      inString = true;
-    } else if (code === 0x5b || code === 0x7b) {
-      depth += 1;
-      if (depth > MAX_ESTATE_NESTING) {
-        throw new EstateInputError(`${source} is nested too deeply (more than ${MAX_ESTATE_NESTING} levels of arrays and objects); an estate export is never that deep`);
+function checkNesting(root: unknown, source: string): void {
+  const pending: unknown[] = [root];
+  const depths: number[] = [1];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    const depth = depths.pop() ?? 1;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_ESTATE_NESTING) {
+      throw new EstateInputError(`${source} is nested too deeply (more than ${MAX_ESTATE_NESTING} levels of arrays and objects); an estate export is never that deep`);
+    }
+    const children: unknown[] = Array.isArray(value) ? value : Object.values(value);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) {
+        pending.push(child);
+        depths.push(depth + 1);
       }
-    } else if (code === 0x5d || code === 0x7d) {
-      depth -= 1;
     }
   }
 }
