@@ -8,7 +8,8 @@
  * - memory: the RSS increment between sizes per service (RSS at 50,000 minus RSS at 25,000, after
  *   a full GC, with the estate and the report alive), not a peak dominated by the harness;
  * - formats: an offline `audit --estate` per format, wall time ÷ the parse floor (a fresh Node
- *   process that reads and JSON.parses the same file) — goal ≤ 4; peak RSS increment between sizes;
+ *   process that reads and JSON.parses the same file) — goal ≤ 4; the same ratio in CPU time, which
+ *   a shared machine stretches less; peak RSS increment between sizes;
  * - fast start: a 1,000-service offline audit, wall time ÷ the same parse floor.
  *
  * Sizes scale down by environment variables so the bench stays at minutes on a small machine:
@@ -111,24 +112,42 @@ function spawnNode(args: readonly string[], env: Record<string, string> = {}): {
   return { ms, stdout: child.stdout, stderr: child.stderr };
 }
 
-/** Peak RSS of a child Node process, reported on stderr as it exits. */
-const REPORT_PEAK = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => writeSync(2, '\\nBENCH_PEAK_RSS_KB=' + process.resourceUsage().maxRSS + '\\n'));")}`;
+/**
+ * Peak RSS and CPU time (user + system) of a child Node process, reported on stderr as it exits. CPU
+ * time is printed beside wall time: on a shared machine other work stretches wall time, much less
+ * the CPU time a process itself spends.
+ */
+const REPORT_USAGE = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.resourceUsage(); writeSync(2, '\\nBENCH_PEAK_RSS_KB=' + u.maxRSS + ' BENCH_CPU_US=' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });")}`;
 
 function peakMb(stderr: string): number {
   return Number(/BENCH_PEAK_RSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
 }
 
+function cpuMs(stderr: string): number {
+  return Number(/BENCH_CPU_US=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1000;
+}
+
+interface Floor {
+  /** Wall time, best of three. */
+  readonly ms: number;
+  /** CPU time, best of three. */
+  readonly cpuMs: number;
+}
+
 /** The parse floor: a fresh Node process that reads the file and JSON.parses it. Best of three. */
-function parseFloorMs(file: string): number {
+function parseFloor(file: string): Floor {
   const script = `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`;
-  return Math.min(...[0, 1, 2].map(() => spawnNode(['-e', script]).ms));
+  const runs = [0, 1, 2].map(() => spawnNode(['--import', REPORT_USAGE, '-e', script]));
+  return { ms: Math.min(...runs.map((run) => run.ms)), cpuMs: Math.min(...runs.map((run) => cpuMs(run.stderr))) };
 }
 
 interface FormatRun {
   services: number;
   estateMb: number;
   floorMs: number;
+  floorCpuMs: number;
   wallMs: Record<string, number>;
+  cpuMs: Record<string, number>;
   peakMb: Record<string, number>;
   outputMb: Record<string, number>;
 }
@@ -136,14 +155,15 @@ interface FormatRun {
 function runFormats(count: number, dir: string): FormatRun {
   const file = join(dir, `estate-${count}.json`);
   writeFileSync(file, JSON.stringify(serviceRows(count)));
-  const floorMs = parseFloorMs(file);
-  const run: FormatRun = { services: count, estateMb: statSync(file).size / 2 ** 20, floorMs, wallMs: {}, peakMb: {}, outputMb: {} };
+  const floor = parseFloor(file);
+  const run: FormatRun = { services: count, estateMb: statSync(file).size / 2 ** 20, floorMs: floor.ms, floorCpuMs: floor.cpuMs, wallMs: {}, cpuMs: {}, peakMb: {}, outputMb: {} };
   for (const format of FORMATS) {
     const output = join(dir, `report-${count}.${format}`);
-    const child = spawnNode(['--import', REPORT_PEAK, CLI, 'audit', '--estate', file, '--format', format, '--output', output, '--fail-on', 'none', '--as-of', NOW.toISOString()], {
+    const child = spawnNode(['--import', REPORT_USAGE, CLI, 'audit', '--estate', file, '--format', format, '--output', output, '--fail-on', 'none', '--as-of', NOW.toISOString()], {
       APIM_POSTURE_MAX_ESTATE_MB: '4096',
     });
     run.wallMs[format] = child.ms;
+    run.cpuMs[format] = cpuMs(child.stderr);
     run.peakMb[format] = peakMb(child.stderr);
     run.outputMb[format] = statSync(output).size / 2 ** 20;
     rmSync(output, { force: true });
@@ -180,11 +200,17 @@ function printFormats(runs: readonly FormatRun[]): void {
   for (const r of runs) {
     console.log(line([r.services, r.floorMs.toFixed(0), ...FORMATS.map((f) => (r.wallMs[f] ?? NaN).toFixed(0)), ...FORMATS.map((f) => ((r.wallMs[f] ?? NaN) / r.floorMs).toFixed(2))]));
   }
+  console.log('CPU time (user + system) of the same runs, for a shared machine where wall time is stretched by other work:');
+  console.log(line(['services', 'floor cpu', ...FORMATS.map((f) => `${f} cpu`), ...FORMATS.map((f) => `${f} ÷ floor`)]));
+  for (const r of runs) {
+    console.log(line([r.services, r.floorCpuMs.toFixed(0), ...FORMATS.map((f) => (r.cpuMs[f] ?? NaN).toFixed(0)), ...FORMATS.map((f) => ((r.cpuMs[f] ?? NaN) / r.floorCpuMs).toFixed(2))]));
+  }
   const largest = runs[runs.length - 1];
   if (largest !== undefined) {
     for (const format of FORMATS) {
       const mb = largest.outputMb[format] ?? NaN;
-      console.log(`${format.padEnd(5)} at ${largest.services.toLocaleString('en-US')}: wall ÷ parse floor = ${ratio((largest.wallMs[format] ?? NaN) / largest.floorMs, 4)} · report ${mb.toFixed(0)} MB (${(mb / largest.estateMb).toFixed(1)}× the estate file)`);
+      const cpu = ((largest.cpuMs[format] ?? NaN) / largest.floorCpuMs).toFixed(2);
+      console.log(`${format.padEnd(5)} at ${largest.services.toLocaleString('en-US')}: wall ÷ parse floor = ${ratio((largest.wallMs[format] ?? NaN) / largest.floorMs, 4)} · CPU ÷ floor CPU ${cpu} · report ${mb.toFixed(0)} MB (${(mb / largest.estateMb).toFixed(1)}× the estate file)`);
     }
   }
   for (let index = 1; index < runs.length; index += 1) {
@@ -199,9 +225,13 @@ function printFormats(runs: readonly FormatRun[]): void {
 function printFastStart(dir: string): void {
   const file = join(dir, `estate-${FAST_START_SERVICES}.json`);
   writeFileSync(file, JSON.stringify(serviceRows(FAST_START_SERVICES)));
-  const floorMs = parseFloorMs(file);
-  const wallMs = Math.min(...[0, 1, 2].map(() => spawnNode([CLI, 'audit', '--estate', file, '--format', 'table', '--output', join(dir, 'fast.txt'), '--fail-on', 'none']).ms));
-  console.log(`\nfast start: ${FAST_START_SERVICES.toLocaleString('en-US')}-service offline audit ${wallMs.toFixed(0)} ms · parse floor ${floorMs.toFixed(0)} ms (Node start + read + parse) · wall ÷ floor = ${(wallMs / floorMs).toFixed(2)}`);
+  const floor = parseFloor(file);
+  const runs = [0, 1, 2].map(() => spawnNode(['--import', REPORT_USAGE, CLI, 'audit', '--estate', file, '--format', 'table', '--output', join(dir, 'fast.txt'), '--fail-on', 'none']));
+  const wallMs = Math.min(...runs.map((run) => run.ms));
+  const cpu = Math.min(...runs.map((run) => cpuMs(run.stderr)));
+  console.log(
+    `\nfast start: ${FAST_START_SERVICES.toLocaleString('en-US')}-service offline audit ${wallMs.toFixed(0)} ms · parse floor ${floor.ms.toFixed(0)} ms (Node start + read + parse) · wall ÷ floor = ${(wallMs / floor.ms).toFixed(2)} · CPU ÷ floor CPU ${(cpu / floor.cpuMs).toFixed(2)} (best of 3)`,
+  );
 }
 
 async function main(): Promise<void> {

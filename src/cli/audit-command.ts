@@ -17,7 +17,7 @@ import { batched } from '../output/json-stream.js';
 import { jsonReportChunks, type JsonOptions } from '../output/json.js';
 import { lineIndex } from '../output/line-index.js';
 import { sarifChunks } from '../output/sarif.js';
-import { formatTable } from '../output/table.js';
+import { tableChunks } from '../output/table.js';
 import { ALL_RULES } from '../rules/index.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
 import { UsageError } from './errors.js';
@@ -25,7 +25,7 @@ import { writeFileAtomic, type CliIo } from './io.js';
 import { withStoredExemptions } from './stored-exemptions.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'csv'] as const;
-/** Characters per write of a streamed report. */
+/** Characters per write of a streamed report to standard output. */
 const WRITE_BATCH = 1 << 20;
 type Format = (typeof FORMATS)[number];
 
@@ -111,7 +111,7 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
   // everything else is still counted and scored.
   const keep = format === 'json' || format === 'csv' || values.verbose ? 'all' : 'findings';
 
-  let audited: { report: Report; estate: Estate; armEndpoint: string };
+  let audited: { report: Report; estate: Estate; armEndpoint: string } | undefined;
   /** Recorded for the digest: a live audit of a whole environment, now (not --as-of), of a target someone chose. */
   let postureOf: string | undefined;
   if (values.estate === undefined) {
@@ -134,8 +134,8 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
     );
   } else {
     if (values.deep || values['save-estate'] !== undefined) throw new UsageError('--deep and --save-estate apply to live audits, not to --estate files');
-    const estate = await loadEstateFile(values.estate, { maxBytes: maxEstateBytes(io.env) });
-    const report = auditEstate(estate, {
+    const loaded = await loadEstateFile(values.estate, { maxBytes: maxEstateBytes(io.env) });
+    const report = auditEstate(loaded, {
       rules,
       now,
       ruleOptions: config.audit.ruleOptions,
@@ -144,28 +144,32 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
       version,
       keep,
     });
-    audited = { report, estate, armEndpoint: estateArmEndpoint(config) };
+    audited = { report, estate: loaded, armEndpoint: estateArmEndpoint(config) };
   }
 
-  const { report } = audited;
-  // Written as it is produced, in batches of about a megabyte: a large report is longer than any one
-  // string may be, and fewer, larger writes keep the disk busy rather than the event loop.
-  const text = batched(await render(report, format, {
+  const { report, armEndpoint } = audited;
+  // Only JSON's fix plans and the posture record read the estate again: for every other format it is
+  // let go before the report is written (at 100,000 services it is over a gigabyte).
+  const estate = format === 'json' || postureOf !== undefined ? audited.estate : undefined;
+  audited = undefined;
+  // Written as it is produced: a large report is longer than any one string may be. Standard output
+  // takes batches of about a megabyte; a file takes the bytes of each piece, buffered (writeFileAtomic).
+  const text = await render(report, format, {
     // JSON carries each open failure's fix plan, made from the estate the report was made from.
-    plans: () => ({ fixPlans: planFindings(report.results, audited.estate, { rules, now, ruleOptions: config.audit.ruleOptions }), armEndpoint: audited.armEndpoint }),
+    plans: () => ({ fixPlans: estate === undefined ? new Map() : planFindings(report.results, estate, { rules, now, ruleOptions: config.audit.ruleOptions }), armEndpoint }),
     estatePath: values.estate,
     color: format === 'table' && io.stdoutIsTty && values.output === undefined && !values['no-color'] && io.env['NO_COLOR'] === undefined,
     verbose: values.verbose,
     compact: values.compact,
-  }), WRITE_BATCH);
-  if (values.output === undefined) for (const chunk of text) io.stdout(chunk);
+  });
+  if (values.output === undefined) for (const chunk of batched(text, WRITE_BATCH)) io.stdout(chunk);
   else {
     await writeFileAtomic(values.output, text);
     io.stderr(`apim-posture: wrote ${format} report to ${values.output}\n`);
   }
   if (postureOf !== undefined) {
     const { recordAuditPosture } = await import('./record-posture.js');
-    await recordAuditPosture({ environment: postureOf, report, estate: audited.estate, at: now, ownerTags: config.digest.ownerTags }, io);
+    if (estate !== undefined) await recordAuditPosture({ environment: postureOf, report, estate, at: now, ownerTags: config.digest.ownerTags }, io);
   }
   return exitCode(report, failOn);
 }
@@ -196,7 +200,7 @@ interface RenderOptions {
 async function render(report: Report, format: Format, options: RenderOptions): Promise<Iterable<string>> {
   switch (format) {
     case 'table':
-      return [formatTable(report, { color: options.color, verbose: options.verbose })];
+      return tableChunks(report, { color: options.color, verbose: options.verbose });
     case 'json':
       return jsonReportChunks(report, { ...options.plans(), compact: options.compact });
     case 'csv':

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { isObject } from './fields.js';
 import type { Estate } from './model.js';
@@ -40,7 +41,7 @@ export function maxEstateBytes(env: Readonly<Record<string, string | undefined>>
 /** Reads and normalises an estate file: a JSON array of ARM resources (or an ARM/ARG response body). */
 export async function loadEstateFile(path: string, options: LoadEstateOptions = {}): Promise<Estate> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_ESTATE_BYTES;
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
     // Size from the open handle, then read it: the file checked is the file read.
     const handle = await open(path, 'r');
@@ -61,7 +62,13 @@ export async function loadEstateFile(path: string, options: LoadEstateOptions = 
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
     throw new EstateInputError(`cannot read estate file ${path}: ${why}`);
   }
-  return requireServices(normalizeEstate(parseEstateText(bytes, path)), path);
+  // Each form is let go as soon as the next exists: bytes, text, parsed entries and the normalised
+  // estate of a large file would otherwise all be alive at once (gigabytes at 100,000 services).
+  let text: string | undefined = decodeEstateBytes(bytes, path);
+  bytes = undefined;
+  const entries = parseEstateJson(text, path);
+  text = undefined;
+  return requireServices(normalizeEstate(entries), path);
 }
 
 /**
@@ -78,13 +85,20 @@ export function requireServices(estate: Estate, source: string): Estate {
 
 /** Parses estate bytes into the array of raw entries, with one-line errors for every bad shape. */
 export function parseEstateText(bytes: Uint8Array, source: string): unknown[] {
+  return parseEstateJson(decodeEstateBytes(bytes, source), source);
+}
+
+/** Estate bytes as text: refused when they are binary or not UTF-8. */
+function decodeEstateBytes(bytes: Uint8Array, source: string): string {
   if (bytes.includes(0)) throw new EstateInputError(`${source} is not a JSON text file (it contains binary data)`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new EstateInputError(`${source} is not a JSON text file (it is not valid UTF-8)`);
-  }
+  // isUtf8 then a plain decode: a tenth of the time of a fatal TextDecoder on a large file, same verdict.
+  if (!isUtf8(bytes)) throw new EstateInputError(`${source} is not a JSON text file (it is not valid UTF-8)`);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/** Estate text as the array of raw entries. */
+function parseEstateJson(decoded: string, source: string): unknown[] {
+  let text = decoded;
   // Files saved by PowerShell often start with a byte order mark, which JSON.parse rejects.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new EstateInputError(`${source} is empty; expected a JSON array of ARM resources`);
@@ -94,7 +108,7 @@ export function parseEstateText(bytes: Uint8Array, source: string): unknown[] {
   } catch (error) {
     throw new EstateInputError(`${source} is not valid JSON: ${describeJsonError(error, text)}`);
   }
-  checkNesting(text, source);
+  checkNesting(parsed, source);
   if (Array.isArray(parsed)) return parsed;
   // ARM list responses wrap resources in `value`, ARG responses in `data`; both are unambiguous.
   if (isObject(parsed) && Array.isArray(parsed['value'])) return parsed['value'];
@@ -104,26 +118,37 @@ export function parseEstateText(bytes: Uint8Array, source: string): unknown[] {
 }
 
 /**
- * Refuses JSON nested deeper than {@link MAX_ESTATE_NESTING}. Scans the (already valid) text with a
- * counter rather than walking the parsed value, so the check itself cannot overflow the stack.
+ * Refuses JSON nested deeper than {@link MAX_ESTATE_NESTING}. Walks the parsed value with a stack of
+ * its own rather than recursion, so the check itself cannot overflow the stack (JSON.parse does not
+ * recurse either). The walk visits each array and object once, and is far cheaper than scanning the
+ * text character by character, which cost a 35 MB estate more time than parsing it.
  */
-function checkNesting(text: string, source: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 0x5c) index += 1; // backslash: the next character is escaped
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) {
-      inString = true;
-    } else if (code === 0x5b || code === 0x7b) {
-      depth += 1;
-      if (depth > MAX_ESTATE_NESTING) {
-        throw new EstateInputError(`${source} is nested too deeply (more than ${MAX_ESTATE_NESTING} levels of arrays and objects); an estate export is never that deep`);
+function checkNesting(root: unknown, source: string): void {
+  const pending: unknown[] = [root];
+  const depths: number[] = [1];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    const depth = depths.pop() ?? 1;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_ESTATE_NESTING) {
+      throw new EstateInputError(`${source} is nested too deeply (more than ${MAX_ESTATE_NESTING} levels of arrays and objects); an estate export is never that deep`);
+    }
+    if (Array.isArray(value)) {
+      for (const child of value as unknown[]) {
+        if (typeof child === 'object' && child !== null) {
+          pending.push(child);
+          depths.push(depth + 1);
+        }
       }
-    } else if (code === 0x5d || code === 0x7d) {
-      depth -= 1;
+      continue;
+    }
+    // for…in rather than Object.values: no array per object (JSON.parse makes own, plain properties).
+    for (const key in value) {
+      const child: unknown = (value as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) {
+        pending.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
 }

@@ -3,10 +3,11 @@
  * thousand services exceed the longest string V8 can hold ("Invalid string length"), so outputs
  * yield their text chunk by chunk and the CLI writes the chunks as they come.
  *
- * Objects and arrays are opened here, level by level; a value deeper than `openDepth` (one result,
- * one service) is stringified whole, which keeps each chunk small and the work linear. An array may
- * also be a {@link LazyArray}: its items are produced while they are written, so a derived list (SARIF
- * results, results with their fix plans) is never held in memory as a whole.
+ * Objects and arrays are opened here, level by level; a value at `openDepth` or deeper (one result,
+ * one service) is stringified whole, several items of an array per call, which keeps each chunk
+ * small and the work linear. An array may also be a {@link LazyArray}: its items are produced while
+ * they are written, so a derived list (SARIF results, results with their fix plans) is never held in
+ * memory as a whole. A LazyArray must sit above `openDepth` or directly in an object or array there.
  */
 export type JsonReplacer = (key: string, value: unknown) => unknown;
 
@@ -44,7 +45,7 @@ function prepare(holder: object, key: string, value: unknown, replacer: JsonRepl
 
 function* writeValue(value: unknown, depth: number, indent: string, replacer: JsonReplacer | undefined, openDepth: number): Generator<string> {
   const lazy = value instanceof LazyArray;
-  if (!lazy && (depth >= openDepth || typeof value !== 'object' || value === null)) {
+  if (!lazy && (typeof value !== 'object' || value === null || (depth >= openDepth && !holdsLazyArray(value)))) {
     yield stringifyWhole(value, depth, indent, replacer);
     return;
   }
@@ -52,6 +53,10 @@ function* writeValue(value: unknown, depth: number, indent: string, replacer: Js
   const outer = indent === '' ? '' : `\n${indent.repeat(depth)}`;
   if (lazy || Array.isArray(value)) {
     const items: Iterable<unknown> = lazy ? (value as LazyArray<unknown>).items() : (value as unknown[]);
+    if (replacer === undefined && depth + 1 >= openDepth) {
+      yield* writeWholeItems(items, depth, indent, openDepth);
+      return;
+    }
     const holder: unknown[] = [];
     let index = 0;
     for (const raw of items) {
@@ -75,6 +80,69 @@ function* writeValue(value: unknown, depth: number, indent: string, replacer: Js
     written += 1;
   }
   yield written === 0 ? '{}' : `${outer}}`;
+}
+
+/** A LazyArray cannot be stringified whole: the object or array holding it is opened whatever its depth. */
+function holdsLazyArray(value: object): boolean {
+  if (Array.isArray(value)) return value.some((item) => item instanceof LazyArray);
+  const record = value as Record<string, unknown>;
+  // for…in, not Object.values: this runs on every item written whole, and allocates nothing.
+  for (const key in record) if (Object.hasOwn(record, key) && record[key] instanceof LazyArray) return true;
+  return false;
+}
+
+/** Characters a batch of whole items aims at: large enough to amortise a JSON.stringify call, small enough to stream. */
+const ITEM_BATCH_CHARS = 8 * 1024;
+
+/**
+ * The items of an array at `depth` whose items are written whole, without a replacer: several items
+ * per JSON.stringify call, each batch nested in `depth` arrays so JSON.stringify indents its items
+ * for their depth itself. One call per item, with the indentation of each result fixed up after,
+ * spent more time in calls and copies than in writing JSON. The batch grows or shrinks so its text
+ * stays near {@link ITEM_BATCH_CHARS}.
+ */
+function* writeWholeItems(items: Iterable<unknown>, depth: number, indent: string, openDepth: number): Generator<string> {
+  const inner = indent === '' ? '' : `\n${indent.repeat(depth + 1)}`;
+  const outer = indent === '' ? '' : `\n${indent.repeat(depth)}`;
+  // What JSON.stringify writes around the batch array for the `depth` arrays it is nested in.
+  let prefix = '';
+  let suffix = '';
+  for (let level = 0; level < depth; level += 1) {
+    prefix += indent === '' ? '[' : `[\n${indent.repeat(level + 1)}`;
+    suffix = (indent === '' ? ']' : `\n${indent.repeat(level)}]`) + suffix;
+  }
+  const holder: unknown[] = [];
+  let batch: unknown[] = [];
+  let wanted = 1;
+  let index = 0;
+  const flush = function* (): Generator<string> {
+    let wrapped: unknown = batch;
+    for (let level = 0; level < depth; level += 1) wrapped = [wrapped];
+    const text = JSON.stringify(wrapped, null, indent);
+    // The batch array's own text, "[" inner item0 "," inner item1 … outer "]": its brackets give way to the report's.
+    const body = text.slice(prefix.length + 1, text.length - suffix.length - outer.length - 1);
+    yield `${index === batch.length ? '[' : ','}${body}`;
+    // At most twice as many items as the last batch: items of one array differ in size (a pass is short).
+    wanted = Math.max(1, Math.min(batch.length * 2, Math.round((batch.length * ITEM_BATCH_CHARS) / Math.max(1, body.length))));
+    batch = [];
+  };
+  for (const raw of items) {
+    holder[0] = raw;
+    const item = prepare(holder, String(index), raw, undefined);
+    if (typeof item === 'object' && item !== null && holdsLazyArray(item)) {
+      // Opened on its own, after the items before it.
+      if (batch.length > 0) yield* flush();
+      yield `${index === 0 ? '[' : ','}${inner}`;
+      yield* writeValue(item, depth + 1, indent, undefined, openDepth);
+      index += 1;
+      continue;
+    }
+    batch.push(item);
+    index += 1;
+    if (batch.length >= wanted) yield* flush();
+  }
+  if (batch.length > 0) yield* flush();
+  yield index === 0 ? '[]' : `${outer}]`;
 }
 
 /** One value already prepared (toJSON and replacer applied at its key), indented for its depth. */

@@ -5,6 +5,10 @@
  *
  * `wanted` are the ids as the report names them; a hit is the exact JSON string literal of an id
  * (as `JSON.stringify(id)` writes it), like a text search for it would find.
+ *
+ * The pass jumps with indexOf (a fast search in V8) from one string that starts with "/" to the
+ * next, and from one line break to the next, rather than looking at every character in JavaScript:
+ * that loop took longer than parsing the estate.
  */
 export function lineIndex(text: string, wanted: Iterable<string>): ReadonlyMap<string, number> {
   const literals = new Map<string, string>();
@@ -12,31 +16,50 @@ export function lineIndex(text: string, wanted: Iterable<string>): ReadonlyMap<s
   const lines = new Map<string, number>();
   if (literals.size === 0) return lines;
   let line = 1;
-  let index = 0;
-  const length = text.length;
-  while (index < length) {
-    const code = text.charCodeAt(index);
-    if (code === 0x0a) {
-      line += 1;
-      index += 1;
-    } else if (code === 0x22) {
-      // A string token: find its closing quote, skipping escaped characters. JSON strings hold no raw line breaks.
-      let end = index + 1;
-      while (end < length) {
-        const c = text.charCodeAt(end);
-        if (c === 0x5c) end += 2;
-        else if (c === 0x22) break;
-        else end += 1;
-      }
-      // Resource ids start with "/": only those tokens are worth a lookup.
-      if (text.charCodeAt(index + 1) === 0x2f) {
-        const id = literals.get(text.slice(index, end + 1));
-        if (id !== undefined && !lines.has(id)) lines.set(id, line);
-      }
-      index = end + 1;
-    } else {
-      index += 1;
+  /** The first line break not yet counted in `line` (Infinity: none is left). */
+  let nextBreak = indexOrInfinity(text.indexOf('\n'));
+  let from = 0;
+  for (;;) {
+    // Resource ids start with "/": only strings that do are worth a lookup.
+    const start = text.indexOf('"/', from);
+    if (start === -1) break;
+    // A quote after an odd number of backslashes is escaped, inside a string; any other quote
+    // followed by "/" opens a string (in JSON a closing quote is followed by , : ] } or space).
+    if (isEscaped(text, start)) {
+      from = start + 1;
+      continue;
     }
+    const end = closingQuote(text, start + 1);
+    if (end === -1) break;
+    const id = literals.get(text.slice(start, end + 1));
+    if (id !== undefined && !lines.has(id)) {
+      // JSON strings hold no raw line breaks, so every "\n" before the id ends a line.
+      // The search resumes after the last break counted, never from the id: a text without breaks is searched once.
+      while (nextBreak < start) {
+        line += 1;
+        nextBreak = indexOrInfinity(text.indexOf('\n', nextBreak + 1));
+      }
+      lines.set(id, line);
+    }
+    from = end + 1;
   }
   return lines;
+}
+
+/** Whether the character at `index` follows an odd number of backslashes. */
+function isEscaped(text: string, index: number): boolean {
+  let backslashes = 0;
+  while (text.charCodeAt(index - 1 - backslashes) === 0x5c) backslashes += 1;
+  return backslashes % 2 === 1;
+}
+
+/** Index of the quote that closes the string whose content starts at `from`, or -1. */
+function closingQuote(text: string, from: number): number {
+  let index = text.indexOf('"', from);
+  while (index !== -1 && isEscaped(text, index)) index = text.indexOf('"', index + 1);
+  return index;
+}
+
+function indexOrInfinity(index: number): number {
+  return index === -1 ? Infinity : index;
 }

@@ -95,8 +95,8 @@ export function* sarifChunks(report: Report, options: SarifOptions): Generator<s
       },
     ],
   } satisfies Omit<Log, 'runs'> & { runs: unknown[] };
-  // Opened down to one result (log → runs → run → results → result); deeper values are written whole.
-  yield* jsonChunks(log, { indent: options.compact === true ? 0 : 2, openDepth: 5 });
+  // Opened down to the results (log → runs → run → results); results, and deeper values, are written whole.
+  yield* jsonChunks(log, { indent: options.compact === true ? 0 : 2, openDepth: 4 });
   yield '\n';
 }
 

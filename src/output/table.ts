@@ -20,8 +20,19 @@ const MAX_RESULTS_PER_RULE = 3;
 const MAX_EVIDENCE_PER_RESULT = 3;
 const NOT_CHECKED_IDS_SHOWN = 8;
 
+/** Lines per chunk of a streamed table. */
+const TABLE_CHUNK_LINES = 2000;
+
 /** A terminal report grouped by service, worst first, failures before everything else. */
 export function formatTable(report: Report, options: TableOptions): string {
+  return [...tableChunks(report, options)].join('');
+}
+
+/**
+ * {@link formatTable} a few thousand lines at a time: the table of a hundred thousand services is a
+ * hundred megabytes, which should not be one string (nor its lines one array) before it is written.
+ */
+export function* tableChunks(report: Report, options: TableOptions): Generator<string> {
   const paint = (text: string, ...styles: Style[]): string =>
     options.color ? styles.reduce((t, s) => `\u001b[${ANSI[s][0]}m${t}\u001b[${ANSI[s][1]}m`, text) : text;
   const lines: string[] = [];
@@ -73,10 +84,15 @@ export function formatTable(report: Report, options: TableOptions): string {
     const c = service.counts;
     const tally = [`passed ${c.passed}`, ...(c.notChecked > 0 ? [`not checked ${c.notChecked}`] : []), `not applicable ${c.notApplicable}`, ...(c.exempted > 0 ? [`exempted ${c.exempted}`] : [])];
     lines.push(paint(`  ${tally.join(' · ')}`, 'dim'));
+    if (lines.length >= TABLE_CHUNK_LINES) {
+      yield `${lines.join('\n')}\n`;
+      lines.length = 0;
+    }
   }
   if (quiet > 0) lines.push('', paint(`${plural(quiet, 'more service')} ${byCount(quiet, 'has', 'have')} no failing rule (--verbose lists ${byCount(quiet, 'it', 'them')}).`, 'green'));
   lines.push(...estateNotes(report));
-  return `${lines.join('\n')}\n`;
+  // Every chunk is whole lines, each ended by its line break: together they are the lines joined.
+  if (lines.length > 0) yield `${lines.join('\n')}\n`;
 }
 
 function serviceHeader(service: ServiceReport, paint: (t: string, ...s: Style[]) => string): string {

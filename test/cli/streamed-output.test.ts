@@ -17,7 +17,7 @@ describe('audit --compact and --output: streamed reports', () => {
     expect(JSON.parse(compact.stdout)).toEqual(JSON.parse(pretty.stdout));
   });
 
-  it.each(['json', 'csv', 'sarif'])('--output writes exactly what standard output gets (%s)', (format) => {
+  it.each(['table', 'json', 'csv', 'sarif'])('--output writes exactly what standard output gets (%s)', (format) => {
     const out = join(scratchDir(), `report.${format}`);
     const written = runCliBinary(['audit', '--estate', ESTATE, '--format', format, '--output', out, ...AS_OF]);
     const printed = runCliBinary(['audit', '--estate', ESTATE, '--format', format, ...AS_OF]);

@@ -79,6 +79,32 @@ describe('jsonChunks', () => {
     expect(made).toBe(3);
   });
 
+  it('opens an item that holds a lazy array, among items written whole in batches', () => {
+    const lazy = () => new LazyArray(function* () {
+      yield { note: 1 };
+      yield { note: 2 };
+    });
+    const value = { runs: [{ a: 1 }, { b: [1, 2] }, { notes: lazy(), after: 'x' }, { c: 'last' }] };
+    const plain = { runs: [{ a: 1 }, { b: [1, 2] }, { notes: [{ note: 1 }, { note: 2 }], after: 'x' }, { c: 'last' }] };
+    for (const indent of [0, 2]) {
+      // Opened to the runs (2) their items are written whole, but for the one holding the lazy array.
+      for (const openDepth of [2, 3]) {
+        expect([...jsonChunks(value, { indent, openDepth })].join(''), `indent ${indent}, opened ${openDepth}`).toBe(JSON.stringify(plain, null, indent));
+      }
+    }
+  });
+
+  it('writes many whole items in batches of a few kilobytes, the same text as one by one', () => {
+    const items = Array.from({ length: 5000 }, (_, index) => ({ index, text: 'x'.repeat(index % 300), nested: { list: [index, null] } }));
+    for (const indent of [0, 2]) {
+      const chunks = [...jsonChunks({ report: { items } }, { indent, openDepth: 3 })];
+      expect(chunks.join('')).toBe(JSON.stringify({ report: { items } }, null, indent));
+      // Fewer chunks than items (batched), none of them large.
+      expect(chunks.length).toBeLessThan(items.length / 4);
+      expect(Math.max(...chunks.map((chunk) => chunk.length))).toBeLessThan(32 * 1024);
+    }
+  });
+
   it('batches small chunks without changing the text', () => {
     const pieces = Array.from({ length: 1000 }, (_, index) => `${index},`);
     const out = [...batched(pieces, 100)];
@@ -118,6 +144,16 @@ describe('streaming outputs match the previous whole-string formats', () => {
     const lines = lineIndex(EXAMPLE_TEXT, [...ids, '/subscriptions/not-there', 'not-an-id']);
     for (const id of ids) expect(lines.get(id)).toBe(previous(id));
     expect(lines.get('/subscriptions/not-there')).toBeUndefined();
+  });
+
+  it('finds ids in a text without line breaks, and ids whose literal ends in an escaped backslash', () => {
+    const ids = Array.from({ length: 2000 }, (_, index) => `/subscriptions/s/providers/x/service/a${index}`);
+    const text = JSON.stringify(ids.map((id) => ({ id, note: 'a "/quoted" \\ value' })));
+    const lines = lineIndex(text, ids);
+    expect(lines.size).toBe(ids.length);
+    expect(new Set(lines.values())).toEqual(new Set([1]));
+    const backslashed = '/subscriptions/a\\';
+    expect(lineIndex(`[\n"x\\\\",\n${JSON.stringify(backslashed)}\n]`, [backslashed]).get(backslashed)).toBe(3);
   });
 
   it('skips escaped quotes and finds ids after them', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditEstate } from '../../src/engine/audit.js';
 import { normalizeEstate } from '../../src/estate/normalize.js';
-import { formatTable } from '../../src/output/table.js';
+import { formatTable, tableChunks } from '../../src/output/table.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { apimService, GATEWAY, hardenedCustomProperties } from '../support/fixtures.js';
 
@@ -64,5 +64,19 @@ describe('table output counts', () => {
 
     const one = formatTable(auditEstate(normalizeEstate([weak]), { rules: RULES, now: NOW, source: 'test estate', version: '0' }), { color: false, verbose: false });
     expect(one).toMatch(/^1 service · 2 rules · score/m);
+  });
+});
+
+describe('table output in chunks', () => {
+  it('comes in several chunks of whole lines for a large estate, the same text as formatTable', () => {
+    const services = Array.from({ length: 1500 }, (_, index) =>
+      apimService({ name: `apim-${index}`, identity: null, properties: { customProperties: { ...hardenedCustomProperties(), [`${GATEWAY}.Security.Protocols.Tls10`]: 'True' } } }),
+    );
+    const report = auditEstate(normalizeEstate(services), { rules: RULES, now: NOW, source: 'test estate', version: '0' });
+    const chunks = [...tableChunks(report, { color: false, verbose: false })];
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const chunk of chunks) expect(chunk.endsWith('\n')).toBe(true);
+    expect(chunks.join('')).toBe(formatTable(report, { color: false, verbose: false }));
+    expect(chunks.join('').split('\n').length).toBeGreaterThan(5000);
   });
 });

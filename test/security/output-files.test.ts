@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/cli/io.js';
+import { WRITE_BUFFER_BYTES, writeFileAtomic } from '../../src/cli/io.js';
 import { runCliBinary, scratchDir } from '../support/cli.js';
 
 describe('report and estate files', () => {
@@ -49,5 +49,23 @@ describe('report and estate files', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(statSync(estate).mode & 0o777).toBe(0o600);
     expect((JSON.parse(readFileSync(estate, 'utf8')) as unknown[]).length).toBeGreaterThan(0);
+  });
+});
+
+describe('a report written in chunks', () => {
+  it('holds exactly the chunks joined, multi-byte characters across buffer boundaries and chunks larger than the buffer included', async () => {
+    const target = join(scratchDir(), 'chunks.txt');
+    // "€" is three bytes and "😀" four (two UTF-16 units): chunks of them overrun a buffer sized by characters.
+    const chunks = [
+      ...Array.from({ length: 3000 }, (_, index) => `${index}:${'€'.repeat(200)}😀\n`),
+      'x'.repeat(WRITE_BUFFER_BYTES + 17),
+      ...Array.from({ length: 100 }, (_, index) => `é${index}`),
+      '😀'.repeat(WRITE_BUFFER_BYTES / 2),
+      'end\n',
+    ];
+    await writeFileAtomic(target, chunks);
+    const expected = chunks.join('');
+    expect(statSync(target).size).toBe(Buffer.byteLength(expected));
+    expect(readFileSync(target, 'utf8')).toBe(expected);
   });
 });
