@@ -8,6 +8,7 @@ import { isOpenFailure, type RuleResult } from '../contracts/results.js';
 import { OUTCOME_BITS, ScoreTally, standingOf } from './score.js';
 import type { ApimService } from '../estate/model.js';
 import type { Verdict } from '../rules/types.js';
+import { reasonOf } from '../rules/define-rule.js';
 
 export type ResultsKept = 'all' | 'findings';
 
@@ -40,8 +41,8 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
   const results: RuleResult[] = [];
   const estateTally = new ScoreTally();
   const notChecked = new Map<string, { ruleId: NotCheckedRule['ruleId']; services: number; reason: string }>();
-  /** The first not-checked reason of the rule and service at hand (one holder per audit, reset per pair). */
-  const firstNotChecked: { reason: string | undefined } = { reason: undefined };
+  /** The first not-checked verdict of the rule and service at hand (one holder per audit, reset per pair). */
+  const firstNotChecked: { verdict: Verdict | undefined } = { verdict: undefined };
   /**
    * Counts one verdict and keeps its result if the report keeps it; returns its outcome bit. Results
    * (redacted reason and evidence) are built only for what the report keeps: most verdicts of a large
@@ -58,7 +59,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
         results.push(toResult(rule, service, verdict));
         return OUTCOME_BITS.error;
       case 'notChecked':
-        firstNotChecked.reason ??= verdict.reason;
+        firstNotChecked.verdict ??= verdict;
         if (keepAll) results.push(toResult(rule, service, verdict));
         return OUTCOME_BITS.notChecked;
       case 'pass':
@@ -73,7 +74,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
     const tally = new ScoreTally();
     for (const { rule, context } of contexts) {
       // Typed wide on purpose: TypeScript cannot see that `record` sets it.
-      firstNotChecked.reason = undefined as string | undefined;
+      firstNotChecked.verdict = undefined as Verdict | undefined;
       let bits = 0;
       const judged = judge(rule, service, context);
       if (isVerdictList(judged)) for (const verdict of judged) bits |= record(rule, service, verdict);
@@ -81,7 +82,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
       const standing = standingOf(bits);
       if (standing === 'notChecked') {
         const entry = notChecked.get(rule.meta.id);
-        if (entry === undefined) notChecked.set(rule.meta.id, { ruleId: rule.meta.id, services: 1, reason: firstNotChecked.reason ?? '' });
+        if (entry === undefined) notChecked.set(rule.meta.id, { ruleId: rule.meta.id, services: 1, reason: notCheckedReason(firstNotChecked.verdict) });
         else entry.services += 1;
       }
       tally.add(rule.meta.severity, standing);
@@ -114,6 +115,16 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
     ...(options.scope === undefined ? {} : { scope: options.scope }),
     ...(options.coverage === undefined ? {} : { coverage: options.coverage }),
   };
+}
+
+/** The reason a rule gives for not checking, rendered once per rule and audit; a render that throws says so. */
+function notCheckedReason(verdict: Verdict | undefined): string {
+  if (verdict === undefined) return '';
+  try {
+    return reasonOf(verdict);
+  } catch (thrown) {
+    return `The rule could not explain why it did not check: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+  }
 }
 
 /**

@@ -82,7 +82,7 @@ export default defineRule({
     if (notApplicable) return notApplicable;
     const { all, enabled, enabledLabels } = judgeDisabledSwitches(service, PROTOCOLS);
     if (enabled.length === 0) return pass('Only TLS 1.2 or later is allowed on the client and backend sides.', all);
-    return fail(`Legacy protocols are enabled: ${enabledLabels.join(', ')}.`, enabled);
+    return fail(() => `Legacy protocols are enabled: ${enabledLabels.join(', ')}.`, enabled);
   },
   planFix(service, result) {
     if (consumptionHasNoCustomProperties(service)) return undefined;

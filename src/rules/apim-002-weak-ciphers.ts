@@ -124,11 +124,11 @@ export default defineRule({
     if (notApplicable) return notApplicable;
     const { all, enabled, enabledLabels } = judgeDisabledSwitches(service, includeEcdsaCbc ? WITH_ECDSA_CBC : WEAK_CIPHERS);
     if (enabled.length === 0) {
-      return pass(`Service '${service.name}' has all ${all.length} checked weak cipher suites disabled.`, all);
+      return pass(() => `Service '${service.name}' has all ${all.length} checked weak cipher suites disabled.`, all);
     }
     const absent = enabled.filter((item) => item.actual === undefined).length;
     const absentNote = absent === 0 ? '' : ` (${absent} of them because the key is absent and the platform default applies)`;
-    return fail(`Service '${service.name}' allows weak cipher suites: ${enabledLabels.join(', ')}${absentNote}.`, enabled);
+    return fail(() => `Service '${service.name}' allows weak cipher suites: ${enabledLabels.join(', ')}${absentNote}.`, enabled);
   },
   planFix(service, result, { options: { includeEcdsaCbc } }) {
     // No plan on v2 either: the cipher configuration there is fixed, so ARM has nothing to change.

@@ -74,7 +74,7 @@ export default defineRule({
     const mode = injectionMode(service);
     if (mode !== undefined) {
       return notApplicable(
-        `${name} is injected into a virtual network in ${mode} mode, so public access is governed by the VNet mode and its network security group rather than by publicNetworkAccess.`,
+        () => `${name} is injected into a virtual network in ${mode} mode, so public access is governed by the VNet mode and its network security group rather than by publicNetworkAccess.`,
       );
     }
     // Outbound VNet integration (External on StandardV2/PremiumV2) leaves the gateway public: judged like no VNet.
@@ -84,20 +84,20 @@ export default defineRule({
       ? evidence('properties.publicNetworkAccess', undefined, 'Disabled', 'absent — platform default: Enabled')
       : evidence('properties.publicNetworkAccess', publicAccess, 'Disabled');
     if (equalsIgnoreCase(publicAccess, 'Disabled')) {
-      return pass(`${name} has public network access disabled; private endpoints are the only way in.`, [publicEvidence]);
+      return pass(() => `${name} has public network access disabled; private endpoints are the only way in.`, () => [publicEvidence]);
     }
     const connections = endpointConnections(service);
     const approved = connections.filter(isApproved);
     if (approved.length === 0) {
       const waiting = connections.length === 0 ? '' : ` Connections not approved: ${connections.map(describeStatus).join(', ')}.`;
       return notApplicable(
-        `${name} has no approved private endpoint connection, so disabling public network access would cut off every caller; add one first (see APIM-005).${waiting}`,
+        () => `${name} has no approved private endpoint connection, so disabling public network access would cut off every caller; add one first (see APIM-005).${waiting}`,
       );
     }
     const state = isBlank(publicAccess) ? 'publicNetworkAccess is absent, which means Enabled' : `publicNetworkAccess is "${String(publicAccess)}"`;
     return fail(
-      `${name} still accepts traffic from the internet (${state}) although ${approvedConnections(approved)} (${connectionLabels(approved)}) can carry it${integration === undefined ? '' : `; ${integration}`}.`,
-      [
+      () => `${name} still accepts traffic from the internet (${state}) although ${approvedConnections(approved)} (${connectionLabels(approved)}) can carry it${integration === undefined ? '' : `; ${integration}`}.`,
+      () => [
         publicEvidence,
         ...approved.map((c) => evidence(c.path, c.status, 'Approved', `private endpoint connection '${c.label}' is approved, so public access can be disabled`)),
       ],

@@ -72,12 +72,12 @@ export default defineRule({
     const name = `Service '${service.name}'`;
     const tier = service.sku.name;
     if (tier === undefined || isBlank(tier)) {
-      return notApplicable(`${name} does not report its tier (sku.name), so it cannot be compared with the allowed SKUs.`);
+      return notApplicable(() => `${name} does not report its tier (sku.name), so it cannot be compared with the allowed SKUs.`);
     }
     const found = evidence('sku.name', tier, allowedSkus);
     if (includesIgnoringCase(allowedSkus, tier)) {
-      return pass(`${name} is on the ${tier} tier, which is allowed.`, [found]);
+      return pass(() => `${name} is on the ${tier} tier, which is allowed.`, () => [found]);
     }
-    return fail(`${name} is on the ${tier} tier, which is not in the allowed SKUs (${allowedSkus.join(', ')}).`, [found]);
+    return fail(() => `${name} is on the ${tier} tier, which is not in the allowed SKUs (${allowedSkus.join(', ')}).`, () => [found]);
   },
 });

@@ -76,19 +76,19 @@ export default defineRule({
     const version = service.properties['platformVersion'];
     if (isBlank(version) || equalsIgnoreCase(version, 'undetermined')) {
       return notApplicable(
-        `${name}: the platform version is not reported (properties.platformVersion is ${isBlank(version) ? 'absent' : `"${String(version)}"`}), so it cannot be told whether the service is on stv1.`,
+        () => `${name}: the platform version is not reported (properties.platformVersion is ${isBlank(version) ? 'absent' : `"${String(version)}"`}), so it cannot be told whether the service is on stv1.`,
       );
     }
     if (typeof version !== 'string') {
-      return notApplicable(`${name}: the platform version is not reported as text (properties.platformVersion is ${JSON.stringify(version)}).`);
+      return notApplicable(() => `${name}: the platform version is not reported as text (properties.platformVersion is ${JSON.stringify(version)}).`);
     }
     if (equalsIgnoreCase(version, 'mtv1')) {
-      return notApplicable(`${name} runs on mtv1, the multi-tenant Consumption platform, which has no stv1/stv2 choice.`);
+      return notApplicable(() => `${name} runs on mtv1, the multi-tenant Consumption platform, which has no stv1/stv2 choice.`);
     }
     const found = evidence('properties.platformVersion', version, EXPECTED);
     if (equalsIgnoreCase(version, 'stv1')) {
-      return fail(`${name} runs on the stv1 compute platform, which was retired on 31 August 2024; migrate it to stv2.`, [found]);
+      return fail(() => `${name} runs on the stv1 compute platform, which was retired on 31 August 2024; migrate it to stv2.`, () => [found]);
     }
-    return pass(`${name} runs on the ${version} compute platform.`, [found]);
+    return pass(() => `${name} runs on the ${version} compute platform.`, () => [found]);
   },
 });
