@@ -14,9 +14,11 @@ export function field(obj: JsonObject, name: string): unknown {
   const exact = obj[name];
   if (exact !== undefined) return exact;
   const wanted = name.toLowerCase();
+  // An absent field is the common case of this scan (etag, resources, …): comparing the length and
+  // the first letter before lower-casing spares a new string per key of every entry.
+  const first = wanted.charCodeAt(0);
   for (const key in obj) {
-    // Comparing lengths first spares lower-casing every key when a field is simply absent.
-    if (key.length === wanted.length && key.toLowerCase() === wanted) return obj[key];
+    if (key.length === wanted.length && (key.charCodeAt(0) | 0x20) === (first | 0x20) && key.toLowerCase() === wanted) return obj[key];
   }
   return undefined;
 }
@@ -37,5 +39,11 @@ export function stringField(obj: JsonObject, names: readonly string[]): string |
 
 /** Locations compare as ARG writes them: "East US" and "eastus" are the same region. */
 export function locationKey(location: string | undefined): string | undefined {
-  return location === undefined ? undefined : location.replace(/\s+/g, '').toLowerCase();
+  if (location === undefined) return undefined;
+  // ARG already writes "eastus": then the string as given, without a regular expression and a copy.
+  for (let index = 0; index < location.length; index += 1) {
+    const code = location.charCodeAt(index);
+    if (code <= 0x20 || (code >= 0x41 && code <= 0x5a) || code >= 0x7f) return location.replace(/\s+/g, '').toLowerCase();
+  }
+  return location;
 }
