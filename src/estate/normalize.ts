@@ -369,7 +369,7 @@ function readSku(value: unknown): ApimService['sku'] {
 function readZones(value: unknown): readonly string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   // Zones are almost always strings: then the array as read, not a copy per service.
-  if (value.every((zone) => typeof zone === 'string')) return value as string[];
+  if (value.every((zone) => typeof zone === 'string')) return value;
   return value.filter((z) => typeof z === 'string' || typeof z === 'number').map(String);
 }
 
