@@ -130,17 +130,28 @@ function notCheckedReason(verdict: Verdict | undefined): string {
 /**
  * Worst first: unscored services (nothing judged, e.g. malformed) lead so nobody misses them, then
  * lowest score, then most critical, high, medium, low failures, then name. The order is folded
- * into one number per service, computed once: a comparator that builds arrays or calls
- * localeCompare runs millions of times on large estates.
+ * into one number per service; services are grouped by that number and only each group is sorted
+ * by name. A comparator that builds arrays, calls localeCompare or compares names across the whole
+ * estate runs millions of times on large estates, and most services share a handful of numbers.
  */
 function sortWorstFirst(services: ServiceReport[]): void {
   // Base 64 digits: failures per severity never exceed the rule count (40), capped to stay in range.
   const digit = (count: number): number => 63 - Math.min(count, 63);
-  const keyed = services.map((service) => {
+  const groups = new Map<number, ServiceReport[]>();
+  for (const service of services) {
     const f = service.counts.failed;
     const key = ((((service.score ?? -1) + 1) * 64 + digit(f.critical)) * 64 + digit(f.high)) * 64 * 64 + digit(f.medium) * 64 + digit(f.low);
-    return { service, key };
-  });
-  keyed.sort((a, b) => a.key - b.key || (a.service.name < b.service.name ? -1 : a.service.name > b.service.name ? 1 : 0));
-  keyed.forEach(({ service }, index) => (services[index] = service));
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [service]);
+    else group.push(service);
+  }
+  let index = 0;
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    // Sorting is stable: services of one name keep the estate's order, as before grouping.
+    const group = (groups.get(key) ?? []).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const service of group) {
+      services[index] = service;
+      index += 1;
+    }
+  }
 }

@@ -41,6 +41,20 @@ describe('auditEstate', () => {
     expect(report.summary.passed).toBe(4);
   });
 
+  it('orders services of equal standing by name, and services of one name as the estate lists them', () => {
+    const names = ['apim-c', 'apim-bad-b', 'apim-a', 'apim-bad-a', 'apim-b'];
+    const many = normalizeEstate([...names.map((name) => apimService({ name })), { ...apimService({ name: 'apim-a' }), id: `${String(apimService({ name: 'apim-a' })['id'])}-2` }]);
+    const report = auditEstate(many, { rules, now: NOW, source: 'test', version: '0' });
+    expect(report.services.map((s) => [s.name, s.score, s.id.endsWith('-2')])).toEqual([
+      ['apim-bad-a', 31, false],
+      ['apim-bad-b', 31, false],
+      ['apim-a', 100, false],
+      ['apim-a', 100, true],
+      ['apim-b', 100, false],
+      ['apim-c', 100, false],
+    ]);
+  });
+
   it('lists each rule with its title and the failure title findings lists lead with', () => {
     const report = auditEstate(estate, { rules, now: NOW, source: 'test', version: '0' });
     expect(report.rules[0]).toMatchObject({ id: 'APIM-901', title: 'APIM-901 title', failureTitle: 'APIM-901 failing' });
