@@ -8,6 +8,7 @@ import { isOpenFailure, type RuleResult } from '../contracts/results.js';
 import { OUTCOME_BITS, ScoreTally, standingOf } from './score.js';
 import type { ApimService } from '../estate/model.js';
 import type { Verdict } from '../rules/types.js';
+import { reasonOf } from '../rules/define-rule.js';
 
 export type ResultsKept = 'all' | 'findings';
 
@@ -40,8 +41,8 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
   const results: RuleResult[] = [];
   const estateTally = new ScoreTally();
   const notChecked = new Map<string, { ruleId: NotCheckedRule['ruleId']; services: number; reason: string }>();
-  /** The first not-checked reason of the rule and service at hand (one holder per audit, reset per pair). */
-  const firstNotChecked: { reason: string | undefined } = { reason: undefined };
+  /** The first not-checked verdict of the rule and service at hand (one holder per audit, reset per pair). */
+  const firstNotChecked: { verdict: Verdict | undefined } = { verdict: undefined };
   /**
    * Counts one verdict and keeps its result if the report keeps it; returns its outcome bit. Results
    * (redacted reason and evidence) are built only for what the report keeps: most verdicts of a large
@@ -58,7 +59,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
         results.push(toResult(rule, service, verdict));
         return OUTCOME_BITS.error;
       case 'notChecked':
-        firstNotChecked.reason ??= verdict.reason;
+        firstNotChecked.verdict ??= verdict;
         if (keepAll) results.push(toResult(rule, service, verdict));
         return OUTCOME_BITS.notChecked;
       case 'pass':
@@ -73,7 +74,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
     const tally = new ScoreTally();
     for (const { rule, context } of contexts) {
       // Typed wide on purpose: TypeScript cannot see that `record` sets it.
-      firstNotChecked.reason = undefined as string | undefined;
+      firstNotChecked.verdict = undefined as Verdict | undefined;
       let bits = 0;
       const judged = judge(rule, service, context);
       if (isVerdictList(judged)) for (const verdict of judged) bits |= record(rule, service, verdict);
@@ -81,7 +82,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
       const standing = standingOf(bits);
       if (standing === 'notChecked') {
         const entry = notChecked.get(rule.meta.id);
-        if (entry === undefined) notChecked.set(rule.meta.id, { ruleId: rule.meta.id, services: 1, reason: firstNotChecked.reason ?? '' });
+        if (entry === undefined) notChecked.set(rule.meta.id, { ruleId: rule.meta.id, services: 1, reason: notCheckedReason(firstNotChecked.verdict) });
         else entry.services += 1;
       }
       tally.add(rule.meta.severity, standing);
@@ -116,20 +117,41 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
   };
 }
 
+/** The reason a rule gives for not checking, rendered once per rule and audit; a render that throws says so. */
+function notCheckedReason(verdict: Verdict | undefined): string {
+  if (verdict === undefined) return '';
+  try {
+    return reasonOf(verdict);
+  } catch (thrown) {
+    return `The rule could not explain why it did not check: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+  }
+}
+
 /**
  * Worst first: unscored services (nothing judged, e.g. malformed) lead so nobody misses them, then
  * lowest score, then most critical, high, medium, low failures, then name. The order is folded
- * into one number per service, computed once: a comparator that builds arrays or calls
- * localeCompare runs millions of times on large estates.
+ * into one number per service; services are grouped by that number and only each group is sorted
+ * by name. A comparator that builds arrays, calls localeCompare or compares names across the whole
+ * estate runs millions of times on large estates, and most services share a handful of numbers.
  */
 function sortWorstFirst(services: ServiceReport[]): void {
   // Base 64 digits: failures per severity never exceed the rule count (40), capped to stay in range.
   const digit = (count: number): number => 63 - Math.min(count, 63);
-  const keyed = services.map((service) => {
+  const groups = new Map<number, ServiceReport[]>();
+  for (const service of services) {
     const f = service.counts.failed;
     const key = ((((service.score ?? -1) + 1) * 64 + digit(f.critical)) * 64 + digit(f.high)) * 64 * 64 + digit(f.medium) * 64 + digit(f.low);
-    return { service, key };
-  });
-  keyed.sort((a, b) => a.key - b.key || (a.service.name < b.service.name ? -1 : a.service.name > b.service.name ? 1 : 0));
-  keyed.forEach(({ service }, index) => (services[index] = service));
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [service]);
+    else group.push(service);
+  }
+  let index = 0;
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    // Sorting is stable: services of one name keep the estate's order, as before grouping.
+    const group = (groups.get(key) ?? []).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const service of group) {
+      services[index] = service;
+      index += 1;
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import type { ApimService } from '../estate/model.js';
 import type { AnyRule, RuleContext, Verdict } from '../rules/types.js';
-import type { RuleResult } from '../contracts/results.js';
+import type { Evidence, RuleResult } from '../contracts/results.js';
+import { evidenceOf, reasonOf } from '../rules/define-rule.js';
 import { redactEvidence, redactText } from './redact.js';
 
 /**
@@ -44,7 +45,23 @@ export function isVerdictList(judged: Verdict | readonly Verdict[]): judged is r
   return Array.isArray(judged);
 }
 
+/**
+ * The result of one verdict, with its reason and evidence rendered now: the engine calls this only
+ * for results a report keeps. A render that throws makes the result an `error`, like a rule that
+ * throws while judging.
+ */
 export function toResult(rule: AnyRule, service: ApimService, verdict: Verdict): RuleResult {
+  let outcome = verdict.outcome;
+  let reason: string;
+  let evidence: readonly Evidence[];
+  try {
+    reason = reasonOf(verdict);
+    evidence = evidenceOf(verdict);
+  } catch (thrown) {
+    outcome = 'error';
+    reason = `The rule could not explain its verdict on this resource: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+    evidence = [];
+  }
   const { meta } = rule;
   // One object shape for every result (fix left undefined unless failing) keeps property access
   // monomorphic; audits create millions of these.
@@ -52,13 +69,13 @@ export function toResult(rule: AnyRule, service: ApimService, verdict: Verdict):
     ruleId: meta.id,
     resourceId: verdict.resourceId ?? service.id,
     serviceId: service.id,
-    outcome: verdict.outcome,
+    outcome,
     severity: meta.severity,
     title: meta.title,
     // Rules quote ARM JSON; credentials in it never reach a report, a card or a log.
-    evidence: redactEvidence(verdict.evidence),
-    reason: redactText(verdict.reason),
-    fix: verdict.outcome === 'fail' ? FIX_BY_KIND[meta.fix] : undefined,
+    evidence: redactEvidence(evidence),
+    reason: redactText(reason),
+    fix: outcome === 'fail' ? FIX_BY_KIND[meta.fix] : undefined,
   };
 }
 

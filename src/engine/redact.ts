@@ -57,26 +57,35 @@ export function redactEvidence(items: readonly Evidence[]): readonly Evidence[] 
 export function redactValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object' || depth > 32) return value;
+  // Nothing is copied until something changes: evidence of a large audit almost never holds a secret.
   if (Array.isArray(value)) {
-    const out = value.map((item) => redactValue(item, depth + 1));
-    return out.every((item, index) => item === value[index]) ? value : out;
+    let out: unknown[] | undefined;
+    for (let index = 0; index < value.length; index += 1) {
+      const item: unknown = value[index];
+      const next = redactValue(item, depth + 1);
+      if (next !== item) out ??= value.slice(0, index);
+      out?.push(next);
+    }
+    return out ?? value;
   }
   const record = value as Record<string, unknown>;
   // A named value marked secret: its value is the secret itself.
   const secretNamedValue = record['secret'] === true || record['secret'] === 'true';
-  let changed = false;
+  const keys = Object.keys(record);
   // Entries, then Object.fromEntries: a key named "__proto__" stays an own key instead of becoming the copy's prototype.
-  const out: [string, unknown][] = [];
-  for (const [key, item] of Object.entries(record)) {
+  let out: [string, unknown][] | undefined;
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index] as string;
+    const item = record[key];
     const lower = key.toLowerCase();
     let next: unknown;
     if ((SECRET_KEYS.has(lower) && typeof item !== 'boolean' && item !== null && item !== undefined) || (lower === 'value' && secretNamedValue)) next = REDACTED;
     else if (SECRET_VALUE_MAPS.has(lower) && item !== null && typeof item === 'object' && !Array.isArray(item)) next = redactMapValues(item as Record<string, unknown>);
     else next = redactValue(item, depth + 1);
-    if (next !== item) changed = true;
-    out.push([key, next]);
+    if (next !== item) out ??= keys.slice(0, index).map((kept): [string, unknown] => [kept, record[kept]]);
+    out?.push([key, next]);
   }
-  return changed ? Object.fromEntries(out) : value;
+  return out === undefined ? value : Object.fromEntries(out);
 }
 
 function redactMapValues(map: Record<string, unknown>): Record<string, unknown> {

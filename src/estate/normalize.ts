@@ -10,18 +10,53 @@ export const COLLECTED_FIELD = 'collectedChildren';
 /** The service field naming child collections read only in part, with the reason (see markIncomplete). */
 export const INCOMPLETE_FIELD = 'incompleteChildren';
 const CHILD_KIND_BY_NAME = new Map((Object.keys(CHILD_KIND_LABELS) as ChildKind[]).map((kind) => [kind.toLowerCase(), kind]));
+/** Field names and their PSRule aliases, made once: an array literal in a call is a new array per call. */
+const TYPE = ['type', 'ResourceType'];
+const ID = ['id', 'ResourceId'];
+const NAME = ['name', 'ResourceName'];
+const LOCATION = ['location', 'Location'];
+const SUBSCRIPTION_ID = ['subscriptionId', 'SubscriptionId'];
+const RESOURCE_GROUP = ['resourceGroup', 'ResourceGroupName'];
+const ETAG = ['etag', 'ETag'];
+const SKU_NAME = ['name'];
+const IDENTITY_TYPE = ['type'];
 const ID_PARTS = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\//i;
 
 /** The service object itself, made once per service; its child lists are filled in at the end. */
 type MutableService = { -readonly [K in keyof ApimService]: ApimService[K] };
 
-interface ServiceBuilder {
-  readonly service: MutableService;
-  readonly children: Map<ChildKind, ChildResource[]>;
-  /** Kinds read only in part, with the reason the file (or our inventory) gives. */
-  readonly incomplete: Map<ChildKind, string>;
+/**
+ * A service being normalised. Its child and incomplete-kind maps are made on first use: an estate
+ * of ARG rows has no children, and two maps per service for a hundred thousand services is memory
+ * and collector time spent on nothing.
+ */
+class ServiceBuilder {
   /** Whether the entry listed `collectedChildren`: then it alone says what was collected for it. */
-  authoritative: boolean;
+  authoritative = false;
+  private childMap: Map<ChildKind, ChildResource[]> | undefined;
+  private incompleteMap: Map<ChildKind, string> | undefined;
+
+  constructor(readonly service: MutableService) {}
+
+  get children(): Map<ChildKind, ChildResource[]> {
+    return (this.childMap ??= new Map());
+  }
+
+  /** Kinds read only in part, with the reason the file (or our inventory) gives. */
+  get incomplete(): Map<ChildKind, string> {
+    return (this.incompleteMap ??= new Map());
+  }
+
+  /** The service with its child lists filled in; kinds read only in part are left out. */
+  finish(): ApimService {
+    const { service, childMap, incompleteMap } = this;
+    // A kind read in part is not judged at all: what was read is not all there is.
+    if (incompleteMap !== undefined) for (const kind of incompleteMap.keys()) childMap?.delete(kind);
+    // Filled into the object built from the entry, not copied into a new one: estates run to 100,000 services.
+    if (childMap !== undefined && childMap.size > 0) service.children = Object.fromEntries(childMap);
+    if (incompleteMap !== undefined && incompleteMap.size > 0) service.incompleteChildren = Object.fromEntries(incompleteMap);
+    return service;
+  }
 }
 
 interface PendingChild {
@@ -76,7 +111,7 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
       }
       const child = buildChild(item);
       if (child === undefined) {
-        ignore(stringField(item, ['type', 'ResourceType'])?.toLowerCase());
+        ignore(stringField(item, TYPE)?.toLowerCase());
       } else {
         kindsInFile.add(child.child.kind);
         if (builder === undefined) {
@@ -97,8 +132,8 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
       invalidEntries += 1;
       return;
     }
-    const type = stringField(entry, ['type', 'ResourceType'])?.toLowerCase();
-    if (type === SERVICE_TYPE) {
+    const type = stringField(entry, TYPE);
+    if (type !== undefined && isServiceType(type)) {
       const builder = buildService(entry, index);
       if (builders.has(builder.service.key)) {
         duplicates += 1;
@@ -116,7 +151,7 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
       return;
     }
     const child = buildChild(entry);
-    if (child === undefined) ignore(type);
+    if (child === undefined) ignore(type?.toLowerCase());
     else {
       kindsInFile.add(child.child.kind);
       pending.push(child);
@@ -143,14 +178,7 @@ export function normalizeEstate(entries: readonly unknown[]): Estate {
     );
   }
 
-  const services = order.map(({ service, children, incomplete }): ApimService => {
-    // A kind read in part is not judged at all: what was read is not all there is.
-    for (const kind of incomplete.keys()) children.delete(kind);
-    // Filled into the object built from the entry, not copied into a new one: estates run to 100,000 services.
-    if (children.size > 0) service.children = Object.fromEntries(children);
-    if (incomplete.size > 0) service.incompleteChildren = Object.fromEntries(incomplete);
-    return service;
-  });
+  const services = order.map((builder) => builder.finish());
   const childCount = services.reduce(
     (sum, svc) => sum + Object.values(svc.children).reduce((n, list) => n + list.length, 0),
     0,
@@ -230,8 +258,8 @@ function addChild(builder: ServiceBuilder, child: ChildResource): void {
 }
 
 function buildService(entry: JsonObject, index: number): ServiceBuilder {
-  const id = stringField(entry, ['id', 'ResourceId'])?.trim();
-  const name = stringField(entry, ['name', 'ResourceName']) ?? id?.split('/').pop() ?? '(unnamed)';
+  const id = stringField(entry, ID)?.trim();
+  const name = stringField(entry, NAME) ?? id?.split('/').pop() ?? '(unnamed)';
   const rawProperties = field(entry, 'properties');
   const problem =
     id === undefined || id === ''
@@ -242,21 +270,23 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
           ? 'the entry has no properties object'
           : undefined;
   const displayId = id === undefined || id === '' ? `(entry #${index + 1}, name "${name}")` : id;
+  const location = stringField(entry, LOCATION);
+  let subscriptionId = stringField(entry, SUBSCRIPTION_ID);
+  let resourceGroup = stringField(entry, RESOURCE_GROUP);
   // The id is parsed only when the entry lacks its subscription or resource group (ARM GET bodies).
-  let idParts: RegExpExecArray | null | undefined;
-  const fromId = (index: 1 | 2): string | undefined => {
-    if (idParts === undefined) idParts = id === undefined ? null : ID_PARTS.exec(id);
-    return idParts?.[index];
-  };
-  const location = stringField(entry, ['location', 'Location']);
+  if ((subscriptionId === undefined || resourceGroup === undefined) && id !== undefined) {
+    const parts = ID_PARTS.exec(id);
+    subscriptionId ??= parts?.[1];
+    resourceGroup ??= parts?.[2];
+  }
   const service: MutableService = {
     id: displayId,
     key: displayId.toLowerCase(),
     name,
     location,
     locationKey: locationKey(location),
-    subscriptionId: stringField(entry, ['subscriptionId', 'SubscriptionId']) ?? fromId(1),
-    resourceGroup: stringField(entry, ['resourceGroup', 'ResourceGroupName']) ?? fromId(2),
+    subscriptionId,
+    resourceGroup,
     sku: readSku(field(entry, 'sku')),
     zones: readZones(field(entry, 'zones')),
     identity: readIdentity(field(entry, 'identity')),
@@ -266,20 +296,20 @@ function buildService(entry: JsonObject, index: number): ServiceBuilder {
     problem,
     children: {},
   };
-  const etag = etagOf(entry).etag;
+  const etag = etagFrom(entry);
   if (etag !== undefined) service.etag = etag;
-  return { service, children: new Map(), incomplete: new Map(), authoritative: false };
+  return new ServiceBuilder(service);
 }
 
 function buildChild(entry: JsonObject): PendingChild | undefined {
-  const type = stringField(entry, ['type', 'ResourceType']);
+  const type = stringField(entry, TYPE);
   const info = type === undefined ? undefined : CHILD_TYPES.get(type.toLowerCase());
   if (info === undefined || type === undefined) return undefined;
-  const id = stringField(entry, ['id', 'ResourceId'])?.trim() ?? '';
+  const id = stringField(entry, ID)?.trim() ?? '';
   const rawProperties = field(entry, 'properties');
   const child: ChildResource = {
     id,
-    name: stringField(entry, ['name', 'ResourceName']) ?? id.split('/').pop() ?? '(unnamed)',
+    name: stringField(entry, NAME) ?? id.split('/').pop() ?? '(unnamed)',
     type,
     kind: info.kind,
     properties: isObject(rawProperties) ? rawProperties : {},
@@ -296,8 +326,14 @@ function buildChild(entry: JsonObject): PendingChild | undefined {
 
 /** `{ etag }` when the entry carries a non-empty `etag` string (as read, quotes and all), else `{}`. */
 function etagOf(entry: JsonObject): { etag?: string } {
-  const etag = stringField(entry, ['etag', 'ETag']);
-  return etag === undefined || etag.trim() === '' ? {} : { etag: etag.trim() };
+  const etag = etagFrom(entry);
+  return etag === undefined ? {} : { etag };
+}
+
+/** The entry's non-empty `etag` string, trimmed. */
+function etagFrom(entry: JsonObject): string | undefined {
+  const etag = stringField(entry, ETAG)?.trim();
+  return etag === undefined || etag === '' ? undefined : etag;
 }
 
 /**
@@ -312,6 +348,11 @@ function serviceKeyOf(child: ChildResource): string | undefined {
   return SERVICE_ID_PREFIX.exec(child.id.toLowerCase())?.[1];
 }
 
+/** Whether an entry's type is the service type, without lower-casing the usual spellings into a new string. */
+function isServiceType(type: string): boolean {
+  return type === 'Microsoft.ApiManagement/service' || type === SERVICE_TYPE || (type.length === SERVICE_TYPE.length && type.toLowerCase() === SERVICE_TYPE);
+}
+
 function asObject(value: unknown): JsonObject | undefined {
   return isObject(value) ? value : undefined;
 }
@@ -320,28 +361,37 @@ function readSku(value: unknown): ApimService['sku'] {
   if (!isObject(value)) return { name: undefined, capacity: undefined };
   const capacity = field(value, 'capacity');
   return {
-    name: stringField(value, ['name']),
+    name: stringField(value, SKU_NAME),
     capacity: typeof capacity === 'number' ? capacity : typeof capacity === 'string' && capacity !== '' ? Number(capacity) : undefined,
   };
 }
 
 function readZones(value: unknown): readonly string[] | undefined {
   if (!Array.isArray(value)) return undefined;
+  // Zones are almost always strings: then the array as read, not a copy per service.
+  if (value.every((zone) => typeof zone === 'string')) return value;
   return value.filter((z) => typeof z === 'string' || typeof z === 'number').map(String);
 }
 
 function readIdentity(value: unknown): ApimService['identity'] {
   if (!isObject(value)) return undefined;
   return {
-    type: stringField(value, ['type']),
+    type: stringField(value, IDENTITY_TYPE),
     userAssignedIdentities: asObject(field(value, 'userAssignedIdentities')),
   };
 }
 
 function readTags(value: unknown): Readonly<Record<string, string>> | undefined {
   if (!isObject(value)) return undefined;
+  // Tags are almost always all strings: then the object as read (like properties), not a copy per service.
+  let allStrings = true;
+  for (const key in value) {
+    if (typeof value[key] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  if (allStrings) return value as Record<string, string>;
   // Object.fromEntries defines own properties: a tag named "__proto__" stays a tag, not a prototype.
-  // Tags are almost always all strings: then one copy, without an entries array filtered into another.
-  const entries = Object.entries(value);
-  return Object.fromEntries(entries.every((entry) => typeof entry[1] === 'string') ? entries : entries.filter((entry) => typeof entry[1] === 'string')) as Record<string, string>;
+  return Object.fromEntries(Object.entries(value).filter((entry) => typeof entry[1] === 'string')) as Record<string, string>;
 }

@@ -1,5 +1,5 @@
 import { defineRule, fail, pass } from './define-rule.js';
-import { disableSwitches, disabledSwitch, GATEWAY_SECURITY, judgeDisabledSwitches, type DisabledSwitch } from './shared/custom-properties.js';
+import { anySwitchEnabled, disableSwitches, disabledSwitch, GATEWAY_SECURITY, judgeDisabledSwitches, type DisabledSwitch } from './shared/custom-properties.js';
 import { patchService, serviceAtRest } from './shared/fix-plans.js';
 import { consumptionHasNoCustomProperties } from './shared/sku.js';
 import { count } from './shared/text.js';
@@ -80,9 +80,13 @@ export default defineRule({
   evaluate(service) {
     const notApplicable = consumptionHasNoCustomProperties(service);
     if (notApplicable) return notApplicable;
-    const { all, enabled, enabledLabels } = judgeDisabledSwitches(service, PROTOCOLS);
-    if (enabled.length === 0) return pass('Only TLS 1.2 or later is allowed on the client and backend sides.', all);
-    return fail(`Legacy protocols are enabled: ${enabledLabels.join(', ')}.`, enabled);
+    if (!anySwitchEnabled(service, PROTOCOLS)) {
+      return pass('Only TLS 1.2 or later is allowed on the client and backend sides.', () => judgeDisabledSwitches(service, PROTOCOLS).all);
+    }
+    return fail(
+      () => `Legacy protocols are enabled: ${judgeDisabledSwitches(service, PROTOCOLS).enabledLabels.join(', ')}.`,
+      () => judgeDisabledSwitches(service, PROTOCOLS).enabled,
+    );
   },
   planFix(service, result) {
     if (consumptionHasNoCustomProperties(service)) return undefined;

@@ -4,6 +4,7 @@ import {
   disableSwitches,
   disabledSwitch,
   GATEWAY_SECURITY,
+  anySwitchEnabled,
   judgeDisabledSwitches,
   type AbsentDefault,
   type DisabledSwitch,
@@ -122,13 +123,19 @@ export default defineRule({
   evaluate(service, { options: { includeEcdsaCbc } }) {
     const notApplicable = cipherSettingsUnavailable(service);
     if (notApplicable) return notApplicable;
-    const { all, enabled, enabledLabels } = judgeDisabledSwitches(service, includeEcdsaCbc ? WITH_ECDSA_CBC : WEAK_CIPHERS);
-    if (enabled.length === 0) {
-      return pass(`Service '${service.name}' has all ${all.length} checked weak cipher suites disabled.`, all);
+    const ciphers = includeEcdsaCbc ? WITH_ECDSA_CBC : WEAK_CIPHERS;
+    if (!anySwitchEnabled(service, ciphers)) {
+      return pass(() => `Service '${service.name}' has all ${ciphers.length} checked weak cipher suites disabled.`, () => judgeDisabledSwitches(service, ciphers).all);
     }
-    const absent = enabled.filter((item) => item.actual === undefined).length;
-    const absentNote = absent === 0 ? '' : ` (${absent} of them because the key is absent and the platform default applies)`;
-    return fail(`Service '${service.name}' allows weak cipher suites: ${enabledLabels.join(', ')}${absentNote}.`, enabled);
+    return fail(
+      () => {
+        const { enabled, enabledLabels } = judgeDisabledSwitches(service, ciphers);
+        const absent = enabled.filter((item) => item.actual === undefined).length;
+        const absentNote = absent === 0 ? '' : ` (${absent} of them because the key is absent and the platform default applies)`;
+        return `Service '${service.name}' allows weak cipher suites: ${enabledLabels.join(', ')}${absentNote}.`;
+      },
+      () => judgeDisabledSwitches(service, ciphers).enabled,
+    );
   },
   planFix(service, result, { options: { includeEcdsaCbc } }) {
     // No plan on v2 either: the cipher configuration there is fixed, so ARM has nothing to change.

@@ -114,29 +114,28 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    const name = `Service '${service.name}'`;
     const identity = service.identity;
     if (identity === undefined) {
-      return fail(`${name} has no managed identity: the identity block is absent.`, [
+      return fail(() => `Service '${service.name}' has no managed identity: the identity block is absent.`, () => [
         evidence('identity.type', undefined, EXPECTED, 'absent — no identity block, so no managed identity'),
       ]);
     }
     const type = identity.type;
     if (type === undefined || isBlank(type)) {
-      return fail(`${name} has no managed identity: identity.type is not set.`, [
+      return fail(() => `Service '${service.name}' has no managed identity: identity.type is not set.`, () => [
         evidence('identity.type', type, EXPECTED, 'not set — no managed identity'),
       ]);
     }
     const read = readIdentityType(type);
     if (read === 'none') {
-      return fail(`${name} has no managed identity: identity.type is "${type}".`, [evidence('identity.type', type, EXPECTED)]);
+      return fail(() => `Service '${service.name}' has no managed identity: identity.type is "${type}".`, () => [evidence('identity.type', type, EXPECTED)]);
     }
     if (read === 'unknown') {
       return notApplicable(
-        `${name} has identity.type "${type}", which is not a type Azure defines (None, SystemAssigned, UserAssigned or "SystemAssigned, UserAssigned"), so it cannot be told whether a managed identity is assigned.`,
+        () => `Service '${service.name}' has identity.type "${type}", which is not a type Azure defines (None, SystemAssigned, UserAssigned or "SystemAssigned, UserAssigned"), so it cannot be told whether a managed identity is assigned.`,
       );
     }
-    return pass(`${name} has ${describeKinds(service, read.kinds)}.`, [evidence('identity.type', type, EXPECTED)]);
+    return pass(() => `Service '${service.name}' has ${describeKinds(service, read.kinds)}.`, () => [evidence('identity.type', type, EXPECTED)]);
   },
   planFix(service, result) {
     const identity = service.identity;

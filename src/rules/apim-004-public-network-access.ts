@@ -1,4 +1,5 @@
 import type { ApimService } from '../estate/model.js';
+import type { Evidence } from './types.js';
 import { defineRule, evidence, fail, notApplicable, pass } from './define-rule.js';
 import { approvedConnections, connectionLabels, describeStatus, endpointConnections, injectionMode, isApproved, notInjectedBecause, virtualNetworkMode } from './shared/network.js';
 import { change, patchService, precondition, serviceAtRest } from './shared/fix-plans.js';
@@ -68,37 +69,33 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    const name = `Service '${service.name}'`;
     const skipped = notApplicableTier(service);
     if (skipped !== undefined) return notApplicable(skipped);
     const mode = injectionMode(service);
     if (mode !== undefined) {
       return notApplicable(
-        `${name} is injected into a virtual network in ${mode} mode, so public access is governed by the VNet mode and its network security group rather than by publicNetworkAccess.`,
+        () => `Service '${service.name}' is injected into a virtual network in ${mode} mode, so public access is governed by the VNet mode and its network security group rather than by publicNetworkAccess.`,
       );
     }
     // Outbound VNet integration (External on StandardV2/PremiumV2) leaves the gateway public: judged like no VNet.
     const integration = notInjectedBecause(virtualNetworkMode(service));
     const publicAccess = service.properties['publicNetworkAccess'];
-    const publicEvidence = isBlank(publicAccess)
-      ? evidence('properties.publicNetworkAccess', undefined, 'Disabled', 'absent — platform default: Enabled')
-      : evidence('properties.publicNetworkAccess', publicAccess, 'Disabled');
     if (equalsIgnoreCase(publicAccess, 'Disabled')) {
-      return pass(`${name} has public network access disabled; private endpoints are the only way in.`, [publicEvidence]);
+      return pass(() => `Service '${service.name}' has public network access disabled; private endpoints are the only way in.`, () => [publicNetworkAccessEvidence(publicAccess)]);
     }
     const connections = endpointConnections(service);
     const approved = connections.filter(isApproved);
     if (approved.length === 0) {
       const waiting = connections.length === 0 ? '' : ` Connections not approved: ${connections.map(describeStatus).join(', ')}.`;
       return notApplicable(
-        `${name} has no approved private endpoint connection, so disabling public network access would cut off every caller; add one first (see APIM-005).${waiting}`,
+        () => `Service '${service.name}' has no approved private endpoint connection, so disabling public network access would cut off every caller; add one first (see APIM-005).${waiting}`,
       );
     }
     const state = isBlank(publicAccess) ? 'publicNetworkAccess is absent, which means Enabled' : `publicNetworkAccess is "${String(publicAccess)}"`;
     return fail(
-      `${name} still accepts traffic from the internet (${state}) although ${approvedConnections(approved)} (${connectionLabels(approved)}) can carry it${integration === undefined ? '' : `; ${integration}`}.`,
-      [
-        publicEvidence,
+      () => `Service '${service.name}' still accepts traffic from the internet (${state}) although ${approvedConnections(approved)} (${connectionLabels(approved)}) can carry it${integration === undefined ? '' : `; ${integration}`}.`,
+      () => [
+        publicNetworkAccessEvidence(publicAccess),
         ...approved.map((c) => evidence(c.path, c.status, 'Approved', `private endpoint connection '${c.label}' is approved, so public access can be disabled`)),
       ],
     );
@@ -133,6 +130,13 @@ export default defineRule({
 });
 
 /** Tiers without inbound private endpoints, where publicNetworkAccess cannot be disabled: the reason, or `undefined`. */
+/** What properties.publicNetworkAccess says, with the platform default when it is absent. */
+function publicNetworkAccessEvidence(publicAccess: unknown): Evidence {
+  return isBlank(publicAccess)
+    ? evidence('properties.publicNetworkAccess', undefined, 'Disabled', 'absent — platform default: Enabled')
+    : evidence('properties.publicNetworkAccess', publicAccess, 'Disabled');
+}
+
 function notApplicableTier(service: ApimService): string | undefined {
   const name = `Service '${service.name}'`;
   if (isConsumption(service)) {

@@ -92,20 +92,19 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    const name = `Service '${service.name}'`;
     if (isConsumption(service)) {
-      return notApplicable(`${name} is on the Consumption tier, which supports neither inbound private endpoints nor VNet injection.`);
+      return notApplicable(() => `Service '${service.name}' is on the Consumption tier, which supports neither inbound private endpoints nor VNet injection.`);
     }
     const tier = v2Tier(service);
     if (tier === 'BasicV2') {
-      return notApplicable(`${name} is on the BasicV2 tier, which supports neither inbound private endpoints nor VNet injection; isolating it needs a tier change (StandardV2 or PremiumV2).`);
+      return notApplicable(() => `Service '${service.name}' is on the BasicV2 tier, which supports neither inbound private endpoints nor VNet injection; isolating it needs a tier change (StandardV2 or PremiumV2).`);
     }
     const connections = endpointConnections(service);
     const approved = connections.filter(isApproved);
     if (approved.length > 0) {
       return pass(
-        `${name} is reachable through ${approvedConnections(approved)}: ${connectionLabels(approved)}.`,
-        approved.map((c) => evidence(c.path, c.status, 'Approved')),
+        () => `Service '${service.name}' is reachable through ${approvedConnections(approved)}: ${connectionLabels(approved)}.`,
+        () => approved.map((c) => evidence(c.path, c.status, 'Approved')),
       );
     }
     const vnetType = service.properties['virtualNetworkType'];
@@ -113,8 +112,8 @@ export default defineRule({
     const expected = tier === 'StandardV2' ? STANDARD_V2_EXPECTED : tier === 'PremiumV2' ? PREMIUM_V2_EXPECTED : VNET_EXPECTED;
     if (vnet.kind === 'injection') {
       return pass(
-        `${name} has no approved private endpoint but is injected into a virtual network in ${vnet.mode} mode, the alternative to an inbound private endpoint.`,
-        [evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, expected)],
+        () => `Service '${service.name}' has no approved private endpoint but is injected into a virtual network in ${vnet.mode} mode, the alternative to an inbound private endpoint.`,
+        () => [evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, expected)],
       );
     }
     // Outbound integration (External on the v2 tiers) keeps the gateway public, so it isolates nothing.
@@ -135,11 +134,11 @@ export default defineRule({
           list === undefined ? 'absent — no private endpoint connections' : 'no private endpoint connections',
         ),
       );
-      return fail(`${name} has no private endpoint connection and ${vnetClause}.`, found);
+      return fail(() => `Service '${service.name}' has no private endpoint connection and ${vnetClause}.`, found);
     }
     found.push(...connections.map((c) => evidence(c.path, c.status, 'Approved', `private endpoint connection '${c.label}' is not approved`)));
     return fail(
-      `${name} has no approved private endpoint connection and ${vnetClause}; connections not approved: ${connections.map(describeStatus).join(', ')}.`,
+      () => `Service '${service.name}' has no approved private endpoint connection and ${vnetClause}; connections not approved: ${connections.map(describeStatus).join(', ')}.`,
       found,
     );
   },

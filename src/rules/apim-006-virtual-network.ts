@@ -119,33 +119,32 @@ export default defineRule({
   },
   options,
   evaluate(service, { options: { skus } }) {
-    const name = `Service '${service.name}'`;
     const tier = service.sku.name;
     if (tier === undefined || isBlank(tier)) {
-      return notApplicable(`${name} does not report its tier (sku.name), so it cannot be told whether VNet injection applies.`);
+      return notApplicable(() => `Service '${service.name}' does not report its tier (sku.name), so it cannot be told whether VNet injection applies.`);
     }
     const v2 = v2Tier(service);
     if (v2 === 'BasicV2' || v2 === 'StandardV2') {
       // Whatever the option says: these tiers cannot be injected, so there is nothing to ask for.
       return notApplicable(
-        v2 === 'BasicV2'
-          ? `${name} is on the BasicV2 tier, which has no VNet injection (nor VNet integration); only PremiumV2 among the v2 tiers can be injected.`
-          : `${name} is on the StandardV2 tier, which has no VNet injection (only outbound VNet integration); only PremiumV2 among the v2 tiers can be injected.`,
+        () => v2 === 'BasicV2'
+          ? `Service '${service.name}' is on the BasicV2 tier, which has no VNet injection (nor VNet integration); only PremiumV2 among the v2 tiers can be injected.`
+          : `Service '${service.name}' is on the StandardV2 tier, which has no VNet injection (only outbound VNet integration); only PremiumV2 among the v2 tiers can be injected.`,
       );
     }
     if (!includesIgnoringCase(skus, tier)) {
-      return notApplicable(`${name} is on the ${tier} tier; VNet injection is checked only for ${skus.join(', ')}.`);
+      return notApplicable(() => `Service '${service.name}' is on the ${tier} tier; VNet injection is checked only for ${skus.join(', ')}.`);
     }
     const vnetType = service.properties['virtualNetworkType'];
     const vnet = virtualNetworkMode(service);
     const expected = v2 === 'PremiumV2' ? PREMIUM_V2_EXPECTED : VNET_EXPECTED;
     if (vnet.kind === 'injection') {
-      return pass(`${name} is injected into a virtual network in ${vnet.mode} mode.`, withSubnet([evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, expected)], service, vnet));
+      return pass(() => `Service '${service.name}' is injected into a virtual network in ${vnet.mode} mode.`, () => withSubnet([evidence(VIRTUAL_NETWORK_TYPE_PATH, vnetType, expected)], service, vnet));
     }
     const approved = endpointConnections(service).filter(isApproved);
     if (approved.length > 0) {
       // Named by the connection's own name or its position (not the private endpoint's name, as APIM-004/005 do).
-      return notApplicable(privateEndpointInstead(service, quoted(approved.map((connection) => connection.name ?? `#${connection.index}`))));
+      return notApplicable(() => privateEndpointInstead(service, quoted(approved.map((connection) => connection.name ?? `#${connection.index}`))));
     }
     const absent = isBlank(vnetType);
     const notInjected = notInjectedBecause(vnet);
@@ -153,8 +152,8 @@ export default defineRule({
     // Premium v2 injection is chosen only at creation, and integration cannot be switched to injection.
     const premiumV2 = v2 === 'PremiumV2' ? ' On PremiumV2, VNet injection can be chosen only when a service is created, so this needs a new service.' : '';
     return fail(
-      `${name} is not injected into a virtual network: ${found}.${premiumV2}`,
-      withSubnet(
+      () => `Service '${service.name}' is not injected into a virtual network: ${found}.${premiumV2}`,
+      () => withSubnet(
         [
           absent
             ? evidence(VIRTUAL_NETWORK_TYPE_PATH, undefined, expected, 'absent — platform default: None')

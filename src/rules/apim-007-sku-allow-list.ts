@@ -69,15 +69,13 @@ export default defineRule({
   },
   options,
   evaluate(service, { options: { allowedSkus } }) {
-    const name = `Service '${service.name}'`;
     const tier = service.sku.name;
     if (tier === undefined || isBlank(tier)) {
-      return notApplicable(`${name} does not report its tier (sku.name), so it cannot be compared with the allowed SKUs.`);
+      return notApplicable(() => `Service '${service.name}' does not report its tier (sku.name), so it cannot be compared with the allowed SKUs.`);
     }
-    const found = evidence('sku.name', tier, allowedSkus);
     if (includesIgnoringCase(allowedSkus, tier)) {
-      return pass(`${name} is on the ${tier} tier, which is allowed.`, [found]);
+      return pass(() => `Service '${service.name}' is on the ${tier} tier, which is allowed.`, () => [evidence('sku.name', tier, allowedSkus)]);
     }
-    return fail(`${name} is on the ${tier} tier, which is not in the allowed SKUs (${allowedSkus.join(', ')}).`, [found]);
+    return fail(() => `Service '${service.name}' is on the ${tier} tier, which is not in the allowed SKUs (${allowedSkus.join(', ')}).`, () => [evidence('sku.name', tier, allowedSkus)]);
   },
 });

@@ -122,8 +122,8 @@ export default defineRule<Options>({
     if (failing.length > 0) {
       return withRegionErrors(
         fail(
-          `Service '${service.name}' is not zone redundant in ${failing.map((judgement) => judgement.summary).join('; ')}.`,
-          evidenceOf(failing),
+          () => `Service '${service.name}' is not zone redundant in ${failing.map((judgement) => judgement.summary).join('; ')}.`,
+          () => evidenceOf(failing),
         ),
         errors,
       );
@@ -131,8 +131,8 @@ export default defineRule<Options>({
     // A region that cannot be read could be the one without zones: never pass over it.
     return withRegionErrors(
       pass(
-        `Service '${service.name}' is zone redundant wherever zones are supported: ${readable.map((judgement) => judgement.summary).join('; ')}.`,
-        evidenceOf(readable),
+        () => `Service '${service.name}' is zone redundant wherever zones are supported: ${readable.map((judgement) => judgement.summary).join('; ')}.`,
+        () => evidenceOf(readable),
       ),
       errors,
     );
@@ -189,22 +189,22 @@ const AUTOMATIC_ZONES_NOTE =
 function judgeV2(service: ApimService): Verdict {
   const tier = service.sku.name ?? '';
   if (equalsIgnoreCase(tier, 'BasicV2')) {
-    return notApplicable(`Service '${service.name}' is on the ${tier} tier, which has no availability zones.`);
+    return notApplicable(() => `Service '${service.name}' is on the ${tier} tier, which has no availability zones.`);
   }
   const path = 'properties.zoneRedundant';
   const value = readField(service.properties, 'zoneRedundant');
   if (isTrueFlag(value)) {
-    return pass(`Service '${service.name}' (${tier}) was created zone redundant (properties.zoneRedundant is true).`, [evidence(path, value, true)]);
+    return pass(() => `Service '${service.name}' (${tier}) was created zone redundant (properties.zoneRedundant is true).`, () => [evidence(path, value, true)]);
   }
   if (isFalseFlag(value)) {
     return fail(
-      `Service '${service.name}' (${tier}) is not zone redundant (properties.zoneRedundant is false); on the v2 tiers zone redundancy can only be chosen when the service is created.`,
-      [evidence(path, value, true, 'no fix planned: a v2 service cannot be made zone redundant after creation; create a zone-redundant service and move the configuration')],
+      () => `Service '${service.name}' (${tier}) is not zone redundant (properties.zoneRedundant is false); on the v2 tiers zone redundancy can only be chosen when the service is created.`,
+      () => [evidence(path, value, true, 'no fix planned: a v2 service cannot be made zone redundant after creation; create a zone-redundant service and move the configuration')],
     );
   }
   const shown = value === undefined || value === null ? 'absent' : `${JSON.stringify(value)}, which is neither true nor false`;
   return notChecked(
-    `Service '${service.name}' (${tier}): properties.zoneRedundant is ${shown}, so zone redundancy cannot be shown (the property exists from api-version 2025-03-01-preview; zones and units are not read on the v2 tiers).`,
+    () => `Service '${service.name}' (${tier}): properties.zoneRedundant is ${shown}, so zone redundancy cannot be shown (the property exists from api-version 2025-03-01-preview; zones and units are not read on the v2 tiers).`,
   );
 }
 

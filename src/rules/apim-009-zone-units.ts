@@ -68,21 +68,21 @@ export default defineRule({
     const zoned = regions.filter((region) => region.problem === undefined && (region.zones?.length ?? 0) > 0);
     if (zoned.length === 0) {
       return withRegionErrors(
-        notApplicable(`Service '${service.name}' has no availability zones configured in any region, so there are no zones to give units to (zone redundancy is checked by APIM-008).`),
+        notApplicable(() => `Service '${service.name}' has no availability zones configured in any region, so there are no zones to give units to (zone redundancy is checked by APIM-008).`),
         errors,
       );
     }
     const short = zoned.filter((region) => region.capacity === undefined || region.capacity < zoneCount(region));
     if (short.length > 0) {
       return withRegionErrors(
-        fail(`Service '${service.name}' has fewer units than zones in ${short.map(describeShortfall).join('; ')}.`, short.map(capacityEvidence)),
+        fail(() => `Service '${service.name}' has fewer units than zones in ${short.map(describeShortfall).join('; ')}.`, () => short.map(capacityEvidence)),
         errors,
       );
     }
     return withRegionErrors(
       pass(
-        `Service '${service.name}' has at least one unit per zone in every region with zones: ${zoned.map((region) => `${region.label} has ${count(region.capacity ?? 0, 'unit')} for ${count(zoneCount(region), 'zone')}`).join('; ')}.`,
-        zoned.map(capacityEvidence),
+        () => `Service '${service.name}' has at least one unit per zone in every region with zones: ${zoned.map((region) => `${region.label} has ${count(region.capacity ?? 0, 'unit')} for ${count(zoneCount(region), 'zone')}`).join('; ')}.`,
+        () => zoned.map(capacityEvidence),
       ),
       errors,
     );

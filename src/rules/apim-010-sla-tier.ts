@@ -60,36 +60,36 @@ export default defineRule<Options>({
   evaluate(service, { options: { requirePremium } }) {
     const tier = service.sku.name;
     if (tier === undefined || isBlank(tier)) {
-      return notApplicable(`Service '${service.name}' has no sku.name, so its tier and SLA cannot be told.`);
+      return notApplicable(() => `Service '${service.name}' has no sku.name, so its tier and SLA cannot be told.`);
     }
     if (isDeveloper(service)) {
-      return fail(`Service '${service.name}' is on the Developer tier, which has no SLA and is not meant for production.`, [
+      return fail(() => `Service '${service.name}' is on the Developer tier, which has no SLA and is not meant for production.`, () => [
         evidence('sku.name', tier, requirePremium ? 'Premium' : 'a tier with an SLA (not Developer)', 'Developer: no SLA, a single unit, downtime during updates'),
       ]);
     }
     if (requirePremium && !isPremium(service)) {
       return fail(
-        `Service '${service.name}' is on the ${tier} tier; the configuration requires Premium, the only tier with availability zones in every region and multi-region deployment.`,
-        [evidence('sku.name', tier, 'Premium', 'requirePremium is set (APRL baf3bfc0)')],
+        () => `Service '${service.name}' is on the ${tier} tier; the configuration requires Premium, the only tier with availability zones in every region and multi-region deployment.`,
+        () => [evidence('sku.name', tier, 'Premium', 'requirePremium is set (APRL baf3bfc0)')],
       );
     }
     const expected = requirePremium ? 'Premium' : 'a tier with an SLA (not Developer)';
     const v2 = v2Tier(service);
     if (v2 !== undefined) {
       // Learn says the v2 tiers have an SLA; their percentages were not confirmed, so none is stated.
-      return pass(`Service '${service.name}' is on the ${v2} tier, which has an SLA.`, [evidence('sku.name', tier, expected, 'v2 tiers are supported with an SLA')]);
+      return pass(() => `Service '${service.name}' is on the ${v2} tier, which has an SLA.`, () => [evidence('sku.name', tier, expected, 'v2 tiers are supported with an SLA')]);
     }
     if (!isPremium(service)) {
-      return pass(`Service '${service.name}' is on the ${tier} tier, which has an SLA of 99.95 %.`, [evidence('sku.name', tier, expected)]);
+      return pass(() => `Service '${service.name}' is on the ${tier} tier, which has an SLA of 99.95 %.`, () => [evidence('sku.name', tier, expected)]);
     }
     const additional = additionalRegions(service);
     const regions = additional.length;
     return regions > 0
-      ? pass(`Service '${service.name}' is on the Premium tier in ${regions + 1} regions, which has an SLA of 99.99 %.`, [
+      ? pass(() => `Service '${service.name}' is on the Premium tier in ${regions + 1} regions, which has an SLA of 99.99 %.`, () => [
           evidence('sku.name', tier, expected),
           additionalLocationsEvidence(additional, 'at least 1 additional location for 99.99 %'),
         ])
-      : pass(`Service '${service.name}' is on the Premium tier in a single region, which has an SLA of 99.95 % (99.99 % needs an additional region).`, [
+      : pass(() => `Service '${service.name}' is on the Premium tier in a single region, which has an SLA of 99.95 % (99.99 % needs an additional region).`, () => [
           evidence('sku.name', tier, expected),
         ]);
   },

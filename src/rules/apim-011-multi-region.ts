@@ -75,14 +75,14 @@ export default defineRule({
     if (regions.length === 0) {
       const found = value === undefined ? 'absent' : value === null ? 'null' : Array.isArray(value) ? 'empty' : 'not an array';
       return fail(
-        `Service '${service.name}' runs only in its primary region '${primaryLocationName(service)}' (properties.additionalLocations is ${found}).`,
-        [evidence('properties.additionalLocations', value, 'at least 1 additional location', value === undefined ? 'absent — single-region deployment' : `${found} — single-region deployment`)],
+        () => `Service '${service.name}' runs only in its primary region '${primaryLocationName(service)}' (properties.additionalLocations is ${found}).`,
+        () => [evidence('properties.additionalLocations', value, 'at least 1 additional location', value === undefined ? 'absent — single-region deployment' : `${found} — single-region deployment`)],
       );
     }
     const names = regions.map((region) => region.location ?? `entry #${(region.index ?? 0) + 1}`);
     return pass(
-      `Service '${service.name}' runs in ${regions.length + 1} regions: '${primaryLocationName(service)}' (primary), ${quoted(names)}.`,
-      [additionalLocationsEvidence(regions, 'at least 1 additional location')],
+      () => `Service '${service.name}' runs in ${regions.length + 1} regions: '${primaryLocationName(service)}' (primary), ${quoted(names)}.`,
+      () => [additionalLocationsEvidence(regions, 'at least 1 additional location')],
     );
   },
 });

@@ -68,18 +68,18 @@ export default defineRule({
     if (notPremium) return notPremium;
     const regions = serviceRegions(service);
     if (regions.length === 1) {
-      return notApplicable(`Service '${service.name}' runs in one region only (no properties.additionalLocations), so it has no regional gateways to check.`);
+      return notApplicable(() => `Service '${service.name}' runs in one region only (no properties.additionalLocations), so it has no regional gateways to check.`);
     }
     const disabled = regions.filter((region) => isTrueFlag(region.disableGateway));
     if (disabled.length > 0) {
       return fail(
-        `Service '${service.name}' has the gateway disabled in ${disabled.map((region) => region.label).join(', ')}; ${disabled.length === 1 ? 'that region takes' : 'those regions take'} no API traffic.`,
-        disabled.map((region) => gatewayEvidence(region)),
+        () => `Service '${service.name}' has the gateway disabled in ${disabled.map((region) => region.label).join(', ')}; ${disabled.length === 1 ? 'that region takes' : 'those regions take'} no API traffic.`,
+        () => disabled.map((region) => gatewayEvidence(region)),
       );
     }
     return pass(
-      `Service '${service.name}' has the gateway enabled in ${regions.length === 2 ? 'both regions' : `all ${regions.length} regions`}.`,
-      regions.map((region) => gatewayEvidence(region)),
+      () => `Service '${service.name}' has the gateway enabled in ${regions.length === 2 ? 'both regions' : `all ${regions.length} regions`}.`,
+      () => regions.map((region) => gatewayEvidence(region)),
     );
   },
   planFix(service, result) {

@@ -69,26 +69,25 @@ export default defineRule({
     },
   },
   evaluate(service) {
-    const name = `Service '${service.name}'`;
     // Judged by tier, not by value: what platformVersion reports on v2 is undocumented.
     const v2 = notOnV2Tiers(service, 'stv1 and stv2 are compute platforms of the classic tiers, unrelated to the v2 tiers, so there is no stv1 to migrate from');
     if (v2) return v2;
     const version = service.properties['platformVersion'];
     if (isBlank(version) || equalsIgnoreCase(version, 'undetermined')) {
       return notApplicable(
-        `${name}: the platform version is not reported (properties.platformVersion is ${isBlank(version) ? 'absent' : `"${String(version)}"`}), so it cannot be told whether the service is on stv1.`,
+        () => `Service '${service.name}': the platform version is not reported (properties.platformVersion is ${isBlank(version) ? 'absent' : `"${String(version)}"`}), so it cannot be told whether the service is on stv1.`,
       );
     }
     if (typeof version !== 'string') {
-      return notApplicable(`${name}: the platform version is not reported as text (properties.platformVersion is ${JSON.stringify(version)}).`);
+      return notApplicable(() => `Service '${service.name}': the platform version is not reported as text (properties.platformVersion is ${JSON.stringify(version)}).`);
     }
     if (equalsIgnoreCase(version, 'mtv1')) {
-      return notApplicable(`${name} runs on mtv1, the multi-tenant Consumption platform, which has no stv1/stv2 choice.`);
+      return notApplicable(() => `Service '${service.name}' runs on mtv1, the multi-tenant Consumption platform, which has no stv1/stv2 choice.`);
     }
     const found = evidence('properties.platformVersion', version, EXPECTED);
     if (equalsIgnoreCase(version, 'stv1')) {
-      return fail(`${name} runs on the stv1 compute platform, which was retired on 31 August 2024; migrate it to stv2.`, [found]);
+      return fail(() => `Service '${service.name}' runs on the stv1 compute platform, which was retired on 31 August 2024; migrate it to stv2.`, () => [found]);
     }
-    return pass(`${name} runs on the ${version} compute platform.`, [found]);
+    return pass(() => `Service '${service.name}' runs on the ${version} compute platform.`, () => [found]);
   },
 });

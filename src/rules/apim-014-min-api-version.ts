@@ -99,30 +99,27 @@ export default defineRule({
   },
   options,
   evaluate(service, { options: { minimumApiVersion } }) {
-    const name = `Service '${service.name}'`;
     if (isConsumption(service)) {
-      return notApplicable(`${name} is on the Consumption tier, which the minimum API version check (Azure Policy 549814b6) does not cover.`);
+      return notApplicable(() => `Service '${service.name}' is on the Consumption tier, which the minimum API version check (Azure Policy 549814b6) does not cover.`);
     }
-    const expected = `${minimumApiVersion} or later`;
     const value = readPath(service.properties, MIN_API_VERSION);
     if (isBlank(value)) {
-      return fail(`${name} enforces no minimum control-plane API version (properties.apiVersionConstraint.minApiVersion is not set).`, [
-        evidence(PATH, undefined, expected, 'absent — no minimum: calls with any API version are accepted'),
+      return fail(() => `Service '${service.name}' enforces no minimum control-plane API version (properties.apiVersionConstraint.minApiVersion is not set).`, () => [
+        evidence(PATH, undefined, `${minimumApiVersion} or later`, 'absent — no minimum: calls with any API version are accepted'),
       ]);
     }
     const date = datePart(value);
-    const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
     if (date === undefined) {
-      return fail(`${name} has minApiVersion ${shown}, which is not an API version (yyyy-mm-dd, optionally with -preview).`, [
-        evidence(PATH, value, expected, 'not an API version'),
+      return fail(() => `Service '${service.name}' has minApiVersion ${typeof value === 'string' ? `"${value}"` : JSON.stringify(value)}, which is not an API version (yyyy-mm-dd, optionally with -preview).`, () => [
+        evidence(PATH, value, `${minimumApiVersion} or later`, 'not an API version'),
       ]);
     }
     if (date < minimumApiVersion) {
-      return fail(`${name} accepts control-plane calls from API version ${String(value)}, older than ${minimumApiVersion}.`, [
-        evidence(PATH, value, expected),
+      return fail(() => `Service '${service.name}' accepts control-plane calls from API version ${String(value)}, older than ${minimumApiVersion}.`, () => [
+        evidence(PATH, value, `${minimumApiVersion} or later`),
       ]);
     }
-    return pass(`${name} rejects control-plane calls older than API version ${String(value)}.`, [evidence(PATH, value, expected)]);
+    return pass(() => `Service '${service.name}' rejects control-plane calls older than API version ${String(value)}.`, () => [evidence(PATH, value, `${minimumApiVersion} or later`)]);
   },
   planFix(service, result, { options: { minimumApiVersion } }) {
     if (isConsumption(service)) return undefined;

@@ -92,7 +92,7 @@ export default defineRule<Options>({
   evaluate(service, { now, options: { minimumDaysRemaining } }) {
     const configurations = readField(service.properties, 'hostnameConfigurations');
     if (configurations === undefined) {
-      return notApplicable(`Service '${service.name}' has no properties.hostnameConfigurations in the exported data, so its custom-domain certificates cannot be checked.`);
+      return notApplicable(() => `Service '${service.name}' has no properties.hostnameConfigurations in the exported data, so its custom-domain certificates cannot be checked.`);
     }
     const checks: CertificateCheck[] = [];
     if (Array.isArray(configurations)) {
@@ -108,19 +108,19 @@ export default defineRule<Options>({
       }
     }
     if (checks.length === 0) {
-      return pass(`Service '${service.name}' has no custom-domain certificates to renew.`);
+      return pass(() => `Service '${service.name}' has no custom-domain certificates to renew.`);
     }
     const failing = checks.filter((check) => !check.ok);
     if (failing.length > 0) {
       return fail(
-        `Service '${service.name}' has ${failing.length === 1 ? 'a certificate' : `${failing.length} certificates`} that must be renewed: ${failing.map((check) => check.sentence).join(' ')}`,
-        failing.map((check) => check.evidence),
+        () => `Service '${service.name}' has ${failing.length === 1 ? 'a certificate' : `${failing.length} certificates`} that must be renewed: ${failing.map((check) => check.sentence).join(' ')}`,
+        () => failing.map((check) => check.evidence),
       );
     }
     const earliest = checks.reduce((first, check) => ((check.expiresAt ?? Infinity) < (first.expiresAt ?? Infinity) ? check : first));
     return pass(
-      `Service '${service.name}' has ${checks.length === 1 ? 'one custom-domain certificate' : `${checks.length} custom-domain certificates`}, valid for at least ${minimumDaysRemaining} more days; the earliest, for '${earliest.hostName}', expires on ${isoDate(earliest.expiresAt ?? 0)}.`,
-      checks.map((check) => check.evidence),
+      () => `Service '${service.name}' has ${checks.length === 1 ? 'one custom-domain certificate' : `${checks.length} custom-domain certificates`}, valid for at least ${minimumDaysRemaining} more days; the earliest, for '${earliest.hostName}', expires on ${isoDate(earliest.expiresAt ?? 0)}.`,
+      () => checks.map((check) => check.evidence),
     );
   },
 });

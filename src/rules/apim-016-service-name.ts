@@ -83,13 +83,13 @@ export default defineRule<Options>({
       found.push(evidence('name', name, `starts with '${requiredPrefix}'`, ['requiredPrefix (naming convention)', fromIdNote].filter(Boolean).join('; ')));
     }
     if (problems.length > 0) {
-      return fail(`The name of service '${name}' does not meet the naming rules: ${problems.join('; ')}.`, found);
+      return fail(() => `The name of service '${name}' does not meet the naming rules: ${problems.join('; ')}.`, found);
     }
     return pass(
-      requiredPrefix === undefined
+      () => requiredPrefix === undefined
         ? `The name of service '${name}' meets the Azure naming rules.`
         : `The name of service '${name}' meets the Azure naming rules and starts with '${requiredPrefix}'.`,
-      [evidence('name', name, NAME_EXPECTED, fromIdNote)],
+      () => [evidence('name', name, NAME_EXPECTED, fromIdNote)],
     );
   },
 });

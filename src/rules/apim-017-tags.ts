@@ -59,29 +59,29 @@ export default defineRule<Options>({
   options,
   evaluate(service, { options: { requiredTags } }) {
     if (equalsIgnoreCase(readField(service.properties, 'provisioningState'), 'Deleting')) {
-      return notApplicable(`Service '${service.name}' is being deleted (properties.provisioningState is Deleting), so its tags are not checked.`);
+      return notApplicable(() => `Service '${service.name}' is being deleted (properties.provisioningState is Deleting), so its tags are not checked.`);
     }
     const tags = service.tags ?? {};
     const keys = Object.keys(tags);
     if (keys.length === 0) {
       const expected = requiredTags.length > 0 ? `tags ${requiredTags.join(', ')}` : 'at least one tag';
       return fail(
-        `Service '${service.name}' has no tags${requiredTags.length > 0 ? `; required: ${requiredTags.join(', ')}` : ''}.`,
-        [evidence('tags', service.tags, expected, service.tags === undefined ? 'absent (or null) — no tags' : 'empty — no tags')],
+        () => `Service '${service.name}' has no tags${requiredTags.length > 0 ? `; required: ${requiredTags.join(', ')}` : ''}.`,
+        () => [evidence('tags', service.tags, expected, service.tags === undefined ? 'absent (or null) — no tags' : 'empty — no tags')],
       );
     }
     const missing = requiredTags.filter((required) => !keys.some((key) => key.toLowerCase() === required.toLowerCase()));
     if (missing.length > 0) {
       return fail(
-        `Service '${service.name}' lacks the required ${missing.length === 1 ? 'tag' : 'tags'} ${quoted(missing)}.`,
-        missing.map((key): Evidence => evidence(`tags['${key}']`, undefined, 'present', `absent — the service has ${quoted(keys)}`)),
+        () => `Service '${service.name}' lacks the required ${missing.length === 1 ? 'tag' : 'tags'} ${quoted(missing)}.`,
+        () => missing.map((key): Evidence => evidence(`tags['${key}']`, undefined, 'present', `absent — the service has ${quoted(keys)}`)),
       );
     }
     return pass(
-      requiredTags.length > 0
+      () => requiredTags.length > 0
         ? `Service '${service.name}' carries every required tag (${requiredTags.join(', ')}).`
         : `Service '${service.name}' carries ${count(keys.length, 'tag')} (${keys.join(', ')}).`,
-      [evidence('tags', tags, requiredTags.length > 0 ? `tags ${requiredTags.join(', ')}` : 'at least one tag')],
+      () => [evidence('tags', tags, requiredTags.length > 0 ? `tags ${requiredTags.join(', ')}` : 'at least one tag')],
     );
   },
 });

@@ -57,17 +57,17 @@ export default defineRule({
   evaluate(service) {
     if (!isConsumption(service)) {
       return notApplicable(
-        `Service '${service.name}' is on the ${service.sku.name ?? 'unknown'} tier; properties.enableClientCertificate is meant for the Consumption tier only (other tiers negotiate client certificates per host name), so it is neither checked nor changed here.`,
+        () => `Service '${service.name}' is on the ${service.sku.name ?? 'unknown'} tier; properties.enableClientCertificate is meant for the Consumption tier only (other tiers negotiate client certificates per host name), so it is neither checked nor changed here.`,
       );
     }
     const value = readField(service.properties, 'enableClientCertificate');
     if (isTrueFlag(value)) {
-      return pass(`Service '${service.name}' requests client certificates from callers.`, [evidence(PATH, value, true)]);
+      return pass(() => `Service '${service.name}' requests client certificates from callers.`, () => [evidence(PATH, value, true)]);
     }
     const absent = value === undefined || value === null;
     return fail(
-      `Service '${service.name}' does not request client certificates, so policies cannot authenticate callers by certificate.`,
-      [evidence(PATH, absent ? undefined : value, true, absent ? 'absent — platform default: false' : undefined)],
+      () => `Service '${service.name}' does not request client certificates, so policies cannot authenticate callers by certificate.`,
+      () => [evidence(PATH, absent ? undefined : value, true, absent ? 'absent — platform default: false' : undefined)],
     );
   },
   planFix(service, result) {

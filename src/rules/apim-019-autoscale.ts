@@ -93,7 +93,7 @@ export default defineRule({
     const tier = service.sku.name;
     if (!includesIgnoringCase(SCALABLE_TIERS, tier)) {
       return notApplicable(
-        `Service '${service.name}' is on the ${tier ?? 'unknown'} tier; autoscale applies to the Basic, Standard and Premium tiers (classic and v2) only.`,
+        () => `Service '${service.name}' is on the ${tier ?? 'unknown'} tier; autoscale applies to the Basic, Standard and Premium tiers (classic and v2) only.`,
       );
     }
     const { missing } = collected(service, ['autoscaleSettings']);
@@ -104,15 +104,15 @@ export default defineRule({
 
 function judgeSettings(service: ApimService, settings: readonly ChildResource[]): Verdict[] {
   const errors = settings.flatMap((setting) =>
-    setting.problem === undefined ? [] : [error(`Autoscale setting '${setting.name}' of service '${service.name}' cannot be judged: ${setting.problem}.`, { resourceId: setting.id || service.id })],
+    setting.problem === undefined ? [] : [error(() => `Autoscale setting '${setting.name}' of service '${service.name}' cannot be judged: ${setting.problem}.`, { resourceId: setting.id || service.id })],
   );
   const readable = settings.filter((setting) => setting.problem === undefined);
   const enabled = readable.filter((setting) => !isFalseFlag(readField(setting.properties, 'enabled')));
   if (enabled.length > 0) {
     return [
       pass(
-        `Service '${service.name}' is autoscaled by ${quoted(enabled.map((setting) => setting.name))}.`,
-        enabled.map((setting) => enabledEvidence(setting)),
+        () => `Service '${service.name}' is autoscaled by ${quoted(enabled.map((setting) => setting.name))}.`,
+        () => enabled.map((setting) => enabledEvidence(setting)),
       ),
       ...errors,
     ];
@@ -121,15 +121,15 @@ function judgeSettings(service: ApimService, settings: readonly ChildResource[])
   if (errors.length > 0) return errors;
   if (readable.length === 0) {
     return [
-      fail(`No autoscale setting targets service '${service.name}', so its unit count only changes by hand.`, [
+      fail(() => `No autoscale setting targets service '${service.name}', so its unit count only changes by hand.`, () => [
         evidence('autoscaleSettings', [], `an enabled setting with properties.targetResourceUri = ${service.id}`, 'no microsoft.insights/autoscalesettings resource targets the service'),
       ]),
     ];
   }
   return [
     fail(
-      `Every autoscale setting of service '${service.name}' is disabled (${quoted(readable.map((setting) => setting.name))}), so its unit count only changes by hand.`,
-      readable.map((setting) => enabledEvidence(setting)),
+      () => `Every autoscale setting of service '${service.name}' is disabled (${quoted(readable.map((setting) => setting.name))}), so its unit count only changes by hand.`,
+      () => readable.map((setting) => enabledEvidence(setting)),
     ),
   ];
 }

@@ -170,7 +170,7 @@ export default defineRule<Options>({
     const settings = service.children.diagnosticSettings;
     if (settings === undefined) return needsChildren(['diagnosticSettings'], service);
     if (settings.length === 0) {
-      return fail('The service has no diagnostic settings, so its gateway and audit logs are not kept anywhere.', [
+      return fail('The service has no diagnostic settings, so its gateway and audit logs are not kept anywhere.', () => [
         evidence(SETTINGS, [], EXPECTED_SETTING, 'no diagnostic setting exists on the service'),
       ]);
     }
@@ -179,10 +179,10 @@ export default defineRule<Options>({
     const counting = judged.filter((j) => j.logs.length > 0 && j.destination !== undefined);
     if (counting.length > 0) {
       return pass(
-        counting
+        () => counting
           .map(({ setting, logs, destination }) => `Diagnostic setting '${setting.name}' sends ${logs.join(' and ')} logs to ${destination?.label ?? 'a destination'}.`)
           .join(' '),
-        counting.flatMap(({ setting, destination }) => {
+        () => counting.flatMap(({ setting, destination }) => {
           const prefix = `diagnosticSettings/${setting.name}`;
           const found = [evidence(`${prefix}: properties.logs`, setting.properties['logs'], EXPECTED_LOGS)];
           if (destination !== undefined) found.push(evidence(`${prefix}: properties.${destination.key}`, setting.properties[destination.key], EXPECTED_DESTINATION));
@@ -197,8 +197,8 @@ export default defineRule<Options>({
 
     const shortfalls = judged.map(shortfall);
     return fail(
-      `No diagnostic setting sends audit, allLogs or GatewayLogs logs to a destination: ${shortfalls.map((s) => s.problem).join('; ')}.`,
-      shortfalls.flatMap((s) => s.evidence),
+      () => `No diagnostic setting sends audit, allLogs or GatewayLogs logs to a destination: ${shortfalls.map((s) => s.problem).join('; ')}.`,
+      () => shortfalls.flatMap((s) => s.evidence),
     );
   },
   planFix(service, result, { options: { workspaceId, categoryGroup } }) {

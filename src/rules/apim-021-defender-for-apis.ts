@@ -97,20 +97,20 @@ export default defineRule({
 
     const judge = (api: ChildResource): Verdict => {
       if (isOtherRevision(api)) {
-        return notApplicable(`${childSubject(api)} is not the current revision; Defender for APIs onboards the current revision of an API.`);
+        return notApplicable(() => `${childSubject(api)} is not the current revision; Defender for APIs onboards the current revision of an API.`);
       }
       const type = apiType(api);
       if (type.kind !== 'http') {
-        return notApplicable(`${childSubject(api)} is a ${type.kind} API; Defender for APIs onboards REST APIs only.`);
+        return notApplicable(() => `${childSubject(api)} is a ${type.kind} API; Defender for APIs onboards REST APIs only.`);
       }
       const path = `${COLLECTIONS}/${api.name}`;
       const onboarded = onboardedCollection(api, collections);
       if (onboarded === undefined) {
-        return fail(`${childSubject(api)} is a REST API that is not onboarded to Defender for APIs.`, [
+        return fail(() => `${childSubject(api)} is a REST API that is not onboarded to Defender for APIs.`, () => [
           evidence(path, undefined, EXPECTED, 'absent — no apiCollections resource has this name'),
         ]);
       }
-      return pass(`${childSubject(api)} is onboarded to Defender for APIs.`, [evidence(path, onboarded.id, EXPECTED)]);
+      return pass(() => `${childSubject(api)} is onboarded to Defender for APIs.`, () => [evidence(path, onboarded.id, EXPECTED)]);
     };
 
     return judgeChildren(service, 'apis', judge, { none: 'The service has no APIs, so there is nothing to onboard to Defender for APIs.' });

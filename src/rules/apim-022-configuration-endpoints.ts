@@ -34,15 +34,15 @@ function judgeEndpoint(entry: ChildResource): Verdict {
   const path = `${childPath(entry)}: properties.enabled`;
   const enabled = entry.properties['enabled'];
   if (enabled === undefined || enabled === null) {
-    return notApplicable(`${childSubject(entry)} does not report properties.enabled, so ${endpoint} is not evaluated.`);
+    return notApplicable(() => `${childSubject(entry)} does not report properties.enabled, so ${endpoint} is not evaluated.`);
   }
   if (isTrueFlag(enabled)) {
-    return fail(`${childSubject(entry)} has ${endpoint} enabled.`, [evidence(path, enabled, false)]);
+    return fail(() => `${childSubject(entry)} has ${endpoint} enabled.`, () => [evidence(path, enabled, false)]);
   }
   if (isFalseFlag(enabled)) {
-    return pass(`${childSubject(entry)} has ${endpoint} disabled.`, [evidence(path, enabled, false)]);
+    return pass(() => `${childSubject(entry)} has ${endpoint} disabled.`, () => [evidence(path, enabled, false)]);
   }
-  return notApplicable(`${childSubject(entry)} has properties.enabled ${JSON.stringify(enabled)}, which is neither true nor false, so ${endpoint} is not evaluated.`);
+  return notApplicable(() => `${childSubject(entry)} has properties.enabled ${JSON.stringify(enabled)}, which is neither true nor false, so ${endpoint} is not evaluated.`);
 }
 
 export default defineRule({
@@ -114,7 +114,7 @@ export default defineRule({
     }
     if (isV2Tier(service)) {
       return notApplicable(
-        `Service '${service.name}' is on the ${service.sku.name ?? ''} tier; the v2 tiers have no direct management API access and no Git configuration endpoint.`,
+        () => `Service '${service.name}' is on the ${service.sku.name ?? ''} tier; the v2 tiers have no direct management API access and no Git configuration endpoint.`,
       );
     }
     return judgeChildren(service, 'tenantAccess', judgeEndpoint, {

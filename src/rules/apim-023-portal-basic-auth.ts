@@ -14,10 +14,10 @@ function judgeConfig(config: ChildResource): Verdict {
   const path = `${childPath(config)}: properties.enableBasicAuth`;
   const value = config.properties['enableBasicAuth'];
   if (isFalseFlag(value)) {
-    return pass(`${childSubject(config)} does not allow username and password sign-in.`, [evidence(path, value, false)]);
+    return pass(() => `${childSubject(config)} does not allow username and password sign-in.`, () => [evidence(path, value, false)]);
   }
   const absent = value === undefined || value === null;
-  return fail(`${childSubject(config)} allows developers to sign in with a username and password.`, [
+  return fail(() => `${childSubject(config)} allows developers to sign in with a username and password.`, () => [
     absent ? evidence(path, undefined, false, 'absent — counts as enabled (the platform default)') : evidence(path, value, false),
   ]);
 }

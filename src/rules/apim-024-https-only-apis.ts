@@ -112,21 +112,21 @@ export default defineRule({
         const path = `${childPath(api)}: properties.protocols`;
         const protocols = api.properties['protocols'];
         if (protocols === undefined || protocols === null) {
-          return notApplicable(`${childSubject(api)} does not report properties.protocols, so the protocols it accepts are not evaluated.`);
+          return notApplicable(() => `${childSubject(api)} does not report properties.protocols, so the protocols it accepts are not evaluated.`);
         }
         if (!Array.isArray(protocols) || protocols.some((entry) => typeof entry !== 'string')) {
-          return error(`${childSubject(api)} has properties.protocols that is not a list of protocol names: ${JSON.stringify(protocols)}.`);
+          return error(() => `${childSubject(api)} has properties.protocols that is not a list of protocol names: ${JSON.stringify(protocols)}.`);
         }
         const listed = protocols as string[];
         const problem = plainTextDescription(listed);
         if (problem !== '') {
-          return fail(`${childSubject(api)} ${problem}.`, [evidence(path, listed, encryptedProtocols(listed, api.properties['type']))]);
+          return fail(() => `${childSubject(api)} ${problem}.`, () => [evidence(path, listed, encryptedProtocols(listed, api.properties['type']))]);
         }
         const reason =
           listed.length === 0
             ? `${childSubject(api)} lists no protocols, so it accepts no plain-text calls.`
             : `${childSubject(api)} accepts only ${listed.join(', ')}.`;
-        return pass(reason, [evidence(path, listed, listed)]);
+        return pass(reason, () => [evidence(path, listed, listed)]);
       },
       { none: 'The service has no APIs, so none accepts plain-text protocols.' },
     );

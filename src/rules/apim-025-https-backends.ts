@@ -16,17 +16,17 @@ function judgeUrl(child: ChildResource, field: string): Verdict {
   const path = `${childPath(child)}: properties.${field}`;
   const url = child.properties[field];
   if (isBlank(url)) {
-    return notApplicable(`${childSubject(child)} has no properties.${field}, so there is no backend URL to evaluate.`);
+    return notApplicable(() => `${childSubject(child)} has no properties.${field}, so there is no backend URL to evaluate.`);
   }
   if (typeof url !== 'string') {
-    return error(`${childSubject(child)} has a properties.${field} that is not a string: ${JSON.stringify(url)}.`);
+    return error(() => `${childSubject(child)} has a properties.${field} that is not a string: ${JSON.stringify(url)}.`);
   }
   if (url.trim().toLowerCase().startsWith('http://')) {
-    return fail(`${childSubject(child)} forwards requests over plain HTTP to ${url.trim()}.`, [
+    return fail(() => `${childSubject(child)} forwards requests over plain HTTP to ${url.trim()}.`, () => [
       evidence(path, url, 'an https:// URL'),
     ]);
   }
-  return pass(`${childSubject(child)} does not forward requests over plain HTTP (${url.trim()}).`, [evidence(path, url, 'an https:// URL')]);
+  return pass(() => `${childSubject(child)} does not forward requests over plain HTTP (${url.trim()}).`, () => [evidence(path, url, 'an https:// URL')]);
 }
 
 export default defineRule({

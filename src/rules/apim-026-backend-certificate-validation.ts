@@ -88,11 +88,11 @@ export default defineRule({
         const bypassed = judged.filter((check) => check.bypassed);
         if (bypassed.length > 0) {
           return fail(
-            `${childSubject(backend)} does not validate ${bypassed.map((check) => check.label).join(' or ')} of the backend's TLS certificate.`,
-            bypassed.map((check) => check.evidence),
+            () => `${childSubject(backend)} does not validate ${bypassed.map((check) => check.label).join(' or ')} of the backend's TLS certificate.`,
+            () => bypassed.map((check) => check.evidence),
           );
         }
-        return pass(`${childSubject(backend)} validates the chain and the name of the backend's TLS certificate.`, judged.map((check) => check.evidence));
+        return pass(() => `${childSubject(backend)} validates the chain and the name of the backend's TLS certificate.`, () => judged.map((check) => check.evidence));
       },
       { none: 'The service has no backends, so no certificate validation is bypassed.' },
     );

@@ -66,22 +66,22 @@ function judgeBackend(backend: ChildResource): Verdict {
   const props = backend.properties;
   const serviceFabric = readPath(props, 'properties.serviceFabricCluster');
   if (serviceFabric !== undefined && serviceFabric !== null) {
-    return notApplicable(`${childSubject(backend)} is a Service Fabric backend; its calls are authenticated with the cluster's client certificate, which this rule does not read.`);
+    return notApplicable(() => `${childSubject(backend)} is a Service Fabric backend; its calls are authenticated with the cluster's client certificate, which this rule does not read.`);
   }
   const protocol = props['protocol'];
   if (isBlank(protocol)) {
-    return notApplicable(`${childSubject(backend)} does not report properties.protocol, so it is not evaluated.`);
+    return notApplicable(() => `${childSubject(backend)} does not report properties.protocol, so it is not evaluated.`);
   }
   if (!equalsIgnoreCase(protocol, 'http')) {
-    return notApplicable(`${childSubject(backend)} uses the ${text(protocol)} protocol; this rule judges HTTP backends only.`);
+    return notApplicable(() => `${childSubject(backend)} uses the ${text(protocol)} protocol; this rule judges HTTP backends only.`);
   }
   if (isBlank(props['url'])) {
-    return notApplicable(`${childSubject(backend)} has no properties.url (for example a load-balanced pool), so it calls no backend itself.`);
+    return notApplicable(() => `${childSubject(backend)} has no properties.url (for example a load-balanced pool), so it calls no backend itself.`);
   }
   const path = `${childPath(backend)}: properties.credentials`;
   const credentials = props['credentials'];
   if (credentials === undefined || credentials === null) {
-    return fail(`${childSubject(backend)} calls ${text(props['url'])} without credentials.`, [
+    return fail(() => `${childSubject(backend)} calls ${text(props['url'])} without credentials.`, () => [
       evidence(path, undefined, EXPECTED, 'absent — the gateway sends no credentials to the backend'),
     ]);
   }
@@ -91,9 +91,9 @@ function judgeBackend(backend: ChildResource): Verdict {
       empty.length === 0
         ? `${childSubject(backend)} calls ${text(props['url'])} without credentials.`
         : `${childSubject(backend)} calls ${text(props['url'])} without credentials: ${empty.join(', ')} sends nothing.`;
-    return fail(reason, [evidence(path, empty, EXPECTED, empty.length === 0 ? 'no credential of any kind is set' : 'entries without a value send nothing to the backend')]);
+    return fail(reason, () => [evidence(path, empty, EXPECTED, empty.length === 0 ? 'no credential of any kind is set' : 'entries without a value send nothing to the backend')]);
   }
-  return pass(`${childSubject(backend)} authenticates to its backend with ${sent.join(', ')}.`, [evidence(path, sent, EXPECTED)]);
+  return pass(() => `${childSubject(backend)} authenticates to its backend with ${sent.join(', ')}.`, () => [evidence(path, sent, EXPECTED)]);
 }
 
 export default defineRule({

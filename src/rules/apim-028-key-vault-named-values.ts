@@ -21,23 +21,23 @@ function judge(child: ChildResource, { mode }: Options): Verdict {
   const path = `namedValues/${child.name}: properties.keyVault.secretIdentifier`;
   const identifier = readPath(child.properties, 'keyVault.secretIdentifier');
   if (typeof identifier === 'string' && !isBlank(identifier)) {
-    return pass(`Named value '${child.name}' references a Key Vault secret.`, [evidence(path, identifier, EXPECTED)]);
+    return pass(() => `Named value '${child.name}' references a Key Vault secret.`, () => [evidence(path, identifier, EXPECTED)]);
   }
   const secret = child.properties['secret'];
   const missing = identifier === undefined ? 'absent' : 'empty';
   const secretState =
     secret === undefined ? 'properties.secret is absent (platform default: false)' : `properties.secret is ${JSON.stringify(secret)}`;
   if (isTrueFlag(secret)) {
-    return fail(`Named value '${child.name}' is a secret stored in API Management instead of a Key Vault reference.`, [
+    return fail(() => `Named value '${child.name}' is a secret stored in API Management instead of a Key Vault reference.`, () => [
       evidence(path, identifier, EXPECTED, `${missing} — ${secretState}, so the secret is stored in API Management`),
     ]);
   }
   if (mode === 'all') {
-    return fail(`Named value '${child.name}' is stored in API Management instead of referencing a Key Vault secret.`, [
+    return fail(() => `Named value '${child.name}' is stored in API Management instead of referencing a Key Vault secret.`, () => [
       evidence(path, identifier, EXPECTED, `${missing} — ${secretState}; mode 'all' requires Key Vault for every named value`),
     ]);
   }
-  return pass(`Named value '${child.name}' is a plain (non-secret) value; mode 'all' would require a Key Vault reference for it too.`, [
+  return pass(() => `Named value '${child.name}' is a plain (non-secret) value; mode 'all' would require a Key Vault reference for it too.`, () => [
     evidence(path, identifier, EXPECTED, `${missing} — not required in mode 'secret': ${secretState}`),
   ]);
 }

@@ -26,23 +26,23 @@ function judge(child: ChildResource): Verdict {
   const state = child.properties['state'];
   if (!isAllApisScope(scope)) {
     return pass(
-      typeof scope === 'string' ? `${label} is scoped to a product or a single API.` : `${label} has no scope, so it does not grant access to all APIs.`,
-      [evidence(`${where}: properties.scope`, scope, EXPECTED_SCOPE, typeof scope === 'string' ? undefined : 'absent — not scoped to all APIs')],
+      () => typeof scope === 'string' ? `${label} is scoped to a product or a single API.` : `${label} has no scope, so it does not grant access to all APIs.`,
+      () => [evidence(`${where}: properties.scope`, scope, EXPECTED_SCOPE, typeof scope === 'string' ? undefined : 'absent — not scoped to all APIs')],
     );
   }
   const scopeEvidence = evidence(`${where}: properties.scope`, scope, EXPECTED_SCOPE, 'scoped to all APIs of the service');
   if (equalsIgnoreCase(state, 'active')) {
-    return fail(`${label} is active and scoped to all APIs: its keys call every API of the service.`, [
+    return fail(() => `${label} is active and scoped to all APIs: its keys call every API of the service.`, () => [
       scopeEvidence,
       evidence(`${where}: properties.state`, state, EXPECTED_STATE),
     ]);
   }
   const stateText = typeof state === 'string' && state.trim() !== '' ? state.trim() : undefined;
   return pass(
-    stateText === undefined
+    () => stateText === undefined
       ? `${label} is scoped to all APIs but has no state, so it is not counted as active.`
       : `${label} is scoped to all APIs but is ${stateText}, so its keys are not accepted.`,
-    [
+    () => [
       scopeEvidence,
       evidence(
         `${where}: properties.state`,

@@ -10,9 +10,9 @@ function judge(product: ChildResource): Verdict {
   const path = productPath(product, 'properties.subscriptionRequired');
   const value = product.properties['subscriptionRequired'];
   if (isTrueFlag(value)) {
-    return pass(`Product '${product.name}' requires a subscription.`, [evidence(path, value, true)]);
+    return pass(() => `Product '${product.name}' requires a subscription.`, () => [evidence(path, value, true)]);
   }
-  return fail(`Product '${product.name}' does not require a subscription: its APIs can be called without a key.`, [
+  return fail(() => `Product '${product.name}' does not require a subscription: its APIs can be called without a key.`, () => [
     evidence(
       path,
       value,

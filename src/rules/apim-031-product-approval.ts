@@ -9,7 +9,7 @@ function judge(product: ChildResource): Verdict {
   const path = productPath(product, 'properties.approvalRequired');
   const value = product.properties['approvalRequired'];
   if (isTrueFlag(value)) {
-    return pass(`Product '${product.name}' requires approval of new subscriptions.`, [evidence(path, value, true)]);
+    return pass(() => `Product '${product.name}' requires approval of new subscriptions.`, () => [evidence(path, value, true)]);
   }
   const found: Evidence[] = [
     evidence(
@@ -32,7 +32,7 @@ function judge(product: ChildResource): Verdict {
       ),
     );
   }
-  return fail(`Product '${product.name}' does not require approval: anyone who signs up gets a working subscription key.`, found);
+  return fail(() => `Product '${product.name}' does not require approval: anyone who signs up gets a working subscription key.`, found);
 }
 
 export default defineRule({

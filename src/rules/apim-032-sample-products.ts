@@ -10,11 +10,11 @@ const EXPECTED = 'a name other than starter or unlimited (sample products remove
 function judge(product: ChildResource): Verdict {
   const path = productPath(product, 'name');
   if (SAMPLE_PRODUCTS.includes(product.name.trim().toLowerCase())) {
-    return fail(`Product '${product.name}' is a sample product that API Management creates with the service.`, [
+    return fail(() => `Product '${product.name}' is a sample product that API Management creates with the service.`, () => [
       evidence(path, product.name, EXPECTED, 'sample product — check for subscriptions before deleting it'),
     ]);
   }
-  return pass(`Product '${product.name}' is not a sample product.`, [evidence(path, product.name, EXPECTED)]);
+  return pass(() => `Product '${product.name}' is not a sample product.`, () => [evidence(path, product.name, EXPECTED)]);
 }
 
 export default defineRule({

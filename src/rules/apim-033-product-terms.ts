@@ -10,9 +10,9 @@ function judge(product: ChildResource): Verdict {
   const path = productPath(product, 'properties.terms');
   const terms = product.properties['terms'];
   if (!isBlank(terms)) {
-    return pass(`Product '${product.name}' has terms of use.`, [evidence(path, terms, EXPECTED)]);
+    return pass(() => `Product '${product.name}' has terms of use.`, () => [evidence(path, terms, EXPECTED)]);
   }
-  return fail(`Product '${product.name}' has no terms of use.`, [
+  return fail(() => `Product '${product.name}' has no terms of use.`, () => [
     evidence(path, terms, EXPECTED, terms === undefined || terms === null ? 'absent — no terms are shown when subscribing' : 'empty — no terms are shown when subscribing'),
   ]);
 }

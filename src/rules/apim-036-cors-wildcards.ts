@@ -16,11 +16,11 @@ function judge(child: ChildResource): Verdict {
   const read = readPolicy(child);
   const policy = describePolicy(child);
   if (read.kind === 'unsupported-format') {
-    return notApplicable(`${policy} is stored in format '${read.format}', which this rule does not read (only xml and rawxml).`);
+    return notApplicable(() => `${policy} is stored in format '${read.format}', which this rule does not read (only xml and rawxml).`);
   }
-  if (read.kind === 'unreadable') return error(`${policy} cannot be judged: ${read.reason}.`);
+  if (read.kind === 'unreadable') return error(() => `${policy} cannot be judged: ${read.reason}.`);
   const corsElements = descendants(read.root, 'cors');
-  if (corsElements.length === 0) return pass(`${policy} has no <cors> policy.`);
+  if (corsElements.length === 0) return pass(() => `${policy} has no <cors> policy.`);
   const wildcards: { where: string; evidence: Evidence }[] = [];
   const explicit: Evidence[] = [];
   for (const cors of corsElements) {
@@ -35,11 +35,11 @@ function judge(child: ChildResource): Verdict {
       }
     }
   }
-  if (wildcards.length === 0) return pass(`${policy} has a <cors> policy without wildcards.`, explicit);
+  if (wildcards.length === 0) return pass(() => `${policy} has a <cors> policy without wildcards.`, explicit);
   const places = [...new Set(wildcards.map((wildcard) => wildcard.where))];
   return fail(
-    `${policy} uses the wildcard '*' in <cors> (${places.join(', ')}).`,
-    wildcards.map((wildcard) => wildcard.evidence),
+    () => `${policy} uses the wildcard '*' in <cors> (${places.join(', ')}).`,
+    () => wildcards.map((wildcard) => wildcard.evidence),
   );
 }
 

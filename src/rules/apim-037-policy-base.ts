@@ -17,15 +17,15 @@ const BASE = '<base />';
 function judge(child: ChildResource, { requireFirst }: Options): Verdict {
   const policy = describePolicy(child);
   if (child.policyScope === 'global') {
-    return notApplicable(`${policy} is not checked: the global scope has no parent policy for <base /> to inherit.`);
+    return notApplicable(() => `${policy} is not checked: the global scope has no parent policy for <base /> to inherit.`);
   }
   const read = readPolicy(child);
   if (read.kind === 'unsupported-format') {
-    return notApplicable(`${policy} is stored in format '${read.format}', which this rule does not read (only xml and rawxml).`);
+    return notApplicable(() => `${policy} is stored in format '${read.format}', which this rule does not read (only xml and rawxml).`);
   }
-  if (read.kind === 'unreadable') return error(`${policy} cannot be judged: ${read.reason}.`);
+  if (read.kind === 'unreadable') return error(() => `${policy} cannot be judged: ${read.reason}.`);
   if (isDataSource(read.root)) {
-    return notApplicable(`${policy} is a data source (<${read.root.name}>) with no sections, so there is no <base /> to inherit.`);
+    return notApplicable(() => `${policy} is a data source (<${read.root.name}>) with no sections, so there is no <base /> to inherit.`);
   }
 
   const problems: string[] = [];
@@ -66,10 +66,10 @@ function judge(child: ChildResource, { requireFirst }: Options): Verdict {
     }
   }
   if (problems.length > 0) {
-    return fail(`${policy} does not fully inherit its parent scope: ${problems.join('; ')}.`, failed);
+    return fail(() => `${policy} does not fully inherit its parent scope: ${problems.join('; ')}.`, failed);
   }
   return pass(
-    requireFirst
+    () => requireFirst
       ? `${policy} starts inbound, backend, outbound and on-error with ${BASE}.`
       : `${policy} has ${BASE} in inbound, backend, outbound and on-error.`,
     found,

@@ -90,8 +90,8 @@ export default defineRule({
     const entra = providers.filter(isEntra);
     if (entra.length > 0) {
       return pass(
-        `The developer portal can sign developers in with ${entra.map((provider) => `the '${provider.name}' identity provider`).join(' and ')}.`,
-        entra.map((provider) => evidence(`identityProviders/${provider.name}: properties.type`, provider.properties['type'], 'aad or aadB2C')),
+        () => `The developer portal can sign developers in with ${entra.map((provider) => `the '${provider.name}' identity provider`).join(' and ')}.`,
+        () => entra.map((provider) => evidence(`identityProviders/${provider.name}: properties.type`, provider.properties['type'], 'aad or aadB2C')),
       );
     }
     // An unreadable entry with an unknown name might be the Entra ID provider: say so rather than fail.
@@ -99,10 +99,10 @@ export default defineRule({
     if (unreadable.length > 0) return unreadable.map((provider) => unreadableChild(service, provider));
     const names = providers.map((provider) => provider.name);
     return fail(
-      names.length === 0
+      () => names.length === 0
         ? 'The developer portal has no identity provider, so developers can only sign in with portal-local usernames and passwords.'
         : `The developer portal has no Microsoft Entra ID identity provider (it has ${quoted(names)}).`,
-      [evidence('identityProviders', names, EXPECTED, names.length === 0 ? 'no identity provider is configured' : undefined)],
+      () => [evidence('identityProviders', names, EXPECTED, names.length === 0 ? 'no identity provider is configured' : undefined)],
     );
   },
 });

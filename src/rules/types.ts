@@ -77,11 +77,22 @@ export interface RuleMeta {
   readonly docs: RuleDocs;
 }
 
-/** What a rule's evaluate returns: one verdict, optionally about a child resource. */
+/**
+ * A value, or a function that renders it. Rules give reasons and evidence as functions wherever
+ * building them costs anything: the engine renders them only for the results a report keeps, and
+ * an audit of a hundred thousand services keeps few of its millions of passes.
+ */
+export type Lazy<T> = T | (() => T);
+
+/**
+ * What a rule's evaluate returns: one verdict, optionally about a child resource. The outcome is
+ * decided in evaluate; the reason and evidence are rendered later, from the service as it was
+ * judged, and must not depend on anything else (the render may run after other verdicts).
+ */
 export interface Verdict {
   readonly outcome: Outcome;
-  readonly reason: string;
-  readonly evidence: readonly Evidence[];
+  readonly reason: Lazy<string>;
+  readonly evidence: Lazy<readonly Evidence[]>;
   /** Defaults to the service id; set for verdicts about one child resource. */
   readonly resourceId?: string;
 }

@@ -41,6 +41,20 @@ describe('auditEstate', () => {
     expect(report.summary.passed).toBe(4);
   });
 
+  it('orders services of equal standing by name, and services of one name as the estate lists them', () => {
+    const names = ['apim-c', 'apim-bad-b', 'apim-a', 'apim-bad-a', 'apim-b'];
+    const many = normalizeEstate([...names.map((name) => apimService({ name })), { ...apimService({ name: 'apim-a' }), id: `${String(apimService({ name: 'apim-a' })['id'])}-2` }]);
+    const report = auditEstate(many, { rules, now: NOW, source: 'test', version: '0' });
+    expect(report.services.map((s) => [s.name, s.score, s.id.endsWith('-2')])).toEqual([
+      ['apim-bad-a', 31, false],
+      ['apim-bad-b', 31, false],
+      ['apim-a', 100, false],
+      ['apim-a', 100, true],
+      ['apim-b', 100, false],
+      ['apim-c', 100, false],
+    ]);
+  });
+
   it('lists each rule with its title and the failure title findings lists lead with', () => {
     const report = auditEstate(estate, { rules, now: NOW, source: 'test', version: '0' });
     expect(report.rules[0]).toMatchObject({ id: 'APIM-901', title: 'APIM-901 title', failureTitle: 'APIM-901 failing' });
@@ -70,6 +84,24 @@ describe('auditEstate', () => {
     expect(lean.results.length).toBeLessThan(all.results.length);
     expect(lean.summary).toEqual(all.summary);
     expect(lean.services).toEqual(all.services);
+  });
+
+  it('renders reasons and evidence only for the results it keeps', () => {
+    let rendered = 0;
+    const counting = defineRule({
+      meta: meta('APIM-904', 'low'),
+      evaluate: (svc) =>
+        svc.name.includes('bad')
+          ? fail(() => `${svc.name} is bad.`, () => [evidence('name', svc.name, 'good', String((rendered += 1)))])
+          : pass(() => `${svc.name} is fine (${String((rendered += 1))}).`, () => [evidence('name', svc.name, 'good')]),
+    });
+    const lean = auditEstate(estate, { rules: [counting], now: NOW, source: 'test', version: '0', keep: 'findings' });
+    // Two failures kept, each rendered once; the pass of apim-good is counted but never explained.
+    expect(rendered).toBe(2);
+    expect(lean.results.map((r) => r.reason)).toEqual(['apim-bad is bad.', 'apim-bad-worse is bad.']);
+    expect(lean.summary.passed).toBe(1);
+    const all = auditEstate(estate, { rules: [counting], now: NOW, source: 'test', version: '0' });
+    expect(all.results.map((r) => r.reason)).toContain('apim-good is fine (3).');
   });
 
   it('rejects invalid rule options before evaluating anything', () => {
@@ -103,6 +135,17 @@ describe('evaluateRule', () => {
     expect(evaluateRule(empty, service, { now: NOW, options: {} })[0]?.outcome).toBe('error');
   });
 
+  it('turns a reason or evidence that throws when rendered into an error result', () => {
+    const badReason = defineRule({ meta: meta('APIM-908', 'high'), evaluate: () => fail(() => { throw new Error('no words'); }, []) });
+    const badEvidence = defineRule({ meta: meta('APIM-909', 'high'), evaluate: () => pass('Fine.', () => { throw new Error('no proof'); }) });
+    expect(evaluateRule(badReason, service, { now: NOW, options: {} })).toEqual([
+      expect.objectContaining({ outcome: 'error', reason: 'The rule could not explain its verdict on this resource: no words', evidence: [], fix: undefined }),
+    ]);
+    expect(evaluateRule(badEvidence, service, { now: NOW, options: {} })).toEqual([
+      expect.objectContaining({ outcome: 'error', reason: 'The rule could not explain its verdict on this resource: no proof', evidence: [] }),
+    ]);
+  });
+
   it('attaches the fix kind to failures only', () => {
     const results = evaluateRule(nameRule('APIM-907', 'low', 'apim'), service, { now: NOW, options: {} });
     expect(results[0]).toMatchObject({ outcome: 'fail', fix: { kind: 'manual' }, resourceId: service.id, serviceId: service.id });
@@ -128,6 +171,12 @@ describe('not checked and coverage', () => {
     // Kept by rule even when the report keeps findings only, so every output can say what was not looked at.
     expect(report.notCheckedRules).toEqual([{ ruleId: 'APIM-905', services: 3, reason: "Service 'apim-good': APIs were not read (run with --deep)." }]);
     expect(report.results.some((r) => r.outcome === 'notChecked')).toBe(false);
+  });
+
+  it('says so when the reason for not checking cannot be rendered', () => {
+    const unread = defineRule({ meta: meta('APIM-905', 'high'), evaluate: () => notChecked(() => { throw new Error('no words'); }) });
+    const report = auditEstate(estate, { rules: [unread], now: NOW, source: 'test', version: '0', keep: 'findings' });
+    expect(report.notCheckedRules).toEqual([{ ruleId: 'APIM-905', services: 3, reason: 'The rule could not explain why it did not check: no words' }]);
   });
 
   it('counts exempted rules as checked and errors as applicable but not checked', () => {

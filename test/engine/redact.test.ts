@@ -31,6 +31,15 @@ describe('redaction', () => {
     expect(out).toContain('"flag":{"secret":true}');
   });
 
+  it('copies only what changes, keeping every key and item around a secret in order', () => {
+    const value = JSON.parse('{"a":1,"list":["x","https://u:p@h/?sig=1",{"Password":"s"}],"__proto__":{"b":2},"Key":"s2","z":[]}') as Record<string, unknown>;
+    const out = redactValue(value) as Record<string, unknown>;
+    expect(JSON.stringify(out)).toBe(`{"a":1,"list":["x","https://h/?sig=${REDACTED}",{"Password":"${REDACTED}"}],"__proto__":{"b":2},"Key":"${REDACTED}","z":[]}`);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(out['z']).toBe(value['z']);
+    expect(value['Key']).toBe('s2');
+  });
+
   it('returns the same objects when there is nothing to redact', () => {
     const evidence = [{ path: 'properties.x', actual: { a: ['b'] }, expected: 'c' }];
     expect(redactEvidence(evidence)).toBe(evidence);

@@ -40,6 +40,33 @@ describe('normalizeEstate', () => {
     expect(svc?.children.subscriptions).toBeUndefined();
   });
 
+  it('reads the uncommon spellings the fast paths skip: odd type casing, spaced locations, numeric zones, non-string tags, ids without their parts', () => {
+    const tags = JSON.parse('{"env":"prod","__proto__":"kept","cost":12,"owner":null}') as Record<string, unknown>;
+    const estate = normalizeEstate([
+      {
+        id: serviceId('apim-odd'),
+        name: 'apim-odd',
+        type: 'MICROSOFT.APIMANAGEMENT/SERVICE',
+        location: 'West Europe',
+        sku: { name: 'Premium', capacity: 1 },
+        zones: [1, '2', null],
+        tags,
+        properties: {},
+        ETAG: ' "0x1" ',
+      },
+    ]);
+    const svc = estate.services[0];
+    expect(svc).toMatchObject({ name: 'apim-odd', locationKey: 'westeurope', zones: ['1', '2'], etag: '"0x1"' });
+    expect(svc?.subscriptionId).toBe(serviceId('apim-odd').split('/')[2]);
+    expect(svc?.resourceGroup).toBe(serviceId('apim-odd').split('/')[4]);
+    // Non-string tags are dropped; a tag named __proto__ stays a tag.
+    expect(Object.entries(svc?.tags ?? {})).toEqual([
+      ['env', 'prod'],
+      ['__proto__', 'kept'],
+    ]);
+    expect(Object.getPrototypeOf(svc?.tags)).toBe(Object.prototype);
+  });
+
   it('judges nested children with the service they are nested in, and warns when their ids disagree', () => {
     const estate = normalizeEstate([
       {

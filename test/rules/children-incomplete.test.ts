@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApimService, ChildResource } from '../../src/estate/model.js';
 import { collected, judgeChildren, needsChildren } from '../../src/rules/shared/children.js';
-import { pass } from '../../src/rules/define-rule.js';
+import { pass, reasonOf } from '../../src/rules/define-rule.js';
 
 /** A service built by hand, so the helpers are tested apart from normalisation. */
 function service(children: ApimService['children'], incompleteChildren?: ApimService['incompleteChildren']): ApimService {
@@ -34,15 +34,15 @@ describe('child helpers and incomplete kinds', () => {
     const verdicts = judgeChildren(partial, 'policies', () => pass('fine'), { none: 'none' });
     expect(verdicts).toHaveLength(1);
     expect(verdicts[0]?.outcome).toBe('notChecked');
-    expect(verdicts[0]?.reason).toContain(reason);
+    expect(verdicts[0] && reasonOf(verdicts[0])).toContain(reason);
     expect(collected(partial, ['policies']).missing).toEqual(['policies']);
   });
 
   it('names the missing part, or the deep audit when the kind was never read', () => {
-    expect(needsChildren(['policies'], service({}, { policies: reason })).reason).toBe(
+    expect(reasonOf(needsChildren(['policies'], service({}, { policies: reason })))).toBe(
       `This rule was not checked: ${reason}. Run the audit again, or grant the identity read access to what is missing.`,
     );
-    expect(needsChildren(['policies'], service({})).reason).toBe(
+    expect(reasonOf(needsChildren(['policies'], service({})))).toBe(
       'This rule needs policy documents, which are not in the estate (they are read from ARM by a deep audit).',
     );
   });

@@ -18,12 +18,12 @@ export function needsChildren(kinds: readonly ChildKind[], service?: ApimService
     return reason === undefined ? [] : [reason.replace(/\.$/, '')];
   });
   if (incomplete.length > 0) {
-    return notChecked(`This rule was not checked: ${incomplete.join('; ')}. Run the audit again, or grant the identity read access to what is missing.`);
+    return notChecked(() => `This rule was not checked: ${incomplete.join('; ')}. Run the audit again, or grant the identity read access to what is missing.`);
   }
   const labels = kinds.map((kind) => CHILD_KIND_LABELS[kind]).join(' and ');
   const singular = kinds.length === 1 && kinds.every((kind) => SINGULAR_LABELS.has(kind));
   return notChecked(
-    singular
+    () => singular
       ? `This rule needs ${labels}, which is not in the estate (it is read from ARM by a deep audit).`
       : `This rule needs ${labels}, which are not in the estate (they are read from ARM by a deep audit).`,
   );
@@ -55,7 +55,7 @@ export function judgeChildren(
   const all = service.children[kind];
   if (all === undefined || service.incompleteChildren?.[kind] !== undefined) return [needsChildren([kind], service)];
   const children = options.include === undefined ? all : all.filter(options.include);
-  if (children.length === 0) return [pass(options.none)];
+  if (children.length === 0) return [pass(() => options.none)];
   return children.map((child) => {
     if (child.problem !== undefined) return unreadableChild(service, child);
     const verdict = judge(child);
@@ -65,7 +65,7 @@ export function judgeChildren(
 
 /** The `error` verdict for a child the export could not describe ("Backend 'orders' cannot be judged: properties is null."). */
 export function unreadableChild(service: ApimService, child: ChildResource): Verdict {
-  return error(`${childSubject(child)} cannot be judged: ${child.problem ?? 'it could not be read'}.`, { resourceId: child.id || service.id });
+  return error(() => `${childSubject(child)} cannot be judged: ${child.problem ?? 'it could not be read'}.`, { resourceId: child.id || service.id });
 }
 
 /** Each kind's label for one child, e.g. "API" and "backend" (the labels are plural nouns ending in "s", or singular). */

@@ -107,6 +107,28 @@ export function judgeDisabledSwitches(service: ApimService, switches: readonly D
   return { all, enabled, enabledLabels, enabledSwitches };
 }
 
+/**
+ * Whether any of the switches is enabled, judged as {@link judgeDisabledSwitches} judges them but
+ * without building evidence: what evaluate needs, while the evidence waits until a result is kept.
+ */
+export function anySwitchEnabled(service: ApimService, switches: readonly DisabledSwitch[]): boolean {
+  const map = customPropertiesMap(service);
+  let legacyOrUnknown: boolean | undefined;
+  for (const flag of switches) {
+    const value = map === undefined ? undefined : customPropertyValue(map, flag);
+    if (value !== undefined && value !== null) {
+      if (isTrueFlag(value)) return true;
+    } else if (flag.absent === 'enabled') {
+      return true;
+    } else {
+      // Absent with a by-creation-date default: enabled unless the service provably is modern.
+      legacyOrUnknown ??= creationEra(service).era !== 'modern';
+      if (legacyOrUnknown) return true;
+    }
+  }
+  return false;
+}
+
 /** The customProperties map, when it is one. */
 function customPropertiesMap(service: ApimService): Record<string, unknown> | undefined {
   const map = service.properties['customProperties'];

@@ -40,7 +40,7 @@ export function judgeAssessments(service: ApimService, spec: AssessmentSpec): Ve
   const all = service.children.securityAssessments;
   if (all === undefined) return [needsChildren(['securityAssessments'], service)];
   const isWanted = (child: ChildResource): boolean => equalsIgnoreCase(child.name, spec.name);
-  if (!all.some(isWanted)) return [notApplicable(spec.missing)];
+  if (!all.some(isWanted)) return [notApplicable(() => spec.missing)];
   return judgeChildren(service, 'securityAssessments', (child) => judgeAssessment(child, spec), { none: spec.missing, include: isWanted });
 }
 
@@ -51,15 +51,15 @@ function judgeAssessment(child: ChildResource, spec: AssessmentSpec): Verdict {
   const code = typeof status === 'object' && status !== null ? readKey(status as Record<string, unknown>, 'code') : undefined;
   const cause = typeof status === 'object' && status !== null ? readKey(status as Record<string, unknown>, 'cause') : undefined;
   const note = typeof cause === 'string' && cause.trim() !== '' ? `cause: ${cause.trim()}` : undefined;
-  if (equalsIgnoreCase(code, 'Healthy')) return pass(spec.healthy(subject), [evidence(path, code, 'Healthy', note)]);
+  if (equalsIgnoreCase(code, 'Healthy')) return pass(() => spec.healthy(subject), () => [evidence(path, code, 'Healthy', note)]);
   if (equalsIgnoreCase(code, 'NotApplicable')) {
     // Not assessed is not evidence of a healthy endpoint (Azure Policy counts it compliant).
     const why = typeof cause === 'string' && cause.trim() !== '' ? ` (cause: ${cause.trim()})` : '';
-    return notApplicable(`${subject}: Defender for Cloud did not assess it${why}, so it is not judged (properties.status.code is NotApplicable).`);
+    return notApplicable(() => `${subject}: Defender for Cloud did not assess it${why}, so it is not judged (properties.status.code is NotApplicable).`);
   }
-  if (equalsIgnoreCase(code, 'Unhealthy')) return fail(spec.unhealthy(subject), [evidence(path, code, 'Healthy', note)]);
+  if (equalsIgnoreCase(code, 'Unhealthy')) return fail(() => spec.unhealthy(subject), () => [evidence(path, code, 'Healthy', note)]);
   const shown = typeof code === 'string' ? `'${code}'` : 'absent';
-  return error(`${subject}: the Defender for Cloud assessment status cannot be read (properties.status.code is ${shown}).`);
+  return error(() => `${subject}: the Defender for Cloud assessment status cannot be read (properties.status.code is ${shown}).`);
 }
 
 /**

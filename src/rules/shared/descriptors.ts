@@ -20,10 +20,10 @@ export function judgeDescriptors(child: ChildResource, subject: string, pathPref
   });
   const missing = checked.filter((item) => item.blank);
   if (missing.length === 0) {
-    return pass(`${subject} has a display name and a description.`, checked.map((item) => item.evidence));
+    return pass(() => `${subject} has a display name and a description.`, () => checked.map((item) => item.evidence));
   }
   return fail(
-    `${subject} has no ${missing.map((item) => item.field).join(' and no ')}.`,
-    missing.map((item) => item.evidence),
+    () => `${subject} has no ${missing.map((item) => item.field).join(' and no ')}.`,
+    () => missing.map((item) => item.evidence),
   );
 }

@@ -12,6 +12,6 @@ export function developerPortalDisabled(service: ApimService, signIn: string): V
   const status = readField(service.properties, 'developerPortalStatus');
   if (!equalsIgnoreCase(status, 'Disabled')) return undefined;
   return notApplicable(
-    `The developer portal of service '${service.name}' is disabled (properties.developerPortalStatus is ${JSON.stringify(status)}), so nobody can sign in to it and ${signIn} does not apply.`,
+    () => `The developer portal of service '${service.name}' is disabled (properties.developerPortalStatus is ${JSON.stringify(status)}), so nobody can sign in to it and ${signIn} does not apply.`,
   );
 }

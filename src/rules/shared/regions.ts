@@ -150,7 +150,7 @@ export function unreadableRegions(service: ApimService, regions: readonly Servic
 
 /** An `error` verdict about one region of the service: "Service 'x': additional location #2 cannot be judged: …". */
 export function regionError(service: ApimService, problem: string): Verdict {
-  return error(`Service '${service.name}': ${problem}.`);
+  return error(() => `Service '${service.name}': ${problem}.`);
 }
 
 /**

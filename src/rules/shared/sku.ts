@@ -21,7 +21,7 @@ export function isDeveloper(service: ApimService): boolean {
  */
 export function consumptionHasNoCustomProperties(service: ApimService): Verdict | undefined {
   return isConsumption(service)
-    ? notApplicable(`Service '${service.name}' is on the Consumption tier, which has no protocol or cipher settings (customProperties are not supported).`)
+    ? notApplicable(() => `Service '${service.name}' is on the Consumption tier, which has no protocol or cipher settings (customProperties are not supported).`)
     : undefined;
 }
 
@@ -33,9 +33,9 @@ export function premiumOnly(service: ApimService, feature: string): Verdict | un
   if (isPremium(service)) return undefined;
   const tier = service.sku.name;
   if (tier === undefined || tier.trim() === '') {
-    return notApplicable(`Service '${service.name}' does not report its tier (sku.name); only the Premium tier supports ${feature}.`);
+    return notApplicable(() => `Service '${service.name}' does not report its tier (sku.name); only the Premium tier supports ${feature}.`);
   }
-  return notApplicable(`Service '${service.name}' is on the ${tier} tier; only the Premium tier supports ${feature}.`);
+  return notApplicable(() => `Service '${service.name}' is on the ${tier} tier; only the Premium tier supports ${feature}.`);
 }
 
 /** The v2 tiers, spelt as ARM reports them in `sku.name`. */
@@ -59,5 +59,5 @@ export function isV2Tier(service: ApimService): boolean {
  */
 export function notOnV2Tiers(service: ApimService, why: string): Verdict | undefined {
   const tier = v2Tier(service);
-  return tier === undefined ? undefined : notApplicable(`Service '${service.name}' is on the ${tier} tier; ${why}.`);
+  return tier === undefined ? undefined : notApplicable(() => `Service '${service.name}' is on the ${tier} tier; ${why}.`);
 }

@@ -3,6 +3,7 @@ import type { ApimService } from '../../../src/estate/model.js';
 import { normalizeEstate } from '../../../src/estate/normalize.js';
 import { injectionMode, virtualNetworkMode } from '../../../src/rules/shared/network.js';
 import { isV2Tier, notOnV2Tiers, v2Tier } from '../../../src/rules/shared/sku.js';
+import { evidenceOf, reasonOf } from '../../../src/rules/define-rule.js';
 import { apimService } from '../../support/fixtures.js';
 
 function onTier(name: string, properties: Record<string, unknown> = {}): ApimService {
@@ -24,11 +25,10 @@ describe('v2 tiers', () => {
     }
   });
   it('says why a rule is not applicable on a v2 tier', () => {
-    expect(notOnV2Tiers(onTier('premiumv2'), 'the v2 tiers have no multi-region deployment')).toEqual({
-      outcome: 'notApplicable',
-      reason: "Service 'apim-test' is on the PremiumV2 tier; the v2 tiers have no multi-region deployment.",
-      evidence: [],
-    });
+    const verdict = notOnV2Tiers(onTier('premiumv2'), 'the v2 tiers have no multi-region deployment');
+    expect(verdict?.outcome).toBe('notApplicable');
+    expect(verdict && reasonOf(verdict)).toBe("Service 'apim-test' is on the PremiumV2 tier; the v2 tiers have no multi-region deployment.");
+    expect(verdict && evidenceOf(verdict)).toEqual([]);
   });
 });
 
