@@ -27,23 +27,31 @@ import { ALL_RULES } from '../src/rules/index.js';
 
 const SERVICES = 10_000;
 const SUBSCRIPTIONS = 1_000;
-const ARG_LATENCY_MS = 400;
-const ARM_LATENCY_MS = 40;
-const QUOTA = { limit: 15, windowMs: 5_000 };
+export const ARG_LATENCY_MS = 400;
+export const ARM_LATENCY_MS = 40;
+export const QUOTA = { limit: 15, windowMs: 5_000 };
 const NAIVE_CONCURRENCY = 32;
 const DEEP_SUBSCRIPTIONS = 20;
 
-interface Sandbox {
+export interface Sandbox {
   url: string;
   ca: string;
   stop(): void;
 }
 
-async function startSandboxProcess(): Promise<Sandbox> {
+export interface SandboxModel {
+  readonly services: number;
+  readonly subscriptions: number;
+  readonly armLatencyMs: number;
+  readonly argLatencyMs: number;
+}
+
+/** The built CLI's sandbox in its own process, so its work and memory are not the measured process's. */
+export async function startSandboxProcess(model: SandboxModel): Promise<Sandbox> {
   const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
   const child = spawn(
     process.execPath,
-    [cli, 'sandbox', '--scale', String(SERVICES), '--subscriptions', String(SUBSCRIPTIONS), '--latency-ms', String(ARM_LATENCY_MS), '--arg-latency-ms', String(ARG_LATENCY_MS)],
+    [cli, 'sandbox', '--scale', String(model.services), '--subscriptions', String(model.subscriptions), '--latency-ms', String(model.armLatencyMs), '--arg-latency-ms', String(model.argLatencyMs)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
@@ -63,19 +71,35 @@ async function startSandboxProcess(): Promise<Sandbox> {
   return { url: ready.url, ca: await readFile(ready.caFile, 'utf8'), stop: () => child.kill('SIGINT') };
 }
 
-/** Fewest ARG requests this estate needs: the subscription list, then 1,000-row pages per batch. */
-function minimumArgRequests(rowsPerSubscription: ReadonlyMap<string, number>, subscriptions: readonly string[]): number {
+/**
+ * Fewest ARG requests an inventory needs: the subscription list, then for each batch of
+ * subscriptions one request per 1,000 rows (at least one) of each query it runs per batch (the
+ * service query; the autoscale query too when a rule needs it).
+ */
+export function minimumArgRequests(subscriptions: readonly string[], rowsPerQuery: readonly ReadonlyMap<string, number>[]): number {
   let requests = Math.ceil(subscriptions.length / 1000);
   for (const group of batches(subscriptions, SUBSCRIPTION_BATCH)) {
-    const rows = group.reduce((n, id) => n + (rowsPerSubscription.get(id) ?? 0), 0);
-    requests += Math.max(1, Math.ceil(rows / 1000));
+    for (const rowsPerSubscription of rowsPerQuery) {
+      const rows = group.reduce((n, id) => n + (rowsPerSubscription.get(id) ?? 0), 0);
+      requests += Math.max(1, Math.ceil(rows / 1000));
+    }
   }
   return requests;
 }
 
 /** Time n sequential requests take at the modelled latency when at most `limit` may start per window. */
-function floorInMs(requests: number): number {
-  return Math.max(requests * ARG_LATENCY_MS, Math.floor((requests - 1) / QUOTA.limit) * QUOTA.windowMs + ARG_LATENCY_MS);
+export function floorInMs(requests: number, latencyMs = ARG_LATENCY_MS, quota = QUOTA): number {
+  return Math.max(requests * latencyMs, Math.floor((requests - 1) / quota.limit) * quota.windowMs + latencyMs);
+}
+
+/** Rows per subscription (lower-case id) of inventory entries, e.g. service rows. */
+export function rowsPerSubscription(entries: readonly unknown[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const entry of entries) {
+    const id = String((entry as { subscriptionId?: unknown }).subscriptionId).toLowerCase();
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
 }
 
 async function naiveInventory(target: AzureTarget, subscriptions: readonly string[], counters: RequestCounters): Promise<number> {
@@ -98,7 +122,7 @@ async function naiveInventory(target: AzureTarget, subscriptions: readonly strin
 }
 
 export async function runLiveBench(): Promise<void> {
-  const sandbox = await startSandboxProcess();
+  const sandbox = await startSandboxProcess({ services: SERVICES, subscriptions: SUBSCRIPTIONS, armLatencyMs: ARM_LATENCY_MS, argLatencyMs: ARG_LATENCY_MS });
   try {
     const target = sandboxTarget({ endpoint: sandbox.url, ca: sandbox.ca });
     const everything = resolveScope({ environment: 'all' }, { all: { aliases: [], subscriptions: [], managementGroups: [], excludeSubscriptions: [] } });
@@ -108,13 +132,8 @@ export async function runLiveBench(): Promise<void> {
     const started = performance.now();
     const inventory = await collectInventory(azureSources(target, { gate, counters: argCounters }), everything, { childKinds: new Set() });
     const oursMs = performance.now() - started;
-    const perSubscription = new Map<string, number>();
-    for (const entry of inventory.entries) {
-      const id = String((entry as { subscriptionId?: unknown }).subscriptionId).toLowerCase();
-      perSubscription.set(id, (perSubscription.get(id) ?? 0) + 1);
-    }
     const subscriptionIds = inventory.subscriptions.map((s) => s.id);
-    const minimum = minimumArgRequests(perSubscription, subscriptionIds);
+    const minimum = minimumArgRequests(subscriptionIds, [rowsPerSubscription(inventory.entries)]);
     const floor = floorInMs(minimum);
     const ours = argCounters.snapshot();
 
