@@ -38,6 +38,8 @@ const TIMED = 3;
 /** Audits in flight at once during the memory run (the bot's default limit of concurrent audits). */
 const CONCURRENT = 4;
 const ROOT = join(import.meta.dirname, '..');
+/** Not bench.ts's `--child`: its engine children import this module too. */
+const BOT_CHILD = '--bot-child';
 
 type Modules = Awaited<ReturnType<typeof builtBot>>;
 
@@ -292,8 +294,8 @@ async function runChild(): Promise<void> {
 
 /** Runs the bot half in its own process (memory of its own, a GC it can force); its output goes straight to ours. */
 export function runBotBench(): void {
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child'], { stdio: 'inherit' });
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), BOT_CHILD], { stdio: 'inherit' });
   if (child.status !== 0) throw new Error(`the bot bench failed (exit ${String(child.status)})`);
 }
 
-if (process.argv.includes('--child')) await runChild();
+if (process.argv.includes(BOT_CHILD)) await runChild();
