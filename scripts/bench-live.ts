@@ -33,25 +33,33 @@ import { ratio } from './bench-ratio.js';
 
 const SERVICES = 10_000;
 const SUBSCRIPTIONS = 1_000;
-const ARG_LATENCY_MS = 400;
-const ARM_LATENCY_MS = 40;
-const QUOTA = { limit: 15, windowMs: 5_000 };
+export const ARG_LATENCY_MS = 400;
+export const ARM_LATENCY_MS = 40;
+export const QUOTA = { limit: 15, windowMs: 5_000 };
 /** Few subscriptions, many services each: the budget binds, and the machine's CPU does not. */
 const DEEP = { subscriptions: 2, servicesEach: 40 };
 /** The sandbox's ARM read model is ARM's documented one, the same numbers the product paces to. */
 const BUDGET = ARM_READ_BUDGET;
 
-interface Sandbox {
+export interface Sandbox {
   url: string;
   ca: string;
   stop(): void;
 }
 
-async function startSandboxProcess(services: number, subscriptions: number): Promise<Sandbox> {
+export interface SandboxModel {
+  readonly services: number;
+  readonly subscriptions: number;
+  readonly armLatencyMs: number;
+  readonly argLatencyMs: number;
+}
+
+/** The built CLI's sandbox in its own process, so its work and memory are not the measured process's. */
+export async function startSandboxProcess(model: SandboxModel): Promise<Sandbox> {
   const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
   const child = spawn(
     process.execPath,
-    [cli, 'sandbox', '--scale', String(services), '--subscriptions', String(subscriptions), '--latency-ms', String(ARM_LATENCY_MS), '--arg-latency-ms', String(ARG_LATENCY_MS)],
+    [cli, 'sandbox', '--scale', String(model.services), '--subscriptions', String(model.subscriptions), '--latency-ms', String(model.armLatencyMs), '--arg-latency-ms', String(model.argLatencyMs)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
@@ -77,19 +85,22 @@ function quotaMinimumMs(requests: number): number {
 }
 
 /**
- * The ARG floor of an audit of every subscription: the subscription list, then each batch's pages
- * one after another (each carries the previous one's token), batches at once. The longest chain
- * × the latency, or the quota's minimum time for all requests if that is longer.
+ * The ARG floor of an inventory of these subscriptions: the subscription list, then each batch's
+ * queries (the service rows; the autoscale settings too when a rule needs them), every query's
+ * pages one after another (each carries the previous one's token), batches and queries at once.
+ * The longest chain × the latency, or the quota's minimum time for all requests if that is longer.
  */
-function argFloor(rowsPerSubscription: ReadonlyMap<string, number>, subscriptions: readonly string[]): { requests: number; chain: number; floorMs: number } {
+export function argFloor(subscriptions: readonly string[], rowsPerQuery: readonly ReadonlyMap<string, number>[]): { requests: number; chain: number; floorMs: number } {
   const listing = Math.max(1, Math.ceil(subscriptions.length / ARG_PAGE_SIZE));
   let requests = listing;
   let longestBatch = 0;
   for (const group of batches(subscriptions, SUBSCRIPTION_BATCH)) {
-    const rows = group.reduce((n, id) => n + (rowsPerSubscription.get(id) ?? 0), 0);
-    const pages = Math.max(1, Math.ceil(rows / ARG_PAGE_SIZE));
-    requests += pages;
-    longestBatch = Math.max(longestBatch, pages);
+    for (const rowsPerSubscription of rowsPerQuery) {
+      const rows = group.reduce((n, id) => n + (rowsPerSubscription.get(id) ?? 0), 0);
+      const pages = Math.max(1, Math.ceil(rows / ARG_PAGE_SIZE));
+      requests += pages;
+      longestBatch = Math.max(longestBatch, pages);
+    }
   }
   const chain = listing + longestBatch;
   return { requests, chain, floorMs: Math.max(chain * ARG_LATENCY_MS, quotaMinimumMs(requests)) };
@@ -106,6 +117,16 @@ function budgetFloorMs(readsPerSubscription: ReadonlyMap<string, number>, longes
   const slowest = Math.max(...readsPerSubscription.values());
   const budgetMs = (Math.max(0, slowest - BUDGET.capacity) / BUDGET.refillPerSecond) * 1000 + ARM_LATENCY_MS;
   return ARG_LATENCY_MS + Math.max(budgetMs, longestServiceChain * ARM_LATENCY_MS);
+}
+
+/** Rows per subscription (lower-case id) of inventory entries, e.g. service rows. */
+export function rowsPerSubscription(entries: readonly unknown[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const entry of entries) {
+    const id = String((entry as { subscriptionId?: unknown }).subscriptionId).toLowerCase();
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** What other tools do: list the APIM services of each subscription through ARM, one subscription after another. */
@@ -151,20 +172,15 @@ export async function runLiveBench(): Promise<void> {
 
 /** Ours against the floor and against the naive serial ARM listing, on the 10,000-service estate. */
 export async function runArgBench(): Promise<void> {
-  const sandbox = await startSandboxProcess(SERVICES, SUBSCRIPTIONS);
+  const sandbox = await startSandboxProcess({ services: SERVICES, subscriptions: SUBSCRIPTIONS, armLatencyMs: ARM_LATENCY_MS, argLatencyMs: ARG_LATENCY_MS });
   try {
     const target = sandboxTarget({ endpoint: sandbox.url, ca: sandbox.ca });
     const argCounters = new RequestCounters();
     const started = performance.now();
     const inventory = await collectInventory(azureSources(target, { gate: new QuotaGate(QUOTA), counters: argCounters }), everything, { childKinds: new Set() });
     const oursMs = performance.now() - started;
-    const rowsPerSubscription = new Map<string, number>();
-    for (const entry of inventory.entries) {
-      const id = String((entry as { subscriptionId?: unknown }).subscriptionId).toLowerCase();
-      rowsPerSubscription.set(id, (rowsPerSubscription.get(id) ?? 0) + 1);
-    }
     const subscriptionIds = inventory.subscriptions.map((s) => s.id);
-    const floor = argFloor(rowsPerSubscription, subscriptionIds);
+    const floor = argFloor(subscriptionIds, [rowsPerSubscription(inventory.entries)]);
     const ours = argCounters.snapshot();
 
     const naiveCounters = new RequestCounters();
@@ -182,7 +198,7 @@ export async function runArgBench(): Promise<void> {
 
 /** A deep audit of subscriptions dense enough that their read budgets bind, against the budget floor. */
 export async function runDeepBench(): Promise<void> {
-  const dense = await startSandboxProcess(DEEP.subscriptions * DEEP.servicesEach, DEEP.subscriptions);
+  const dense = await startSandboxProcess({ services: DEEP.subscriptions * DEEP.servicesEach, subscriptions: DEEP.subscriptions, armLatencyMs: ARM_LATENCY_MS, argLatencyMs: ARG_LATENCY_MS });
   try {
     const target = sandboxTarget({ endpoint: dense.url, ca: dense.ca });
     // The generated estate's subscription ids come from its listing; the audit then names them explicitly.

@@ -10,11 +10,14 @@
  * - formats: an offline `audit --estate` per format, wall time ÷ the parse floor (a fresh Node
  *   process that reads and JSON.parses the same file) — goal ≤ 4; the same ratio in CPU time, which
  *   a shared machine stretches less; peak RSS increment between sizes;
- * - fast start: a 1,000-service offline audit, wall time ÷ the same parse floor.
+ * - fast start: a 1,000-service offline audit, wall time ÷ the same parse floor;
+ * - the live half (bench-live.ts) and the bot (bench-bot.ts): time to the summary card ÷ the
+ *   inventory floor — goal ≤ 1.5; heap and RSS increment per audit over 100 audits — goal flat.
  *
  * Sizes scale down by environment variables so the bench stays at minutes on a small machine:
  * BENCH_SIZES (engine, default 25000,50000,100000), BENCH_FORMAT_SIZES (default 10000,20000),
- * BENCH_LIVE=0 skips the live half. The sizes that ran are printed.
+ * BENCH_LIVE=0 skips the live half, BENCH_BOT=0 the bot, BENCH_BOT_AUDITS sets its audit count
+ * (default 100). The sizes that ran are printed.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { scaleEstate } from '../src/sandbox/scale.js';
 import { readRowFields } from './bench-baseline.js';
+import { runBotBench } from './bench-bot.js';
 import { runLiveBench } from './bench-live.js';
 import { ratio } from './bench-ratio.js';
 
@@ -85,11 +89,20 @@ async function builtEngine(): Promise<{ auditEstate: typeof import('../src/engin
   return { auditEstate: audit.auditEstate, normalizeEstate: normalize.normalizeEstate, ALL_RULES: rules.ALL_RULES };
 }
 
+/**
+ * The rows as an audit reads them, parsed from their JSON, and the time the parse took. The text
+ * and the generated estate it came from are the harness's, not the audit's: they are unreachable
+ * once this returns, so the memory measured later does not count them.
+ */
+function parsedRows(count: number): [unknown[], number] {
+  const text = JSON.stringify(serviceRows(count));
+  return timed(() => JSON.parse(text) as unknown[]);
+}
+
 async function runEngineChild(count: number): Promise<void> {
   const { auditEstate, normalizeEstate, ALL_RULES } = await builtEngine();
-  const text = JSON.stringify(serviceRows(count));
   const rules = ALL_RULES.filter((rule) => rule.meta.needs.length === 0);
-  const [rows, parseMs] = timed(() => JSON.parse(text) as unknown[]);
+  const [rows, parseMs] = parsedRows(count);
   // Best of three: the baseline is short, and one run is at the mercy of the JIT and the GC.
   const baselineMs = Math.min(...[0, 1, 2].map(() => timed(() => readRowFields(rows))[1]));
   // Engine figures are the faster of two runs too, so both sides of the ratio are measured warm.
@@ -255,6 +268,7 @@ async function main(): Promise<void> {
   }
   console.log(`\noffline half: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (process.env['BENCH_LIVE'] !== '0') await runLiveBench();
+  if (process.env['BENCH_BOT'] !== '0') runBotBench();
 }
 
 await main();

@@ -10,7 +10,7 @@ import { ScopeError, type ResolvedScope } from '../inventory/scope.js';
 import type { AnyRule } from '../rules/types.js';
 import { FairScheduler, DEFAULT_FAIR_USE, type Admission, type FairUseLimits } from './fair-scheduler.js';
 import type { Card, Messenger } from './messenger.js';
-import { RetainedAudits, type AuditAsked, type RetainedAudit } from './retained-audits.js';
+import { newAuditId, RetainedAudits, type AuditAsked, type RetainedAudit } from './retained-audits.js';
 import type { Report } from '../engine/report.js';
 import { isObject } from '../estate/fields.js';
 import type { Estate } from '../estate/model.js';
@@ -74,6 +74,9 @@ export interface AuditRunnerOptions {
   /** Tag names that give a service's owner in those snapshots; default `owner`, `team`. */
   readonly ownerTags?: readonly string[];
 }
+
+/** What outlives a finished audit, in memory and in the store. */
+type KeptAudit = Pick<RetainedAudit, 'report' | 'estate'> & { readonly asked: AuditAsked };
 
 interface ProgressState {
   subscriptions: number;
@@ -153,15 +156,21 @@ export class AuditRunner {
     return this.retained.adopt(conversationId, kept.id, kept);
   }
 
-  /** Writes the audit as the conversation's latest to the store; a failure is logged, the card still shows it. */
-  private async persist(audit: RetainedAudit, logger: Logger): Promise<void> {
+  /**
+   * Writes the audit as the conversation's latest to the store; a failure is logged, the card still
+   * shows it. Returns the size of the JSON written (kept or not), which is also what the audit
+   * weighs in memory, so it is serialised once; undefined without a store or when the write failed.
+   */
+  private async persist(conversationId: string, id: string, kept: KeptAudit, logger: Logger): Promise<number | undefined> {
     const { lastReports } = this.options;
-    if (lastReports === undefined) return;
+    if (lastReports === undefined) return undefined;
     try {
-      const put = await lastReports.put(audit.conversationId, { id: audit.id, report: audit.report, estate: audit.estate, ...(audit.asked === undefined ? {} : { asked: audit.asked }) } as unknown as JsonValue);
+      const put = await lastReports.put(conversationId, { id, ...kept } as unknown as JsonValue);
       if (!put.kept) logger.warn({ bytes: put.bytes, limit: put.limit }, 'audit too large to keep in the store; its buttons work until this process restarts');
+      return put.bytes;
     } catch (error) {
       logger.warn({ err: error }, 'could not keep the audit in the store');
+      return undefined;
     }
   }
 
@@ -242,8 +251,11 @@ export class AuditRunner {
         abortSignal: this.stopping.signal,
       });
       // Only the report and the estate outlive the audit; the raw inventory is left to the collector.
-      const audit = this.retained.keep(job.conversationId, { report: result.report, estate: result.estate, asked: { scope: job.scope, filters: job.filters } });
-      await this.persist(audit, job.logger);
+      const kept: KeptAudit = { report: result.report, estate: result.estate, asked: { scope: job.scope, filters: job.filters } };
+      const id = newAuditId();
+      // Stored before the card is shown, so another instance can answer its buttons at once.
+      const bytes = await this.persist(job.conversationId, id, kept, job.logger);
+      const audit = this.retained.adopt(job.conversationId, id, kept, bytes);
       await edits;
       await job.messenger.update(job.progressActivityId, await job.renderResult(audit));
       job.logger.info({ scope: job.scope.name, services: result.report.summary.services, score: result.report.summary.score }, 'audit finished');

@@ -44,6 +44,11 @@ export function estimateBytes(kept: { readonly report: Report; readonly estate: 
   return JSON.stringify(kept.report).length + JSON.stringify(kept.estate).length;
 }
 
+/** A fresh id for a finished audit: what its buttons and the store name it by. */
+export function newAuditId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
 interface Entry {
   readonly audit: RetainedAudit;
   expiresAt: number;
@@ -75,18 +80,22 @@ export class RetainedAudits {
    * and the returned value still carries it for the one card rendered now.
    */
   keep(conversationId: string, result: { readonly report: Report; readonly estate: Estate; readonly asked?: AuditAsked }): RetainedAudit {
-    return this.adopt(conversationId, randomBytes(9).toString('base64url'), result);
+    return this.adopt(conversationId, newAuditId(), result);
   }
 
-  /** Keeps an audit under the id it already has (read back from the store after a restart). */
-  adopt(conversationId: string, id: string, result: { readonly report: Report; readonly estate: Estate; readonly asked?: AuditAsked }): RetainedAudit {
+  /**
+   * Keeps an audit under the id it already has (read back from the store after a restart, or
+   * written to it just now). `bytes` is its size when already known — the length of the JSON the
+   * store wrote — so a large audit is not serialised a second time only to be measured.
+   */
+  adopt(conversationId: string, id: string, result: { readonly report: Report; readonly estate: Estate; readonly asked?: AuditAsked }, bytes?: number): RetainedAudit {
     const audit: RetainedAudit = {
       id,
       conversationId,
       report: result.report,
       estate: result.estate,
       ...(result.asked === undefined ? {} : { asked: result.asked }),
-      bytes: this.sizeOf(result),
+      bytes: bytes ?? this.sizeOf(result),
     };
     this.sweep();
     const previous = this.latest.get(conversationId);

@@ -65,6 +65,30 @@ export function assertWritableJson(value: unknown, what: string): void {
 }
 
 /**
+ * The same guarantee as {@link assertWritableJson} for a value already serialised (`text` is
+ * `JSON.stringify(value)`, so it is serialisable and has no cycles), without serialising it again
+ * and parsing it back: a kept report is megabytes, and the person waits for its card while it is
+ * written. The key is searched for in the text (a string holding `\"__proto__":` is refused too,
+ * which errs on the safe side); the nesting is measured on the value, stopping at the limit.
+ */
+export function assertWritableSerialised(value: unknown, text: string, what: string): void {
+  if (text.includes('"__proto__":')) throw new StoreCorruptError(`${what} holds the forbidden key "__proto__"`);
+  if (deeperThanLimit(value, 1)) throw new StoreCorruptError(`${what} is nested deeper than ${MAX_DEPTH} levels`);
+}
+
+/** Recursion is bounded by the limit itself, so it cannot run away on the input it guards against. */
+function deeperThanLimit(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (deeperThanLimit(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) if (deeperThanLimit((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
+/**
  * JSON with object keys sorted at every level: the same value always hashes the same, whatever
  * order its properties were built in.
  */

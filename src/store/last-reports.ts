@@ -1,7 +1,7 @@
 import type { LastReportStore, ReportPut, StoredReport } from './contracts.js';
 import { checkCallerKey, type Clock } from './collection.js';
 import { keyFor } from './hashing.js';
-import { assertWritableJson, readStored, type JsonValue } from './json.js';
+import { assertWritableSerialised, readStored, type JsonValue } from './json.js';
 import type { DocumentBox } from './primitives.js';
 import { storedReportSchema } from './records.js';
 
@@ -12,7 +12,9 @@ export function createLastReports(box: DocumentBox, now: Clock, maxBytes: number
   return {
     async put(conversationId, report: JsonValue): Promise<ReportPut> {
       checkCallerKey(conversationId, 'conversationId');
+      if (!isSerialisable(report)) throw new TypeError('report is not JSON-serialisable');
       const stored: StoredReport = { conversationId, savedAt: now().toISOString(), report };
+      // Serialised once: the size, the checks and the write all use this text.
       const text = JSON.stringify(stored);
       const bytes = Buffer.byteLength(text, 'utf8');
       if (bytes > maxBytes) {
@@ -20,7 +22,7 @@ export function createLastReports(box: DocumentBox, now: Clock, maxBytes: number
         await box.delete(keyFor(conversationId));
         return { kept: false, bytes, limit: maxBytes };
       }
-      assertWritableJson(report, 'report');
+      assertWritableSerialised(stored, text, 'report');
       await box.write(keyFor(conversationId), text);
       return { kept: true, bytes };
     },
@@ -32,4 +34,9 @@ export function createLastReports(box: DocumentBox, now: Clock, maxBytes: number
       return readStored(storedReportSchema, text, 'stored report');
     },
   };
+}
+
+/** What JSON.stringify leaves out of an object (so the stored record would have no report). */
+function isSerialisable(value: unknown): boolean {
+  return value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
 }

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTarget, type ConnectedTarget } from '../../src/azure/connect.js';
-import type { AuditRunner } from '../../src/bot/audit-runner.js';
-import { RetainedAudits } from '../../src/bot/retained-audits.js';
+import type { AuditRunner, AuditRunnerOptions } from '../../src/bot/audit-runner.js';
+import { estimateBytes, RetainedAudits } from '../../src/bot/retained-audits.js';
+import type { Report } from '../../src/engine/report.js';
+import type { Estate } from '../../src/estate/model.js';
+import type { LastReportStore } from '../../src/store/index.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { inProcessBot, sandboxRunner, showFindingsClick, showFindingsRef } from '../support/bot-in-process.js';
 
@@ -20,6 +23,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await connected.close();
 });
+
+function runnerWith(options: Partial<AuditRunnerOptions>): AuditRunner {
+  return sandboxRunner(connected.target, config, options);
+}
 
 function runner(options: { retained?: RetainedAudits; concurrent?: number } = {}): AuditRunner {
   return sandboxRunner(connected.target, config, {
@@ -44,6 +51,34 @@ describe('bounded memory in the bot', () => {
     expect(Object.keys(kept ?? {}).sort()).toEqual(['asked', 'bytes', 'conversationId', 'estate', 'id', 'report']);
     expect(Object.keys(kept?.asked ?? {}).sort()).toEqual(['filters', 'scope']);
     expect(kept?.bytes).toBe(JSON.stringify(kept?.report).length + JSON.stringify(kept?.estate).length);
+  }, 30_000);
+
+  it('sizes a kept audit by the JSON the store wrote, serialising it once; by its own JSON when the write failed', async () => {
+    let sized = 0;
+    const sizeOf = (kept: Parameters<typeof estimateBytes>[0]) => {
+      sized += 1;
+      return estimateBytes(kept);
+    };
+    const written: string[] = [];
+    const lastReports: LastReportStore = {
+      put: (_conversationId, report) => {
+        written.push(JSON.stringify(report));
+        return Promise.resolve({ kept: true, bytes: 123_456 });
+      },
+      get: () => Promise.resolve(undefined),
+    };
+    const stored = runnerWith({ retained: new RetainedAudits({}, Date.now, sizeOf), lastReports });
+    await audit(inProcessBot({ runner: stored, config }), 'a:sized', 'dev');
+    const kept = await stored.last('a:sized');
+    expect(kept?.bytes).toBe(123_456);
+    expect(sized).toBe(0);
+    expect((JSON.parse(written[0] ?? '{}') as { id?: string }).id).toBe(kept?.id);
+
+    const failing = runnerWith({ retained: new RetainedAudits({}, Date.now, sizeOf), lastReports: { ...lastReports, put: () => Promise.reject(new Error('disk full')) } });
+    await audit(inProcessBot({ runner: failing, config }), 'a:unsized', 'dev');
+    const unstored = await failing.last('a:unsized');
+    expect(sized).toBe(1);
+    expect(unstored?.bytes).toBe(estimateBytes({ report: unstored?.report as Report, estate: unstored?.estate as Estate }));
   }, 30_000);
 
   it('an evicted audit\'s buttons answer "expired, run the audit again", and "last" does not pretend it never ran', async () => {

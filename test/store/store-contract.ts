@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditRecord, Store } from '../../src/store/contracts.js';
 import { StoreCorruptError, StoreLimitError } from '../../src/store/errors.js';
 import type { RecordTable } from '../../src/store/primitives.js';
+import type { JsonValue } from '../../src/store/json.js';
 
 /** A clock the tests move by hand, so expiry is tested without waiting. */
 export class TestClock {
@@ -363,6 +364,20 @@ export function storeContract(harness: ContractHarness): void {
       // An older report must not stand in for the one just shown.
       expect(await store.lastReports.get('conv-1')).toBeUndefined();
       expect((await store.lastReports.get('conv-2'))?.report).toEqual({ n: 3 });
+    });
+
+    it('refuses to write a report it could not read back: a __proto__ key, or nesting deeper than 64 levels', async () => {
+      const { store } = await setup();
+      const hostile = JSON.parse('{"summary":{"__proto__":{"polluted":true}}}') as JsonValue;
+      await expect(store.lastReports.put('conv-1', hostile)).rejects.toThrow(/forbidden key "__proto__"/);
+      let deep: JsonValue = 'leaf';
+      for (let level = 0; level < 64; level++) deep = { level: deep };
+      await expect(store.lastReports.put('conv-1', deep)).rejects.toThrow(/nested deeper than 64 levels/);
+      await expect(store.lastReports.put('conv-1', undefined as unknown as JsonValue)).rejects.toThrow('report is not JSON-serialisable');
+      expect(await store.lastReports.get('conv-1')).toBeUndefined();
+      // One level less, in the stored record that wraps it, is read back as written.
+      await store.lastReports.put('conv-1', (deep as { level: JsonValue }).level);
+      expect((await store.lastReports.get('conv-1'))?.report).toEqual((deep as { level: JsonValue }).level);
     });
 
     it('refuses to read a stored report above the cap', async () => {
