@@ -307,12 +307,14 @@ export class PostureBot extends ActivityHandler {
     if (action.verb === 'explain') {
       const rule = findRule(action.data.ruleId);
       const explanation = rule === undefined ? messageCard(`There is no rule ${action.data.ruleId}.`, { tone: 'refusal' }) : explainCard(rule);
-      const kept = action.data.card === undefined ? undefined : await this.keptCard(conversationId, action.data.card);
-      if (kept !== undefined) {
+      const { card: cardRef } = action.data;
+      // One lookup of the clicked card's ref: a digest's or alert's kept copy, or an audit's card.
+      const clickedRef = cardRef === undefined ? undefined : await this.options.buttons.resolve(conversationId, cardRef);
+      if (clickedRef?.kind === 'kept' && cardRef !== undefined) {
         await this.reply(context, explanation);
-        return { card: kept };
+        return { card: keptCardAgain(clickedRef, cardRef) };
       }
-      const clicked = action.data.card === undefined ? undefined : await this.resolve(conversationId, action.data.card);
+      const clicked = clickedRef === undefined || !isAuditRef(clickedRef) ? undefined : await this.withAudit(conversationId, clickedRef);
       const again = clicked === undefined ? undefined : await this.cardAgain(conversationId, clicked.stored, clicked.audit, { ruleId: action.data.ruleId });
       // Without the card it came from (an old or expired card) the explanation takes its place.
       if (again === undefined) return { card: explanation };
@@ -392,7 +394,11 @@ export class PostureBot extends ActivityHandler {
   /** The stored ref and its kept audit, if both still exist for this conversation. */
   private async resolve(conversationId: string, ref: string): Promise<{ stored: AuditRef; audit: RetainedAudit } | undefined> {
     const stored = await this.options.buttons.resolve(conversationId, ref);
-    if (stored === undefined || !isAuditRef(stored)) return undefined;
+    return stored === undefined || !isAuditRef(stored) ? undefined : this.withAudit(conversationId, stored);
+  }
+
+  /** An audit ref with its kept audit, if that still exists for this conversation. */
+  private async withAudit(conversationId: string, stored: AuditRef): Promise<{ stored: AuditRef; audit: RetainedAudit } | undefined> {
     const audit = await this.options.runner.recall(conversationId, stored.auditId);
     return audit === undefined ? undefined : { stored, audit };
   }
