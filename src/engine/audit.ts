@@ -86,8 +86,8 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
         else entry.services += 1;
       }
       tally.add(rule.meta.severity, standing);
-      estateTally.add(rule.meta.severity, standing);
     }
+    estateTally.addAll(tally);
     return {
       id: service.id,
       name: service.name,

@@ -1,4 +1,5 @@
 import type { Outcome, Severity } from '../rules/types.js';
+import { SEVERITIES } from '../contracts/results.js';
 import type { RuleCoverage, SeverityCounts, StandingCounts } from './report.js';
 
 /**
@@ -75,6 +76,18 @@ export class ScoreTally {
         this.errors += 1;
         return;
     }
+  }
+
+  /** Adds another tally's counts: the estate sums its services once each, not every (service, rule) pair twice. */
+  addAll(other: ScoreTally): void {
+    this.earned += other.earned;
+    this.possible += other.possible;
+    for (const severity of SEVERITIES) this.failed[severity] += other.failed[severity];
+    this.exempted += other.exempted;
+    this.passed += other.passed;
+    this.notApplicable += other.notApplicable;
+    this.notChecked += other.notChecked;
+    this.errors += other.errors;
   }
 
   score(): number | null {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Report } from '../engine/report.js';
 import type { RuleResult } from '../contracts/results.js';
@@ -151,7 +151,8 @@ function toResult(result: RuleResult, ruleIndex: number, failureTitle: string, o
 }
 
 function fingerprint(result: RuleResult): string {
-  return createHash('sha256').update(`${result.ruleId}|${result.resourceId.toLowerCase()}`).digest('hex').slice(0, 32);
+  // One-shot hashing: a hasher object per finding costs twice as much on large estates.
+  return hash('sha256', `${result.ruleId}|${result.resourceId.toLowerCase()}`, 'hex').slice(0, 32);
 }
 
 function pascalCase(title: string): string {

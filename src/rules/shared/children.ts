@@ -13,20 +13,26 @@ const SINGULAR_LABELS: ReadonlySet<ChildKind> = new Set<ChildKind>(['portalConfi
  * (a listing on its path failed), the reason says which part is missing instead.
  */
 export function needsChildren(kinds: readonly ChildKind[], service?: ApimService): Verdict {
-  const incomplete = kinds.flatMap((kind) => {
-    const reason = service?.incompleteChildren?.[kind];
-    return reason === undefined ? [] : [reason.replace(/\.$/, '')];
-  });
-  if (incomplete.length > 0) {
-    return notChecked(() => `This rule was not checked: ${incomplete.join('; ')}. Run the audit again, or grant the identity read access to what is missing.`);
+  // An offline audit asks this of every child rule on every service: nothing is built until the
+  // reason is read, unless the service says a listing failed.
+  const incompleteByKind = service?.incompleteChildren;
+  if (incompleteByKind !== undefined) {
+    const incomplete = kinds.flatMap((kind) => {
+      const reason = incompleteByKind[kind];
+      return reason === undefined ? [] : [reason.replace(/\.$/, '')];
+    });
+    if (incomplete.length > 0) {
+      return notChecked(() => `This rule was not checked: ${incomplete.join('; ')}. Run the audit again, or grant the identity read access to what is missing.`);
+    }
   }
+  return notChecked(() => notCollectedReason(kinds));
+}
+
+function notCollectedReason(kinds: readonly ChildKind[]): string {
   const labels = kinds.map((kind) => CHILD_KIND_LABELS[kind]).join(' and ');
-  const singular = kinds.length === 1 && kinds.every((kind) => SINGULAR_LABELS.has(kind));
-  return notChecked(
-    () => singular
-      ? `This rule needs ${labels}, which is not in the estate (it is read from ARM by a deep audit).`
-      : `This rule needs ${labels}, which are not in the estate (they are read from ARM by a deep audit).`,
-  );
+  return kinds.length === 1 && kinds.every((kind) => SINGULAR_LABELS.has(kind))
+    ? `This rule needs ${labels}, which is not in the estate (it is read from ARM by a deep audit).`
+    : `This rule needs ${labels}, which are not in the estate (they are read from ARM by a deep audit).`;
 }
 
 /** The collections a rule needs, or the kinds that are missing (never collected, or read only in part). */
