@@ -32,6 +32,8 @@ import { ratio } from './bench-ratio.js';
 
 const NOW = new Date('2026-11-29T00:00:00Z');
 const FORMATS = ['table', 'json', 'csv', 'sarif'] as const;
+/** JSON and CSV list every result by default; these runs list findings only, printed beside them (not a goal). */
+const FINDINGS_ONLY = ['json', 'csv'] as const;
 const FAST_START_SERVICES = 1_000;
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
 
@@ -170,21 +172,23 @@ function runFormats(count: number, dir: string): FormatRun {
   writeFileSync(file, JSON.stringify(serviceRows(count)));
   const floor = parseFloor(file);
   const run: FormatRun = { services: count, estateMb: statSync(file).size / 2 ** 20, floorMs: floor.ms, floorCpuMs: floor.cpuMs, wallMs: {}, cpuMs: {}, peakMb: {}, outputMb: {} };
-  for (const format of FORMATS) {
+  const variants = [...FORMATS.map((format) => ({ key: format, format, extra: [] as string[] })), ...FINDINGS_ONLY.map((format) => ({ key: findingsKey(format), format, extra: ['--findings-only'] }))];
+  for (const { key, format, extra } of variants) {
     const output = join(dir, `report-${count}.${format}`);
-    const child = spawnNode(['--import', REPORT_USAGE, CLI, 'audit', '--estate', file, '--format', format, '--output', output, '--fail-on', 'none', '--as-of', NOW.toISOString()], {
+    const child = spawnNode(['--import', REPORT_USAGE, CLI, 'audit', '--estate', file, '--format', format, ...extra, '--output', output, '--fail-on', 'none', '--as-of', NOW.toISOString()], {
       APIM_POSTURE_MAX_ESTATE_MB: '4096',
     });
-    run.wallMs[format] = child.ms;
-    run.cpuMs[format] = cpuMs(child.stderr);
-    run.peakMb[format] = peakMb(child.stderr);
-    run.outputMb[format] = statSync(output).size / 2 ** 20;
+    run.wallMs[key] = child.ms;
+    run.cpuMs[key] = cpuMs(child.stderr);
+    run.peakMb[key] = peakMb(child.stderr);
+    run.outputMb[key] = statSync(output).size / 2 ** 20;
     rmSync(output, { force: true });
   }
   rmSync(file, { force: true });
   return run;
 }
 
+const findingsKey = (format: (typeof FINDINGS_ONLY)[number]): string => `${format} --findings-only`;
 const line = (cells: (string | number)[], width = 12) => cells.map((c, i) => String(c).padStart(i === 0 ? 9 : width)).join(' ');
 const perService = (mb: number, services: number) => `${((mb * 1024) / services).toFixed(1)} KB`;
 
@@ -224,6 +228,15 @@ function printFormats(runs: readonly FormatRun[]): void {
       const mb = largest.outputMb[format] ?? NaN;
       const cpu = ((largest.cpuMs[format] ?? NaN) / largest.floorCpuMs).toFixed(2);
       console.log(`${format.padEnd(5)} at ${largest.services.toLocaleString('en-US')}: wall ÷ parse floor = ${ratio((largest.wallMs[format] ?? NaN) / largest.floorMs, 4)} · CPU ÷ floor CPU ${cpu} · report ${mb.toFixed(0)} MB (${(mb / largest.estateMb).toFixed(1)}× the estate file)`);
+    }
+  }
+  if (largest !== undefined) {
+    for (const format of FINDINGS_ONLY) {
+      const key = findingsKey(format);
+      const mb = largest.outputMb[key] ?? NaN;
+      console.log(
+        `${format.padEnd(5)} --findings-only at ${largest.services.toLocaleString('en-US')} (printed): wall ÷ parse floor ${((largest.wallMs[key] ?? NaN) / largest.floorMs).toFixed(2)} · CPU ÷ floor CPU ${((largest.cpuMs[key] ?? NaN) / largest.floorCpuMs).toFixed(2)} · report ${mb.toFixed(0)} MB (${(mb / largest.estateMb).toFixed(1)}× the estate file)`,
+      );
     }
   }
   for (let index = 1; index < runs.length; index += 1) {

@@ -47,6 +47,8 @@ Options:
   --format <f>           table (default) | json | sarif | csv
   --output <file>        write the report to a file instead of standard output
   --compact              json and sarif: one line, no indentation (smaller, faster)
+  --findings-only        json and csv: list only failures and errors, not every pass
+                         (all outcomes are still counted; far smaller on large estates)
   --fail-on <severity>   exit 1 when a rule of this severity or above fails:
                          critical | high | medium | low (default) | none
   --rules <ids>          only these rules, comma-separated (APIM-001,APIM-4)
@@ -77,6 +79,7 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
       format: { type: 'string', default: 'table' },
       output: { type: 'string' },
       compact: { type: 'boolean', default: false },
+      'findings-only': { type: 'boolean', default: false },
       'fail-on': { type: 'string', default: 'low' },
       rules: { type: 'string' },
       severity: { type: 'string' },
@@ -107,9 +110,12 @@ export async function runAudit(args: readonly string[], io: CliIo, version: stri
   });
   // Exemptions granted in Teams count as well, when the bot's store is here to read.
   const config = await withStoredExemptions(await loadConfig(values.config, io.env), io);
-  // Table and SARIF show findings only (the verbose table also lists not-applicable reasons);
-  // everything else is still counted and scored.
-  const keep = format === 'json' || format === 'csv' || values.verbose ? 'all' : 'findings';
+  // Table and SARIF show findings only (the verbose table also lists not-applicable reasons), and
+  // JSON and CSV when asked; everything else is still counted and scored.
+  if (values['findings-only'] && format !== 'json' && format !== 'csv') {
+    throw new UsageError(`--findings-only is for json and csv: ${format} lists findings only already`);
+  }
+  const keep = !values['findings-only'] && (format === 'json' || format === 'csv' || values.verbose) ? 'all' : 'findings';
 
   let audited: { report: Report; estate: Estate; armEndpoint: string } | undefined;
   /** Recorded for the digest: a live audit of a whole environment, now (not --as-of), of a target someone chose. */

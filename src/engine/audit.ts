@@ -111,6 +111,7 @@ export function auditEstate(estate: Estate, options: AuditOptions): Report {
     notCheckedRules: [...notChecked.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)),
     services,
     results,
+    ...(keepAll ? {} : { resultsKept: 'findings' as const }),
     estate: estate.stats,
     ...(options.scope === undefined ? {} : { scope: options.scope }),
     ...(options.coverage === undefined ? {} : { coverage: options.coverage }),

@@ -95,6 +95,12 @@ export interface Report {
   /** Worst first: lowest score, then most critical failures. */
   readonly services: readonly ServiceReport[];
   readonly results: readonly RuleResult[];
+  /**
+   * `findings` when `results` lists only failures (exempted ones included) and errors: passes,
+   * not-applicable and not-checked outcomes are counted in the summary and per service but not
+   * listed. Absent when every result is listed.
+   */
+  readonly resultsKept?: 'findings';
   readonly estate: EstateStats;
   readonly scope?: ReportScope;
   readonly coverage?: ReportCoverage;
