@@ -39,6 +39,18 @@ describe('fast start: an offline audit loads neither the Azure SDK nor the sandb
     expect(urls.filter((url) => SANDBOX.test(url))).toEqual([]);
   });
 
+  it('an estate without policy documents does not load the XML parser', () => {
+    const resources = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/estate.json'), 'utf8')) as { type?: string }[];
+    const services = resources.filter((resource) => resource.type?.toLowerCase() === 'microsoft.apimanagement/service');
+    expect(services.length).toBeGreaterThan(0);
+    const estate = join(scratchDir(), 'services.json');
+    writeFileSync(estate, JSON.stringify(services));
+    const { code, urls } = modulesLoadedBy(['audit', '--estate', estate, '--format', 'json', '--fail-on', 'none']);
+    expect(code).toBe(0);
+    expect(urls.some((url) => url.endsWith('/dist/rules/shared/policy-xml.js'))).toBe(true);
+    expect(urls.filter((url) => url.includes('/node_modules/fast-xml-parser/'))).toEqual([]);
+  });
+
   it('commands that need Azure still load it (the hook would see it)', () => {
     const { code, urls } = modulesLoadedBy(['plan', '--help']);
     expect(code).toBe(0);
